@@ -1,0 +1,53 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "SessionGraph",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "SessionGraph", targets: ["SessionGraph"]),
+        .executable(name: "sessiongraph", targets: ["sessiongraph"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // zlib, for reading .gz exports transparently.
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]
+        ),
+        // Graphviz (libgvc), for in-process layout and rendering.
+        .systemLibrary(
+            name: "CGraphviz",
+            pkgConfig: "libgvc",
+            providers: [.apt(["libgraphviz-dev"]), .brew(["graphviz"])]
+        ),
+        // The model and the pipeline: ingest → graph → detect → render/report.
+        .target(
+            name: "SessionGraph",
+            dependencies: ["CZlib"]
+        ),
+        // The command-line front end: parses arguments, calls the library.
+        .executableTarget(
+            name: "sessiongraph",
+            dependencies: [
+                "SessionGraph",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "SessionGraphTests",
+            dependencies: ["SessionGraph"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)
+
+for target in package.targets where target.type != .system {
+    var settings = target.swiftSettings ?? []
+    settings.append(.enableUpcomingFeature("ExistentialAny"))
+    settings.append(.enableUpcomingFeature("MemberImportVisibility"))
+    target.swiftSettings = settings
+}

@@ -1,0 +1,39 @@
+/// Maps a Defender XDR `CloudAppEvents` row (advanced-hunting export or streaming-API
+/// `properties`) to an ``Event`` (schemas.md §4). The linkable identifiers live in
+/// `RawEventData.AppAccessContext`, the unified-audit object; `SessionData` is the Defender for
+/// Cloud Apps proxy session and is never read as an Entra session id.
+enum CloudAppEventRecordMapper {
+    static func map(_ row: JSONValue, envelope: JSONValue?, shape: ExportShape, provenance: Provenance) throws(RecordRejection) -> Event {
+        var notes: [String] = []
+        let raw = row.nested("RawEventData")
+        let time = try EventBuilder.time(
+            [(row, "Timestamp"), (row, "TimeGenerated"), (raw, "CreationTime"), (envelope, "time")], notes: &notes)
+        var b = EventBuilder(time: time, source: .cloudAppEvents, shape: shape, kind: .action, provenance: provenance)
+        b.event.notes = notes
+
+        b.event.recordId = row.text("ReportId")
+        b.event.operation = row.text("ActionType")
+        b.event.workload = row.text("Application")
+        b.setGUID(\.userId, row.text("AccountObjectId"))
+        if let account = row.text("AccountId"), account.contains("@") { b.event.userPrincipalName = account.lowercased() }
+        b.event.userDisplayName = row.text("AccountDisplayName")
+        b.setGUID(\.tenantId, envelope?.text("tenantId"))
+        b.setIP(row.text("IPAddress"), field: "IPAddress")
+        b.event.country = row.text("CountryCode")
+        b.event.city = row.text("City")
+        b.event.userAgent = row.text("UserAgent")
+        b.event.operatingSystem = row.text("OSPlatform")
+        b.event.appId = row.text("OAuthAppId").flatMap(IdentifierNormalizer.guidOrText)
+        b.event.operationDetail = row.text("ObjectName")
+
+        if let raw, case .object = raw {
+            // Fills only what the row itself did not say (identifiers, client IP, UPN).
+            let rowOperation = b.event.operation
+            AuditRecordMapper.fill(&b, from: raw)
+            b.event.recordId = row.text("ReportId") ?? b.event.recordId
+            b.event.operation = rowOperation ?? b.event.operation
+            b.event.kind = .action
+        }
+        return b.event
+    }
+}

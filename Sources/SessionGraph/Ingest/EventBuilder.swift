@@ -1,0 +1,169 @@
+/// Why one record was not used. The reason is a short sentence naming what was wrong and
+/// what was expected; it is shown with the file and line.
+struct RecordRejection: Error {
+    var reason: String
+}
+
+extension JSONValue {
+    /// The first of `keys` (case-insensitive) that holds a non-empty text value.
+    func text(_ keys: String...) -> String? {
+        for key in keys {
+            if let value = self[key]?.text { return value }
+        }
+        return nil
+    }
+
+    /// The first of `keys` that holds structured data (an object/array, or JSON text of one).
+    func nested(_ keys: String...) -> JSONValue? {
+        for key in keys {
+            if let value = self[key]?.structured { return value }
+        }
+        return nil
+    }
+
+    /// The `Value` of the `{Name, Value}` element named `name` in a name/value list
+    /// (UAL `DeviceProperties`, `ExtendedProperties`, `Parameters`).
+    func namedValue(_ name: String) -> String? {
+        for item in elements {
+            if let itemName = item.text("Name"), asciiCaseInsensitiveEqual(itemName, name) {
+                return item["Value"]?.text
+            }
+        }
+        return nil
+    }
+}
+
+/// Fills an ``Event`` from raw field values, normalising identifiers and recording in the
+/// event's notes every value it could not use, so the reader's understanding can be checked.
+struct EventBuilder {
+    var event: Event
+
+    init(time: UTCInstant, source: LogSource, shape: ExportShape, kind: EventKind, provenance: Provenance) {
+        event = Event(time: time, source: source, shape: shape, kind: kind, provenance: provenance)
+    }
+
+    /// Reads the event time from the first candidate present; rejects the record when none is,
+    /// or when the one present cannot be read.
+    static func time(_ candidates: [(JSONValue?, String)], notes: inout [String]) throws(RecordRejection) -> UTCInstant {
+        for (index, (container, key)) in candidates.enumerated() {
+            guard let container, let raw = container[key] else { continue }
+            let parsed: Result<ParsedTimestamp, TimestampError>
+            switch raw {
+            case .string(let text) where !text.isEmpty:
+                parsed = TimestampParser.parse(text)
+            case .number(let lexeme):
+                guard let value = Int64(lexeme) else { throw RecordRejection(reason: "\(key) is the number \(lexeme) (expected a timestamp)") }
+                parsed = TimestampParser.epoch(value)
+            case .string, .null:
+                continue
+            default:
+                throw RecordRejection(reason: "\(key) is \(kindName(raw)) (expected a timestamp)")
+            }
+            switch parsed {
+            case .success(let value):
+                if !value.zoneStated { notes.append("\(key) has no zone; read as UTC (the source documents UTC)") }
+                if index > 0 { notes.append("time taken from \(key) (\(candidates[0].1) missing)") }
+                return value.instant
+            case .failure(let error):
+                throw RecordRejection(reason: "\(key): \(error)")
+            }
+        }
+        let names = candidates.map(\.1).uniqued().joined(separator: " or ")
+        throw RecordRejection(reason: "missing time (expected \(names))")
+    }
+
+    mutating func note(_ text: String) { event.notes.append(text) }
+
+    mutating func setSession(_ raw: String?, field: String) {
+        guard let raw, !raw.isEmpty else { return }
+        switch IdentifierNormalizer.sessionId(raw) {
+        case .success(let sid):
+            if let existing = event.sessionId, existing != sid {
+                note("\(field) \(sid) differs from \(event.sessionIdField ?? "session id") \(existing); kept the first")
+                return
+            }
+            if event.sessionId == nil {
+                event.sessionId = sid
+                event.sessionIdField = field
+            }
+        case .failure(let refusal):
+            note("\(field) not used for linking: \(refusal.reason)")
+        }
+    }
+
+    mutating func setToken(_ raw: String?, field: String) {
+        guard let raw, !raw.isEmpty, event.uniqueTokenId == nil else { return }
+        switch IdentifierNormalizer.uniqueTokenId(raw) {
+        case .success(let uti):
+            event.uniqueTokenId = uti
+            event.requestIdFromToken = IdentifierNormalizer.requestId(fromTokenId: uti)
+        case .failure(let refusal):
+            note("\(field) not used for linking: \(refusal.reason)")
+        }
+    }
+
+    mutating func setIssuedAt(_ raw: JSONValue?, field: String) {
+        guard event.tokenIssuedAt == nil, let raw else { return }
+        let parsed: Result<ParsedTimestamp, TimestampError>
+        switch raw {
+        case .string(let text) where !text.isEmpty: parsed = TimestampParser.parse(text)
+        case .number(let lexeme): parsed = Int64(lexeme).map(TimestampParser.epoch) ?? .failure(.unrecognised(lexeme))
+        default: return
+        }
+        switch parsed {
+        case .success(let value): event.tokenIssuedAt = value.instant
+        case .failure(let error): note("\(field) ignored: \(error)")
+        }
+    }
+
+    mutating func setIP(_ raw: String?, field: String) {
+        guard event.ipAddress == nil, let raw, !raw.isEmpty else { return }
+        switch IdentifierNormalizer.ipAddress(raw) {
+        case .success(let ip): event.ipAddress = ip
+        case .failure(let refusal): note("\(field) ignored: \(refusal.reason)")
+        }
+    }
+
+    mutating func setASN(_ raw: JSONValue?) {
+        guard let raw else { return }
+        if let value = raw.integer, value > 0, value < 1 << 32 {
+            event.asn = Int(value)
+        } else if let text = raw.text, text != "0" {
+            note("AutonomousSystemNumber '\(IdentifierNormalizer.clip(text))' ignored (expected a positive number)")
+        }
+    }
+
+    mutating func setDevice(_ detail: JSONValue?) {
+        guard let detail else { return }
+        if let id = detail.text("deviceId") { event.deviceId = IdentifierNormalizer.guidOrText(id) }
+        event.deviceName = event.deviceName ?? detail.text("displayName")
+        event.operatingSystem = event.operatingSystem ?? detail.text("operatingSystem")
+        event.browser = event.browser ?? detail.text("browser")
+        event.trustType = event.trustType ?? detail.text("trustType")
+        event.isCompliant = event.isCompliant ?? detail["isCompliant"]?.boolean
+        event.isManaged = event.isManaged ?? detail["isManaged"]?.boolean
+    }
+
+    /// `LocationDetails` / Graph `location`: city, state, country and coordinates.
+    mutating func setLocation(_ location: JSONValue?) {
+        guard let location, case .object = location else { return }
+        event.city = event.city ?? location.text("city")
+        event.country = event.country ?? location.text("countryOrRegion")
+        if let coordinates = location.nested("geoCoordinates") {
+            event.latitude = coordinates["latitude"]?.double
+            event.longitude = coordinates["longitude"]?.double
+        }
+    }
+
+    mutating func setGUID(_ keyPath: WritableKeyPath<Event, String?>, _ raw: String?) {
+        guard event[keyPath: keyPath] == nil, let raw, let value = IdentifierNormalizer.guidOrText(raw) else { return }
+        event[keyPath: keyPath] = value
+    }
+}
+
+extension Array where Element: Hashable {
+    func uniqued() -> [Element] {
+        var seen = Set<Element>()
+        return filter { seen.insert($0).inserted }
+    }
+}

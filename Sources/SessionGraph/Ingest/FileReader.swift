@@ -1,0 +1,203 @@
+/// One record that was not used, with where it is and why.
+public struct Rejection: Sendable, Codable, Equatable {
+    public var line: Int
+    public var column: Int?
+    public var record: Int
+    public var reason: String
+}
+
+/// What reading one file produced, before duplicates across the run are removed.
+struct FileReadOutcome {
+    var events: [Event] = []
+    var read = 0
+    var rejected = 0
+    var rejections: [Rejection] = []
+    var rejectionsByReason: [String: Int] = [:]
+    /// File-level remarks: encoding, trailing commas, duplicate CSV headers.
+    var remarks: [String] = []
+    /// Set when the file is not an export SessionGraph recognises at all.
+    var unrecognised: String?
+    var format: String = "unknown"
+}
+
+/// Reads one file: decides JSON or CSV from its first bytes, walks its records and interprets
+/// each, counting every record as an event or a rejection.
+struct FileReader {
+    let path: String
+    let fileIndex: Int32
+    let limits: ReadLimits
+
+    func read() -> FileReadOutcome {
+        var outcome = FileReadOutcome()
+        let input: InputBytes
+        do {
+            input = try InputBytes.open(path: path)
+        } catch {
+            outcome.unrecognised = error.message
+            return outcome
+        }
+        outcome.remarks.append(contentsOf: input.encodingNotes)
+        if let problem = input.problem { outcome.remarks.append(problem) }
+        input.withBytes { bytes in
+            var start = input.textStart
+            while start < bytes.count, isJSONWhitespace(bytes[start]) { start += 1 }
+            guard start < bytes.count else {
+                outcome.remarks.append("empty file: no records")
+                outcome.format = "empty"
+                return
+            }
+            if looksBinary(bytes, from: start) {
+                outcome.unrecognised = "binary data (NUL or control bytes near the start); expected JSON or CSV text"
+                return
+            }
+            let first = bytes[start]
+            if first == UInt8(ascii: "{") || first == UInt8(ascii: "[") {
+                outcome.format = "json"
+                readJSON(bytes, start: start, into: &outcome)
+            } else {
+                outcome.format = "csv"
+                readCSV(bytes, start: input.textStart, into: &outcome)
+            }
+        }
+        if let problem = input.problem {
+            // The cut-off tail is a record we could not read.
+            reject(&outcome, line: 0, column: nil, reason: problem)
+        }
+        return outcome
+    }
+
+    private func looksBinary(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Bool {
+        var controls = 0
+        let end = min(bytes.count, start + 4096)
+        for i in start..<end {
+            let b = bytes[i]
+            if b == 0 { return true }
+            if b < 0x09 || (b > 0x0D && b < 0x20) { controls += 1 }
+        }
+        return controls * 20 > (end - start)
+    }
+
+    private func reject(_ outcome: inout FileReadOutcome, line: Int, column: Int?, reason: String) {
+        outcome.read += 1
+        outcome.rejected += 1
+        outcome.rejectionsByReason[Self.reasonClass(reason), default: 0] += 1
+        if outcome.rejections.count < limits.maxListedRejections {
+            outcome.rejections.append(Rejection(line: line, column: column, record: outcome.read, reason: reason))
+        }
+    }
+
+    /// A reason without its specific values, for the per-reason summary.
+    static func reasonClass(_ reason: String) -> String {
+        var text = ""
+        var inQuote = false
+        for character in reason {
+            if character == "'" {
+                inQuote.toggle()
+                if !inQuote { text.append("…'") } else { text.append("'") }
+                continue
+            }
+            if !inQuote { text.append(character.isNumber ? "N" : character) }
+        }
+        return text
+    }
+
+    private func accept(_ outcome: inout FileReadOutcome, _ record: JSONValue, origin: RecordOrigin, line: Int, column: Int?) {
+        let index = outcome.read + 1
+        do {
+            let provenance = Provenance(fileIndex: fileIndex, line: Int32(clamping: line), record: Int32(clamping: index))
+            let event = try RecordInterpreter.interpret(record, origin: origin, provenance: provenance)
+            outcome.read += 1
+            outcome.events.append(event)
+        } catch {
+            reject(&outcome, line: line, column: column, reason: error.reason)
+        }
+    }
+
+    private func readJSON(_ bytes: UnsafeBufferPointer<UInt8>, start: Int, into outcome: inout FileReadOutcome) {
+        var reader = JSONRecordReader(bytes: bytes, limits: limits)
+        reader.read(from: start) { raw in
+            switch raw.value {
+            case .success(let value):
+                accept(&outcome, value, origin: .json(raw.container), line: raw.line, column: nil)
+            case .failure(let error):
+                reject(&outcome, line: raw.line, column: raw.column, reason: "malformed JSON: \(error.message)")
+            }
+        }
+        outcome.remarks.append(contentsOf: reader.remarks)
+    }
+
+    private func readCSV(_ bytes: UnsafeBufferPointer<UInt8>, start: Int, into outcome: inout FileReadOutcome) {
+        var position = start
+        // Windows PowerShell's Export-Csv writes a "#TYPE ..." line first.
+        if bytes.count - position > 5, bytes[position] == UInt8(ascii: "#") {
+            while position < bytes.count, bytes[position] != 0x0A { position += 1 }
+            position += 1
+            outcome.remarks.append("skipped a '#TYPE' line written by PowerShell")
+        }
+        let separator = CSVReader.detectSeparator(bytes, start: position)
+        var reader = CSVReader(bytes: bytes, start: position, separator: separator, maxCellBytes: limits.maxCSVCellBytes)
+        if separator != UInt8(ascii: ",") { outcome.remarks.append("separator \(separator == 0x09 ? "tab" : "';'")") }
+        guard case .success(let headerRow)? = reader.next() else {
+            outcome.unrecognised = "no header row (expected CSV with column names)"
+            return
+        }
+        let header = headerRow.cells.map(Self.normaliseHeader)
+        guard header.count >= 2, header.contains(where: { !$0.isEmpty }) else {
+            outcome.unrecognised = "first line is not a CSV header with at least two columns (expected JSON or CSV)"
+            return
+        }
+        let duplicates = header.duplicatesPreservingOrder()
+        if !duplicates.isEmpty {
+            outcome.remarks.append("duplicate CSV headers \(duplicates.map { "'\($0)'" }.joined(separator: ", ")): the first non-empty value is used")
+        }
+        var rows = 0
+        while let next = reader.next() {
+            rows += 1
+            switch next {
+            case .failure(let error):
+                reject(&outcome, line: error.line, column: nil, reason: "malformed CSV: \(error.message)")
+            case .success(let row):
+                if row.cells.count > header.count {
+                    reject(&outcome, line: row.line, column: nil, reason: "row has \(row.cells.count) cells (expected \(header.count), as in the header)")
+                    continue
+                }
+                var members: [(key: String, value: JSONValue)] = []
+                members.reserveCapacity(row.cells.count)
+                var seen = Set<String>()
+                for (name, cell) in zip(header, row.cells) where !name.isEmpty {
+                    // Duplicate headers: keep the first non-empty cell of that name.
+                    if !duplicates.isEmpty {
+                        if seen.contains(name) {
+                            if !cell.isEmpty, let index = members.firstIndex(where: { $0.key == name }), members[index].value.text == nil {
+                                members[index].value = .string(cell)
+                            }
+                            continue
+                        }
+                        seen.insert(name)
+                    }
+                    members.append((name, .string(cell)))
+                }
+                accept(&outcome, .object(members), origin: .csv, line: row.line, column: nil)
+            }
+        }
+        if rows == 0 { outcome.remarks.append("header only: no records") }
+    }
+
+    /// `CreatedDateTime [UTC]` → `CreatedDateTime`; surrounding and doubled spaces removed.
+    static func normaliseHeader(_ raw: String) -> String {
+        var name = raw.split(whereSeparator: { $0 == " " || $0 == "\t" }).joined(separator: " ")
+        if name.lowercased().hasSuffix(" [utc]") { name.removeLast(6) }
+        return name
+    }
+}
+
+extension Array where Element == String {
+    func duplicatesPreservingOrder() -> [String] {
+        var seen = Set<String>()
+        var repeated: [String] = []
+        for item in self where !item.isEmpty && !seen.insert(item).inserted && !repeated.contains(item) {
+            repeated.append(item)
+        }
+        return repeated
+    }
+}

@@ -1,0 +1,190 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Normalises the identifiers that link records (schemas.md §1): session ids, token ids,
+/// GUID-typed ids and IP addresses. Each function returns `nil` with a reason when the value
+/// must not be used as a join key (empty, placeholder, malformed), so nothing joins on junk.
+enum IdentifierNormalizer {
+    /// A value refused as a join key, and why.
+    struct Refusal: Error, Equatable {
+        var reason: String
+    }
+
+    /// A session id: GUID-shaped (32 hex digits in 8-4-4-4-12, version bits not checked),
+    /// compared case-insensitively, so lower-cased.
+    static func sessionId(_ raw: String) -> Result<String, Refusal> {
+        let value = raw.trimmingASCIIWhitespace()
+        guard !value.isEmpty else { return .failure(Refusal(reason: "empty")) }
+        guard let guid = guid(value) else {
+            return .failure(Refusal(reason: "'\(clip(value))' is not GUID-shaped"))
+        }
+        if isPlaceholder(guid.replacingHyphens()) { return .failure(Refusal(reason: "'\(guid)' is a placeholder")) }
+        return .success(guid)
+    }
+
+    /// A unique token identifier: kept exactly (case-sensitive), trailing `=` padding removed.
+    static func uniqueTokenId(_ raw: String) -> Result<String, Refusal> {
+        var value = raw.trimmingASCIIWhitespace()
+        while value.hasSuffix("=") { value.removeLast() }
+        guard !value.isEmpty else { return .failure(Refusal(reason: "empty")) }
+        guard value.utf8.count <= 128 else { return .failure(Refusal(reason: "\(value.utf8.count) characters long (expected 22 or 48)")) }
+        guard value.utf8.allSatisfy(isBase64URLByte) else {
+            return .failure(Refusal(reason: "'\(clip(value))' has characters outside base64"))
+        }
+        if isPlaceholder(value) { return .failure(Refusal(reason: "'\(clip(value))' is a placeholder")) }
+        return .success(value)
+    }
+
+    /// The sign-in request id a token id decodes to (schemas.md §1.1): 16 bytes read as a
+    /// little-endian .NET GUID, or 36 bytes of an ASCII GUID string. `nil` when it does not decode.
+    static func requestId(fromTokenId uti: String) -> String? {
+        guard let bytes = base64Decode(uti) else { return nil }
+        if bytes.count == 16 {
+            let order = [3, 2, 1, 0, 5, 4, 7, 6, 8, 9, 10, 11, 12, 13, 14, 15]
+            var text = ""
+            text.reserveCapacity(36)
+            for (i, index) in order.enumerated() {
+                if i == 4 || i == 6 || i == 8 || i == 10 { text.append("-") }
+                text.append(hexDigit(bytes[index] >> 4))
+                text.append(hexDigit(bytes[index] & 0x0F))
+            }
+            return text
+        }
+        if bytes.count == 36, bytes.allSatisfy({ $0 < 0x80 }) {
+            return guid(String(decoding: bytes, as: UTF8.self))
+        }
+        return nil
+    }
+
+    /// A GUID in canonical lower-case form, or `nil` when the text is not GUID-shaped
+    /// (braces allowed).
+    static func guid(_ raw: String) -> String? {
+        var bytes = Array(raw.utf8)
+        if bytes.count == 38, bytes.first == UInt8(ascii: "{"), bytes.last == UInt8(ascii: "}") {
+            bytes = Array(bytes[1..<37])
+        }
+        guard bytes.count == 36 else { return nil }
+        for (i, byte) in bytes.enumerated() {
+            if i == 8 || i == 13 || i == 18 || i == 23 {
+                guard byte == UInt8(ascii: "-") else { return nil }
+            } else {
+                guard isHex(byte) else { return nil }
+                if byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "F") { bytes[i] = byte | 0x20 }
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// A GUID-typed id (user, tenant, device, request): canonical lower case when it is a
+    /// GUID, otherwise kept as written (anonymised samples use other values).
+    static func guidOrText(_ raw: String) -> String? {
+        let value = raw.trimmingASCIIWhitespace()
+        guard !value.isEmpty else { return nil }
+        if let canonical = guid(value) {
+            return canonical == "00000000-0000-0000-0000-000000000000" ? nil : canonical
+        }
+        return value
+    }
+
+    /// An IP address without port or brackets, in canonical form, or a refusal
+    /// (`[2a01:db8::1]:36185` → `2a01:db8::1`, `185.73.124.135:19823` → `185.73.124.135`).
+    static func ipAddress(_ raw: String) -> Result<String, Refusal> {
+        var value = raw.trimmingASCIIWhitespace()
+        guard !value.isEmpty else { return .failure(Refusal(reason: "empty")) }
+        guard value.utf8.count <= 64 else { return .failure(Refusal(reason: "\(value.utf8.count) characters long")) }
+        if value.hasPrefix("[") {
+            guard let close = value.firstIndex(of: "]") else { return .failure(Refusal(reason: "'\(clip(value))' has an unclosed '['")) }
+            value = String(value[value.index(after: value.startIndex)..<close])
+        } else if value.filter({ $0 == ":" }).count == 1, value.contains(".") {
+            value = String(value[..<value.firstIndex(of: ":")!])
+        }
+        if let zone = value.firstIndex(of: "%") { value = String(value[..<zone]) }
+        if let v4 = canonical(value, family: AF_INET, size: 4) { return .success(v4) }
+        if let v6 = canonical(value, family: AF_INET6, size: 16) {
+            // IPv4-mapped IPv6 (::ffff:a.b.c.d) is the IPv4 address.
+            if v6.hasPrefix("::ffff:"), v6.contains("."), let v4 = canonical(String(v6.dropFirst(7)), family: AF_INET, size: 4) {
+                return .success(v4)
+            }
+            return .success(v6)
+        }
+        return .failure(Refusal(reason: "'\(clip(value))' is not an IPv4 or IPv6 address"))
+    }
+
+    private static func canonical(_ text: String, family: Int32, size: Int) -> String? {
+        var buffer = [UInt8](repeating: 0, count: 16)
+        let ok = text.withCString { inet_pton(family, $0, &buffer) }
+        guard ok == 1 else { return nil }
+        var out = [CChar](repeating: 0, count: 64)
+        guard inet_ntop(family, buffer, &out, socklen_t(out.count)) != nil else { return nil }
+        return String(decoding: out.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// A value made of one repeated character (`0000…`, `AAAA…`, `mmmm…`, `1111…-…`).
+    static func isPlaceholder(_ value: String) -> Bool {
+        guard let first = value.utf8.first else { return true }
+        return value.utf8.allSatisfy { $0 == first }
+    }
+
+    static func clip(_ value: String, _ limit: Int = 60) -> String {
+        value.utf8.count <= limit ? value : String(value.prefix(limit)) + "…"
+    }
+}
+
+private func isHex(_ byte: UInt8) -> Bool {
+    (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x46) || (byte >= 0x61 && byte <= 0x66)
+}
+
+private func isBase64URLByte(_ byte: UInt8) -> Bool {
+    (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+        || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "+") || byte == UInt8(ascii: "/")
+}
+
+private func hexDigit(_ nibble: UInt8) -> Character {
+    Character(Unicode.Scalar(nibble < 10 ? nibble + 0x30 : nibble + 0x57))
+}
+
+/// Decodes base64 or base64url, with or without padding; `nil` on any other character or a
+/// length that cannot be base64.
+func base64Decode(_ text: String) -> [UInt8]? {
+    var values: [UInt8] = []
+    values.reserveCapacity(text.utf8.count)
+    for byte in text.utf8 {
+        switch byte {
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"): values.append(byte - 65)
+        case UInt8(ascii: "a")...UInt8(ascii: "z"): values.append(byte - 71)
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): values.append(byte + 4)
+        case UInt8(ascii: "+"), UInt8(ascii: "-"): values.append(62)
+        case UInt8(ascii: "/"), UInt8(ascii: "_"): values.append(63)
+        case UInt8(ascii: "="): continue
+        default: return nil
+        }
+    }
+    guard values.count % 4 != 1 else { return nil }
+    var out: [UInt8] = []
+    out.reserveCapacity(values.count * 3 / 4)
+    var i = 0
+    while i + 4 <= values.count {
+        let n = UInt32(values[i]) << 18 | UInt32(values[i + 1]) << 12 | UInt32(values[i + 2]) << 6 | UInt32(values[i + 3])
+        out.append(UInt8(n >> 16 & 0xFF))
+        out.append(UInt8(n >> 8 & 0xFF))
+        out.append(UInt8(n & 0xFF))
+        i += 4
+    }
+    let rest = values.count - i
+    if rest == 2 {
+        let n = UInt32(values[i]) << 18 | UInt32(values[i + 1]) << 12
+        out.append(UInt8(n >> 16 & 0xFF))
+    } else if rest == 3 {
+        let n = UInt32(values[i]) << 18 | UInt32(values[i + 1]) << 12 | UInt32(values[i + 2]) << 6
+        out.append(UInt8(n >> 16 & 0xFF))
+        out.append(UInt8(n >> 8 & 0xFF))
+    }
+    return out
+}
+
+extension String {
+    func replacingHyphens() -> String { String(filter { $0 != "-" }) }
+}

@@ -1,0 +1,235 @@
+import Foundation
+
+/// The account of one input file in `ingest.json`.
+public struct FileReport: Sendable, Codable, Equatable {
+    /// One (source, shape) pair found in the file, with how many records had it.
+    public struct SourceCount: Sendable, Codable, Equatable {
+        public var source: LogSource
+        public var shape: ExportShape
+        public var records: Int
+    }
+
+    public var path: String
+    /// The file's source, `mixed` when it holds several, `null` when none was recognised.
+    public var source: String?
+    /// The file's export shape, `mixed` when several, `null` when none was recognised.
+    public var shape: String?
+    public var sources: [SourceCount]
+    public var format: String
+    public var bytes: Int
+    public var read: Int
+    public var used: Int
+    public var duplicate: Int
+    public var rejected: Int
+    /// The first rejections (line, record index, reason); all are counted in `rejected`.
+    public var rejections: [Rejection]
+    public var rejectionsByReason: [String: Int]
+    public var remarks: [String]
+    /// Why the file was not read at all, when it was not recognised.
+    public var unrecognised: String?
+}
+
+/// Totals over all files: `read = used + duplicate + rejected`, always.
+public struct IngestTotals: Sendable, Codable, Equatable {
+    public var files = 0
+    public var unrecognisedFiles = 0
+    public var read = 0
+    public var used = 0
+    public var duplicate = 0
+    public var rejected = 0
+}
+
+/// Everything the ingest stage hands to the next: the events, deduplicated and in time order,
+/// and the record-by-record account of every file.
+public struct IngestResult: Sendable {
+    public var files: [FileReport]
+    public var events: [Event]
+    public var totals: IngestTotals
+    /// The earliest and latest event time.
+    public var timeRange: ClosedRange<UTCInstant>?
+}
+
+/// Options for a run of the ingest stage.
+public struct IngestOptions: Sendable {
+    public var limits = ReadLimits()
+    /// Called after each file is read (file index, files in all), from any thread.
+    public var progress: (@Sendable (Int, Int, String) -> Void)?
+
+    public init() {}
+}
+
+/// Why the run could not start.
+public enum IngestError: Error, CustomStringConvertible, Equatable {
+    case pathNotFound(String)
+    case noInputFiles([String])
+
+    public var description: String {
+        switch self {
+        case .pathNotFound(let path): return "\(path): no such file or folder"
+        case .noInputFiles(let paths): return "no input files found under \(paths.joined(separator: ", ")) (hidden files are skipped)"
+        }
+    }
+}
+
+/// The ingest stage: finds the files under the given paths, reads them in parallel, removes
+/// records exported twice, and returns events in time order with a full account.
+public enum Ingestor {
+    /// Files under `paths` (folders recursed, hidden entries skipped), sorted, each once.
+    public static func inputFiles(_ paths: [String]) throws(IngestError) -> [String] {
+        let manager = FileManager.default
+        var files: [String] = []
+        for path in paths {
+            var isDirectory: ObjCBool = false
+            guard manager.fileExists(atPath: path, isDirectory: &isDirectory) else { throw .pathNotFound(path) }
+            if !isDirectory.boolValue {
+                files.append(path)
+                continue
+            }
+            let root = URL(fileURLWithPath: path)
+            guard let walker = manager.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey], options: [.skipsHiddenFiles]) else { continue }
+            var found: [String] = []
+            for case let url as URL in walker {
+                guard (try? url.resourceValues(forKeys: [.isRegularFileKey]))?.isRegularFile == true else { continue }
+                let relative = url.path.hasPrefix(root.path) ? String(url.path.dropFirst(root.path.count)).trimmingCharacters(in: CharacterSet(charactersIn: "/")) : url.lastPathComponent
+                found.append(path.hasSuffix("/") ? path + relative : path + "/" + relative)
+            }
+            files.append(contentsOf: found.sorted())
+        }
+        var seen = Set<String>()
+        let unique = files.filter { seen.insert(URL(fileURLWithPath: $0).standardizedFileURL.path).inserted }
+        guard !unique.isEmpty else { throw .noInputFiles(paths) }
+        return unique
+    }
+
+    /// Reads every file under `paths`.
+    public static func ingest(paths: [String], options: IngestOptions = IngestOptions()) throws(IngestError) -> IngestResult {
+        let files = try inputFiles(paths)
+        return ingest(files: files, options: options)
+    }
+
+    /// Reads the given files (already enumerated).
+    public static func ingest(files: [String], options: IngestOptions = IngestOptions()) -> IngestResult {
+        let outcomes = OutcomeSlots(count: files.count)
+        let limits = options.limits
+        let progress = options.progress
+        let finished = Counter()
+        DispatchQueue.concurrentPerform(iterations: files.count) { index in
+            let outcome = FileReader(path: files[index], fileIndex: Int32(index), limits: limits).read()
+            outcomes.store(outcome, at: index)
+            progress?(finished.increment(), files.count, files[index])
+        }
+        return merge(files: files, outcomes: outcomes.take())
+    }
+
+    /// Deterministic merge: files in path order, records in file order; the first copy of a
+    /// record is used and later copies are counted as duplicates of it.
+    static func merge(files: [String], outcomes: [FileReadOutcome]) -> IngestResult {
+        var seen = Set<DuplicateKey>()
+        var events: [Event] = []
+        events.reserveCapacity(outcomes.reduce(0) { $0 + $1.events.count })
+        var reports: [FileReport] = []
+        var totals = IngestTotals()
+        for (index, outcome) in outcomes.enumerated() {
+            var used = 0
+            var duplicate = 0
+            var counts: [SourceShapeKey: Int] = [:]
+            for event in outcome.events {
+                counts[SourceShapeKey(source: event.source, shape: event.shape), default: 0] += 1
+                if let key = DuplicateKey(event), !seen.insert(key).inserted {
+                    duplicate += 1
+                    continue
+                }
+                used += 1
+                events.append(event)
+            }
+            let sources = counts.sorted { ($0.key.source, $0.key.shape) < ($1.key.source, $1.key.shape) }
+                .map { FileReport.SourceCount(source: $0.key.source, shape: $0.key.shape, records: $0.value) }
+            let distinctSources = Set(sources.map(\.source))
+            let distinctShapes = Set(sources.map(\.shape))
+            let bytes = (try? FileManager.default.attributesOfItem(atPath: files[index])[.size] as? Int) ?? 0
+            reports.append(FileReport(
+                path: files[index],
+                source: distinctSources.count > 1 ? "mixed" : distinctSources.first?.rawValue,
+                shape: distinctShapes.count > 1 ? "mixed" : distinctShapes.first?.rawValue,
+                sources: sources,
+                format: outcome.format,
+                bytes: bytes,
+                read: outcome.read,
+                used: used,
+                duplicate: duplicate,
+                rejected: outcome.rejected,
+                rejections: outcome.rejections,
+                rejectionsByReason: outcome.rejectionsByReason,
+                remarks: outcome.remarks,
+                unrecognised: outcome.unrecognised))
+            totals.files += 1
+            if outcome.unrecognised != nil { totals.unrecognisedFiles += 1 }
+            totals.read += outcome.read
+            totals.used += used
+            totals.duplicate += duplicate
+            totals.rejected += outcome.rejected
+        }
+        events.sort { a, b in
+            if a.time != b.time { return a.time < b.time }
+            if a.provenance.fileIndex != b.provenance.fileIndex { return a.provenance.fileIndex < b.provenance.fileIndex }
+            return a.provenance.record < b.provenance.record
+        }
+        let range = events.isEmpty ? nil : events.first!.time...events.last!.time
+        return IngestResult(files: reports, events: events, totals: totals, timeRange: range)
+    }
+}
+
+private struct SourceShapeKey: Hashable {
+    var source: LogSource
+    var shape: ExportShape
+}
+
+/// Two records are one when they come from the same source and agree on record id, event
+/// time, resource and operation. The id alone is not enough: the unified audit log reuses one
+/// `Id` for several STS logons (the Huntress sample has `445945de-…` at 01:51:37 and 01:52:34,
+/// and `a5e2f4b8-…` twice in one second for two resources). Records without an id are never
+/// duplicates.
+struct DuplicateKey: Hashable {
+    var source: LogSource
+    var recordId: String
+    var time: Int64
+    var resource: String?
+    var operation: String?
+
+    init?(_ event: Event) {
+        guard let id = event.recordId else { return nil }
+        source = event.source
+        recordId = id
+        time = event.time.microseconds
+        resource = event.resource
+        operation = event.operation
+    }
+}
+
+/// Per-file results written from worker threads, each slot by one thread only.
+private final class OutcomeSlots: @unchecked Sendable {
+    private var slots: [FileReadOutcome?]
+    private let lock = NSLock()
+
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+    func store(_ outcome: FileReadOutcome, at index: Int) {
+        lock.lock()
+        slots[index] = outcome
+        lock.unlock()
+    }
+
+    func take() -> [FileReadOutcome] { slots.map { $0 ?? FileReadOutcome() } }
+}
+
+private final class Counter: @unchecked Sendable {
+    private var value = 0
+    private let lock = NSLock()
+
+    func increment() -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        value += 1
+        return value
+    }
+}

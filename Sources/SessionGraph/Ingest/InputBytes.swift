@@ -1,0 +1,163 @@
+import CZlib
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Why a file could not be opened or decoded at all.
+public struct InputError: Error, Sendable, CustomStringConvertible {
+    public var path: String
+    public var message: String
+    public var description: String { "\(path): \(message)" }
+}
+
+/// The bytes of one input file, decoded to UTF-8 text: memory-mapped for plain files (the OS
+/// pages them in and out, so a multi-GB export is never copied into one String), inflated for
+/// gzip, transcoded for UTF-16 ("Unicode text" saved by Excel). A UTF-8 byte-order mark is
+/// skipped through ``textStart``.
+final class InputBytes: @unchecked Sendable {
+    private let base: UnsafeRawPointer?
+    private let count: Int
+    private let mapped: Bool
+    private let owned: [UInt8]?
+    /// Offset of the first byte after any byte-order mark.
+    let textStart: Int
+    /// What the reader did to decode the file (`gzip`, `utf-16le`), for the report.
+    let encodingNotes: [String]
+    /// A problem that still left usable bytes (a truncated gzip stream).
+    let problem: String?
+
+    private init(mappedBase: UnsafeRawPointer?, count: Int) {
+        self.base = mappedBase
+        self.count = count
+        self.mapped = mappedBase != nil
+        self.owned = nil
+        let bom = count >= 3 && mappedBase!.load(fromByteOffset: 0, as: UInt8.self) == 0xEF
+            && mappedBase!.load(fromByteOffset: 1, as: UInt8.self) == 0xBB && mappedBase!.load(fromByteOffset: 2, as: UInt8.self) == 0xBF
+        self.textStart = bom ? 3 : 0
+        self.encodingNotes = bom ? ["utf-8 byte-order mark"] : []
+        self.problem = nil
+    }
+
+    private init(owned: [UInt8], notes: [String], problem: String?) {
+        self.base = nil
+        self.count = owned.count
+        self.mapped = false
+        self.owned = owned
+        let bom = owned.count >= 3 && owned[0] == 0xEF && owned[1] == 0xBB && owned[2] == 0xBF
+        self.textStart = bom ? 3 : 0
+        self.encodingNotes = notes + (bom ? ["utf-8 byte-order mark"] : [])
+        self.problem = problem
+    }
+
+    deinit {
+        if mapped, let base { munmap(UnsafeMutableRawPointer(mutating: base), count) }
+    }
+
+    var byteCount: Int { count }
+
+    func withBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        if let owned {
+            return try owned.withUnsafeBufferPointer(body)
+        }
+        guard let base, count > 0 else { return try body(UnsafeBufferPointer(start: nil, count: 0)) }
+        return try body(UnsafeBufferPointer(start: base.assumingMemoryBound(to: UInt8.self), count: count))
+    }
+
+    /// Opens `path`, mapping it, inflating it when it is gzip (by its magic bytes, not its name)
+    /// and transcoding UTF-16 to UTF-8.
+    static func open(path: String, maxInflatedBytes: Int = 64 << 30) throws(InputError) -> InputBytes {
+        let fd = Glibc.open(path, O_RDONLY)
+        guard fd >= 0 else { throw InputError(path: path, message: "cannot open (\(String(cString: strerror(errno))))") }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw InputError(path: path, message: "cannot stat (\(String(cString: strerror(errno))))") }
+        let size = Int(info.st_size)
+        guard size > 0 else { return InputBytes(owned: [], notes: [], problem: nil) }
+        guard let pointer = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), pointer != MAP_FAILED else {
+            throw InputError(path: path, message: "cannot map (\(String(cString: strerror(errno))))")
+        }
+        let raw = UnsafeRawPointer(pointer)
+        let first = raw.load(as: UInt8.self)
+        let second = size > 1 ? raw.load(fromByteOffset: 1, as: UInt8.self) : 0
+        if first == 0x1F && second == 0x8B {
+            defer { munmap(pointer, size) }
+            let (inflated, problem) = inflate(UnsafeRawBufferPointer(start: raw, count: size), limit: maxInflatedBytes)
+            let decoded = transcodeIfUTF16(inflated)
+            return InputBytes(owned: decoded.bytes, notes: ["gzip"] + decoded.notes, problem: problem)
+        }
+        if (first == 0xFF && second == 0xFE) || (first == 0xFE && second == 0xFF) {
+            defer { munmap(pointer, size) }
+            let decoded = transcodeIfUTF16(Array(UnsafeRawBufferPointer(start: raw, count: size)))
+            return InputBytes(owned: decoded.bytes, notes: decoded.notes, problem: nil)
+        }
+        madvise(pointer, size, MADV_SEQUENTIAL)
+        return InputBytes(mappedBase: raw, count: size)
+    }
+
+    /// Inflates a gzip stream (several members are read one after another, as `gzip -c a b`
+    /// writes them). A stream cut short keeps what was inflated and says so.
+    private static func inflate(_ input: UnsafeRawBufferPointer, limit: Int) -> ([UInt8], String?) {
+        var output: [UInt8] = []
+        output.reserveCapacity(min(input.count * 6, 1 << 30))
+        var stream = z_stream()
+        guard inflateInit2_(&stream, 15 + 32, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
+            return ([], "cannot initialise zlib")
+        }
+        defer { inflateEnd(&stream) }
+        let chunk = 1 << 20
+        var buffer = [UInt8](repeating: 0, count: chunk)
+        var offset = 0
+        var problem: String?
+        stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress!.assumingMemoryBound(to: Bytef.self))
+        stream.avail_in = UInt32(min(input.count, Int(UInt32.max)))
+        while true {
+            let status: Int32 = buffer.withUnsafeMutableBufferPointer { out in
+                stream.next_out = out.baseAddress
+                stream.avail_out = UInt32(chunk)
+                return CZlib.inflate(&stream, Z_NO_FLUSH)
+            }
+            let produced = chunk - Int(stream.avail_out)
+            output.append(contentsOf: buffer[0..<produced])
+            if output.count > limit {
+                problem = "inflated data exceeds \(limit) bytes (limit); the rest is not read"
+                break
+            }
+            if status == Z_STREAM_END {
+                offset = input.count - Int(stream.avail_in)
+                // Another gzip member may follow.
+                if stream.avail_in > 0, offset + 1 < input.count, input[offset] == 0x1F, input[offset + 1] == 0x8B {
+                    inflateReset(&stream)
+                    continue
+                }
+                break
+            }
+            if status == Z_OK { continue }
+            if status == Z_BUF_ERROR && stream.avail_in == 0 {
+                problem = "gzip stream is truncated (the file ends before the compressed data does); \(output.count) bytes were recovered"
+                break
+            }
+            let message = stream.msg.map { String(cString: $0) } ?? "status \(status)"
+            problem = "gzip data is corrupt (\(message)); \(output.count) bytes were recovered"
+            break
+        }
+        return (output, problem)
+    }
+
+    /// UTF-16 with a byte-order mark becomes UTF-8; anything else is returned unchanged.
+    private static func transcodeIfUTF16(_ bytes: [UInt8]) -> (bytes: [UInt8], notes: [String]) {
+        guard bytes.count >= 2 else { return (bytes, []) }
+        let little: Bool
+        if bytes[0] == 0xFF && bytes[1] == 0xFE { little = true } else if bytes[0] == 0xFE && bytes[1] == 0xFF { little = false } else { return (bytes, []) }
+        var units: [UInt16] = []
+        units.reserveCapacity(bytes.count / 2)
+        var i = 2
+        while i + 1 < bytes.count {
+            units.append(little ? UInt16(bytes[i]) | UInt16(bytes[i + 1]) << 8 : UInt16(bytes[i]) << 8 | UInt16(bytes[i + 1]))
+            i += 2
+        }
+        let text = String(decoding: units, as: UTF16.self)
+        return (Array(text.utf8), [little ? "utf-16le" : "utf-16be"])
+    }
+}

@@ -1,0 +1,279 @@
+/// A failure to parse JSON text: the byte offset where it went wrong and what was expected.
+public struct JSONParseError: Error, Sendable, Equatable {
+    public var offset: Int
+    public var message: String
+}
+
+/// A byte-level JSON reader over a buffer it does not own.
+///
+/// It reads one value at a time from a position, so a caller can walk a huge top-level array
+/// element by element (streaming) and resynchronise after a broken record. Nesting depth and
+/// string length are bounded so hostile input cannot exhaust the stack or memory.
+struct JSONParser {
+    let bytes: UnsafeBufferPointer<UInt8>
+    var position: Int
+    var maxDepth: Int
+    var maxStringBytes: Int
+    /// Set when a string longer than `maxStringBytes` was cut.
+    private(set) var truncatedStrings = 0
+
+    init(bytes: UnsafeBufferPointer<UInt8>, position: Int = 0, maxDepth: Int = 256, maxStringBytes: Int = 1 << 20) {
+        self.bytes = bytes
+        self.position = position
+        self.maxDepth = maxDepth
+        self.maxStringBytes = maxStringBytes
+    }
+
+    /// Parses a whole buffer holding exactly one JSON value (surrounding whitespace allowed).
+    static func parse(_ data: [UInt8], maxDepth: Int = 256) throws(JSONParseError) -> JSONValue {
+        try data.withUnsafeBufferPointer { (buffer) throws(JSONParseError) -> JSONValue in
+            var parser = JSONParser(bytes: buffer, maxDepth: maxDepth)
+            parser.skipWhitespace()
+            let value = try parser.parseValue(depth: 0)
+            parser.skipWhitespace()
+            if parser.position != buffer.count {
+                throw JSONParseError(offset: parser.position, message: "unexpected text after the JSON value")
+            }
+            return value
+        }
+    }
+
+    var atEnd: Bool { position >= bytes.count }
+
+    var current: UInt8? { position < bytes.count ? bytes[position] : nil }
+
+    mutating func skipWhitespace() {
+        while position < bytes.count, isJSONWhitespace(bytes[position]) { position += 1 }
+    }
+
+    func fail(_ message: String) -> JSONParseError {
+        JSONParseError(offset: position, message: message)
+    }
+
+    mutating func expect(_ byte: UInt8, _ what: String) throws(JSONParseError) {
+        skipWhitespace()
+        guard position < bytes.count else { throw fail("unexpected end of input (expected \(what))") }
+        guard bytes[position] == byte else { throw fail("unexpected \(describe(bytes[position])) (expected \(what))") }
+        position += 1
+    }
+
+    mutating func parseValue(depth: Int) throws(JSONParseError) -> JSONValue {
+        skipWhitespace()
+        guard position < bytes.count else { throw fail("unexpected end of input (expected a value)") }
+        let byte = bytes[position]
+        switch byte {
+        case UInt8(ascii: "{"):
+            guard depth < maxDepth else { throw fail("nesting deeper than \(maxDepth) levels (limit)") }
+            return try parseObject(depth: depth + 1)
+        case UInt8(ascii: "["):
+            guard depth < maxDepth else { throw fail("nesting deeper than \(maxDepth) levels (limit)") }
+            return try parseArray(depth: depth + 1)
+        case UInt8(ascii: "\""):
+            return .string(try parseString())
+        case UInt8(ascii: "t"):
+            try literal("true")
+            return .bool(true)
+        case UInt8(ascii: "f"):
+            try literal("false")
+            return .bool(false)
+        case UInt8(ascii: "n"):
+            try literal("null")
+            return .null
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            return .number(try parseNumber())
+        default:
+            throw fail("unexpected \(describe(byte)) (expected a value)")
+        }
+    }
+
+    mutating func parseObject(depth: Int) throws(JSONParseError) -> JSONValue {
+        position += 1  // {
+        var members: [(key: String, value: JSONValue)] = []
+        skipWhitespace()
+        if current == UInt8(ascii: "}") {
+            position += 1
+            return .object(members)
+        }
+        while true {
+            skipWhitespace()
+            guard let byte = current else { throw fail("unexpected end of input inside an object (expected a key)") }
+            guard byte == UInt8(ascii: "\"") else { throw fail("unexpected \(describe(byte)) (expected a quoted key)") }
+            let key = try parseString()
+            try expect(UInt8(ascii: ":"), "':' after a key")
+            let value = try parseValue(depth: depth)
+            members.append((key, value))
+            skipWhitespace()
+            guard let next = current else { throw fail("unexpected end of input inside an object (expected ',' or '}')") }
+            position += 1
+            if next == UInt8(ascii: ",") { continue }
+            if next == UInt8(ascii: "}") { return .object(members) }
+            position -= 1
+            throw fail("unexpected \(describe(next)) (expected ',' or '}')")
+        }
+    }
+
+    mutating func parseArray(depth: Int) throws(JSONParseError) -> JSONValue {
+        position += 1  // [
+        var items: [JSONValue] = []
+        skipWhitespace()
+        if current == UInt8(ascii: "]") {
+            position += 1
+            return .array(items)
+        }
+        while true {
+            items.append(try parseValue(depth: depth))
+            skipWhitespace()
+            guard let next = current else { throw fail("unexpected end of input inside an array (expected ',' or ']')") }
+            position += 1
+            if next == UInt8(ascii: ",") { continue }
+            if next == UInt8(ascii: "]") { return .array(items) }
+            position -= 1
+            throw fail("unexpected \(describe(next)) (expected ',' or ']')")
+        }
+    }
+
+    mutating func literal(_ word: StaticString) throws(JSONParseError) {
+        let count = word.utf8CodeUnitCount
+        guard position + count <= bytes.count else { throw fail("unexpected end of input (expected \(word))") }
+        let start = word.utf8Start
+        for i in 0..<count where bytes[position + i] != start[i] {
+            throw fail("invalid literal (expected \(word))")
+        }
+        position += count
+    }
+
+    mutating func parseNumber() throws(JSONParseError) -> String {
+        let start = position
+        while position < bytes.count {
+            switch bytes[position] {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "+"),
+                 UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E"):
+                position += 1
+            default:
+                return try finishNumber(from: start)
+            }
+        }
+        return try finishNumber(from: start)
+    }
+
+    private func finishNumber(from start: Int) throws(JSONParseError) -> String {
+        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
+        guard Double(text) != nil else {
+            throw JSONParseError(offset: start, message: "malformed number '\(text.prefix(40))'")
+        }
+        return text
+    }
+
+    /// Reads a quoted string at the current position, decoding escapes.
+    mutating func parseString() throws(JSONParseError) -> String {
+        let openQuote = position
+        position += 1
+        let start = position
+        // Fast path: no escapes.
+        while position < bytes.count {
+            let byte = bytes[position]
+            if byte == UInt8(ascii: "\"") {
+                let length = position - start
+                position += 1
+                return makeString(UnsafeBufferPointer(rebasing: bytes[start..<(start + min(length, maxStringBytes))]), fullLength: length)
+            }
+            if byte == UInt8(ascii: "\\") { break }
+            position += 1
+        }
+        guard position < bytes.count else {
+            throw JSONParseError(offset: openQuote, message: "unterminated string (expected a closing quote)")
+        }
+        // Slow path: decode escapes into a buffer.
+        var out: [UInt8] = Array(UnsafeBufferPointer(rebasing: bytes[start..<position]))
+        var fullLength = out.count
+        while position < bytes.count {
+            let byte = bytes[position]
+            if byte == UInt8(ascii: "\"") {
+                position += 1
+                if out.count > maxStringBytes { out.removeSubrange(maxStringBytes...) }
+                return out.withUnsafeBufferPointer { makeString($0, fullLength: fullLength) }
+            }
+            if byte != UInt8(ascii: "\\") {
+                if out.count <= maxStringBytes { out.append(byte) }
+                fullLength += 1
+                position += 1
+                continue
+            }
+            position += 1
+            guard position < bytes.count else { break }
+            let escape = bytes[position]
+            position += 1
+            var decoded: [UInt8]
+            switch escape {
+            case UInt8(ascii: "\""): decoded = [0x22]
+            case UInt8(ascii: "\\"): decoded = [0x5C]
+            case UInt8(ascii: "/"): decoded = [0x2F]
+            case UInt8(ascii: "b"): decoded = [0x08]
+            case UInt8(ascii: "f"): decoded = [0x0C]
+            case UInt8(ascii: "n"): decoded = [0x0A]
+            case UInt8(ascii: "r"): decoded = [0x0D]
+            case UInt8(ascii: "t"): decoded = [0x09]
+            case UInt8(ascii: "u"):
+                var scalar = try hex4()
+                if (0xD800...0xDBFF).contains(scalar) {
+                    // A high surrogate: combine with the low one when it follows.
+                    if position + 1 < bytes.count, bytes[position] == UInt8(ascii: "\\"), bytes[position + 1] == UInt8(ascii: "u") {
+                        let save = position
+                        position += 2
+                        let low = try hex4()
+                        if (0xDC00...0xDFFF).contains(low) {
+                            scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                        } else {
+                            position = save
+                            scalar = 0xFFFD
+                        }
+                    } else {
+                        scalar = 0xFFFD
+                    }
+                } else if (0xDC00...0xDFFF).contains(scalar) {
+                    scalar = 0xFFFD
+                }
+                decoded = Array(String(Character(Unicode.Scalar(scalar) ?? "\u{FFFD}")).utf8)
+            default:
+                throw JSONParseError(offset: position - 2, message: "invalid escape '\\\(describe(escape))' in a string")
+            }
+            if out.count <= maxStringBytes { out.append(contentsOf: decoded) }
+            fullLength += decoded.count
+        }
+        throw JSONParseError(offset: openQuote, message: "unterminated string (expected a closing quote)")
+    }
+
+    private mutating func hex4() throws(JSONParseError) -> UInt32 {
+        guard position + 4 <= bytes.count else { throw fail("unexpected end of input in a \\u escape") }
+        var value: UInt32 = 0
+        for _ in 0..<4 {
+            let byte = bytes[position]
+            let digit: UInt32
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(byte - UInt8(ascii: "0"))
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(byte - UInt8(ascii: "a") + 10)
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt32(byte - UInt8(ascii: "A") + 10)
+            default: throw fail("invalid hex digit in a \\u escape")
+            }
+            value = value << 4 | digit
+            position += 1
+        }
+        return value
+    }
+
+    private mutating func makeString(_ buffer: UnsafeBufferPointer<UInt8>, fullLength: Int) -> String {
+        if fullLength > maxStringBytes { truncatedStrings += 1 }
+        return String(decoding: buffer, as: UTF8.self)
+    }
+
+    /// Skips one value without building it (used to resynchronise and to skip unneeded members).
+    mutating func skipValue(depth: Int) throws(JSONParseError) {
+        _ = try parseValue(depth: depth)
+    }
+}
+
+func describe(_ byte: UInt8) -> String {
+    if byte >= 0x21 && byte < 0x7F { return "'\(Character(Unicode.Scalar(byte)))'" }
+    let digits = Array("0123456789ABCDEF")
+    return "byte 0x\(digits[Int(byte >> 4)])\(digits[Int(byte & 0x0F)])"
+}

@@ -1,0 +1,261 @@
+/// How the records of a JSON file are laid out.
+enum JSONContainer: Equatable {
+    /// One value per line, or values one after another (NDJSON, `PT1H.json`, pretty-printed
+    /// objects concatenated).
+    case sequence
+    /// A top-level array of records.
+    case array
+    /// An object whose `records` member holds the records (Event Hub / diagnostic settings).
+    case recordsEnvelope
+    /// A Microsoft Graph page: `{"@odata.context", "value": [...], "@odata.nextLink"?}`.
+    case graphPage
+}
+
+/// One record as found in a JSON file, before anyone looked at what it means.
+struct RawJSONRecord {
+    var value: Result<JSONValue, JSONParseError>
+    var line: Int
+    var column: Int
+    var container: JSONContainer
+}
+
+/// Walks the top level of a JSON file and hands out one record at a time, so a large array is
+/// never built whole. A broken NDJSON line is reported and the next line is read; a broken
+/// element of a pretty-printed array is reported and the reader resynchronises at the next
+/// element that starts at the same indentation.
+struct JSONRecordReader {
+    let bytes: UnsafeBufferPointer<UInt8>
+    var limits: ReadLimits
+    /// File-level remarks (a trailing comma, an ignored envelope member).
+    private(set) var remarks: [String] = []
+
+    private var lineCursor = 0
+    private var lineNumber = 1
+    private var lineStart = 0
+
+    init(bytes: UnsafeBufferPointer<UInt8>, limits: ReadLimits) {
+        self.bytes = bytes
+        self.limits = limits
+    }
+
+    /// Advances the line counter to `offset` and returns (line, column), both 1-based.
+    private mutating func location(of offset: Int) -> (Int, Int) {
+        if offset < lineCursor {  // resynchronisation never goes backwards, but stay correct
+            lineCursor = 0
+            lineNumber = 1
+            lineStart = 0
+        }
+        var i = lineCursor
+        while i < offset {
+            if bytes[i] == 0x0A {
+                lineNumber += 1
+                lineStart = i + 1
+            }
+            i += 1
+        }
+        lineCursor = offset
+        return (lineNumber, offset - lineStart + 1)
+    }
+
+    /// Reads every record from `start`, calling `body` for each.
+    mutating func read(from start: Int, _ body: (RawJSONRecord) -> Void) {
+        var parser = JSONParser(bytes: bytes, position: start, maxDepth: limits.maxDepth, maxStringBytes: limits.maxStringBytes)
+        parser.skipWhitespace()
+        guard let first = parser.current else { return }
+        if first == UInt8(ascii: "[") {
+            parser.position += 1
+            readArrayElements(&parser, container: .array, body)
+            parser.skipWhitespace()
+            if !parser.atEnd { readSequence(&parser, body) }
+            return
+        }
+        if first == UInt8(ascii: "{"), let container = envelopeKind(at: parser.position) {
+            readEnvelope(&parser, container: container, body)
+            parser.skipWhitespace()
+            if !parser.atEnd { readSequence(&parser, body) }
+            return
+        }
+        readSequence(&parser, body)
+    }
+
+    /// Values one after another. On a parse error, skips to the next line.
+    private mutating func readSequence(_ parser: inout JSONParser, _ body: (RawJSONRecord) -> Void) {
+        while true {
+            parser.skipWhitespace()
+            guard !parser.atEnd else { return }
+            let start = parser.position
+            let (line, column) = location(of: start)
+            let lineEnd = nextNewline(from: start)
+            if lineEnd - start > limits.maxRecordBytes {
+                // A record on one line longer than the limit is refused unread; pretty-printed
+                // records span lines and are bounded by the parser's depth and string limits.
+                body(RawJSONRecord(value: .failure(JSONParseError(offset: start, message: "record longer than \(limits.maxRecordBytes) bytes (limit)")), line: line, column: column, container: .sequence))
+                parser.position = lineEnd
+                continue
+            }
+            do {
+                let value = try parser.parseValue(depth: 0)
+                body(RawJSONRecord(value: .success(value), line: line, column: column, container: .sequence))
+            } catch {
+                body(RawJSONRecord(value: .failure(error), line: line, column: column, container: .sequence))
+                parser.position = max(nextNewline(from: max(error.offset, start)), start + 1)
+            }
+        }
+    }
+
+    /// Elements of an array whose `[` was consumed; stops after the closing `]`.
+    private mutating func readArrayElements(_ parser: inout JSONParser, container: JSONContainer, _ body: (RawJSONRecord) -> Void) {
+        parser.skipWhitespace()
+        if parser.current == UInt8(ascii: "]") {
+            parser.position += 1
+            return
+        }
+        while true {
+            parser.skipWhitespace()
+            let start = parser.position
+            let (line, column) = location(of: start)
+            guard !parser.atEnd else {
+                body(RawJSONRecord(value: .failure(JSONParseError(offset: start, message: "the array is cut off here (expected more elements or ']')")), line: line, column: column, container: container))
+                return
+            }
+            if parser.current == UInt8(ascii: "]") {  // trailing comma
+                remarks.append("line \(line): trailing comma before ']' (tolerated)")
+                parser.position += 1
+                return
+            }
+            do {
+                let value = try parser.parseValue(depth: 1)
+                body(RawJSONRecord(value: .success(value), line: line, column: column, container: container))
+            } catch {
+                body(RawJSONRecord(value: .failure(error), line: line, column: column, container: container))
+                guard let resume = resynchronise(after: max(error.offset, start + 1), column: column) else { return }
+                parser.position = resume
+                continue
+            }
+            parser.skipWhitespace()
+            guard let next = parser.current else {
+                let (l, c) = location(of: parser.position)
+                body(RawJSONRecord(value: .failure(JSONParseError(offset: parser.position, message: "the array is cut off here (expected ',' or ']')")), line: l, column: c, container: container))
+                return
+            }
+            parser.position += 1
+            if next == UInt8(ascii: ",") { continue }
+            if next == UInt8(ascii: "]") { return }
+            let (l, c) = location(of: parser.position - 1)
+            body(RawJSONRecord(value: .failure(JSONParseError(offset: parser.position - 1, message: "unexpected \(describe(next)) between array elements (expected ',' or ']')")), line: l, column: c, container: container))
+            guard let resume = resynchronise(after: parser.position, column: column) else { return }
+            parser.position = resume
+        }
+    }
+
+    /// `{"records": [...]}` or a Graph page: members other than the record array are parsed and
+    /// kept aside; the array is streamed.
+    private mutating func readEnvelope(_ parser: inout JSONParser, container: JSONContainer, _ body: (RawJSONRecord) -> Void) {
+        let recordsKey = container == .recordsEnvelope ? "records" : "value"
+        parser.position += 1  // {
+        while true {
+            parser.skipWhitespace()
+            let (line, column) = location(of: parser.position)
+            guard let byte = parser.current else {
+                body(RawJSONRecord(value: .failure(JSONParseError(offset: parser.position, message: "the envelope object is cut off here (expected '}')")), line: line, column: column, container: container))
+                return
+            }
+            if byte == UInt8(ascii: "}") {
+                parser.position += 1
+                return
+            }
+            if byte == UInt8(ascii: ",") {
+                parser.position += 1
+                continue
+            }
+            do throws(JSONParseError) {
+                guard byte == UInt8(ascii: "\"") else { throw parser.fail("unexpected \(describe(byte)) (expected a quoted key)") }
+                let key = try parser.parseString()
+                try parser.expect(UInt8(ascii: ":"), "':' after a key")
+                parser.skipWhitespace()
+                if asciiCaseInsensitiveEqual(key, recordsKey) {
+                    if parser.current == UInt8(ascii: "[") {
+                        parser.position += 1
+                        readArrayElements(&parser, container: container, body)
+                    } else {
+                        let kind = try parser.parseValue(depth: 1)
+                        body(RawJSONRecord(value: .failure(JSONParseError(offset: parser.position, message: "'\(key)' is \(kindName(kind)) (expected an array of records)")), line: line, column: column, container: container))
+                    }
+                } else {
+                    _ = try parser.parseValue(depth: 1)
+                }
+            } catch {
+                let (l, c) = location(of: error.offset)
+                body(RawJSONRecord(value: .failure(error), line: l, column: c, container: container))
+                return
+            }
+        }
+    }
+
+    /// Looks at the first keys of the object at `offset`: an envelope has a `records` or `value`
+    /// member that is an array, next to `@odata.*` members or nothing else of a record.
+    private func envelopeKind(at offset: Int) -> JSONContainer? {
+        var parser = JSONParser(bytes: bytes, position: offset + 1, maxDepth: limits.maxDepth, maxStringBytes: 4096)
+        for _ in 0..<8 {
+            parser.skipWhitespace()
+            guard parser.current == UInt8(ascii: "\""), let key = try? parser.parseString() else { return nil }
+            guard (try? parser.expect(UInt8(ascii: ":"), ":")) != nil else { return nil }
+            parser.skipWhitespace()
+            if asciiCaseInsensitiveEqual(key, "records") { return .recordsEnvelope }
+            if key == "value" && parser.current == UInt8(ascii: "[") { return .graphPage }
+            guard key.hasPrefix("@odata") || key.hasPrefix("odata") else { return nil }
+            guard (try? parser.skipValue(depth: 1)) != nil else { return nil }
+            parser.skipWhitespace()
+            guard parser.current == UInt8(ascii: ",") else { return nil }
+            parser.position += 1
+        }
+        return nil
+    }
+
+    private func nextNewline(from offset: Int) -> Int {
+        var i = offset
+        while i < bytes.count, bytes[i] != 0x0A { i += 1 }
+        return min(i + 1, bytes.count)
+    }
+
+    /// The next line whose first non-blank byte is `{` at `column`, for a pretty-printed array.
+    private func resynchronise(after offset: Int, column: Int) -> Int? {
+        var i = nextNewline(from: offset)
+        while i < bytes.count {
+            var j = i
+            while j < bytes.count, j - i < column - 1, bytes[j] == 0x20 || bytes[j] == 0x09 { j += 1 }
+            if j - i == column - 1, j < bytes.count, bytes[j] == UInt8(ascii: "{") { return j }
+            i = nextNewline(from: i)
+            if i >= bytes.count { break }
+        }
+        return nil
+    }
+}
+
+/// Limits on what one record may hold. A record that exceeds one is rejected with the limit
+/// named; the run goes on.
+public struct ReadLimits: Sendable {
+    /// Longest single-line record, in bytes.
+    public var maxRecordBytes = 64 << 20
+    /// Deepest JSON nesting.
+    public var maxDepth = 128
+    /// Longest string kept; longer values are cut and the event says so.
+    public var maxStringBytes = 1 << 20
+    /// Largest CSV cell, in bytes.
+    public var maxCSVCellBytes = 16 << 20
+    /// Most rejections listed per file in `ingest.json` (all are counted).
+    public var maxListedRejections = 50
+
+    public init() {}
+}
+
+func kindName(_ value: JSONValue) -> String {
+    switch value {
+    case .null: return "null"
+    case .bool: return "a boolean"
+    case .number: return "a number"
+    case .string: return "a string"
+    case .array: return "an array"
+    case .object: return "an object"
+    }
+}

@@ -1,0 +1,110 @@
+/// Where a record object came from inside its file, which decides its export shape.
+enum RecordOrigin: Equatable {
+    case json(JSONContainer)
+    case csv
+}
+
+/// Recognises what one record is, from its own keys (never from the file name), and hands it to
+/// the mapper of its source. A record that is none of the known sources is rejected with the
+/// reason.
+enum RecordInterpreter {
+    static let signInCategories: [String: LogSource] = [
+        "signinlogs": .signInLogs,
+        "noninteractiveusersigninlogs": .nonInteractiveSignInLogs,
+        "serviceprincipalsigninlogs": .servicePrincipalSignInLogs,
+        "microsoftserviceprincipalsigninlogs": .servicePrincipalSignInLogs,
+        "managedidentitysigninlogs": .managedIdentitySignInLogs,
+    ]
+
+    static let tables: [String: LogSource] = [
+        "signinlogs": .signInLogs,
+        "aadnoninteractiveusersigninlogs": .nonInteractiveSignInLogs,
+        "aadserviceprincipalsigninlogs": .servicePrincipalSignInLogs,
+        "aadmanagedidentitysigninlogs": .managedIdentitySignInLogs,
+        "microsoftgraphactivitylogs": .graphActivityLogs,
+        "cloudappevents": .cloudAppEvents,
+        "officeactivity": .officeActivity,
+    ]
+
+    static func interpret(_ record: JSONValue, origin: RecordOrigin, provenance: Provenance) throws(RecordRejection) -> Event {
+        guard case .object = record else {
+            throw RecordRejection(reason: "record is \(kindName(record)) (expected an object)")
+        }
+        // 1. Azure Monitor diagnostic settings / Defender streaming API: envelope + properties.
+        if let category = record.text("category"), record.has("time") || record.has("properties") {
+            return try interpretEnvelope(record, category: category, provenance: provenance)
+        }
+        let laShape: ExportShape = origin == .csv ? .logAnalyticsCSV : (origin == .json(.array) ? .logAnalyticsJSON : .logAnalyticsNDJSON)
+        // 2. Purview / classic audit export: the AuditData column holds the record.
+        if origin == .csv, record.has("AuditData") {
+            guard let audit = record.nested("AuditData"), case .object = audit else {
+                throw RecordRejection(reason: "AuditData is not a JSON object (expected the audit record as JSON text)")
+            }
+            return try AuditRecordMapper.map(audit, shape: .purviewCSV, provenance: provenance)
+        }
+        // 3. A Log Analytics row that names its table.
+        if let table = record.text("Type"), let source = tables[table.lowercased()] {
+            return try map(record, envelope: nil, source: source, shape: laShape, provenance: provenance)
+        }
+        // 4. Recognised by its columns.
+        if record.has("RequestUri") && record.has("RequestMethod") {
+            return try GraphActivityRecordMapper.map(record, envelope: nil, shape: laShape, provenance: provenance)
+        }
+        if record.has("ActionType") && (record.has("ReportId") || record.has("RawEventData")) {
+            let shape: ExportShape = record.has("TimeGenerated") ? laShape : (origin == .csv ? .advancedHuntingCSV : .advancedHuntingJSON)
+            return try CloudAppEventRecordMapper.map(record, envelope: nil, shape: shape, provenance: provenance)
+        }
+        if record.has("CreationTime") && record.has("Operation") && (record.has("RecordType") || record.has("Workload")) {
+            return try AuditRecordMapper.map(record, shape: origin == .csv ? .purviewCSV : .managementAPI, provenance: provenance)
+        }
+        if record.has("OfficeWorkload") || (record.has("OfficeId") && record.has("Operation")) {
+            return try AuditRecordMapper.mapOfficeActivity(record, shape: laShape, provenance: provenance)
+        }
+        if record.has("AppDisplayName") || record.has("UniqueTokenIdentifier") || record.has("SignInEventTypes") {
+            if record.has("CreatedDateTime") || record.has("TimeGenerated") || record.has("ResultType") || record.has("status") {
+                let (source, note) = SignInRecordMapper.source(of: record)
+                let graphStyle = record.hasExactly("createdDateTime") && !record.has("TimeGenerated")
+                let shape: ExportShape = graphStyle ? (origin == .json(.graphPage) ? .graphAPIPage : .graphAPIArray) : laShape
+                var event = try SignInRecordMapper.map(record, envelope: nil, source: source, shape: shape, provenance: provenance)
+                if let note { event.notes.append(note) }
+                return event
+            }
+        }
+        let keys = record.keys.prefix(6).map { IdentifierNormalizer.clip($0, 30) }.joined(separator: ", ")
+        throw RecordRejection(reason: "unrecognised record (keys: \(keys)); expected a sign-in, Graph activity, CloudAppEvents or audit record")
+    }
+
+    private static func interpretEnvelope(_ record: JSONValue, category: String, provenance: Provenance) throws(RecordRejection) -> Event {
+        let key = category.lowercased()
+        let source: LogSource
+        let shape: ExportShape
+        if let signIn = signInCategories[key] {
+            (source, shape) = (signIn, .diagnosticSettings)
+        } else if key == "microsoftgraphactivitylogs" {
+            (source, shape) = (.graphActivityLogs, .diagnosticSettings)
+        } else if key == "advancedhunting-cloudappevents" {
+            (source, shape) = (.cloudAppEvents, .defenderStreaming)
+        } else {
+            throw RecordRejection(reason: "category '\(IdentifierNormalizer.clip(category, 60))' is not a source SessionGraph reads (expected a sign-in category, MicrosoftGraphActivityLogs or AdvancedHunting-CloudAppEvents)")
+        }
+        guard let properties = record.nested("properties"), case .object = properties else {
+            throw RecordRejection(reason: "\(category) record has no properties object (expected the \(source.rawValue) fields under 'properties')")
+        }
+        return try map(properties, envelope: record, source: source, shape: shape, provenance: provenance)
+    }
+
+    private static func map(_ body: JSONValue, envelope: JSONValue?, source: LogSource, shape: ExportShape, provenance: Provenance) throws(RecordRejection) -> Event {
+        switch source {
+        case .signInLogs, .nonInteractiveSignInLogs, .servicePrincipalSignInLogs, .managedIdentitySignInLogs:
+            return try SignInRecordMapper.map(body, envelope: envelope, source: source, shape: shape, provenance: provenance)
+        case .graphActivityLogs:
+            return try GraphActivityRecordMapper.map(body, envelope: envelope, shape: shape, provenance: provenance)
+        case .cloudAppEvents:
+            return try CloudAppEventRecordMapper.map(body, envelope: envelope, shape: shape, provenance: provenance)
+        case .officeActivity:
+            return try AuditRecordMapper.mapOfficeActivity(body, shape: shape, provenance: provenance)
+        case .unifiedAuditLog:
+            return try AuditRecordMapper.map(body, shape: shape, provenance: provenance)
+        }
+    }
+}

@@ -1,0 +1,114 @@
+/// Builds one JSON object as text with members in a fixed order (stable output for diffing
+/// and for jq), escaping every string so that log text cannot break the structure. Members
+/// whose value is `nil` are written as `null` only when `includeNulls` is set.
+struct JSONObjectWriter {
+    private(set) var text = "{"
+    private var first = true
+    let includeNulls: Bool
+
+    init(includeNulls: Bool = false) { self.includeNulls = includeNulls }
+
+    private mutating func key(_ name: String) {
+        if !first { text += "," }
+        first = false
+        text += "\""
+        text += name
+        text += "\":"
+    }
+
+    mutating func string(_ name: String, _ value: String?) {
+        guard let value else {
+            if includeNulls { key(name); text += "null" }
+            return
+        }
+        key(name)
+        appendJSONString(value, to: &text)
+    }
+
+    mutating func int(_ name: String, _ value: Int?) {
+        guard let value else {
+            if includeNulls { key(name); text += "null" }
+            return
+        }
+        key(name)
+        text += String(value)
+    }
+
+    mutating func double(_ name: String, _ value: Double?) {
+        guard let value, value.isFinite else {
+            if includeNulls { key(name); text += "null" }
+            return
+        }
+        key(name)
+        text += String(value)
+    }
+
+    mutating func bool(_ name: String, _ value: Bool?) {
+        guard let value else {
+            if includeNulls { key(name); text += "null" }
+            return
+        }
+        key(name)
+        text += value ? "true" : "false"
+    }
+
+    mutating func strings(_ name: String, _ values: [String]) {
+        guard !values.isEmpty else {
+            if includeNulls { key(name); text += "[]" }
+            return
+        }
+        key(name)
+        text += "["
+        for (index, value) in values.enumerated() {
+            if index > 0 { text += "," }
+            appendJSONString(value, to: &text)
+        }
+        text += "]"
+    }
+
+    /// Inserts already-encoded JSON.
+    mutating func raw(_ name: String, _ json: String) {
+        key(name)
+        text += json
+    }
+
+    mutating func finish() -> String {
+        text += "}"
+        return text
+    }
+}
+
+/// Appends `value` as a JSON string literal: quotes, backslashes and every control character
+/// are escaped; U+2028/U+2029 too, so the line is safe to embed in JavaScript as well.
+func appendJSONString(_ value: String, to text: inout String) {
+    text += "\""
+    var needsEscape = false
+    for unit in value.utf8 where unit < 0x20 || unit == 0x22 || unit == 0x5C || unit == 0xE2 {
+        needsEscape = true
+        break
+    }
+    if !needsEscape {
+        text += value
+        text += "\""
+        return
+    }
+    for scalar in value.unicodeScalars {
+        switch scalar {
+        case "\"": text += "\\\""
+        case "\\": text += "\\\\"
+        case "\n": text += "\\n"
+        case "\r": text += "\\r"
+        case "\t": text += "\\t"
+        case "\u{2028}": text += "\\u2028"
+        case "\u{2029}": text += "\\u2029"
+        default:
+            if scalar.value < 0x20 {
+                let digits = Array("0123456789abcdef")
+                text += "\\u00\(digits[Int(scalar.value >> 4)])\(digits[Int(scalar.value & 0xF)])"
+            } else {
+                text.unicodeScalars.append(scalar)
+            }
+        }
+    }
+    text += "\""
+}

@@ -1,0 +1,19 @@
+import ArgumentParser
+
+@main
+struct SessionGraphCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sessiongraph",
+        abstract: "Link exported Entra ID sign-in, Graph activity and audit logs into one graph per session.",
+        discussion: """
+            Point it at the exports you were handed (files or folders, any mix of Log Analytics JSON/CSV, \
+            diagnostic-settings PT1H.json, Graph API pages, Defender and Purview exports, gzip or not). \
+            Every record is counted as used, duplicate or rejected, with the reason. Times are UTC.
+
+            Exit codes: 0 success; 1 the run failed (unreadable output folder, I/O error); \
+            2 no input could be found or read; 64 invalid arguments.
+            """,
+        version: "0.1.0",
+        subcommands: [AnalyzeCommand.self, EventsCommand.self]
+    )
+}
