@@ -14,6 +14,6 @@ struct SessionGraphCommand: ParsableCommand {
             2 no input could be found or read; 64 invalid arguments.
             """,
         version: "0.1.0",
-        subcommands: [AnalyzeCommand.self, EventsCommand.self]
+        subcommands: [AnalyzeCommand.self, SessionsCommand.self, SessionCommand.self, TokenCommand.self, EventsCommand.self, SimulateCommand.self]
     )
 }

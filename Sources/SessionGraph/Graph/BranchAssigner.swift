@@ -1,0 +1,120 @@
+/// Groups each session's nodes into branches by (network, device) (detections.md §1) and
+/// records each branch's branch point and divergence edge on the graph, so detection and
+/// rendering read them rather than recompute them.
+///
+/// Rules, in order, for a node taken in time order:
+/// - a token belongs to the branch of the sign-in that minted it;
+/// - a service-side action never starts a branch: it joins its token's branch, else the root's;
+/// - an action whose ASN is unknown and whose IP family differs from its minting sign-in's
+///   (an IPv4/IPv6 swap of one client) joins that sign-in's branch;
+/// - an action with no client information (empty user agent, no token) joins an existing branch
+///   on the same network when there is one;
+/// - otherwise the node joins the branch with its (network, device) key, or starts one.
+enum BranchAssigner {
+    struct Key: Hashable {
+        var network: String
+        var device: String
+    }
+
+    static func assign(_ graph: inout InvestigationGraph) {
+        for s in graph.sessions.indices {
+            graph.sessions[s].branches = branches(for: graph.sessions[s], in: &graph)
+        }
+    }
+
+    private static func branches(for session: SessionChain, in graph: inout InvestigationGraph) -> [Branch] {
+        // Nodes in time order (session anchor excluded); ties keep creation order.
+        let ordered = session.nodes.filter { graph.nodes[Int($0)].kind != .session }
+            .sorted { a, b in
+                let ta = graph.nodes[Int(a)].time, tb = graph.nodes[Int(b)].time
+                return ta != tb ? ta < tb : a < b
+            }
+        var keyToBranch: [Key: Int32] = [:]
+        var keys: [Key] = []
+        var members: [[NodeID]] = []
+        func join(_ node: NodeID, _ branch: Int32) {
+            graph.nodes[Int(node)].branch = branch
+            members[Int(branch)].append(node)
+        }
+        func branch(for key: Key) -> Int32 {
+            if let existing = keyToBranch[key] { return existing }
+            let index = Int32(keys.count)
+            keys.append(key)
+            keyToBranch[key] = index
+            members.append([])
+            return index
+        }
+        // The root's group is created first so that it is branch 0; without a root, the
+        // earliest node's group is the reference.
+        let reference = session.root ?? ordered.first
+        if let reference {
+            let context = graph.nodes[Int(reference)].context
+            _ = branch(for: Key(network: context.network, device: context.device))
+        }
+        for node in ordered {
+            let value = graph.nodes[Int(node)]
+            let parentEdge = graph.incoming(node)
+            let parentNode = parentEdge.map { graph.nodes[Int($0.from)] }
+            switch value.kind {
+            case .token:
+                if let parentEdge { join(node, graph.nodes[Int(parentEdge.from)].branch); continue }
+            case .action:
+                let viaToken = parentEdge?.kind == .tokenToAction ? parentNode : nil
+                if value.serviceSide {
+                    join(node, viaToken?.branch ?? 0)
+                    continue
+                }
+                if let token = viaToken, value.context.asn == nil,
+                   NetworkKey.isIPv6(value.context.ipAddress) != NetworkKey.isIPv6(token.context.ipAddress),
+                   value.context.ipAddress != nil, token.context.ipAddress != nil {
+                    join(node, token.branch)
+                    continue
+                }
+                if viaToken == nil, value.context.device == "empty" {
+                    if let existing = keys.firstIndex(where: { $0.network == value.context.network }) {
+                        join(node, Int32(existing))
+                        continue
+                    }
+                }
+            default:
+                break
+            }
+            join(node, branch(for: Key(network: value.context.network, device: value.context.device)))
+        }
+        // The session anchor sits in the reference branch.
+        graph.nodes[Int(session.sessionNode)].branch = 0
+
+        var result: [Branch] = []
+        for (index, nodes) in members.enumerated() where !nodes.isEmpty || index == 0 {
+            guard let point = nodes.first else { continue }
+            var divergence: NodeID?
+            if index > 0 {
+                if let edge = graph.incoming(point), graph.nodes[Int(edge.from)].branch != Int32(index), graph.nodes[Int(edge.from)].kind != .session {
+                    divergence = edge.from
+                }
+                if divergence == nil || graph.nodes[Int(point)].kind != .action {
+                    // The latest earlier node of another branch.
+                    let pointTime = graph.nodes[Int(point)].time
+                    divergence = ordered.last { other in
+                        graph.nodes[Int(other)].branch != Int32(index) && graph.nodes[Int(other)].time <= pointTime && other != point
+                    } ?? divergence
+                }
+            }
+            let times = nodes.map { graph.nodes[Int($0)].time }
+            var countries: [String] = []
+            var clients: [String] = []
+            for node in nodes {
+                if let country = graph.nodes[Int(node)].context.country, !countries.contains(country) { countries.append(country) }
+                if let event = graph.event(of: node), graph.nodes[Int(node)].kind != .token {
+                    let family = ClientFamily.of(event.userAgent)
+                    if !clients.contains(family) { clients.append(family) }
+                }
+            }
+            result.append(Branch(
+                index: Int32(index), context: graph.nodes[Int(point)].context, isRoot: index == 0 && session.root != nil,
+                branchPoint: point, divergenceFrom: divergence, nodes: nodes,
+                firstSeen: times.min()!, lastSeen: times.max()!, countries: countries, userAgents: clients))
+        }
+        return result
+    }
+}

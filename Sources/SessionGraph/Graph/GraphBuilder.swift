@@ -1,0 +1,171 @@
+/// The graph stage: links the ingest stage's events into one directed graph per session, in
+/// one pass over indexes built once (schemas.md §8 join recipes):
+///
+/// 1. index sign-ins by token id and by request id, and learn each IP's ASN from sign-ins;
+/// 2. resolve every action's minting sign-in (exact token id, else the decoded request id);
+/// 3. group events by (session id, user), splitting a session id seen with two users;
+/// 4. per session: session anchor, root, sign-ins, tokens, actions and their edges;
+/// 5. group the session's nodes into branches (``BranchAssigner``).
+public enum GraphBuilder {
+    public static func build(_ ingest: IngestResult) -> InvestigationGraph {
+        build(events: ingest.events, files: ingest.files.map(\.path))
+    }
+
+    public static func build(events: [Event], files: [String]) -> InvestigationGraph {
+        var unlinked = UnlinkedCounts()
+        var dataErrors: [DataError] = []
+
+        // 1. Indexes.
+        var upnToUser: [String: String] = [:]
+        var signInByToken: [String: Int32] = [:]
+        var signInsByRequest: [String: [Int32]] = [:]
+        var asnByIP: [String: Int] = [:]
+        var countryByIP: [String: String] = [:]
+        for (index, event) in events.enumerated() {
+            if let upn = event.userPrincipalName, let oid = event.userId { upnToUser[upn] = upnToUser[upn] ?? oid }
+            if let ip = event.ipAddress {
+                if let asn = event.asn { asnByIP[ip] = asnByIP[ip] ?? asn }
+                if let country = event.country { countryByIP[ip] = countryByIP[ip] ?? country }
+            }
+            guard event.kind == .signIn else { continue }
+            if let uti = event.uniqueTokenId, signInByToken[uti] == nil { signInByToken[uti] = Int32(index) }
+            if let request = event.requestId { signInsByRequest[request, default: []].append(Int32(index)) }
+        }
+        func userKey(_ event: Event) -> String? {
+            event.userId ?? event.userPrincipalName.map { upnToUser[$0] ?? $0 }
+        }
+
+        // 2–3. Minting sign-in of each action, and the session each event belongs to.
+        var bySession: [String: [SessionMember]] = [:]
+        var sessionOrder: [String] = []
+        func add(_ sid: String, _ membership: SessionMember) {
+            if bySession[sid] == nil { sessionOrder.append(sid) }
+            bySession[sid, default: []].append(membership)
+        }
+        for (index, event) in events.enumerated() {
+            if event.kind == .signIn {
+                if event.source == .servicePrincipalSignInLogs || event.source == .managedIdentitySignInLogs {
+                    unlinked.workloadIdentitySignIns += 1
+                } else if let sid = event.sessionId {
+                    add(sid, SessionMember(event: Int32(index)))
+                } else {
+                    unlinked.signInsWithoutSession += 1
+                }
+                continue
+            }
+            var minting: Int32?
+            var link: LinkKey?
+            if let uti = event.uniqueTokenId, let signIn = signInByToken[uti] {
+                (minting, link) = (signIn, .uniqueTokenId)
+            } else if let request = event.requestIdFromToken, let candidates = signInsByRequest[request] {
+                minting = bestCandidate(candidates, for: event, events: events)
+                link = .requestIdFromToken
+            }
+            if let minting, let sid = events[Int(minting)].sessionId {
+                add(sid, SessionMember(event: Int32(index), minting: minting, link: link))
+            } else if let sid = event.sessionId {
+                add(sid, SessionMember(event: Int32(index)))
+            } else if userKey(event) == nil || (event.servicePrincipalId != nil && event.userId == nil) || minting != nil {
+                unlinked.appOnlyActions += 1
+            } else {
+                unlinked.unlinkedActions += 1
+            }
+        }
+
+        // 4. Nodes and edges, session by session, in order of first appearance.
+        var nodes: [GraphNode] = []
+        var edges: [GraphEdge] = []
+        var sessions: [SessionChain] = []
+        nodes.reserveCapacity(events.count + sessionOrder.count * 2)
+        for sid in sessionOrder {
+            let members = bySession[sid]!
+            // A session id seen with two users is a data error: split per user, never merge.
+            var byUser: [String: [SessionMember]] = [:]
+            var userOrder: [String] = []
+            var anonymous: [SessionMember] = []
+            for member in members {
+                if let user = userKey(events[Int(member.event)]) {
+                    if byUser[user] == nil { userOrder.append(user) }
+                    byUser[user, default: []].append(member)
+                } else {
+                    anonymous.append(member)
+                }
+            }
+            let primary = primaryUser(userOrder, byUser: byUser, events: events)
+            if userOrder.count > 1 {
+                dataErrors.append(DataError(
+                    kind: "sid-multi-user", sessionId: sid,
+                    message: "session id \(sid) is used by \(userOrder.count) users (\(userOrder.joined(separator: ", "))); each user's records are kept as a separate chain"))
+            }
+            let groups: [(String?, [SessionMember])] = userOrder.isEmpty
+                ? [(nil, anonymous)]
+                : userOrder.map { user in (user, (byUser[user] ?? []) + (user == primary ? anonymous : [])) }
+            for (user, group) in groups where !group.isEmpty {
+                let chain = SessionAssembler(events: events, sessionId: sid, user: user, members: group, asnByIP: asnByIP, countryByIP: countryByIP)
+                    .assemble(into: &nodes, edges: &edges)
+                var session = chain
+                session.splitFromSharedId = userOrder.count > 1
+                sessions.append(session)
+            }
+        }
+
+        // CSR: edges sorted by source, offsets per node; parent edge per node.
+        edges.sort { ($0.from, $0.to) < ($1.from, $1.to) }
+        var offsets = [Int32](repeating: 0, count: nodes.count + 1)
+        for edge in edges { offsets[Int(edge.from) + 1] += 1 }
+        for i in 0..<nodes.count { offsets[i + 1] += offsets[i] }
+        var parents = [Int32](repeating: -1, count: nodes.count)
+        for (index, edge) in edges.enumerated() { parents[Int(edge.to)] = Int32(index) }
+
+        var graph = InvestigationGraph(
+            events: events, files: files, nodes: nodes, edges: edges, outgoingOffsets: offsets,
+            sessions: sessions, dataErrors: dataErrors, unlinked: unlinked, parents: parents)
+        BranchAssigner.assign(&graph)
+        return graph
+    }
+
+    /// When several sign-ins share the request id a token decodes to (the audit log reuses an
+    /// Id for the logons of one request), the one the token was issued for: the latest that is
+    /// not after the action, preferring one at or after the token's issue time.
+    static func bestCandidate(_ candidates: [Int32], for action: Event, events: [Event]) -> Int32 {
+        guard candidates.count > 1 else { return candidates[0] }
+        let before = candidates.filter { events[Int($0)].time <= action.time }
+        let pool = before.isEmpty ? candidates : before
+        if let issued = action.tokenIssuedAt {
+            // iat is about five minutes before the sign-in record (schemas.md §1.4).
+            let expected = issued.adding(seconds: 300)
+            let earliest = issued.adding(seconds: -60), latest = issued.adding(seconds: 600)
+            let window = pool.filter { events[Int($0)].time >= earliest && events[Int($0)].time <= latest }
+            func distance(_ candidate: Int32) -> Double { abs(events[Int(candidate)].time.seconds(until: expected)) }
+            if let best = window.min(by: { distance($0) < distance($1) }) {
+                return best
+            }
+        }
+        return pool.max(by: { events[Int($0)].time < events[Int($1)].time })!
+    }
+
+    /// The user whose interactive sign-in is earliest, else the one with the most records.
+    static func primaryUser(_ users: [String], byUser: [String: [SessionMember]], events: [Event]) -> String? {
+        guard users.count > 1 else { return users.first }
+        func earliestRoot(_ user: String) -> UTCInstant? {
+            var earliest: UTCInstant?
+            for member in byUser[user] ?? [] {
+                let event = events[Int(member.event)]
+                guard event.kind == .signIn, event.interactive == true, event.result != "failure" else { continue }
+                if earliest == nil || event.time < earliest! { earliest = event.time }
+            }
+            return earliest
+        }
+        let withRoot = users.compactMap { user in earliestRoot(user).map { (user, $0) } }
+        if let first = withRoot.min(by: { $0.1 < $1.1 }) { return first.0 }
+        return users.max { (byUser[$0]?.count ?? 0, $1) < (byUser[$1]?.count ?? 0, $0) }
+    }
+}
+
+/// One event's place in a session: the event, and for an action the sign-in that minted its
+/// token and the key that linked them.
+struct SessionMember {
+    var event: Int32
+    var minting: Int32?
+    var link: LinkKey?
+}

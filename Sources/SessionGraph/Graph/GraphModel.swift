@@ -1,0 +1,180 @@
+/// Index of a node in ``InvestigationGraph/nodes``.
+public typealias NodeID = Int32
+
+/// What a node stands for in a session chain.
+public enum NodeKind: String, Sendable, Codable {
+    /// The session id itself: the anchor of actions linked by session id alone.
+    case session
+    /// The interactive authentication that minted the session id (earliest successful
+    /// interactive sign-in of the session in the data).
+    case root
+    /// Any other sign-in of the session: refresh-token / PRT redemptions, later interactive
+    /// sign-ins, failures.
+    case signIn
+    /// A unique token identifier minted by a sign-in.
+    case token
+    /// A workload action: a Graph request, an audit record, a CloudAppEvents row.
+    case action
+}
+
+/// What an edge says.
+public enum EdgeKind: String, Sendable, Codable {
+    /// session → root: the interactive authentication that minted the session id.
+    case sessionToRoot = "session-root"
+    /// session → sign-in: a sign-in of a session whose root is absent from the data.
+    case sessionToSignIn = "session-signin"
+    /// root → sign-in: the same session, a later sign-in.
+    case rootToSignIn = "root-signin"
+    /// sign-in → token: the token the sign-in minted.
+    case signInToToken = "signin-token"
+    /// token → action: the action was done with that token.
+    case tokenToAction = "token-action"
+    /// session → action: only the session id links them (the token is unknown).
+    case sessionToAction = "session-action"
+}
+
+/// The identifier that linked an edge.
+public enum LinkKey: String, Sendable, Codable {
+    /// The session id (case-insensitive).
+    case sessionId
+    /// The unique token identifier, exact and case-sensitive.
+    case uniqueTokenId
+    /// The sign-in request id that the action's token id decodes to (schemas.md §1.1).
+    case requestIdFromToken
+}
+
+/// Network and device context of a node, used to group nodes into branches
+/// (detections.md §1).
+public struct NodeContext: Sendable, Hashable, Codable {
+    /// `AS<n>` when the ASN is known, else the IPv4 /24 or IPv6 /48 prefix, else `unknown`.
+    public var network: String
+    /// The Entra device id when present, else the client family (`browser:edge/windows`).
+    public var device: String
+    public var ipAddress: String?
+    public var asn: Int?
+    public var country: String?
+}
+
+public struct GraphNode: Sendable {
+    public var kind: NodeKind
+    /// The event the node stands for (for token nodes: the sign-in that minted it; for the
+    /// session node: none).
+    public var event: Int32?
+    public var time: UTCInstant
+    /// The unique token identifier of a token node.
+    public var token: String?
+    public var context: NodeContext
+    /// Index into the session's ``SessionChain/branches``.
+    public var branch: Int32
+    /// An action Microsoft's own services made (first-party app from AS8075): it never starts a branch.
+    public var serviceSide: Bool
+}
+
+public struct GraphEdge: Sendable, Hashable {
+    public var from: NodeID
+    public var to: NodeID
+    public var kind: EdgeKind
+    public var key: LinkKey
+}
+
+/// A group of a session's nodes sharing network and device (detections.md §1). The group of the
+/// root is the root branch; every other group is a branch that starts at its branch point,
+/// entered through its divergence edge.
+public struct Branch: Sendable {
+    public var index: Int32
+    public var context: NodeContext
+    public var isRoot: Bool
+    /// Earliest node of the branch.
+    public var branchPoint: NodeID
+    /// The edge into the branch point: from the latest earlier node of another branch
+    /// (`from`), or the token→action edge when an action forks from its token.
+    public var divergenceFrom: NodeID?
+    public var nodes: [NodeID]
+    public var firstSeen: UTCInstant
+    public var lastSeen: UTCInstant
+    /// Countries and client families seen in the branch.
+    public var countries: [String]
+    public var userAgents: [String]
+}
+
+/// A data problem found while linking (not a detection).
+public struct DataError: Sendable, Codable, Equatable {
+    public var kind: String
+    public var sessionId: String?
+    public var message: String
+}
+
+/// One session's directed graph: its nodes are a contiguous range of the graph's node array.
+public struct SessionChain: Sendable {
+    public var sessionId: String
+    /// The user (object id, else UPN) the session belongs to.
+    public var user: String?
+    public var userPrincipalName: String?
+    public var nodes: Range<NodeID>
+    /// The root node, or `nil` when no successful interactive sign-in of the session is in the
+    /// data ("root absent": the session was minted before or outside the export).
+    public var root: NodeID?
+    public var sessionNode: NodeID
+    public var branches: [Branch]
+    public var firstSeen: UTCInstant
+    public var lastSeen: UTCInstant
+    public var signIns: Int
+    public var tokens: Int
+    public var actions: Int
+    /// Set when this session id was also seen with another user (split, not merged).
+    public var splitFromSharedId: Bool
+}
+
+/// What the graph could not link, counted.
+public struct UnlinkedCounts: Sendable, Codable, Equatable {
+    /// Service-principal and managed-identity sign-ins (their session ids never chain).
+    public var workloadIdentitySignIns = 0
+    /// Actions done by an app with no user (app-only Graph calls, system records).
+    public var appOnlyActions = 0
+    /// User actions with neither a session id nor a token that matched a sign-in.
+    public var unlinkedActions = 0
+    /// User sign-ins without a session id.
+    public var signInsWithoutSession = 0
+}
+
+/// The linked graph of a whole run: every session's chain, in compact storage (integer node
+/// ids, edges in arrays with an offset index per node).
+public struct InvestigationGraph: Sendable {
+    public var events: [Event]
+    public var files: [String]
+    public var nodes: [GraphNode]
+    public var edges: [GraphEdge]
+    /// `outgoing[n]..<outgoing[n+1]` indexes the edges leaving node `n` (edges are sorted by source).
+    public var outgoingOffsets: [Int32]
+    public var sessions: [SessionChain]
+    public var dataErrors: [DataError]
+    public var unlinked: UnlinkedCounts
+
+    /// The edges leaving `node`.
+    public func outgoing(_ node: NodeID) -> ArraySlice<GraphEdge> {
+        edges[Int(outgoingOffsets[Int(node)])..<Int(outgoingOffsets[Int(node) + 1])]
+    }
+
+    /// The edge entering `node` (every node but a session anchor has exactly one parent).
+    public func incoming(_ node: NodeID) -> GraphEdge? {
+        parents[Int(node)] >= 0 ? edges[Int(parents[Int(node)])] : nil
+    }
+
+    /// Index of the edge entering each node, or -1.
+    var parents: [Int32]
+
+    public func event(of node: NodeID) -> Event? {
+        nodes[Int(node)].event.map { events[Int($0)] }
+    }
+
+    /// The session containing `node`.
+    public func session(containing node: NodeID) -> SessionChain? {
+        var low = 0
+        var high = sessions.count
+        while low < high {
+            let mid = (low + high) / 2
+            if sessions[mid].nodes.upperBound <= node { low = mid + 1 } else { high = mid }
+        }
+        return low < sessions.count && sessions[low].nodes.contains(node) ? sessions[low] : nil
+    }
+}

@@ -1,0 +1,21 @@
+/// Microsoft's own services calling on a user's behalf (detections.md §1 "service-side nodes"):
+/// an action from AS8075 by one of the first-party apps Elastic's session rule excludes. Such an
+/// action never starts a branch. Sign-ins are never service-side: replay infrastructure can sit
+/// in AS8075 too.
+enum ServiceSide {
+    static let microsoftASN = 8075
+
+    /// First-party app ids by their first GUID group, as catalogued in detections.md §1
+    /// (Augmentation Loop, Teams Services, M365 App Catalog, OneDrive SyncEngine, People Cards,
+    /// O365 Search, Bing, Edge NTP, Graph Files Manager, Outlook Mobile, Windows Search,
+    /// Dataverse, Teams CMD, Office UWP PWA, Zoom, MS PIM, Power Automate Graph connector).
+    static let firstPartyAppPrefixes: Set<String> = [
+        "4354e225", "cc15fd57", "e8be65d6", "ab9b8c07", "394866fc", "66a88757", "9ea1ad79", "d7b530a4",
+        "52c2e0b5", "27922004", "26a7ee05", "00000007", "6bc3b958", "0ec893e0", "fc108d3f", "01fc33a7", "7ab7862c",
+    ]
+
+    static func isServiceSide(_ event: Event, asn: Int?) -> Bool {
+        guard event.kind == .action, asn == microsoftASN, let app = event.appId else { return false }
+        return firstPartyAppPrefixes.contains(String(app.prefix(8)))
+    }
+}

@@ -1,0 +1,110 @@
+/// Builds the nodes and edges of one session (one session id, one user) and appends them to
+/// the graph's arrays, so each session's nodes are a contiguous range.
+struct SessionAssembler {
+    let events: [Event]
+    let sessionId: String
+    let user: String?
+    let members: [SessionMember]
+    let asnByIP: [String: Int]
+    let countryByIP: [String: String]
+
+    func context(of event: Event, device: String? = nil) -> NodeContext {
+        let asn = event.asn ?? event.ipAddress.flatMap { asnByIP[$0] }
+        return NodeContext(
+            network: NetworkKey.of(ip: event.ipAddress, asn: asn),
+            device: device ?? event.deviceId ?? ClientFamily.of(event.userAgent),
+            ipAddress: event.ipAddress,
+            asn: asn,
+            country: event.country ?? event.ipAddress.flatMap { countryByIP[$0] })
+    }
+
+    func assemble(into nodes: inout [GraphNode], edges: inout [GraphEdge]) -> SessionChain {
+        let start = NodeID(nodes.count)
+        let ordered = members.sorted { a, b in
+            let ea = events[Int(a.event)], eb = events[Int(b.event)]
+            return ea.time != eb.time ? ea.time < eb.time : a.event < b.event
+        }
+        let signIns = ordered.filter { events[Int($0.event)].kind == .signIn }
+        let actions = ordered.filter { events[Int($0.event)].kind == .action }
+        let first = events[Int(ordered[0].event)].time
+        let last = ordered.map { events[Int($0.event)].time }.max() ?? first
+
+        // The session anchor.
+        let sessionNode = NodeID(nodes.count)
+        let anchorEvent = events[Int(ordered[0].event)]
+        nodes.append(GraphNode(kind: .session, event: nil, time: first, token: nil, context: context(of: anchorEvent), branch: 0, serviceSide: false))
+
+        // Root: the earliest successful interactive sign-in.
+        let rootMember = signIns.first { member in
+            let event = events[Int(member.event)]
+            return event.interactive == true && event.result != "failure"
+        }
+        var root: NodeID?
+        var signInNode: [Int32: NodeID] = [:]
+        var tokenNode: [String: NodeID] = [:]
+        if let rootMember {
+            root = NodeID(nodes.count)
+            let event = events[Int(rootMember.event)]
+            nodes.append(GraphNode(kind: .root, event: rootMember.event, time: event.time, token: nil, context: context(of: event), branch: 0, serviceSide: false))
+            edges.append(GraphEdge(from: sessionNode, to: root!, kind: .sessionToRoot, key: .sessionId))
+            signInNode[rootMember.event] = root!
+        }
+        for member in signIns where member.event != rootMember?.event {
+            let event = events[Int(member.event)]
+            let id = NodeID(nodes.count)
+            nodes.append(GraphNode(kind: .signIn, event: member.event, time: event.time, token: nil, context: context(of: event), branch: 0, serviceSide: false))
+            if let root {
+                edges.append(GraphEdge(from: root, to: id, kind: .rootToSignIn, key: .sessionId))
+            } else {
+                edges.append(GraphEdge(from: sessionNode, to: id, kind: .sessionToSignIn, key: .sessionId))
+            }
+            signInNode[member.event] = id
+        }
+        // Tokens minted by the session's sign-ins.
+        func addToken(_ uti: String, mintedBy signIn: Int32, key: LinkKey) -> NodeID? {
+            if let existing = tokenNode[uti] { return existing }
+            guard let parent = signInNode[signIn] else { return nil }
+            let event = events[Int(signIn)]
+            let id = NodeID(nodes.count)
+            nodes.append(GraphNode(kind: .token, event: signIn, time: event.time, token: uti, context: context(of: event), branch: 0, serviceSide: false))
+            edges.append(GraphEdge(from: parent, to: id, kind: .signInToToken, key: key))
+            tokenNode[uti] = id
+            return id
+        }
+        for member in signIns {
+            if let uti = events[Int(member.event)].uniqueTokenId { _ = addToken(uti, mintedBy: member.event, key: .uniqueTokenId) }
+        }
+        // Actions: through their token when it resolves to a sign-in of this session, else by
+        // session id alone.
+        var actionCount = 0
+        for member in actions {
+            let event = events[Int(member.event)]
+            var parent: NodeID?
+            var kind = EdgeKind.sessionToAction
+            var key = LinkKey.sessionId
+            var device: String?
+            if let minting = member.minting, let uti = event.uniqueTokenId,
+               let token = addToken(uti, mintedBy: minting, key: member.link ?? .uniqueTokenId) {
+                parent = token
+                kind = .tokenToAction
+                key = member.link ?? .uniqueTokenId
+                // The token was minted for the sign-in's device (detections.md §1).
+                device = nodes[Int(token)].context.device
+            }
+            let id = NodeID(nodes.count)
+            // The action keeps its own network; its device is the token's when the token
+            // resolves, else its own client family.
+            var node = GraphNode(kind: .action, event: member.event, time: event.time, token: nil, context: context(of: event, device: device), branch: 0, serviceSide: false)
+            node.serviceSide = ServiceSide.isServiceSide(event, asn: node.context.asn)
+            nodes.append(node)
+            edges.append(GraphEdge(from: parent ?? sessionNode, to: id, kind: kind, key: key))
+            actionCount += 1
+        }
+        let userEvent = (rootMember ?? signIns.first ?? ordered[0]).event
+        return SessionChain(
+            sessionId: sessionId, user: user, userPrincipalName: events[Int(userEvent)].userPrincipalName ?? ordered.lazy.compactMap { events[Int($0.event)].userPrincipalName }.first,
+            nodes: start..<NodeID(nodes.count), root: root, sessionNode: sessionNode, branches: [],
+            firstSeen: first, lastSeen: last, signIns: signIns.count, tokens: tokenNode.count, actions: actionCount,
+            splitFromSharedId: false)
+    }
+}
