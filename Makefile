@@ -1,0 +1,37 @@
+# SessionGraph — the two commands: `make demo` and `make test`.
+# Each installs the Debian packages it needs when they are missing.
+
+SWIFT ?= swift
+SYSTEM_PACKAGES := libgraphviz-dev pkg-config zlib1g-dev
+BIN := .build/release/sessiongraph
+SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
+
+.PHONY: all deps build demo test examples clean
+
+all: build
+
+# Install the system libraries (Graphviz's libgvc, zlib, pkg-config) when any is missing.
+deps:
+	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "Installing:$$missing"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+build: deps
+	$(SWIFT) build -c release --product sessiongraph
+
+# Run the main job on the bundled examples and write the results to Output/.
+demo: build
+	$(BIN) analyze Examples --out Output
+
+# Run the whole test suite.
+test: deps
+	$(SWIFT) test
+
+# Regenerate Examples/ with the fixed seed (the committed files came from this command).
+examples: build
+	rm -rf Examples && $(BIN) simulate --users 6 --days 1 --seed 7 --layout mixed --out Examples
+
+clean:
+	rm -rf .build
