@@ -72,6 +72,7 @@ enum AuditRecordMapper {
             b.event.resultCode = audit.text("ErrorNumber")
             b.event.userAgent = extended?.namedValue("UserAgent") ?? b.event.userAgent
         } else {
+            b.event.parameters = parameters(audit)
             b.event.operationDetail = b.event.operationDetail ?? parameterSummary(audit)
             if let status = audit.text("ResultStatus") {
                 b.event.result = ["true", "succeeded", "success", "partiallysucceeded"].contains(status.lowercased()) ? "success" : (status.lowercased() == "failed" || status.lowercased() == "false" ? "failure" : status)
@@ -79,16 +80,23 @@ enum AuditRecordMapper {
         }
     }
 
-    /// `Name=Value` pairs of an admin cmdlet's `Parameters` or a client rule's
-    /// `OperationProperties`, or the file/item the action touched.
-    static func parameterSummary(_ audit: JSONValue) -> String? {
+    /// The `{Name, Value}` pairs of an admin cmdlet's `Parameters` or a client rule's
+    /// `OperationProperties`.
+    static func parameters(_ audit: JSONValue) -> [NameValue] {
         for key in ["Parameters", "OperationProperties"] {
-            let pairs = audit.nested(key)?.elements.compactMap { item -> String? in
+            let pairs = audit.nested(key)?.elements.compactMap { item -> NameValue? in
                 guard let name = item.text("Name") else { return nil }
-                return "\(name)=\(item["Value"]?.text ?? "")"
+                return NameValue(name: name, value: item["Value"]?.text ?? "")
             } ?? []
-            if !pairs.isEmpty { return pairs.joined(separator: "; ") }
+            if !pairs.isEmpty { return pairs }
         }
+        return []
+    }
+
+    /// `Name=Value` pairs of the parameters, or the file/item the action touched.
+    static func parameterSummary(_ audit: JSONValue) -> String? {
+        let pairs = parameters(audit)
+        if !pairs.isEmpty { return pairs.map { "\($0.name)=\($0.value)" }.joined(separator: "; ") }
         if let file = audit.text("SourceFileName") ?? audit.text("ObjectId") { return file }
         return nil
     }

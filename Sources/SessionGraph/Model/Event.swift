@@ -53,6 +53,12 @@ public enum ExportShape: String, Sendable, Codable, CaseIterable, Comparable {
     }
 }
 
+/// One `{Name, Value}` parameter of an audited operation.
+public struct NameValue: Sendable, Hashable {
+    public var name: String
+    public var value: String
+}
+
 /// Where an event came from: enough to open the file at the record.
 public struct Provenance: Sendable, Hashable {
     /// Index of the input file in the run (into ``IngestResult/files``).
@@ -134,6 +140,9 @@ public struct Event: Sendable {
     public var operation: String?
     /// Operation parameters in `Name=Value` form (inbox-rule settings, Graph query).
     public var operationDetail: String?
+    /// The operation's parameters as name/value pairs (admin cmdlet `Parameters`, client rule
+    /// `OperationProperties`), for the rules that read them.
+    public var parameters: [NameValue] = []
     public var recordId: String?
 
     // Provenance

@@ -1,0 +1,227 @@
+/// A finding as a rule emits it, before the detector applies caps, lifts and stable ids.
+struct RawFinding {
+    var rule: String
+    var family: FindingFamily
+    var severity: Severity
+    /// Index into the graph's sessions, when the finding is about a session.
+    var session: Int?
+    var branch: Int32?
+    /// Graph nodes the finding rests on (first is the most telling).
+    var nodes: [NodeID] = []
+    /// Events outside any session graph (orphan activity, service principals).
+    var events: [Int32] = []
+    var summary: String
+    var reason: String
+    /// Whether the roaming exemption may cap it at low (branch-context rules).
+    var roamingCap = false
+    var adjustments: [String] = []
+}
+
+/// A network list: ASNs (`AS64500`) and CIDR ranges (`203.0.113.0/24`, `2001:db8::/32`).
+struct NetworkList {
+    var asns: Set<Int> = []
+    var ranges: [(bits: [UInt8], prefix: Int)] = []
+
+    init(_ entries: [String]) {
+        for entry in entries {
+            let text = entry.trimmingASCIIWhitespace()
+            if text.uppercased().hasPrefix("AS"), let asn = Int(text.dropFirst(2)) {
+                asns.insert(asn)
+                continue
+            }
+            let parts = text.split(separator: "/")
+            guard let address = parts.first, let bytes = Self.bytes(String(address)) else { continue }
+            let prefix = parts.count > 1 ? Int(parts[1]) ?? bytes.count * 8 : bytes.count * 8
+            ranges.append((bytes, prefix))
+        }
+    }
+
+    var isEmpty: Bool { asns.isEmpty && ranges.isEmpty }
+
+    func contains(ip: String?, asn: Int?) -> Bool {
+        if let asn, asns.contains(asn) { return true }
+        guard let ip, let bytes = Self.bytes(ip) else { return false }
+        for (range, prefix) in ranges where range.count == bytes.count {
+            var remaining = prefix
+            var index = 0
+            var match = true
+            while remaining > 0 && index < bytes.count {
+                let mask: UInt8 = remaining >= 8 ? 0xFF : ~(0xFF >> UInt8(remaining))
+                if bytes[index] & mask != range[index] & mask { match = false; break }
+                remaining -= 8
+                index += 1
+            }
+            if match { return true }
+        }
+        return false
+    }
+
+    static func bytes(_ ip: String) -> [UInt8]? {
+        if ip.contains(":") {
+            let groups = NetworkKey.expandIPv6(ip)
+            guard groups.count == 8 else { return nil }
+            return groups.flatMap { [UInt8($0 >> 8), UInt8($0 & 0xFF)] }
+        }
+        let parts = ip.split(separator: ".").compactMap { UInt8($0) }
+        return parts.count == 4 ? parts : nil
+    }
+}
+
+/// What every rule reads, computed once per run.
+struct DetectionInput {
+    let graph: InvestigationGraph
+    let config: DetectionConfig
+    let hostingASNs: Set<Int>
+    let trusted: NetworkList
+    /// Coordinates of each IP, learned from sign-in rows.
+    let geoByIP: [String: (Double, Double)]
+    /// Sign-in times per user key (object id, else UPN), sorted.
+    let signInTimesByUser: [String: [UTCInstant]]
+    /// Token ids and request ids of every sign-in in the data.
+    let signInTokens: Set<String>
+    let signInRequestIds: Set<String>
+    /// Domains that are not external for mail forwarding.
+    let tenantDomains: Set<String>
+
+    init(graph: InvestigationGraph, config: DetectionConfig) {
+        self.graph = graph
+        self.config = config
+        hostingASNs = DetectionConfig.builtInHostingASNs.union(config.hostingASNs)
+        trusted = NetworkList(config.trustedNetworks)
+        var geo: [String: (Double, Double)] = [:]
+        var times: [String: [UTCInstant]] = [:]
+        var tokens = Set<String>()
+        var requests = Set<String>()
+        var domains = Set(config.tenantDomains.map { $0.lowercased() })
+        for event in graph.events {
+            if let upn = event.userPrincipalName, let at = upn.lastIndex(of: "@"), config.tenantDomains.isEmpty {
+                domains.insert(String(upn[upn.index(after: at)...]))
+            }
+            guard event.kind == .signIn else { continue }
+            if let ip = event.ipAddress, let lat = event.latitude, let lon = event.longitude, geo[ip] == nil { geo[ip] = (lat, lon) }
+            if let user = event.userId ?? event.userPrincipalName { times[user, default: []].append(event.time) }
+            if let uti = event.uniqueTokenId { tokens.insert(uti) }
+            if let request = event.requestId { requests.insert(request) }
+        }
+        geoByIP = geo
+        signInTimesByUser = times.mapValues { $0.sorted() }
+        signInTokens = tokens
+        signInRequestIds = requests
+        tenantDomains = domains
+    }
+
+    func isHosting(_ asn: Int?) -> Bool { asn.map { hostingASNs.contains($0) } ?? false }
+
+    func isTrusted(_ context: NodeContext) -> Bool { trusted.contains(ip: context.ipAddress, asn: context.asn) }
+
+    /// Whether the user signed in within `window` seconds of `time`.
+    func userSignedIn(_ user: String, near time: UTCInstant, window: Double) -> Bool {
+        guard let times = signInTimesByUser[user] else { return false }
+        let low = time.adding(seconds: -window), high = time.adding(seconds: window)
+        var lo = 0, hi = times.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if times[mid] < low { lo = mid + 1 } else { hi = mid }
+        }
+        return lo < times.count && times[lo] <= high
+    }
+}
+
+/// The facts of one branch that several rules read.
+struct BranchFacts {
+    var index: Int32
+    /// Sign-in and action nodes (tokens and the anchor excluded), in time order.
+    var nodes: [NodeID]
+    var network: String
+    var device: String
+    var deviceIds: Set<String>
+    /// Client families seen (the empty user agent excluded: it never counts as a change).
+    var clients: Set<String>
+    var countries: Set<String>
+    var asns: Set<Int>
+    var hosting: Bool
+    var trusted: Bool
+    var successful: Int
+    var hasRefresh: Bool
+    var hasActions: Bool
+}
+
+/// One session as the rules see it.
+struct SessionView {
+    let input: DetectionInput
+    let index: Int
+    let session: SessionChain
+    let branches: [BranchFacts]
+
+    var graph: InvestigationGraph { input.graph }
+
+    init(input: DetectionInput, index: Int) {
+        self.input = input
+        self.index = index
+        let session = input.graph.sessions[index]
+        self.session = session
+        let graph = input.graph
+        branches = session.branches.map { branch in
+            let nodes = branch.nodes.filter { graph.nodes[Int($0)].kind != .token && graph.nodes[Int($0)].kind != .session }
+                .sorted { (graph.nodes[Int($0)].time, $0) < (graph.nodes[Int($1)].time, $1) }
+            var facts = BranchFacts(index: branch.index, nodes: nodes, network: branch.context.network, device: branch.context.device,
+                                    deviceIds: [], clients: [], countries: [], asns: [], hosting: false, trusted: false,
+                                    successful: 0, hasRefresh: false, hasActions: false)
+            for node in nodes {
+                let value = graph.nodes[Int(node)]
+                guard let event = graph.event(of: node) else { continue }
+                if let id = event.deviceId { facts.deviceIds.insert(id) }
+                let family = ClientFamily.of(event.userAgent)
+                if family != "empty" { facts.clients.insert(family) }
+                if let country = value.context.country { facts.countries.insert(country) }
+                if let asn = value.context.asn { facts.asns.insert(asn) }
+                if input.isHosting(value.context.asn) { facts.hosting = true }
+                if input.isTrusted(value.context) { facts.trusted = true }
+                if event.result != "failure" { facts.successful += 1 }
+                if event.kind == .action { facts.hasActions = true }
+                if event.kind == .signIn, event.interactive != true || event.incomingTokenType == "refreshToken" || event.incomingTokenType == "primaryRefreshToken" {
+                    facts.hasRefresh = true
+                }
+            }
+            return facts
+        }
+    }
+
+    /// The reference branch: the root's, else the earliest node's.
+    var reference: BranchFacts { branches[0] }
+
+    var rootEvent: Event? { session.root.flatMap { graph.event(of: $0) } }
+
+    func event(_ node: NodeID) -> Event? { graph.event(of: node) }
+
+    /// Coordinates of a node: its own (sign-ins), else those learned for its IP.
+    func geo(_ node: NodeID) -> (Double, Double)? {
+        guard let event = graph.event(of: node) else { return nil }
+        if let lat = event.latitude, let lon = event.longitude { return (lat, lon) }
+        return event.ipAddress.flatMap { input.geoByIP[$0] }
+    }
+
+    func user() -> String? { session.userPrincipalName ?? session.user }
+
+    /// `AS14061/NL` style description of a branch.
+    func describe(_ facts: BranchFacts) -> String {
+        var parts = [facts.network]
+        if !facts.countries.isEmpty { parts.append(facts.countries.sorted().joined(separator: "+")) }
+        parts.append(facts.device)
+        return parts.joined(separator: "/")
+    }
+}
+
+/// A rule over one session's graph.
+protocol SessionRule: Sendable {
+    var id: String { get }
+    var family: FindingFamily { get }
+    func evaluate(_ view: SessionView) -> [RawFinding]
+}
+
+/// A rule over the whole run (activity outside any session, service principals).
+protocol RunRule: Sendable {
+    var id: String { get }
+    var family: FindingFamily { get }
+    func evaluate(_ input: DetectionInput) -> [RawFinding]
+}

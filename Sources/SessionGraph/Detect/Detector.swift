@@ -1,0 +1,134 @@
+/// The detect stage: runs every rule over every session, then applies, in this order, the
+/// suppressions and lifts of detections.md §1 and §4:
+///
+/// 1. impossible travel raises a new-country finding on the same branch to high;
+/// 2. the roaming exemption caps branch-context findings at low on a roaming-likely branch
+///    (same non-empty device id as the root, no new client family, not a hosting network, no
+///    impossible travel);
+/// 3. the allow-list caps at low the findings whose evidence it covers entirely;
+/// 4. the ancestry lift raises a risky action to high when its branch carries a medium-or-higher
+///    finding of another family (the action descends from an anomalous branch).
+public enum Detector {
+    public static func run(_ graph: InvestigationGraph, config: DetectionConfig = DetectionConfig()) -> [Finding] {
+        let input = DetectionInput(graph: graph, config: config)
+        var raw: [RawFinding] = []
+        var views: [SessionView] = []
+        views.reserveCapacity(graph.sessions.count)
+        for index in graph.sessions.indices {
+            let view = SessionView(input: input, index: index)
+            views.append(view)
+            for rule in RuleRegistry.sessionRules { raw.append(contentsOf: rule.evaluate(view)) }
+        }
+        for rule in RuleRegistry.runRules { raw.append(contentsOf: rule.evaluate(input)) }
+
+        struct BranchRef: Hashable { var session: Int; var branch: Int32 }
+        let travel = Set(raw.filter { $0.rule == ImpossibleTravelRule().id }.compactMap { f in f.session.flatMap { s in f.branch.map { BranchRef(session: s, branch: $0) } } })
+        for i in raw.indices where raw[i].rule == BranchNewCountryRule().id && raw[i].severity < .high {
+            if let s = raw[i].session, let b = raw[i].branch, travel.contains(BranchRef(session: s, branch: b)) {
+                raw[i].severity = .high
+                raw[i].adjustments.append("raised to high: impossible travel into this branch")
+            }
+        }
+        // 2. Roaming exemption.
+        for i in raw.indices where raw[i].roamingCap && raw[i].severity > .low {
+            guard let s = raw[i].session, let b = raw[i].branch, b > 0, !travel.contains(BranchRef(session: s, branch: b)) else { continue }
+            let view = views[s]
+            guard let facts = view.branches.first(where: { $0.index == b }) else { continue }
+            let reference = view.reference
+            let sameDevice = reference.deviceIds.contains(reference.device) && facts.device == reference.device
+            if sameDevice && facts.clients.isSubset(of: reference.clients) && !facts.hosting {
+                raw[i].adjustments.append("capped at low from \(raw[i].severity.rawValue): roaming-likely branch (same device \(facts.device), no new client, not a hosting network, no impossible travel)")
+                raw[i].severity = .low
+            }
+        }
+        // 3. Allow-list.
+        if !config.allowlist.isEmpty {
+            for i in raw.indices where raw[i].severity > .low {
+                if let entry = covering(raw[i], config.allowlist, graph) {
+                    raw[i].adjustments.append("capped at low from \(raw[i].severity.rawValue): allow-listed (\(entry.user), \(entry.appId))")
+                    raw[i].severity = .low
+                }
+            }
+        }
+        // 4. Ancestry lift.
+        var anomalous: [BranchRef: [String]] = [:]
+        // Orphan tokens and long-lived tokens say nothing about the branch's context: they do not lift.
+        let lifting: Set<String> = Set(RuleRegistry.catalogue.filter { $0.family != .riskyAction && $0.family != .orphanToken }.map(\.id)).subtracting([TokenLifetimeRule().id])
+        for finding in raw where lifting.contains(finding.rule) && finding.severity >= .medium {
+            if let s = finding.session, let b = finding.branch { anomalous[BranchRef(session: s, branch: b), default: []].append(finding.rule) }
+        }
+        for i in raw.indices where raw[i].family == .riskyAction && raw[i].severity < .high {
+            guard let s = raw[i].session, let b = raw[i].branch, let rules = anomalous[BranchRef(session: s, branch: b)] else { continue }
+            raw[i].adjustments.append("raised to high from \(raw[i].severity.rawValue): done from branch \(b), which has \(rules.uniqued().joined(separator: ", "))")
+            raw[i].severity = .high
+        }
+        let findings = raw.map { finalise($0, graph) }
+        return findings.sorted { a, b in
+            if a.severity != b.severity { return a.severity > b.severity }
+            if a.firstSeen != b.firstSeen { return a.firstSeen < b.firstSeen }
+            return (a.rule, a.id) < (b.rule, b.id)
+        }
+    }
+
+    static func covering(_ finding: RawFinding, _ entries: [DetectionConfig.AllowEntry], _ graph: InvestigationGraph) -> DetectionConfig.AllowEntry? {
+        let events: [(Event, NodeContext?)] = finding.nodes.compactMap { node in graph.event(of: node).map { ($0, graph.nodes[Int(node)].context) } }
+            + finding.events.map { (graph.events[Int($0)], nil) }
+        guard !events.isEmpty else { return nil }
+        return entries.first { entry in
+            events.allSatisfy { event, context in
+                let user = entry.user.lowercased()
+                guard event.userPrincipalName == user || event.userId == user else { return false }
+                guard event.appId == entry.appId.lowercased() else { return false }
+                if let network = entry.network { return context?.network == network }
+                return true
+            }
+        }
+    }
+
+    static func finalise(_ raw: RawFinding, _ graph: InvestigationGraph) -> Finding {
+        var evidence: [Evidence] = []
+        var seen = Set<Int32>()
+        var times: [UTCInstant] = []
+        var keys: [String] = []
+        func add(event index: Int32, node: NodeID?) {
+            guard seen.insert(index).inserted else { return }
+            let event = graph.events[Int(index)]
+            times.append(event.time)
+            let file = graph.files.indices.contains(Int(event.provenance.fileIndex)) ? graph.files[Int(event.provenance.fileIndex)] : nil
+            keys.append("\(file ?? ""):\(event.provenance.line):\(event.provenance.record)")
+            guard evidence.count < 50 else { return }
+            evidence.append(Evidence(
+                node: node.map(Int.init), kind: node.map { graph.nodes[Int($0)].kind.rawValue } ?? event.kind.rawValue,
+                time: event.time.iso8601, file: file, line: Int(event.provenance.line), record: Int(event.provenance.record),
+                summary: EventExporter.message(event)))
+        }
+        for node in raw.nodes {
+            if let index = graph.nodes[Int(node)].event { add(event: index, node: node) }
+        }
+        for index in raw.events { add(event: index, node: nil) }
+        let session = raw.session.map { graph.sessions[$0] }
+        let firstEvent = raw.nodes.first.flatMap { graph.event(of: $0) } ?? raw.events.first.map { graph.events[Int($0)] }
+        let id = stableID([raw.rule, session?.sessionId ?? "", raw.branch.map(String.init) ?? ""] + keys.sorted())
+        return Finding(
+            id: id, rule: raw.rule, family: raw.family, severity: raw.severity, sessionId: session?.sessionId ?? firstEvent?.sessionId,
+            user: session?.userPrincipalName ?? session?.user ?? firstEvent?.userPrincipalName ?? firstEvent?.userId,
+            firstSeen: (times.min() ?? UTCInstant(microseconds: 0)).iso8601, lastSeen: (times.max() ?? UTCInstant(microseconds: 0)).iso8601,
+            summary: raw.summary, reason: raw.reason, branch: raw.branch.map(Int.init), adjustments: raw.adjustments,
+            evidence: evidence, evidenceCount: keys.count)
+    }
+
+    /// 64-bit FNV-1a over the parts, as 16 hex digits.
+    static func stableID(_ parts: [String]) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for part in parts {
+            for byte in part.utf8 {
+                hash ^= UInt64(byte)
+                hash = hash &* 0x0000_0100_0000_01B3
+            }
+            hash ^= 0x1F
+            hash = hash &* 0x0000_0100_0000_01B3
+        }
+        let digits = String(hash, radix: 16)
+        return String(repeating: "0", count: 16 - digits.count) + digits
+    }
+}

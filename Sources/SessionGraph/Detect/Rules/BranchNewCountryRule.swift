@@ -1,0 +1,28 @@
+/// `sess-branch-new-country`: a branch in a country the root branch never was in
+/// (detections.md §3.1). Needs at least two successful nodes with a country in the branch
+/// (geo-IP errors on mobile carriers). Medium; high with impossible travel or a hosting ASN
+/// (the travel lift is applied by the detector). Graph activity has no client geography.
+struct BranchNewCountryRule: SessionRule {
+    let id = "sess-branch-new-country"
+    let family = FindingFamily.contextDivergence
+
+    func evaluate(_ view: SessionView) -> [RawFinding] {
+        let reference = view.reference
+        guard !reference.countries.isEmpty else { return [] }
+        var findings: [RawFinding] = []
+        for branch in view.branches.dropFirst() {
+            let new = branch.countries.subtracting(reference.countries)
+            guard !new.isEmpty else { continue }
+            let located = branch.nodes.filter { node in
+                view.graph.nodes[Int(node)].context.country.map(new.contains) == true && view.event(node)?.result != "failure"
+            }
+            guard located.count >= 2 else { continue }
+            findings.append(RawFinding(
+                rule: id, family: family, severity: branch.hosting ? .high : .medium, session: view.index, branch: branch.index,
+                nodes: located,
+                summary: "Session \(view.session.sessionId) of \(view.user() ?? "unknown user") moved from \(reference.countries.sorted().joined(separator: "/")) to \(new.sorted().joined(separator: "/")).",
+                reason: "root \(view.describe(reference)), branch \(view.describe(branch))", roamingCap: true))
+        }
+        return findings
+    }
+}

@@ -1,0 +1,50 @@
+import Foundation
+
+/// `sess-impossible-travel`: consecutive located nodes of one session, in different branches,
+/// whose great-circle distance and time gap need an impossible speed: ≥ 500 km at ≥ 800 km/h
+/// (EL-TRAVEL). High. Skipped when either end is trusted egress (VPNs) or a service-side action;
+/// Graph's `Location` (an Azure region) is never used.
+struct ImpossibleTravelRule: SessionRule {
+    let id = "sess-impossible-travel"
+    let family = FindingFamily.impossibleTravel
+    static let minimumKilometres = 500.0
+    static let minimumSpeed = 800.0
+
+    func evaluate(_ view: SessionView) -> [RawFinding] {
+        let graph = view.graph
+        let located = view.branches.flatMap(\.nodes)
+            .filter { node in
+                let value = graph.nodes[Int(node)]
+                return !value.serviceSide && !view.input.isTrusted(value.context) && view.event(node)?.result != "failure" && view.geo(node) != nil
+            }
+            .sorted { (graph.nodes[Int($0)].time, $0) < (graph.nodes[Int($1)].time, $1) }
+        var findings: [RawFinding] = []
+        var reported = Set<Int32>()
+        for (a, b) in zip(located, located.dropFirst()) {
+            let na = graph.nodes[Int(a)], nb = graph.nodes[Int(b)]
+            guard na.branch != nb.branch, !reported.contains(nb.branch), let ga = view.geo(a), let gb = view.geo(b) else { continue }
+            let km = Self.distance(ga, gb)
+            let hours = max(na.time.seconds(until: nb.time), 60) / 3600
+            let speed = km / hours
+            guard km >= Self.minimumKilometres, speed >= Self.minimumSpeed else { continue }
+            reported.insert(nb.branch)
+            findings.append(RawFinding(
+                rule: id, family: family, severity: .high, session: view.index, branch: nb.branch, nodes: [b, a],
+                summary: "Session \(view.session.sessionId) of \(view.user() ?? "unknown user") was used \(Int(km)) km apart within \(Self.duration(na.time.seconds(until: nb.time))) (\(Int(speed)) km/h).",
+                reason: "\(na.context.country ?? "?") \(na.context.ipAddress ?? "?") at \(na.time.iso8601) → \(nb.context.country ?? "?") \(nb.context.ipAddress ?? "?") at \(nb.time.iso8601)"))
+        }
+        return findings
+    }
+
+    /// Great-circle distance in kilometres (haversine).
+    static func distance(_ a: (Double, Double), _ b: (Double, Double)) -> Double {
+        let r = 6371.0
+        let dLat = (b.0 - a.0) * .pi / 180, dLon = (b.1 - a.1) * .pi / 180
+        let h = sin(dLat / 2) * sin(dLat / 2) + cos(a.0 * .pi / 180) * cos(b.0 * .pi / 180) * sin(dLon / 2) * sin(dLon / 2)
+        return 2 * r * asin(min(1, sqrt(h)))
+    }
+
+    static func duration(_ seconds: Double) -> String {
+        seconds < 3600 ? "\(Int(seconds / 60)) min" : "\(Int(seconds / 3600)) h \(Int(seconds / 60) % 60) min"
+    }
+}

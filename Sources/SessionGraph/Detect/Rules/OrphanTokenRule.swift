@@ -1,0 +1,53 @@
+/// `tok-orphan-use`: user activity whose token matches no sign-in (neither the exact token id
+/// nor its decoded request id) although the user's sign-ins around the token's issue time are in
+/// the data (detections.md §3.2; TS-BYPASS: Graph rows with no sign-in row ⇒ sign-in log bypass).
+/// Medium; high when its session id has no sign-in either and the client is a script. Skipped for
+/// first-party service apps and when the sign-in export does not cover the time (±1 h). When no
+/// non-interactive sign-in table is loaded (only interactive rows or audit-log STS logons), the
+/// refresh that minted the token cannot be in the data: capped at low, and the finding says so.
+struct OrphanTokenRule: RunRule {
+    let id = "tok-orphan-use"
+    let family = FindingFamily.orphanToken
+
+    func evaluate(_ input: DetectionInput) -> [RawFinding] {
+        let graph = input.graph
+        var sessionOfEvent: [Int32: (Int, NodeID)] = [:]
+        for (index, session) in graph.sessions.enumerated() {
+            for node in session.nodes where graph.nodes[Int(node)].kind == .action {
+                if let event = graph.nodes[Int(node)].event { sessionOfEvent[event] = (index, node) }
+            }
+        }
+        let nonInteractiveLoaded = graph.events.contains { $0.source == .nonInteractiveSignInLogs }
+        var groups: [String: [Int32]] = [:]
+        var order: [String] = []
+        for (index, event) in graph.events.enumerated() where event.kind == .action {
+            guard let uti = event.uniqueTokenId, let user = event.userId ?? event.userPrincipalName else { continue }
+            if input.signInTokens.contains(uti) { continue }
+            if let request = event.requestIdFromToken, input.signInRequestIds.contains(request) { continue }
+            if let app = event.appId, ServiceSide.firstPartyAppPrefixes.contains(String(app.prefix(8))) { continue }
+            let at = event.tokenIssuedAt ?? event.time
+            guard input.userSignedIn(user, near: at, window: 3600) else { continue }
+            if groups[uti] == nil { order.append(uti) }
+            groups[uti, default: []].append(Int32(index))
+        }
+        return order.map { uti in
+            let indexes = groups[uti]!
+            let first = graph.events[Int(indexes[0])]
+            let located = sessionOfEvent[indexes[0]]
+            let sessionHasSignIn = located.map { graph.sessions[$0.0].signIns > 0 } ?? false
+            let script = indexes.contains { ClientFamily.of(graph.events[Int($0)].userAgent).hasPrefix("script:") }
+            var finding = RawFinding(
+                rule: id, family: family, severity: !sessionHasSignIn && script ? .high : .medium, session: located?.0,
+                branch: located.map { graph.nodes[Int($0.1)].branch },
+                summary: "Token \(uti) of \(first.userPrincipalName ?? first.userId ?? "?") was used \(indexes.count) times but no sign-in in the data minted it, although the user's sign-ins of that time are present.",
+                reason: "token \(uti) (request id \(first.requestIdFromToken ?? "not decodable")) matches no sign-in; session \(first.sessionId ?? "none")\(sessionHasSignIn ? " has sign-ins" : " has no sign-in")\(script ? "; script client" : "")")
+            if !nonInteractiveLoaded {
+                finding.adjustments.append("capped at low from \(finding.severity.rawValue): no non-interactive sign-in table is in the data, so the refresh that minted this token cannot be")
+                finding.severity = .low
+            }
+            let nodes = indexes.compactMap { sessionOfEvent[$0]?.1 }
+            if nodes.count == indexes.count { finding.nodes = nodes } else { finding.events = indexes }
+            return finding
+        }
+    }
+}

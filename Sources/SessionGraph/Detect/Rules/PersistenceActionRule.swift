@@ -1,0 +1,35 @@
+/// `act-persistence`: a persistence action (detections.md §3.5; SN-MFA, MS-1167): security info
+/// (MFA method) registered or changed, consent to an application, app credentials or an app
+/// registration added, a device registered, a role assigned; in Graph, a POST to
+/// `/authentication/*Methods`, `/applications`, `/oauth2PermissionGrants`, `/servicePrincipals`.
+/// Medium; low on the root branch (helpdesk and admin work).
+struct PersistenceActionRule: SessionRule {
+    let id = "act-persistence"
+    let family = FindingFamily.riskyAction
+    static let auditOperations = [
+        "user registered security info", "admin updated security info", "user changed default security info", "consent to application",
+        "add service principal credentials", "update application – certificates and secrets management", "add application",
+        "add device", "register device", "add member to role", "add app role assignment", "add owner to application", "add delegated permission grant",
+    ]
+    static let graphPaths = ["/authentication/", "/applications", "/oauth2permissiongrants", "/serviceprincipals", "/rolemanagement/directory/roleassignments", "/devices"]
+
+    func evaluate(_ view: SessionView) -> [RawFinding] {
+        let graph = view.graph
+        var findings: [RawFinding] = []
+        for node in view.session.nodes where graph.nodes[Int(node)].kind == .action {
+            guard let event = view.event(node), let operation = event.operation?.lowercased(), event.result != "failure" else { continue }
+            let trimmed = operation.hasSuffix(".") ? String(operation.dropLast()) : operation
+            var matched = Self.auditOperations.contains(trimmed)
+            if !matched, event.source == .graphActivityLogs, trimmed.hasPrefix("post ") || trimmed.hasPrefix("patch ") {
+                matched = Self.graphPaths.contains { trimmed.contains($0) }
+            }
+            guard matched else { continue }
+            let branch = graph.nodes[Int(node)].branch
+            findings.append(RawFinding(
+                rule: id, family: family, severity: branch == 0 ? .low : .medium, session: view.index, branch: branch, nodes: [node],
+                summary: "\(view.user() ?? "A user") made a persistence change: \(TerminalText.safe(event.operation ?? "", limit: 120)) at \(event.time.iso8601).",
+                reason: "operation \(TerminalText.safe(event.operation ?? "", limit: 160)) in branch \(branch)"))
+        }
+        return findings
+    }
+}

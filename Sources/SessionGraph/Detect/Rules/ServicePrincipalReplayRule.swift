@@ -1,0 +1,41 @@
+/// `tok-sp-replay`: a workload identity's app-only token used from another network than the
+/// service-principal sign-in that minted it (detections.md §3.2, NS-SPR). High; same ASN (NAT
+/// pools) ⇒ low. Managed-identity sign-ins carry no IP and are skipped.
+struct ServicePrincipalReplayRule: RunRule {
+    let id = "tok-sp-replay"
+    let family = FindingFamily.tokenReplay
+
+    func evaluate(_ input: DetectionInput) -> [RawFinding] {
+        let graph = input.graph
+        var minted: [String: Int32] = [:]
+        var asnByIP: [String: Int] = [:]
+        for (index, event) in graph.events.enumerated() {
+            if let ip = event.ipAddress, let asn = event.asn { asnByIP[ip] = asnByIP[ip] ?? asn }
+            if event.source == .servicePrincipalSignInLogs, let uti = event.uniqueTokenId, event.ipAddress != nil {
+                minted[uti] = Int32(index)
+            }
+        }
+        guard !minted.isEmpty else { return [] }
+        var groups: [Int32: [Int32]] = [:]
+        var order: [Int32] = []
+        for (index, event) in graph.events.enumerated() where event.kind == .action {
+            guard let uti = event.uniqueTokenId, let signIn = minted[uti], let ip = event.ipAddress,
+                  let mintIP = graph.events[Int(signIn)].ipAddress, ip != mintIP else { continue }
+            if groups[signIn] == nil { order.append(signIn) }
+            groups[signIn, default: []].append(Int32(index))
+        }
+        return order.map { signIn in
+            let sp = graph.events[Int(signIn)]
+            let uses = groups[signIn]!
+            let use = graph.events[Int(uses[0])]
+            let mintASN = sp.asn ?? sp.ipAddress.flatMap { asnByIP[$0] }
+            let useASN = use.ipAddress.flatMap { asnByIP[$0] }
+            let sameNetwork = mintASN != nil && mintASN == useASN
+            return RawFinding(
+                rule: id, family: family, severity: sameNetwork ? .low : .high, session: nil, branch: nil, events: [signIn] + uses,
+                summary: "The app-only token \(sp.uniqueTokenId ?? "?") of \(sp.appName ?? sp.appId ?? "a service principal") was used from \(use.ipAddress ?? "?"), not from \(sp.ipAddress ?? "?") where it was issued.",
+                reason: "minted at \(sp.ipAddress ?? "?")\(mintASN.map { " (AS\($0))" } ?? ""), used from \(use.ipAddress ?? "?")\(useASN.map { " (AS\($0))" } ?? "")",
+                adjustments: sameNetwork ? ["capped at low: same ASN (NAT pool)"] : [])
+        }
+    }
+}
