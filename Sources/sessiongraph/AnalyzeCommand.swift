@@ -1,8 +1,13 @@
 import ArgumentParser
 import Foundation
 import SessionGraph
+import SessionGraphRenderer
 
-struct AnalyzeCommand: ParsableCommand {
+enum RenderScope: String, ExpressibleByArgument, CaseIterable {
+    case none, flagged, all
+}
+
+struct AnalyzeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "analyze",
         abstract: "Read exports, link sessions, run the detections and write the results to an output folder.",
@@ -10,7 +15,8 @@ struct AnalyzeCommand: ParsableCommand {
             Writes DIR/ingest.json (for every file: its source and shape, and how many records were used, \
             duplicate or rejected, with reasons), DIR/sessions.json (one object per session: start, end, root, \
             counts, networks, devices, branches), DIR/findings.json and DIR/findings.jsonl (every finding with \
-            its rule, family, severity, reason and evidence records).
+            its rule, family, severity, reason and evidence records), DIR/sessions/<sid>.dot and .svg for the \
+            sessions with a finding of medium or higher, and DIR/report.html, a self-contained briefing.
             """
     )
 
@@ -25,7 +31,13 @@ struct AnalyzeCommand: ParsableCommand {
     @Option(name: .customLong("fail-on"), help: "Exit with status 3 when a finding reaches this severity (info, low, medium, high).")
     var failOn: Severity?
 
-    func run() throws {
+    @Option(name: .long, help: "Which session diagrams to write: none, flagged (a finding of medium or higher), all.")
+    var render: RenderScope = .flagged
+
+    @Option(name: .customLong("node-budget"), help: "Most items drawn in one diagram; above it the diagram collapses further.")
+    var nodeBudget = 300
+
+    func run() async throws {
         let settings: DetectionConfig
         do {
             settings = try config.map(DetectionConfig.load) ?? DetectionConfig()
@@ -37,12 +49,39 @@ struct AnalyzeCommand: ParsableCommand {
         let graph = GraphBuilder.build(result)
         let findings = Detector.run(graph, config: settings)
         let folder = URL(fileURLWithPath: out)
+        let now = UTCInstant(microseconds: Int64(Date().timeIntervalSince1970 * 1_000_000))
+
+        // Diagrams of the flagged (or all) sessions.
+        let flaggedIDs = Set(findings.filter { $0.severity >= .medium }.compactMap(\.sessionId))
+        let chosen: [Int] = switch render {
+        case .none: []
+        case .flagged: graph.sessions.indices.filter { flaggedIDs.contains(graph.sessions[$0].sessionId) }
+        case .all: Array(graph.sessions.indices)
+        }
+        let idCounts = Dictionary(grouping: graph.sessions.map(\.sessionId), by: { $0 }).mapValues(\.count)
+        var diagrams: [Int: String] = [:]
+        let diagram = SessionDiagram(view: .full, nodeBudget: nodeBudget)
         do {
+            for index in chosen {
+                let session = graph.sessions[index]
+                let dot = diagram.dot(session, in: graph, findings: findings)
+                let name = DiagramWriter.fileName(for: session, index: index, duplicates: (idCounts[session.sessionId] ?? 0) > 1)
+                let base = folder.appendingPathComponent("sessions").appendingPathComponent(name)
+                try OutputFile.write(dot, to: base.appendingPathExtension("dot").path)
+                do {
+                    let svg = try await DiagramWriter.render(dot, format: .svg)
+                    try OutputFile.write(Data(svg), to: base.appendingPathExtension("svg").path)
+                    if flaggedIDs.contains(session.sessionId) { diagrams[index] = String(decoding: svg, as: UTF8.self) }
+                } catch let error as GraphvizError {
+                    printError("session \(session.sessionId): \(error)")
+                }
+            }
             try OutputFile.write(IngestReportWriter.json(result), to: folder.appendingPathComponent("ingest.json").path)
             try OutputFile.write(SessionReport.sessionsDocument(graph.sessions, in: graph), to: folder.appendingPathComponent("sessions.json").path)
-            let now = UTCInstant(microseconds: Int64(Date().timeIntervalSince1970 * 1_000_000))
             try OutputFile.write(FindingsReport.document(findings, inputs: input.paths, generatedAt: now), to: folder.appendingPathComponent("findings.json").path)
             try OutputFile.write(FindingsReport.jsonLines(findings), to: folder.appendingPathComponent("findings.jsonl").path)
+            let report = BriefingReport(ingest: result, graph: graph, findings: findings, diagrams: diagrams, generatedAt: now, inputs: input.paths)
+            try OutputFile.write(report.html(), to: folder.appendingPathComponent("report.html").path)
         } catch {
             printError("cannot write to \(out): \(error.localizedDescription)")
             throw ExitCode(1)
@@ -52,7 +91,7 @@ struct AnalyzeCommand: ParsableCommand {
         for error in graph.dataErrors { print("DATA ERROR: \(TerminalText.safe(error.message, limit: 300))") }
         print("")
         print(FindingsReport.table(findings))
-        print("Wrote \(out)/ingest.json, sessions.json, findings.json, findings.jsonl")
+        print("Wrote \(out)/ingest.json, sessions.json, findings.json, findings.jsonl, report.html and \(chosen.count) session diagrams")
         if result.totals.used == 0 { throw ExitCode(2) }
         if let failOn, findings.contains(where: { $0.severity >= failOn }) { throw ExitCode(3) }
     }

@@ -1,8 +1,15 @@
 import ArgumentParser
 import Foundation
 import SessionGraph
+import SessionGraphRenderer
 
-struct SessionCommand: ParsableCommand {
+enum SessionFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json, dot, svg, png, pdf
+}
+
+extension DiagramView: ExpressibleByArgument {}
+
+struct SessionCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "session",
         abstract: "Show the whole chain of one session: root, every sign-in, token and action, by branch, in time order.")
@@ -13,13 +20,26 @@ struct SessionCommand: ParsableCommand {
     @OptionGroup var input: InputOptions
     @OptionGroup var query: QueryOptions
 
-    @Option(name: .long, help: "Output format: text or json.")
-    var format: OutputFormat = .text
+    @Option(name: .long, help: "Output format: text, json, dot, svg, png or pdf.")
+    var format: SessionFormat = .text
 
-    @Option(name: .shortAndLong, help: "Write to this file instead of standard output.")
+    @Option(name: .long, help: "Diagram view: full (every branch) or suspicious (anomalous branches, their ancestry and descendants).")
+    var view: DiagramView = .full
+
+    @Option(name: .customLong("node-budget"), help: "Most items drawn in a diagram; above it the diagram collapses further.")
+    var nodeBudget = 300
+
+    @Option(name: .long, help: "Site configuration for the detections shown on diagrams (JSON, see README).")
+    var config: String?
+
+    @Option(name: .shortAndLong, help: "Write to this file instead of standard output (required for png and pdf).")
     var output: String?
 
-    func run() throws {
+    func validate() throws {
+        if (format == .png || format == .pdf) && output == nil { throw ValidationError("--format \(format.rawValue) needs -o FILE") }
+    }
+
+    func run() async throws {
         let graph = GraphBuilder.build(try input.ingest())
         let filter = query.filter()
         let chains = graph.sessions(withId: sessionId).filter { graph.sessions(matching: filter).map(\.nodes).contains($0.nodes) }
@@ -33,6 +53,22 @@ struct SessionCommand: ParsableCommand {
         case .text:
             let renderer = SessionTextRenderer(graph: graph, time: try query.display())
             try emit(Data((chains.map(renderer.render).joined(separator: "\n\n") + "\n").utf8), to: output)
+        case .dot, .svg, .png, .pdf:
+            let settings = try config.map(DetectionConfig.load) ?? DetectionConfig()
+            let findings = Detector.run(graph, config: settings)
+            let dot = SessionDiagram(view: view, nodeBudget: nodeBudget).dot(chains[0], in: graph, findings: findings)
+            if chains.count > 1 { printError("session id \(chains[0].sessionId) is used by \(chains.count) users; drawing the first (\(chains[0].userPrincipalName ?? "?"))") }
+            if format == .dot {
+                try emit(Data(dot.utf8), to: output)
+                return
+            }
+            do {
+                let bytes = try await DiagramWriter.render(dot, format: RenderFormat(rawValue: format.rawValue)!)
+                try emit(Data(bytes), to: output)
+            } catch let error as GraphvizError {
+                printError(error.description)
+                throw ExitCode(1)
+            }
         }
     }
 }

@@ -34,12 +34,17 @@ import Testing
         """
     }
 
-    static func ingestLines(_ lines: [String]) throws -> InvestigationGraph {
+    /// Writes the rows as NDJSON into a new temporary folder and returns the folder.
+    static func writeLines(_ lines: [String]) throws -> URL {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sg-graph-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try lines.joined(separator: "\n").write(to: folder.appendingPathComponent("rows.ndjson"), atomically: true, encoding: .utf8)
+        return folder
+    }
+
+    static func ingestLines(_ lines: [String]) throws -> InvestigationGraph {
+        let folder = try writeLines(lines)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let file = folder.appendingPathComponent("rows.ndjson")
-        try lines.joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
         let result = try Ingestor.ingest(paths: [folder.path])
         #expect(result.totals.rejected == 0, "fixture rows must all be read: \(result.files.flatMap(\.rejections))")
         return GraphBuilder.build(result)
@@ -50,7 +55,11 @@ import Testing
     let replay = "11111111-aaaa-4bbb-8ccc-000000000003"
 
     func fixture() throws -> InvestigationGraph {
-        try Self.ingestLines([
+        try Self.ingestLines(fixtureLines())
+    }
+
+    func fixtureLines() throws -> [String] {
+        [
             // Root from the office (AS3303), laptop device.
             Self.signIn(root, "2026-03-02T08:00:00Z", interactive: true, ip: "203.0.113.10", asn: 3303, device: "dev-laptop"),
             // A refresh from the same laptop and network.
@@ -67,7 +76,7 @@ import Testing
             Self.graphCall("22222222-0000-4000-8000-000000000005", "2026-03-02T10:00:00Z", token: nil, sid: nil, ip: "192.0.2.1", user: nil),
             Self.signIn("33333333-0000-4000-8000-000000000001", "2026-03-02T10:00:00Z", interactive: false, ip: "192.0.2.1", asn: 8075, user: "", sid: "004ca149-0000-0000-0000-000000000001", table: "AADServicePrincipalSignInLogs"),
             Self.signIn("33333333-0000-4000-8000-000000000002", "2026-03-02T10:05:00Z", interactive: false, ip: "192.0.2.1", asn: 8075, user: "", sid: "004ca149-0000-0000-0000-000000000002", table: "AADServicePrincipalSignInLogs"),
-        ])
+        ]
     }
 
     @Test func linksRootSignInsTokensAndActions() throws {

@@ -26,9 +26,8 @@ public enum ChainCollapser {
         var result: String?
     }
 
-    /// Collapses `session`: tokens fold into their sign-in's item (an action then hangs off the
-    /// sign-in item that minted its token); sign-ins group by (branch, app, result); actions by
-    /// (branch, parent item, operation, result).
+    /// Collapses `session`: sign-ins group by (branch, app, result); the tokens of one sign-in
+    /// item become one token item; actions group by (branch, parent item, operation, result).
     public static func collapse(_ session: SessionChain, in graph: InvestigationGraph) -> [CollapsedItem] {
         var items: [CollapsedItem] = []
         var itemOfNode: [NodeID: Int] = [:]
@@ -42,17 +41,14 @@ public enum ChainCollapser {
             let value = graph.nodes[Int(node)]
             let event = graph.event(of: node)
             let parentItem = graph.incoming(node).flatMap { itemOfNode[$0.from] }
-            if value.kind == .token, let parentItem {
-                itemOfNode[node] = parentItem
-                continue
-            }
             let label: String
             switch value.kind {
             case .session: label = session.sessionId
-            case .root, .signIn, .token: label = event?.appName ?? event?.appId ?? "unknown app"
+            case .root, .signIn: label = event?.appName ?? event?.appId ?? "unknown app"
+            case .token: label = "token"
             case .action: label = event.map(actionLabel) ?? "action"
             }
-            let key = GroupKey(kind: value.kind, branch: value.branch, parent: value.kind == .signIn ? nil : parentItem, label: label, result: event?.result)
+            let key = GroupKey(kind: value.kind, branch: value.branch, parent: value.kind == .signIn ? nil : parentItem, label: label, result: value.kind == .token ? nil : event?.result)
             if value.kind != .root && value.kind != .session, let existing = groups[key] {
                 items[existing].nodes.append(node)
                 items[existing].firstSeen = min(items[existing].firstSeen, value.time)

@@ -1,0 +1,147 @@
+import Foundation
+
+/// Escapes text for HTML element content and quoted attribute values. Control and bidi
+/// characters are removed as in DOT, so a log value cannot reorder or hide what is shown.
+public enum HTMLText {
+    public static func escape(_ text: String, limit: Int = 2000) -> String {
+        var out = ""
+        var count = 0
+        for scalar in text.unicodeScalars {
+            if count >= limit { out += "…"; break }
+            count += 1
+            switch scalar {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            case "\n", "\t": out += " "
+            default:
+                if DOTText.isRemoved(scalar.value) { continue }
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+}
+
+/// `report.html`: one self-contained page to brief people with: the run summary (inputs,
+/// accounting, time range), the findings ranked by severity, and for each flagged session its
+/// diagram (inline SVG), its timeline and the evidence records. Inline CSS only; no script, no
+/// external resource. Every value from a log is escaped with ``HTMLText``; the SVG comes from
+/// Graphviz, which escapes the (already sanitised) labels it draws.
+public struct BriefingReport {
+    public var ingest: IngestResult
+    public var graph: InvestigationGraph
+    public var findings: [Finding]
+    /// Rendered SVG per flagged session (index into the graph's sessions).
+    public var diagrams: [Int: String]
+    public var generatedAt: UTCInstant
+    public var inputs: [String]
+
+    public init(ingest: IngestResult, graph: InvestigationGraph, findings: [Finding], diagrams: [Int: String], generatedAt: UTCInstant, inputs: [String]) {
+        self.ingest = ingest
+        self.graph = graph
+        self.findings = findings
+        self.diagrams = diagrams
+        self.generatedAt = generatedAt
+        self.inputs = inputs
+    }
+
+    static let style = """
+        body{font-family:Helvetica,Arial,sans-serif;margin:2em;color:#263238;max-width:1400px}
+        h1{font-size:1.6em;margin-bottom:0}h2{border-bottom:2px solid #cfd8dc;padding-bottom:.2em;margin-top:2em}
+        table{border-collapse:collapse;width:100%;font-size:.85em;margin:.5em 0}
+        th,td{border:1px solid #cfd8dc;padding:.3em .5em;text-align:left;vertical-align:top}
+        th{background:#eceff1}.sev{font-weight:bold;text-transform:uppercase}
+        .high{color:#c62828}.medium{color:#ef6c00}.low{color:#9e7700}.info{color:#607d8b}
+        .muted{color:#607d8b;font-size:.85em}.diagram{overflow:auto;border:1px solid #cfd8dc;padding:.5em;background:#fafafa}
+        .diagram svg{max-width:none;height:auto}code{font-size:.9em;word-break:break-all}
+        """
+
+    public func html() -> String {
+        var out = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        out += "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">"
+        out += "<title>SessionGraph briefing</title><style>\(Self.style)</style></head><body>\n"
+        out += "<h1>SessionGraph briefing</h1><p class=\"muted\">Generated \(generatedAt.iso8601) · all times UTC</p>\n"
+        out += summarySection()
+        out += findingsSection()
+        out += sessionsSection()
+        out += "</body></html>\n"
+        return out
+    }
+
+    private func summarySection() -> String {
+        let t = ingest.totals
+        var out = "<section id=\"summary\"><h2>Run summary</h2>"
+        out += "<p>Inputs: " + inputs.map { "<code>\(HTMLText.escape($0))</code>" }.joined(separator: ", ") + "</p>"
+        if let range = ingest.timeRange { out += "<p>Events from <b>\(range.lowerBound.iso8601)</b> to <b>\(range.upperBound.iso8601)</b>.</p>" }
+        out += "<p>\(t.files) files (\(t.unrecognisedFiles) not recognised): <b>\(t.read)</b> records read = \(t.used) used + \(t.duplicate) duplicate + \(t.rejected) rejected. "
+        out += "\(graph.sessions.count) sessions, \(graph.sessions.filter { $0.root == nil }.count) with the root absent; "
+        out += "\(graph.unlinked.workloadIdentitySignIns) workload-identity sign-ins and \(graph.unlinked.appOnlyActions) app-only actions are not sessions.</p>"
+        out += "<table><tr><th>file</th><th>source / shape</th><th>read</th><th>used</th><th>duplicate</th><th>rejected</th></tr>"
+        for file in ingest.files {
+            let what = file.unrecognised.map { "not recognised: \(HTMLText.escape($0))" } ?? "\(HTMLText.escape(file.source ?? "-")) / \(HTMLText.escape(file.shape ?? "-"))"
+            out += "<tr><td><code>\(HTMLText.escape(file.path))</code></td><td>\(what)</td><td>\(file.read)</td><td>\(file.used)</td><td>\(file.duplicate)</td><td>\(file.rejected)</td></tr>"
+        }
+        out += "</table>"
+        for error in graph.dataErrors { out += "<p class=\"high\">Data error: \(HTMLText.escape(error.message))</p>" }
+        return out + "</section>\n"
+    }
+
+    private func findingsSection() -> String {
+        var out = "<section id=\"findings\"><h2>Findings</h2>"
+        guard !findings.isEmpty else { return out + "<p>No findings.</p></section>\n" }
+        out += "<table><tr><th>severity</th><th>first seen</th><th>rule</th><th>family</th><th>session</th><th>user</th><th>summary</th><th>reason</th></tr>"
+        for finding in findings {
+            let sessionCell = finding.sessionId.map { "<code>\(HTMLText.escape($0))</code>" } ?? "-"
+            out += "<tr><td class=\"sev \(finding.severity.rawValue)\">\(finding.severity.rawValue)</td><td>\(finding.firstSeen)</td><td><code>\(HTMLText.escape(finding.rule))</code></td><td>\(finding.family.rawValue)</td>"
+            out += "<td>\(sessionCell)</td><td>\(HTMLText.escape(finding.user ?? "-"))</td><td>\(HTMLText.escape(finding.summary))</td><td>\(HTMLText.escape(finding.reason))"
+            if !finding.adjustments.isEmpty { out += "<br><span class=\"muted\">\(HTMLText.escape(finding.adjustments.joined(separator: "; ")))</span>" }
+            out += "</td></tr>"
+        }
+        return out + "</table></section>\n"
+    }
+
+    private func sessionsSection() -> String {
+        var out = "<section id=\"sessions\"><h2>Flagged sessions</h2>"
+        let flagged = diagrams.keys.sorted()
+        guard !flagged.isEmpty else { return out + "<p>No session has a finding of medium or higher.</p></section>\n" }
+        for index in flagged {
+            let session = graph.sessions[index]
+            let user = session.userPrincipalName ?? session.user ?? "unknown user"
+            out += "<article class=\"session\"><h3>Session <code>\(HTMLText.escape(session.sessionId))</code> · \(HTMLText.escape(user))</h3>"
+            out += "<p class=\"muted\">\(session.firstSeen.iso8601) → \(session.lastSeen.iso8601) · root \(session.root == nil ? "absent" : "present") · \(session.signIns) sign-ins, \(session.tokens) tokens, \(session.actions) actions, \(session.branches.count) branches</p>"
+            if let svg = diagrams[index] { out += "<div class=\"diagram\">\(Self.inlineSVG(svg))</div>" }
+            out += "<h4>Evidence</h4><table><tr><th>rule</th><th>time</th><th>record</th><th>file</th></tr>"
+            for finding in findings where finding.sessionId == session.sessionId && finding.severity >= .medium {
+                for evidence in finding.evidence.prefix(10) {
+                    out += "<tr><td><code>\(HTMLText.escape(finding.rule))</code></td><td>\(evidence.time)</td><td>\(HTMLText.escape(evidence.summary))</td><td><code>\(HTMLText.escape(evidence.file ?? "-")):\(evidence.line)</code></td></tr>"
+                }
+            }
+            out += "</table><h4>Timeline</h4><table><tr><th>time</th><th>branch</th><th>kind</th><th>what</th></tr>"
+            let nodes = session.nodes.filter { graph.nodes[Int($0)].kind != .session && graph.nodes[Int($0)].kind != .token }
+                .sorted { (graph.nodes[Int($0)].time, $0) < (graph.nodes[Int($1)].time, $1) }
+            for node in nodes.prefix(400) {
+                let value = graph.nodes[Int(node)]
+                let text = graph.event(of: node).map(EventExporter.message) ?? ""
+                out += "<tr><td>\(value.time.iso8601)</td><td>\(value.branch == 0 ? "root" : String(value.branch))</td><td>\(value.kind.rawValue)</td><td>\(HTMLText.escape(text))</td></tr>"
+            }
+            if nodes.count > 400 { out += "<tr><td colspan=\"4\">… \(nodes.count - 400) more in sessions/\(index).json</td></tr>" }
+            out += "</table></article>"
+        }
+        return out + "</section>\n"
+    }
+
+    /// The `<svg>` element of a Graphviz SVG document (without its XML prolog and DOCTYPE), with
+    /// any `<script>` or event-handler attribute refused outright.
+    static func inlineSVG(_ svg: String) -> String {
+        guard let start = svg.range(of: "<svg") else { return "" }
+        let body = String(svg[start.lowerBound...])
+        let lowered = body.lowercased()
+        if lowered.contains("<script") || lowered.contains(" onload=") || lowered.contains(" onclick=") || lowered.contains("javascript:") {
+            return "<p class=\"high\">diagram withheld: unexpected active content in the SVG</p>"
+        }
+        return body
+    }
+}

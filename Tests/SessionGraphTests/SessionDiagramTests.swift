@@ -1,0 +1,133 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import Testing
+@testable import SessionGraph
+import SessionGraphRenderer
+
+/// DOT golden files, in-process rendering, the node budget and hostile text. Graphviz keeps
+/// process-global state, so every test that renders runs in this one serialized suite.
+@Suite(.serialized) struct SessionDiagramTests {
+    static let goldenFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")
+
+    func fixture() throws -> (InvestigationGraph, [Finding]) {
+        let tests = GraphBuilderTests()
+        let graph = try tests.fixture()
+        return (graph, Detector.run(graph))
+    }
+
+    /// Compares with the golden file; `UPDATE_GOLDEN=1 swift test` rewrites it.
+    func assertGolden(_ raw: String, _ name: String) throws {
+        // Fixture files live in a fresh temporary folder; its name is not part of the contract.
+        let text = raw.replacingOccurrences(of: #"/[^"\\]*/sg-graph-[0-9A-F-]+/"#, with: "FIXTURES/", options: .regularExpression)
+        let url = Self.goldenFolder.appendingPathComponent(name)
+        if ProcessInfo.processInfo.environment["UPDATE_GOLDEN"] == "1" {
+            try FileManager.default.createDirectory(at: Self.goldenFolder, withIntermediateDirectories: true)
+            try text.write(to: url, atomically: true, encoding: .utf8)
+        }
+        let expected = try String(contentsOf: url, encoding: .utf8)
+        #expect(text == expected, "DOT differs from \(name); rerun with UPDATE_GOLDEN=1 after checking the change")
+    }
+
+    @Test func fullViewMatchesGoldenFile() throws {
+        let (graph, findings) = try fixture()
+        let dot = SessionDiagram(view: .full).dot(graph.sessions[0], in: graph, findings: findings)
+        try assertGolden(dot, "session-full.dot")
+        #expect(dot.contains("cluster_b0"))
+        #expect(dot.contains("cluster_b1"))
+        #expect(dot.contains("diverges"))
+    }
+
+    @Test func suspiciousViewMatchesGoldenFile() throws {
+        let (graph, findings) = try fixture()
+        let full = SessionDiagram(view: .full).dot(graph.sessions[0], in: graph, findings: findings)
+        let dot = SessionDiagram(view: .suspicious).dot(graph.sessions[0], in: graph, findings: findings)
+        try assertGolden(dot, "session-suspicious.dot")
+        #expect(dot.contains("cluster_b1"))
+        // The office-only Graph call of the root branch is not an ancestor of the VPS branch.
+        #expect(dot.components(separatedBy: "\" [label=").count < full.components(separatedBy: "\" [label=").count)
+    }
+
+    @Test func rendersSVGPNGAndPDFInProcess() async throws {
+        let (graph, findings) = try fixture()
+        let dot = SessionDiagram().dot(graph.sessions[0], in: graph, findings: findings)
+        let renderer = try #require(GraphvizRenderer.shared)
+        let svg = try await renderer.render(dot: dot, format: .svg)
+        #expect(Self.parsesAsXML(svg))
+        let png = try await renderer.render(dot: dot, format: .png)
+        #expect(Array(png.prefix(4)) == [0x89, 0x50, 0x4E, 0x47])
+        let pdf = try await renderer.render(dot: dot, format: .pdf)
+        #expect(String(decoding: pdf.prefix(5), as: UTF8.self) == "%PDF-")
+    }
+
+    @Test func graphvizErrorsBecomeSwiftErrors() async throws {
+        let renderer = try #require(GraphvizRenderer.shared)
+        await #expect(throws: GraphvizError.self) { try await renderer.render(dot: "digraph { a -> }", format: .svg) }
+        // No sticky error state: the next render works.
+        let svg = try await renderer.render(dot: "digraph { a -> b }", format: .svg)
+        #expect(Self.parsesAsXML(svg))
+    }
+
+    @Test func hostileTextIsEscapedEverywhere() async throws {
+        let hostile = [
+            "\"quoted\" \\\" back\\slash \\N \\G \\E",
+            "<script>alert(1)</script>",
+            "&amp; &lt;b&gt; &#60;script&#62; AT&T",
+            "] ]] [ { } | < >",
+            "nul\u{0}byte bidi\u{202E}gnp.exe zero\u{200B}width",
+            String(repeating: "line\n", count: 40_000),
+            String(repeating: "A", count: 100_000),
+            "x\" URL=\"javascript:alert(1)\" shape=\"",
+            "trailing backslash \\",
+        ]
+        let lines: [String] = hostile.enumerated().map { index, text in
+            let escaped = String(decoding: { var s = ""; appendJSONString(text, to: &s); return s }().utf8, as: UTF8.self)
+            return """
+            {"Type":"MicrosoftGraphActivityLogs","TimeGenerated":"2026-03-02T09:\(10 + index):00Z","RequestId":"44444444-0000-4000-8000-00000000000\(index)","SignInActivityId":"\(GraphBuilderTests.uti(for: "11111111-aaaa-4bbb-8ccc-000000000003"))","SessionId":"\(GraphBuilderTests.sid)","UserId":"\(GraphBuilderTests.alice)","IPAddress":"198.51.100.7","RequestMethod":"GET","RequestUri":\(escaped),"UserAgent":\(escaped),"ResponseStatusCode":200}
+            """
+        }
+        let base = try GraphBuilderTests().fixtureLines()
+        let graph = try GraphBuilderTests.ingestLines(base + lines)
+        let findings = Detector.run(graph)
+        let session = try #require(graph.sessions.first)
+        let dot = SessionDiagram().dot(session, in: graph, findings: findings)
+        #expect(!dot.contains("javascript:alert(1)\" shape"), "a quote must not end a DOT string")
+        #expect(!dot.contains("\u{0}"))
+        #expect(!dot.contains("\u{202E}"))
+        #expect(dot.utf8.count < 2_000_000, "long values are capped")
+        let renderer = try #require(GraphvizRenderer.shared)
+        let svgBytes = try await renderer.render(dot: dot, format: .svg)
+        #expect(Self.parsesAsXML(svgBytes))
+        let svg = String(decoding: svgBytes, as: UTF8.self)
+        #expect(!svg.contains("<script"))
+        #expect(!svg.lowercased().contains("href=\"javascript"))
+        #expect(!svg.contains("onmouseover"))
+        let ingest = try Ingestor.ingest(paths: [try GraphBuilderTests.writeLines(base + lines).path])
+        let html = BriefingReport(ingest: ingest, graph: graph, findings: findings, diagrams: [0: svg], generatedAt: UTCInstant(seconds: 0), inputs: ["<script>x</script>"]).html()
+        #expect(!html.contains("<script"))
+        #expect(html.contains("&lt;script&gt;"))
+    }
+
+    @Test func staysWithinTheNodeBudget() async throws {
+        var lines = try GraphBuilderTests().fixtureLines()
+        for index in 0..<3000 {
+            lines.append("""
+            {"Type":"MicrosoftGraphActivityLogs","TimeGenerated":"2026-03-02T10:\(String(format: "%02d", index / 60 % 60)):\(String(format: "%02d", index % 60))Z","RequestId":"55555555-0000-4000-8000-\(String(format: "%012d", index))","SignInActivityId":"\(GraphBuilderTests.uti(for: "11111111-aaaa-4bbb-8ccc-000000000003"))","SessionId":"\(GraphBuilderTests.sid)","UserId":"\(GraphBuilderTests.alice)","IPAddress":"198.51.100.7","RequestMethod":"GET","RequestUri":"https://graph.microsoft.com/v1.0/sites/site\(index)/lists","ResponseStatusCode":200}
+            """)
+        }
+        let graph = try GraphBuilderTests.ingestLines(lines)
+        let session = try #require(graph.sessions.first)
+        #expect(ChainCollapser.collapse(session, in: graph).count > 300)
+        let dot = SessionDiagram(nodeBudget: 300).dot(session, in: graph, findings: Detector.run(graph))
+        #expect(dot.contains("COLLAPSED"))
+        let renderer = try #require(GraphvizRenderer.shared)
+        let clock = ContinuousClock()
+        let elapsed = try await clock.measure { _ = try await renderer.render(dot: dot, format: .svg) }
+        #expect(elapsed < .seconds(30), "a render within the budget is bounded")
+    }
+
+    static func parsesAsXML(_ bytes: [UInt8]) -> Bool {
+        XMLParser(data: Data(bytes)).parse()
+    }
+}
