@@ -70,15 +70,21 @@ public enum Detector {
         }
     }
 
+    /// The allow-list entry that covers every evidence record of `finding`: same user (UPN or
+    /// object id, taken from the session when the record itself names no user), same app,
+    /// and, when the entry names one, same network.
     static func covering(_ finding: RawFinding, _ entries: [DetectionConfig.AllowEntry], _ graph: InvestigationGraph) -> DetectionConfig.AllowEntry? {
+        let session = finding.session.map { graph.sessions[$0] }
         let events: [(Event, NodeContext?)] = finding.nodes.compactMap { node in graph.event(of: node).map { ($0, graph.nodes[Int(node)].context) } }
             + finding.events.map { (graph.events[Int($0)], nil) }
         guard !events.isEmpty else { return nil }
         return entries.first { entry in
-            events.allSatisfy { event, context in
-                let user = entry.user.lowercased()
-                guard event.userPrincipalName == user || event.userId == user else { return false }
-                guard event.appId == entry.appId.lowercased() else { return false }
+            let user = entry.user.lowercased()
+            let app = entry.appId.lowercased()
+            return events.allSatisfy { event, context in
+                let names = [event.userPrincipalName, event.userId, session?.userPrincipalName, session?.user].compactMap { $0?.lowercased() }
+                guard names.contains(user) else { return false }
+                guard event.appId == app else { return false }
                 if let network = entry.network { return context?.network == network }
                 return true
             }

@@ -9,7 +9,7 @@ struct SessionAssembler {
     let countryByIP: [String: String]
 
     func context(of event: Event, device: String? = nil) -> NodeContext {
-        let asn = event.asn ?? event.ipAddress.flatMap { asnByIP[$0] }
+        let asn = event.asn ?? event.ipAddress.flatMap { asnByIP[$0] } ?? ServiceSide.inferredASN(ip: event.ipAddress)
         return NodeContext(
             network: NetworkKey.of(ip: event.ipAddress, asn: asn),
             device: device ?? event.deviceId ?? ClientFamily.of(event.userAgent),
