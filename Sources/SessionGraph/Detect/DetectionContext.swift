@@ -87,6 +87,8 @@ struct BranchFacts {
     var deviceIds: Set<String>
     /// Client families seen (the empty user agent excluded: it never counts as a change).
     var clients: Set<String>
+    /// Client families of the branch's sign-ins alone (actions carry their app's user agent).
+    var signInClients: Set<String>
     var countries: Set<String>
     var asns: Set<Int>
     var hosting: Bool
@@ -102,6 +104,9 @@ struct SessionView {
     let index: Int
     let session: SessionChain
     let branches: [BranchFacts]
+    /// Client families the root's device is known to use: those of the root branch and of every
+    /// sign-in of the session that the device itself authenticated (it carries the device id).
+    let deviceClients: Set<String>
 
     var graph: InvestigationGraph { input.graph }
 
@@ -115,14 +120,17 @@ struct SessionView {
             let nodes = branch.nodes.filter { graph.nodes[Int($0)].kind != .token && graph.nodes[Int($0)].kind != .session }
                 .sorted { (graph.nodes[Int($0)].time, $0) < (graph.nodes[Int($1)].time, $1) }
             var facts = BranchFacts(index: branch.index, nodes: nodes, network: branch.context.network, device: branch.context.device,
-                                    deviceIds: [], clients: [], countries: [], asns: [], hosting: false, trusted: false,
+                                    deviceIds: [], clients: [], signInClients: [], countries: [], asns: [], hosting: false, trusted: false,
                                     successful: 0, hasRefresh: false, hasActions: false)
             for node in nodes {
                 let value = graph.nodes[Int(node)]
                 guard let event = graph.event(of: node) else { continue }
                 if let id = event.deviceId { facts.deviceIds.insert(id) }
                 let family = ClientFamily.of(event.userAgent)
-                if family != "empty" { facts.clients.insert(family) }
+                if family != "empty" {
+                    facts.clients.insert(family)
+                    if event.kind == .signIn { facts.signInClients.insert(family) }
+                }
                 if let country = value.context.country { facts.countries.insert(country) }
                 if let asn = value.context.asn { facts.asns.insert(asn) }
                 if input.isHosting(value.context.asn) { facts.hosting = true }
@@ -135,10 +143,31 @@ struct SessionView {
             }
             return facts
         }
+        var known = branches.first?.clients ?? []
+        if let reference = branches.first, reference.deviceIds.contains(reference.device) {
+            for node in session.nodes {
+                guard let event = graph.event(of: node), event.kind == .signIn, event.deviceId == reference.device else { continue }
+                let family = ClientFamily.of(event.userAgent)
+                if family != "empty" { known.insert(family) }
+            }
+        }
+        deviceClients = known
     }
 
     /// The reference branch: the root's, else the earliest node's.
     var reference: BranchFacts { branches[0] }
+
+    /// Whether `branch` is on the root's own device (a non-empty device id).
+    func onRootDevice(_ branch: BranchFacts) -> Bool {
+        reference.deviceIds.contains(reference.device) && branch.device == reference.device
+    }
+
+    /// The client families of `branch` that are new: on the root's device, only its sign-ins
+    /// count (apps on a device get their tokens from its sign-ins) and are compared with what the
+    /// device is known to use; elsewhere every client is compared with the root branch.
+    func newClients(_ branch: BranchFacts) -> Set<String> {
+        onRootDevice(branch) ? branch.signInClients.subtracting(deviceClients) : branch.clients.subtracting(reference.clients)
+    }
 
     var rootEvent: Event? { session.root.flatMap { graph.event(of: $0) } }
 

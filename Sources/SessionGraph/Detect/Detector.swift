@@ -3,8 +3,8 @@
 ///
 /// 1. impossible travel raises a new-country finding on the same branch to high;
 /// 2. the roaming exemption caps branch-context findings at low on a roaming-likely branch
-///    (same non-empty device id as the root, no new client family, not a hosting network, no
-///    impossible travel);
+///    (same non-empty device id as the root, no client family that the root branch or a sign-in
+///    authenticated by that device has not used, not a hosting network, no impossible travel);
 /// 3. the allow-list caps at low the findings whose evidence it covers entirely;
 /// 4. the ancestry lift raises a risky action to high when its branch carries a medium-or-higher
 ///    finding of another family (the action descends from an anomalous branch).
@@ -34,9 +34,7 @@ public enum Detector {
             guard let s = raw[i].session, let b = raw[i].branch, b > 0, !travel.contains(BranchRef(session: s, branch: b)) else { continue }
             let view = views[s]
             guard let facts = view.branches.first(where: { $0.index == b }) else { continue }
-            let reference = view.reference
-            let sameDevice = reference.deviceIds.contains(reference.device) && facts.device == reference.device
-            if sameDevice && facts.clients.isSubset(of: reference.clients) && !facts.hosting {
+            if view.onRootDevice(facts) && view.newClients(facts).isEmpty && !facts.hosting {
                 raw[i].adjustments.append("capped at low from \(raw[i].severity.rawValue): roaming-likely branch (same device \(facts.device), no new client, not a hosting network, no impossible travel)")
                 raw[i].severity = .low
             }

@@ -22,7 +22,8 @@ public enum ClientFamily {
         if ua.contains("windows-azuread-authentication-provider") || ua.contains("microsoft authentication broker") || ua.contains("aadbroker") {
             return "broker"
         }
-        let office = ["outlook", "teams", "onedrive", "microsoft office", "excel", "winword", "powerpnt", "msoffice", "skype", "olk/", "mruservice", "client=outlookservice", "client=rest", "client=owa"]
+        let office = ["outlook", "teams", "onedrive", "skydrivesync", "microsoft office", "excel", "winword", "powerpnt", "msoffice", "skype", "olk/", "mruservice",
+                      "client=outlookservice", "client=rest", "client=owa", "client=msexchangerpc", "client=activesync", "client=exchangewebservices"]
         if office.contains(where: { ua.contains($0) }) {
             if ua.contains("client=owa") || (ua.contains("mozilla") && !ua.contains("teams") && !ua.contains("outlook")) {
                 return "browser:\(browser(ua))"

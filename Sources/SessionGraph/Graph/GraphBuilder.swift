@@ -61,7 +61,10 @@ public enum GraphBuilder {
                 minting = bestCandidate(candidates, for: event, events: events)
                 link = .requestIdFromToken
             }
-            if let minting, let sid = events[Int(minting)].sessionId {
+            if let minting, events[Int(minting)].source == .servicePrincipalSignInLogs || events[Int(minting)].source == .managedIdentitySignInLogs {
+                // A workload identity's token: its session ids never chain (schemas.md §1.3).
+                unlinked.appOnlyActions += 1
+            } else if let minting, let sid = events[Int(minting)].sessionId {
                 add(sid, SessionMember(event: Int32(index), minting: minting, link: link))
             } else if let sid = event.sessionId {
                 add(sid, SessionMember(event: Int32(index)))

@@ -1,7 +1,8 @@
 /// Microsoft's own services calling on a user's behalf (detections.md §1 "service-side nodes"):
-/// an action from AS8075 by one of the first-party apps Elastic's session rule excludes. Such an
-/// action never starts a branch. Sign-ins are never service-side: replay infrastructure can sit
-/// in AS8075 too.
+/// an action from AS8075 by one of the first-party apps Elastic's session rule excludes, by
+/// Exchange or SharePoint Online themselves, or by the Outlook mobile sync service
+/// (`Client=OutlookService`). Such an action never starts a branch. Sign-ins are never
+/// service-side: replay infrastructure can sit in AS8075 too.
 enum ServiceSide {
     static let microsoftASN = 8075
 
@@ -28,8 +29,17 @@ enum ServiceSide {
         microsoftServiceRanges.contains(ip: ip, asn: nil) ? microsoftASN : nil
     }
 
+    /// Microsoft's resource apps (Exchange Online, SharePoint Online) acting themselves.
+    static let resourceApps: Set<String> = ["00000002-0000-0ff1-ce00-000000000000", "00000003-0000-0ff1-ce00-000000000000"]
+
+    /// Exchange client strings of Microsoft's own services: the Outlook mobile sync service and
+    /// Exchange's REST system calls connect from Microsoft's data centres, not from the device.
+    static let serviceClients = ["client=outlookservice", "client=restsystem"]
+
     static func isServiceSide(_ event: Event, asn: Int?) -> Bool {
-        guard event.kind == .action, asn == microsoftASN, let app = event.appId else { return false }
-        return firstPartyAppPrefixes.contains(String(app.prefix(8)))
+        guard event.kind == .action, asn == microsoftASN else { return false }
+        if let app = event.appId, firstPartyAppPrefixes.contains(String(app.prefix(8))) || resourceApps.contains(app) { return true }
+        let client = (event.userAgent ?? "").lowercased()
+        return serviceClients.contains { client.contains($0) }
     }
 }

@@ -101,11 +101,14 @@ struct FileReader {
         return text
     }
 
-    private func accept(_ outcome: inout FileReadOutcome, _ record: JSONValue, origin: RecordOrigin, line: Int, column: Int?) {
+    private func accept(_ outcome: inout FileReadOutcome, _ record: JSONValue, origin: RecordOrigin, line: Int, column: Int?, truncatedStrings: Int = 0) {
         let index = outcome.read + 1
         do {
             let provenance = Provenance(fileIndex: fileIndex, line: Int32(clamping: line), record: Int32(clamping: index))
-            let event = try RecordInterpreter.interpret(record, origin: origin, provenance: provenance)
+            var event = try RecordInterpreter.interpret(record, origin: origin, provenance: provenance)
+            if truncatedStrings > 0 {
+                event.notes.append("\(truncatedStrings) value(s) longer than \(limits.maxStringBytes) bytes were cut to that length (limit)")
+            }
             outcome.read += 1
             outcome.events.append(event)
         } catch {
@@ -118,7 +121,7 @@ struct FileReader {
         reader.read(from: start) { raw in
             switch raw.value {
             case .success(let value):
-                accept(&outcome, value, origin: .json(raw.container), line: raw.line, column: nil)
+                accept(&outcome, value, origin: .json(raw.container), line: raw.line, column: nil, truncatedStrings: raw.truncatedStrings)
             case .failure(let error):
                 reject(&outcome, line: raw.line, column: raw.column, reason: "malformed JSON: \(error.message)")
             }
@@ -128,14 +131,17 @@ struct FileReader {
 
     private func readCSV(_ bytes: UnsafeBufferPointer<UInt8>, start: Int, into outcome: inout FileReadOutcome) {
         var position = start
+        var firstLine = 1
         // Windows PowerShell's Export-Csv writes a "#TYPE ..." line first.
-        if bytes.count - position > 5, bytes[position] == UInt8(ascii: "#") {
+        if bytes.count - position > 5, Array(UnsafeBufferPointer(rebasing: bytes[position..<(position + 5)])) == Array("#TYPE".utf8) {
             while position < bytes.count, bytes[position] != 0x0A { position += 1 }
             position += 1
+            firstLine = 2
             outcome.remarks.append("skipped a '#TYPE' line written by PowerShell")
         }
         let separator = CSVReader.detectSeparator(bytes, start: position)
         var reader = CSVReader(bytes: bytes, start: position, separator: separator, maxCellBytes: limits.maxCSVCellBytes)
+        reader.line = firstLine
         if separator != UInt8(ascii: ",") { outcome.remarks.append("separator \(separator == 0x09 ? "tab" : "';'")") }
         guard case .success(let headerRow)? = reader.next() else {
             outcome.unrecognised = "no header row (expected CSV with column names)"
@@ -144,6 +150,11 @@ struct FileReader {
         let header = headerRow.cells.map(Self.normaliseHeader)
         guard header.count >= 2, header.contains(where: { !$0.isEmpty }) else {
             outcome.unrecognised = "first line is not a CSV header with at least two columns (expected JSON or CSV)"
+            return
+        }
+        guard header.contains(where: { Self.knownColumns.contains($0.lowercased()) }) else {
+            let first = header.prefix(4).map { "'\(IdentifierNormalizer.clip($0, 30))'" }.joined(separator: ", ")
+            outcome.unrecognised = "CSV header has none of the columns of a known export (first columns: \(first)); expected e.g. TimeGenerated, CreatedDateTime, AuditData, Timestamp"
             return
         }
         let duplicates = header.duplicatesPreservingOrder()
@@ -182,6 +193,13 @@ struct FileReader {
         }
         if rows == 0 { outcome.remarks.append("header only: no records") }
     }
+
+    /// Column names of which a recognisable CSV export has at least one (case-insensitive).
+    static let knownColumns: Set<String> = [
+        "timegenerated", "createddatetime", "auditdata", "recordid", "creationdate", "creationtime", "timestamp", "actiontype",
+        "reportid", "raweventdata", "requesturi", "signinactivityid", "sessionid", "uniquetokenidentifier",
+        "officeworkload", "officeid", "userprincipalname", "ipaddress", "id", "type",
+    ]
 
     /// `CreatedDateTime [UTC]` → `CreatedDateTime`; surrounding and doubled spaces removed.
     static func normaliseHeader(_ raw: String) -> String {

@@ -185,7 +185,8 @@ private struct SourceShapeKey: Hashable {
 }
 
 /// Two records are one when they come from the same source and agree on record id, event
-/// time, resource and operation. The id alone is not enough: the unified audit log reuses one
+/// time (to the second: Graph renders whole seconds where diagnostic settings keep seven
+/// fraction digits), resource and operation. The id alone is not enough: the unified audit log reuses one
 /// `Id` for several STS logons (the Huntress sample has `445945de-…` at 01:51:37 and 01:52:34,
 /// and `a5e2f4b8-…` twice in one second for two resources). Records without an id are never
 /// duplicates.
@@ -200,7 +201,7 @@ struct DuplicateKey: Hashable {
         guard let id = event.recordId else { return nil }
         source = event.source
         recordId = id
-        time = event.time.microseconds
+        time = event.time.microseconds / 1_000_000
         resource = event.resource
         operation = event.operation
     }

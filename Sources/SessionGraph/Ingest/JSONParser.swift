@@ -178,6 +178,7 @@ struct JSONParser {
                 return makeString(UnsafeBufferPointer(rebasing: bytes[start..<(start + min(length, maxStringBytes))]), fullLength: length)
             }
             if byte == UInt8(ascii: "\\") { break }
+            if byte == 0x0A { throw JSONParseError(offset: openQuote, message: "the line ends inside a string (expected a closing quote; JSON strings cannot hold raw line breaks)") }
             position += 1
         }
         guard position < bytes.count else {
@@ -193,6 +194,7 @@ struct JSONParser {
                 if out.count > maxStringBytes { out.removeSubrange(maxStringBytes...) }
                 return out.withUnsafeBufferPointer { makeString($0, fullLength: fullLength) }
             }
+            if byte == 0x0A { throw JSONParseError(offset: openQuote, message: "the line ends inside a string (expected a closing quote; JSON strings cannot hold raw line breaks)") }
             if byte != UInt8(ascii: "\\") {
                 if out.count <= maxStringBytes { out.append(byte) }
                 fullLength += 1

@@ -17,6 +17,8 @@ struct RawJSONRecord {
     var line: Int
     var column: Int
     var container: JSONContainer
+    /// Strings longer than the limit that were cut in this record.
+    var truncatedStrings = 0
 }
 
 /// Walks the top level of a JSON file and hands out one record at a time, so a large array is
@@ -93,12 +95,21 @@ struct JSONRecordReader {
                 parser.position = lineEnd
                 continue
             }
+            let cutBefore = parser.truncatedStrings
             do {
                 let value = try parser.parseValue(depth: 0)
-                body(RawJSONRecord(value: .success(value), line: line, column: column, container: .sequence))
+                body(RawJSONRecord(value: .success(value), line: line, column: column, container: .sequence, truncatedStrings: parser.truncatedStrings - cutBefore))
             } catch {
                 body(RawJSONRecord(value: .failure(error), line: line, column: column, container: .sequence))
-                parser.position = max(nextNewline(from: max(error.offset, start)), start + 1)
+                // One record per line (NDJSON): go on at the next line. A record that starts a
+                // pretty-printed object: go on at the next line that starts a value in the same
+                // column, so the rest of the broken object is not read as records.
+                let next = nextNewline(from: max(error.offset, start))
+                if lineEnd < bytes.count, bytes[start] == UInt8(ascii: "{") || bytes[start] == UInt8(ascii: "["), !restOfLineCloses(from: start, end: lineEnd) {
+                    parser.position = resynchronise(after: start + 1, column: column, opening: bytes[start]) ?? bytes.count
+                } else {
+                    parser.position = max(next, start + 1)
+                }
             }
         }
     }
@@ -123,9 +134,10 @@ struct JSONRecordReader {
                 parser.position += 1
                 return
             }
+            let cutBefore = parser.truncatedStrings
             do {
                 let value = try parser.parseValue(depth: 1)
-                body(RawJSONRecord(value: .success(value), line: line, column: column, container: container))
+                body(RawJSONRecord(value: .success(value), line: line, column: column, container: container, truncatedStrings: parser.truncatedStrings - cutBefore))
             } catch {
                 body(RawJSONRecord(value: .failure(error), line: line, column: column, container: container))
                 guard let resume = resynchronise(after: max(error.offset, start + 1), column: column) else { return }
@@ -218,13 +230,22 @@ struct JSONRecordReader {
         return min(i + 1, bytes.count)
     }
 
-    /// The next line whose first non-blank byte is `{` at `column`, for a pretty-printed array.
-    private func resynchronise(after offset: Int, column: Int) -> Int? {
+    /// Whether the line from `start` to `end` holds a complete-looking one-line record (it ends
+    /// with `}` or `]`), as NDJSON lines do; a pretty-printed record's first line does not.
+    private func restOfLineCloses(from start: Int, end: Int) -> Bool {
+        var j = end - 1
+        while j > start, isJSONWhitespace(bytes[j]) { j -= 1 }
+        return bytes[j] == UInt8(ascii: "}") || bytes[j] == UInt8(ascii: "]")
+    }
+
+    /// The next line whose first non-blank byte is `opening` (`{` by default) at `column`, for a
+    /// pretty-printed array or a sequence of pretty-printed objects.
+    private func resynchronise(after offset: Int, column: Int, opening: UInt8 = UInt8(ascii: "{")) -> Int? {
         var i = nextNewline(from: offset)
         while i < bytes.count {
             var j = i
             while j < bytes.count, j - i < column - 1, bytes[j] == 0x20 || bytes[j] == 0x09 { j += 1 }
-            if j - i == column - 1, j < bytes.count, bytes[j] == UInt8(ascii: "{") { return j }
+            if j - i == column - 1, j < bytes.count, bytes[j] == opening { return j }
             i = nextNewline(from: i)
             if i >= bytes.count { break }
         }

@@ -27,6 +27,16 @@ enum RecordInterpreter {
     ]
 
     static func interpret(_ record: JSONValue, origin: RecordOrigin, provenance: Provenance) throws(RecordRejection) -> Event {
+        var event = try recognise(record, origin: origin, provenance: provenance)
+        // Repeated keys: the last value was used (the common reader behaviour); say so.
+        let repeated = record.duplicateKeys + (record.member(exactly: "properties")?.duplicateKeys ?? [])
+        for key in repeated {
+            event.notes.append("key '\(IdentifierNormalizer.clip(key, 40))' appears more than once; the last value was used")
+        }
+        return event
+    }
+
+    private static func recognise(_ record: JSONValue, origin: RecordOrigin, provenance: Provenance) throws(RecordRejection) -> Event {
         guard case .object = record else {
             throw RecordRejection(reason: "record is \(kindName(record)) (expected an object)")
         }

@@ -72,9 +72,6 @@ enum SignInRecordMapper {
             b.event.resultCode = code
             b.event.result = code == "0" ? "success" : "failure"
         }
-        for duplicate in body.duplicateKeys {
-            b.note("key '\(duplicate)' appears more than once; the last value was used")
-        }
         return b.event
     }
 

@@ -2,7 +2,9 @@
 /// occurs in the root branch (detections.md §3.1). An empty user agent never counts. Medium;
 /// high when the new client is a script or library (python-requests, axios, curl, Go, PowerShell,
 /// ...) talking to Graph, Exchange or SharePoint. Several apps on one device share its device id
-/// and network, so they stay in the root branch and never reach this rule.
+/// and network, so they stay in the root branch and never reach this rule; on the root's own
+/// device elsewhere (roaming) only the branch's sign-ins count, compared with every client that
+/// device authenticated in the session.
 struct ClientChangeRule: SessionRule {
     let id = "sess-client-change"
     let family = FindingFamily.contextDivergence
@@ -13,7 +15,7 @@ struct ClientChangeRule: SessionRule {
     func evaluate(_ view: SessionView) -> [RawFinding] {
         var findings: [RawFinding] = []
         for branch in view.branches.dropFirst() {
-            let new = branch.clients.subtracting(view.reference.clients)
+            let new = view.newClients(branch)
             guard !new.isEmpty, !view.reference.clients.isEmpty else { continue }
             let nodes = branch.nodes.filter { new.contains(ClientFamily.of(view.event($0)?.userAgent)) }
             let script = new.contains { $0.hasPrefix("script:") }

@@ -27,7 +27,7 @@ struct DeviceMismatchRule: SessionRule {
                 guard let event = view.event(node) else { return false }
                 return event.kind == .signIn && event.deviceId == nil && event.interactive != true
             }
-            let newClients = branch.clients.subtracting(view.reference.clients)
+            let newClients = view.newClients(branch)
             if !deviceless.isEmpty && !newClients.isEmpty {
                 findings.append(RawFinding(
                     rule: id, family: family, severity: .medium, session: view.index, branch: branch.index, nodes: deviceless,

@@ -22,14 +22,16 @@ struct ImpossibleTravelRule: SessionRule {
         var reported = Set<Int32>()
         for (a, b) in zip(located, located.dropFirst()) {
             let na = graph.nodes[Int(a)], nb = graph.nodes[Int(b)]
-            guard na.branch != nb.branch, !reported.contains(nb.branch), let ga = view.geo(a), let gb = view.geo(b) else { continue }
+            // The finding belongs to the branch that is not the reference one (either direction).
+            let branch = nb.branch != 0 ? nb.branch : na.branch
+            guard na.branch != nb.branch, !reported.contains(branch), let ga = view.geo(a), let gb = view.geo(b) else { continue }
             let km = Self.distance(ga, gb)
             let hours = max(na.time.seconds(until: nb.time), 60) / 3600
             let speed = km / hours
             guard km >= Self.minimumKilometres, speed >= Self.minimumSpeed else { continue }
-            reported.insert(nb.branch)
+            reported.insert(branch)
             findings.append(RawFinding(
-                rule: id, family: family, severity: .high, session: view.index, branch: nb.branch, nodes: [b, a],
+                rule: id, family: family, severity: .high, session: view.index, branch: branch, nodes: [b, a],
                 summary: "Session \(view.session.sessionId) of \(view.user() ?? "unknown user") was used \(Int(km)) km apart within \(Self.duration(na.time.seconds(until: nb.time))) (\(Int(speed)) km/h).",
                 reason: "\(na.context.country ?? "?") \(na.context.ipAddress ?? "?") at \(na.time.iso8601) → \(nb.context.country ?? "?") \(nb.context.ipAddress ?? "?") at \(nb.time.iso8601)"))
         }
