@@ -60,6 +60,11 @@ public struct UTCInstant: Sendable, Hashable, Comparable, CustomStringConvertibl
 
     public var description: String { iso8601 }
 
+    /// ISO 8601 to the second, for diagrams: `2023-09-26T01:52:34Z`.
+    public var iso8601Seconds: String {
+        UTCInstant(microseconds: microseconds - ((microseconds % 1_000_000) + 1_000_000) % 1_000_000).iso8601
+    }
+
     // Howard Hinnant's days-from-civil algorithms (proleptic Gregorian calendar).
     static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
         let y = month <= 2 ? year - 1 : year

@@ -51,7 +51,7 @@ public struct SessionDiagram {
         out += "  node [shape=box, style=\"rounded,filled\", fillcolor=\"#ffffff\", fontname=\"Helvetica\", fontsize=10];\n"
         out += "  edge [fontname=\"Helvetica\", fontsize=9, color=\"#78909c\"];\n"
         let user = session.userPrincipalName ?? session.user ?? "unknown user"
-        let span = "\(session.firstSeen.iso8601) → \(session.lastSeen.iso8601)"
+        let span = "\(session.firstSeen.iso8601Seconds) → \(session.lastSeen.iso8601Seconds)"
         var title = ["Session \(session.sessionId) · \(user)", "\(span) (UTC) · \(view == .full ? "full view" : "suspicious view")"]
         if session.root == nil { title.append("ROOT ABSENT: no successful interactive sign-in of this session is in the data") }
         title.append(contentsOf: notes)
@@ -67,7 +67,7 @@ public struct SessionDiagram {
             var header = "\(name) · \(branch.context.network)"
             if !branch.countries.isEmpty { header += " · " + branch.countries.joined(separator: "/") }
             var lines = [header, "device \(branch.context.device)"]
-            if branch.index != 0, let severity { lines.append("\(severity.rawValue.uppercased()): " + (branchRules[branch.index] ?? []).map(\.0).joined(separator: ", ")) }
+            if branch.index != 0, let severity { lines.append("\(severity.rawValue.uppercased()) (\((branchRules[branch.index] ?? []).count) rules fired, see note)") }
             out += "  subgraph \"cluster_b\(branch.index)\" {\n"
             out += "    label=\"\(DOTText.label(lines: lines))\"; style=\"rounded\(branch.index == 0 ? ",filled" : "")\"; color=\"\(colour)\"; penwidth=\(branch.index == 0 || severity.map { $0 >= .medium } == true ? 2.5 : 1.2); fillcolor=\"#f1f8e9\";\n"
             for index in members { out += "    " + nodeStatement(index, items[index], graph, session: session) + "\n" }
@@ -101,6 +101,8 @@ public struct SessionDiagram {
         for branch in session.branches where branch.index != 0 && shownBranches.contains(branch.index) {
             guard let from = branch.divergenceFrom, let source = itemOfNode[from], let target = itemOfNode[branch.branchPoint],
                   items[target].parent != source else { continue }
+            // Already drawn when the branch point's own parent edge comes from another branch.
+            if let parent = items[target].parent, items[parent].branch != items[target].branch { continue }
             let colour = branchSeverity[branch.index].flatMap { Self.severityColour[$0] } ?? "#c62828"
             out += "  \"i\(source)\" -> \"i\(target)\" [style=dashed, color=\"\(colour)\", penwidth=2, xlabel=\"diverges\", fontcolor=\"\(colour)\", constraint=false];\n"
         }
@@ -118,7 +120,7 @@ public struct SessionDiagram {
         let event = graph.event(of: item.representative)
         var lines: [String] = []
         var attributes: [String] = []
-        let when = item.count > 1 ? "\(item.firstSeen.iso8601) → \(item.lastSeen.iso8601)" : item.firstSeen.iso8601
+        let when = item.count > 1 ? "\(item.firstSeen.iso8601Seconds) → \(item.lastSeen.iso8601Seconds)" : item.firstSeen.iso8601Seconds
         switch item.kind {
         case .session:
             lines = ["SESSION", session.sessionId]
@@ -128,7 +130,8 @@ public struct SessionDiagram {
             attributes = ["fillcolor=\"#c8e6c9\"", "penwidth=2"]
             if let protocolName = event?.authProtocol { lines.append("protocol \(protocolName)") }
         case .signIn:
-            let flavour = event?.interactive == true ? "interactive" : (event?.incomingTokenType ?? "non-interactive")
+            let tokenType = event?.incomingTokenType.flatMap { $0 == "none" ? nil : $0 }
+            let flavour = event?.interactive == true ? "interactive" : (tokenType.map { "non-interactive, \($0)" } ?? "non-interactive")
             lines = ["\(item.count > 1 ? "\(item.count)× " : "")sign-in (\(flavour))", item.label, when]
             attributes = ["fillcolor=\"#e3f2fd\""]
             if event?.result == "failure" { lines.append("FAILED \(event?.resultCode ?? "")"); attributes = ["fillcolor=\"#ffebee\""] }
@@ -228,21 +231,13 @@ public struct SessionDiagram {
     }
 
     private func legend() -> String {
-        """
-          subgraph "cluster_legend" {
-            label="Legend"; style="rounded"; color="#b0bec5"; fontsize=9;
-            "l_root" [label="root sign-in", fillcolor="#c8e6c9", fontsize=8];
-            "l_signin" [label="sign-in", fillcolor="#e3f2fd", fontsize=8];
-            "l_token" [label="token", shape=cds, fillcolor="#fffde7", fontsize=8];
-            "l_action" [label="action", fillcolor="#f3e5f5", fontsize=8];
-            "l_finding" [label="finding (rule)", shape=note, style=filled, fillcolor="#fff3e0", fontsize=8];
-            "l_root" -> "l_signin" -> "l_token" -> "l_action" [color="#b0bec5"];
-            "l_high" [label="high", shape=plaintext, style="", fontcolor="#c62828", fontsize=8];
-            "l_medium" [label="medium", shape=plaintext, style="", fontcolor="#ef6c00", fontsize=8];
-            "l_low" [label="low", shape=plaintext, style="", fontcolor="#f9a825", fontsize=8];
-            "l_finding" -> "l_high" [xlabel="diverges", color="#c62828", penwidth=2, fontcolor="#c62828", fontsize=8];
-          }
-
-        """
+        let lines = [
+            "LEGEND",
+            "green box: root sign-in · blue: sign-in · yellow: token · purple: action · ellipse: session id",
+            "cluster border: root branch green; other branches red / orange / yellow for high / medium / low findings",
+            "bold coloured edge 'diverges': the edge into a branch · note: the rules that fired on that branch",
+            "×N: N repeated refreshes or identical actions collapsed · times UTC",
+        ]
+        return "  \"legend\" [shape=box, style=\"rounded\", color=\"#b0bec5\", fontsize=8, label=\"\(DOTText.label(lines: lines))\"];\n"
     }
 }
