@@ -104,9 +104,9 @@ struct SessionView {
     let index: Int
     let session: SessionChain
     let branches: [BranchFacts]
-    /// Client families the root's device is known to use: those of the root branch and of every
-    /// sign-in of the session that the device itself authenticated (it carries the device id).
-    let deviceClients: Set<String>
+    /// For each client family seen on a sign-in that the root's device authenticated (it
+    /// carries the device id), the branches where it was seen.
+    let deviceClientBranches: [String: Set<Int32>]
 
     var graph: InvestigationGraph { input.graph }
 
@@ -143,15 +143,15 @@ struct SessionView {
             }
             return facts
         }
-        var known = branches.first?.clients ?? []
+        var seen: [String: Set<Int32>] = [:]
         if let reference = branches.first, reference.deviceIds.contains(reference.device) {
             for node in session.nodes {
                 guard let event = graph.event(of: node), event.kind == .signIn, event.deviceId == reference.device else { continue }
                 let family = ClientFamily.of(event.userAgent)
-                if family != "empty" { known.insert(family) }
+                if family != "empty" { seen[family, default: []].insert(graph.nodes[Int(node)].branch) }
             }
         }
-        deviceClients = known
+        deviceClientBranches = seen
     }
 
     /// The reference branch: the root's, else the earliest node's.
@@ -162,11 +162,16 @@ struct SessionView {
         reference.deviceIds.contains(reference.device) && branch.device == reference.device
     }
 
-    /// The client families of `branch` that are new: on the root's device, only its sign-ins
-    /// count (apps on a device get their tokens from its sign-ins) and are compared with what the
-    /// device is known to use; elsewhere every client is compared with the root branch.
+    /// The client families of `branch` that are new. On the root's own device (roaming), only
+    /// the branch's sign-ins count (apps get their tokens from the device's sign-ins), and a
+    /// family is known when the root branch used it or the device authenticated with it in
+    /// another branch: a stolen PRT cookie carries the victim's device id, so the branch's own
+    /// sign-ins cannot vouch for themselves. Elsewhere every client is compared with the root branch.
     func newClients(_ branch: BranchFacts) -> Set<String> {
-        onRootDevice(branch) ? branch.signInClients.subtracting(deviceClients) : branch.clients.subtracting(reference.clients)
+        guard onRootDevice(branch) else { return branch.clients.subtracting(reference.clients) }
+        return branch.signInClients.filter { family in
+            !reference.clients.contains(family) && (deviceClientBranches[family] ?? []).subtracting([branch.index]).isEmpty
+        }
     }
 
     var rootEvent: Event? { session.root.flatMap { graph.event(of: $0) } }

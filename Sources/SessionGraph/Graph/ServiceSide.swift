@@ -15,12 +15,12 @@ enum ServiceSide {
         "52c2e0b5", "27922004", "26a7ee05", "00000007", "6bc3b958", "0ec893e0", "fc108d3f", "01fc33a7", "7ab7862c",
     ]
 
-    /// Published Microsoft 365 service ranges (Exchange Online and the common front doors, from
+    /// Published Microsoft 365 service ranges (Exchange Online, Teams and the common front doors, from
     /// Microsoft's "Office 365 URLs and IP address ranges"). An address in them that appears on no
     /// sign-in row, so whose ASN the data does not say, is taken to be AS8075.
     static let microsoftServiceRanges = NetworkList([
         "13.107.6.152/31", "13.107.18.10/31", "13.107.128.0/22", "23.103.160.0/20", "40.96.0.0/13", "40.104.0.0/15",
-        "52.96.0.0/14", "131.253.33.215/32", "132.245.0.0/16", "150.171.32.0/22", "204.79.197.215/32",
+        "52.96.0.0/14", "52.112.0.0/14", "52.122.0.0/15", "131.253.33.215/32", "132.245.0.0/16", "150.171.32.0/22", "204.79.197.215/32",
         "2603:1006::/40", "2603:1016::/36", "2603:1026::/36", "2603:1036::/36", "2603:1046::/36", "2603:1056::/36",
     ])
 

@@ -73,6 +73,11 @@ enum AuditRecordMapper {
             b.event.userAgent = extended?.namedValue("UserAgent") ?? b.event.userAgent
         } else {
             b.event.parameters = parameters(audit)
+            if let count = audit["OperationCount"]?.integer, count > 0 {
+                b.event.itemCount = Int(clamping: count)
+            } else if let folders = audit.nested("Folders")?.elements, !folders.isEmpty {
+                b.event.itemCount = folders.reduce(0) { $0 + ($1.nested("FolderItems")?.elements.count ?? 0) }
+            }
             b.event.operationDetail = b.event.operationDetail ?? parameterSummary(audit)
             if let status = audit.text("ResultStatus") {
                 b.event.result = ["true", "succeeded", "success", "partiallysucceeded"].contains(status.lowercased()) ? "success" : (status.lowercased() == "failed" || status.lowercased() == "false" ? "failure" : status)

@@ -184,26 +184,20 @@ private struct SourceShapeKey: Hashable {
     var shape: ExportShape
 }
 
-/// Two records are one when they come from the same source and agree on record id, event
-/// time (to the second: Graph renders whole seconds where diagnostic settings keep seven
-/// fraction digits), resource and operation. The id alone is not enough: the unified audit log reuses one
-/// `Id` for several STS logons (the Huntress sample has `445945de-…` at 01:51:37 and 01:52:34,
-/// and `a5e2f4b8-…` twice in one second for two resources). Records without an id are never
-/// duplicates.
+/// Two records are one when they come from the same source and agree on record id and event
+/// time to the second (Graph renders whole seconds where diagnostic settings keep seven fraction
+/// digits; a diagnostic-settings re-delivery has the same properties and a fresh envelope time,
+/// which is not the event time). Records without an id are never duplicates.
 struct DuplicateKey: Hashable {
     var source: LogSource
     var recordId: String
-    var time: Int64
-    var resource: String?
-    var operation: String?
+    var second: Int64
 
     init?(_ event: Event) {
         guard let id = event.recordId else { return nil }
         source = event.source
         recordId = id
-        time = event.time.microseconds / 1_000_000
-        resource = event.resource
-        operation = event.operation
+        second = event.time.microseconds / 1_000_000
     }
 }
 

@@ -66,7 +66,7 @@ struct JSONRecordReader {
         guard let first = parser.current else { return }
         if first == UInt8(ascii: "[") {
             parser.position += 1
-            readArrayElements(&parser, container: .array, body)
+            guard readArrayElements(&parser, container: .array, body) else { return }
             parser.skipWhitespace()
             if !parser.atEnd { readSequence(&parser, body) }
             return
@@ -114,25 +114,28 @@ struct JSONRecordReader {
         }
     }
 
-    /// Elements of an array whose `[` was consumed; stops after the closing `]`.
-    private mutating func readArrayElements(_ parser: inout JSONParser, container: JSONContainer, _ body: (RawJSONRecord) -> Void) {
+    /// Elements of an array whose `[` was consumed. Returns true when the closing `]` was read;
+    /// false when the array ends early or could not be resynchronised (the caller stops: nothing
+    /// after it can be trusted as structure, and that is said in a remark, not as made-up records).
+    @discardableResult
+    private mutating func readArrayElements(_ parser: inout JSONParser, container: JSONContainer, _ body: (RawJSONRecord) -> Void) -> Bool {
         parser.skipWhitespace()
         if parser.current == UInt8(ascii: "]") {
             parser.position += 1
-            return
+            return true
         }
         while true {
             parser.skipWhitespace()
             let start = parser.position
             let (line, column) = location(of: start)
             guard !parser.atEnd else {
-                body(RawJSONRecord(value: .failure(JSONParseError(offset: start, message: "the array is cut off here (expected more elements or ']')")), line: line, column: column, container: container))
-                return
+                remarks.append("line \(line): the array is cut off after its last complete record (expected more elements or ']')")
+                return false
             }
             if parser.current == UInt8(ascii: "]") {  // trailing comma
                 remarks.append("line \(line): trailing comma before ']' (tolerated)")
                 parser.position += 1
-                return
+                return true
             }
             let cutBefore = parser.truncatedStrings
             do {
@@ -140,24 +143,54 @@ struct JSONRecordReader {
                 body(RawJSONRecord(value: .success(value), line: line, column: column, container: container, truncatedStrings: parser.truncatedStrings - cutBefore))
             } catch {
                 body(RawJSONRecord(value: .failure(error), line: line, column: column, container: container))
-                guard let resume = resynchronise(after: max(error.offset, start + 1), column: column) else { return }
+                guard let resume = resynchronise(after: max(error.offset, start + 1), column: column) ?? nextElement(after: max(error.offset, start + 1)) else {
+                    let (l, _) = location(of: max(error.offset, start))
+                    remarks.append("line \(l): the rest of the file after this broken record could not be resynchronised and was not read")
+                    return false
+                }
                 parser.position = resume
                 continue
             }
             parser.skipWhitespace()
             guard let next = parser.current else {
-                let (l, c) = location(of: parser.position)
-                body(RawJSONRecord(value: .failure(JSONParseError(offset: parser.position, message: "the array is cut off here (expected ',' or ']')")), line: l, column: c, container: container))
-                return
+                let (l, _) = location(of: parser.position)
+                remarks.append("line \(l): the array is cut off after its last complete record (expected ',' or ']')")
+                return false
             }
             parser.position += 1
             if next == UInt8(ascii: ",") { continue }
-            if next == UInt8(ascii: "]") { return }
+            if next == UInt8(ascii: "]") { return true }
             let (l, c) = location(of: parser.position - 1)
             body(RawJSONRecord(value: .failure(JSONParseError(offset: parser.position - 1, message: "unexpected \(describe(next)) between array elements (expected ',' or ']')")), line: l, column: c, container: container))
-            guard let resume = resynchronise(after: parser.position, column: column) else { return }
+            guard let resume = resynchronise(after: parser.position, column: column) ?? nextElement(after: parser.position) else {
+                remarks.append("line \(l): the rest of the file after this point could not be resynchronised and was not read")
+                return false
+            }
             parser.position = resume
         }
+    }
+
+    /// For an array on one line: the next `{` that follows a `,` and starts a value that parses
+    /// and is followed by `,` or `]`. Bounded, so hostile input cannot make it quadratic.
+    private func nextElement(after offset: Int) -> Int? {
+        var i = offset
+        var attempts = 0
+        while i < bytes.count, attempts < 64 {
+            if bytes[i] == UInt8(ascii: "{") {
+                var j = i - 1
+                while j >= offset, isJSONWhitespace(bytes[j]) { j -= 1 }
+                if j >= offset, bytes[j] == UInt8(ascii: ",") {
+                    attempts += 1
+                    var trial = JSONParser(bytes: bytes, position: i, maxDepth: limits.maxDepth, maxStringBytes: limits.maxStringBytes)
+                    if (try? trial.parseValue(depth: 1)) != nil {
+                        trial.skipWhitespace()
+                        if trial.current == UInt8(ascii: ",") || trial.current == UInt8(ascii: "]") { return i }
+                    }
+                }
+            }
+            i += 1
+        }
+        return nil
     }
 
     /// `{"records": [...]}` or a Graph page: members other than the record array are parsed and
@@ -169,7 +202,7 @@ struct JSONRecordReader {
             parser.skipWhitespace()
             let (line, column) = location(of: parser.position)
             guard let byte = parser.current else {
-                body(RawJSONRecord(value: .failure(JSONParseError(offset: parser.position, message: "the envelope object is cut off here (expected '}')")), line: line, column: column, container: container))
+                remarks.append("line \(line): the envelope object is cut off (expected '}')")
                 return
             }
             if byte == UInt8(ascii: "}") {
@@ -188,7 +221,7 @@ struct JSONRecordReader {
                 if asciiCaseInsensitiveEqual(key, recordsKey) {
                     if parser.current == UInt8(ascii: "[") {
                         parser.position += 1
-                        readArrayElements(&parser, container: container, body)
+                        guard readArrayElements(&parser, container: container, body) else { return }
                     } else {
                         let kind = try parser.parseValue(depth: 1)
                         body(RawJSONRecord(value: .failure(JSONParseError(offset: parser.position, message: "'\(key)' is \(kindName(kind)) (expected an array of records)")), line: line, column: column, container: container))

@@ -211,6 +211,7 @@ private struct ByteScanner {
         } else if let m = digits(exactly: 2) {
             minutes = m
         }
+        guard minutes <= 59 else { index = bytes.count + 1; return nil }
         return sign * (hours * 3600 + minutes * 60)
     }
 }

@@ -143,6 +143,9 @@ public struct Event: Sendable {
     /// The operation's parameters as name/value pairs (admin cmdlet `Parameters`, client rule
     /// `OperationProperties`), for the rules that read them.
     public var parameters: [NameValue] = []
+    /// How many items one aggregated record stands for (`MailItemsAccessed` `OperationCount`,
+    /// else the items listed in its `Folders`), when it says.
+    public var itemCount: Int?
     public var recordId: String?
 
     // Provenance

@@ -63,6 +63,7 @@ public enum EventExporter {
         ("workload", { e, _ in .text(e.workload) }),
         ("operation", { e, _ in .text(e.operation) }),
         ("operationDetail", { e, _ in .text(e.operationDetail) }),
+        ("itemCount", { e, _ in .int(e.itemCount) }),
         ("recordId", { e, _ in .text(e.recordId) }),
         ("file", { e, files in .text(files.indices.contains(Int(e.provenance.fileIndex)) ? files[Int(e.provenance.fileIndex)] : nil) }),
         ("line", { e, _ in .int(Int(e.provenance.line)) }),

@@ -1,5 +1,6 @@
 /// `act-bulk-collection`: bulk mail or file access from a branch other than the root's
-/// (detections.md §3.5): ≥ 50 mail/file reads in one hour (MailItemsAccessed, FileDownloaded,
+/// (detections.md §3.5): ≥ 50 mail/file items read in one hour (an aggregated MailItemsAccessed
+/// record counts its `OperationCount` items; FileDownloaded,
 /// FileAccessed, Graph GET on messages, mail folders or drives), or any Graph search for
 /// credentials (password, admin, credential, secret: MS-2372). Medium. Sync clients on the root
 /// branch are not counted.
@@ -26,7 +27,7 @@ struct BulkCollectionRule: SessionRule {
                     reads.append(node)
                 }
             }
-            let burst = maxPerHour(reads, view)
+            let burst = maxPerHour(reads, view, weight: { view.event($0)?.itemCount ?? 1 })
             guard burst >= Self.threshold || !searches.isEmpty else { continue }
             let what = !searches.isEmpty ? "searched mail or files for credentials" : "read \(burst) mail items or files within an hour"
             findings.append(RawFinding(
@@ -37,13 +38,19 @@ struct BulkCollectionRule: SessionRule {
         return findings
     }
 
-    func maxPerHour(_ nodes: [NodeID], _ view: SessionView) -> Int {
-        let times = nodes.map { view.graph.nodes[Int($0)].time }.sorted()
+    /// The largest total weight (records, or the items each stands for) within one hour.
+    func maxPerHour(_ nodes: [NodeID], _ view: SessionView, weight: (NodeID) -> Int = { _ in 1 }) -> Int {
+        let entries = nodes.map { (view.graph.nodes[Int($0)].time, max(weight($0), 1)) }.sorted { $0.0 < $1.0 }
         var best = 0
         var start = 0
-        for end in times.indices {
-            while times[start].seconds(until: times[end]) > 3600 { start += 1 }
-            best = max(best, end - start + 1)
+        var total = 0
+        for end in entries.indices {
+            total += entries[end].1
+            while entries[start].0.seconds(until: entries[end].0) > 3600 {
+                total -= entries[start].1
+                start += 1
+            }
+            best = max(best, total)
         }
         return best
     }

@@ -1,0 +1,180 @@
+import Foundation
+import Testing
+@testable import SessionGraph
+
+// What the detector adds on top of the rules: the registry contract, stable finding ids,
+// ranking, and the caps and lifts that must be explained in `adjustments` (detections.md §1
+// "Evaluation order").
+
+@Suite("Detection: registry, ids, ranking, caps and lifts")
+struct DetectionDetectorTests {
+    typealias F = RuleFixture
+
+    @Test("the registry holds exactly the 21 catalogue rules, each with its contract family")
+    func registryMatchesCatalogue() {
+        let catalogue = RuleRegistry.catalogue
+        #expect(catalogue.count == 21)
+        #expect(Set(catalogue.map(\.id)) == Set(detectionRuleFamilies.keys))
+        for entry in catalogue {
+            #expect(entry.family.rawValue == detectionRuleFamilies[entry.id], "\(entry.id): \(entry.family.rawValue)")
+        }
+        #expect(Set(FindingFamily.allCases.map(\.rawValue)) == ["context-divergence", "token-replay", "impossible-travel", "orphan-token",
+                                                                   "risky-action", "device-code-root", "root-absent"])
+    }
+
+    // MARK: Stable ids
+
+    /// Replaces the content of `folder` with `files` and runs ingest → graph → detect on it.
+    static func detect(in folder: URL, _ files: [(String, String)]) throws -> [Finding] {
+        try? FileManager.default.removeItem(at: folder)
+        for (name, text) in files {
+            let url = folder.appendingPathComponent(name)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(text.utf8).write(to: url)
+        }
+        return Detector.run(GraphBuilder.build(try Ingestor.ingest(paths: [folder.path])))
+    }
+
+    static func scratchFolder() -> URL {
+        FileManager.default.temporaryDirectory.appendingPathComponent("sg-detect-ids-\(UUID().uuidString)", isDirectory: true)
+    }
+
+    /// Writes the files once and runs ingest → graph → detect twice on that folder.
+    static func twoRuns(_ files: [(String, String)]) throws -> ([Finding], [Finding]) {
+        let folder = scratchFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let first = try detect(in: folder, files)
+        let second = Detector.run(GraphBuilder.build(try Ingestor.ingest(paths: [folder.path])))
+        return (first, second)
+    }
+
+    @Test("finding ids are stable across two runs on the same input and differ between rules", arguments: DetectionShape.allCases)
+    func stableIDs(shape: DetectionShape) throws {
+        let (first, second) = try Self.twoRuns(DetectionScenarios.s2().render(shape))
+        #expect(first.count >= 8)
+        #expect(first.map(\.id) == second.map(\.id))
+        #expect(first.map(\.rule) == second.map(\.rule))
+        #expect(first.allSatisfy { $0.id.count == 16 && $0.id.allSatisfy(\.isHexDigit) })
+        #expect(Set(first.map(\.id)).count == first.count, "ids must be unique: \(first.map { "\($0.rule)=\($0.id)" })")
+        // Two rules resting on the same branch (and largely the same records) still get different ids.
+        let newNet = try #require(first.first { $0.rule == "sess-branch-new-net" })
+        let newCountry = try #require(first.first { $0.rule == "sess-branch-new-country" })
+        #expect(newNet.branch == newCountry.branch)
+        #expect(newNet.id != newCountry.id)
+    }
+
+    @Test("finding ids change when the evidence changes")
+    func idsFollowEvidence() throws {
+        var a = F.officeSession(0x2001)
+        F.vpsRefresh(&a, at: 60)
+        var b = F.officeSession(0x2001)
+        F.vpsRefresh(&b, at: 60)
+        b.s.signIn(F.m(65), .nonInteractive, sid: b.sid, net: F.vps, device: .python, app: .office, resource: .graph, tokenType: "refreshToken")
+        // Same folder, same file names: only the records differ.
+        let folder = Self.scratchFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let runA = try Self.detect(in: folder, a.s.render(.logAnalytics))
+        let runAAgain = try Self.detect(in: folder, a.s.render(.logAnalytics))
+        let runB = try Self.detect(in: folder, b.s.render(.logAnalytics))
+        let idA = try #require(runA.first { $0.rule == "sess-branch-new-net" }).id
+        let idB = try #require(runB.first { $0.rule == "sess-branch-new-net" }).id
+        #expect(runAAgain.first { $0.rule == "sess-branch-new-net" }?.id == idA)
+        #expect(idA != idB)
+    }
+
+    // MARK: Ranking
+
+    @Test("findings are ranked by severity, then by first time seen", arguments: DetectionShape.allCases)
+    func ranking(shape: DetectionShape) throws {
+        // S2 (attack, high and medium) plus S5's roaming branch (low) in one input.
+        var scenario = DetectionScenarios.s2()
+        scenario.events += DetectionScenarios.s5().events
+        let run = try DetectionHarness.run(scenario, shape)
+        let ranked = run.findings
+        #expect(Set(ranked.map(\.severity)).isSuperset(of: [.high, .medium, .low]), "[\(shape)] \(run.summary)")
+        for (a, b) in zip(ranked, ranked.dropFirst()) {
+            #expect(a.severity >= b.severity, "[\(shape)] \(a.rule):\(a.severity.rawValue) before \(b.rule):\(b.severity.rawValue)")
+            if a.severity == b.severity {
+                #expect(DTime.at(a.firstSeen) <= DTime.at(b.firstSeen), "[\(shape)] \(a.rule) \(a.firstSeen) before \(b.rule) \(b.firstSeen)")
+            }
+        }
+        // Severity outranks time: some higher finding starts later than some lower one.
+        let inverted = ranked.indices.contains { i in
+            ranked[(i + 1)...].contains { later in later.severity < ranked[i].severity && DTime.at(later.firstSeen) < DTime.at(ranked[i].firstSeen) }
+        }
+        #expect(inverted, "[\(shape)] the fixture should put an earlier low/medium finding after a later high one")
+    }
+
+    // MARK: Roaming cap
+
+    @Test("roaming cap: same device, same client family, non-hosting ASN ⇒ low, explained in adjustments")
+    func roamingCap() throws {
+        var o = F.officeSession(0x2002)
+        o.s.signIn(F.m(60), .nonInteractive, sid: o.sid, net: .munich, device: F.laptop, app: .exchange, resource: .exchange, tokenType: "refreshToken")
+        o.s.signIn(F.m(70), .nonInteractive, sid: o.sid, net: .munich, device: F.laptop, app: .exchange, resource: .exchange, tokenType: "refreshToken")
+        try forEveryShape(o.s) { run in
+            for rule in ["sess-branch-new-net", "sess-branch-new-country"] {
+                expectFiresExactly(run, rule, .low)
+                let adjustments = run.of(rule).flatMap(\.adjustments)
+                #expect(adjustments.contains { $0.hasPrefix("capped at low from") && $0.contains("roaming-likely") }, "[\(run.shape)] \(rule): \(adjustments)")
+            }
+            expectNothing(run, atOrAbove: .medium)
+        }
+    }
+
+    @Test("roaming cap does not apply on a hosting ASN, even with the same device id")
+    func roamingCapNotOnHosting() throws {
+        var o = F.officeSession(0x2003)
+        o.s.signIn(F.m(60), .nonInteractive, sid: o.sid, net: F.vps, device: F.laptop, app: .exchange, resource: .exchange, tokenType: "refreshToken")
+        try forEveryShape(o.s) { run in
+            expectFiresExactly(run, "sess-branch-new-net", .high)
+            #expect(!run.findings.contains { $0.adjustments.contains { $0.contains("roaming-likely") } }, "[\(run.shape)] \(run.findings.map(\.adjustments))")
+        }
+    }
+
+    // MARK: Ancestry lift
+
+    @Test("ancestry lift: an inbox rule made with a token of an anomalous branch is raised to high")
+    func ancestryLift() throws {
+        var o = F.officeSession(0x2004)
+        let attacker = F.vpsRefresh(&o, app: .exchange, resource: .exchange)
+        DetectionRuleTests.inboxRule(&o, [("Name", "cleanup"), ("DeleteMessage", "True")], from: F.vps, token: attacker)
+        try forEveryShape(o.s) { run in
+            expectFiresExactly(run, "act-inbox-rule-hiding", .high)
+            let finding = try #require(run.of("act-inbox-rule-hiding").first)
+            #expect(finding.branch == 1)
+            #expect(finding.adjustments.contains { $0.hasPrefix("raised to high from medium") && $0.contains("sess-branch-new-net") },
+                    "[\(run.shape)] \(finding.adjustments)")
+        }
+    }
+
+    @Test("no ancestry lift for the same inbox rule made from the root branch")
+    func noLiftOnRootBranch() throws {
+        var o = F.officeSession(0x2005)
+        F.vpsRefresh(&o, app: .exchange, resource: .exchange)  // an anomalous branch exists, but the rule is not made from it
+        DetectionRuleTests.inboxRule(&o, [("Name", "cleanup"), ("DeleteMessage", "True")])
+        try forEveryShape(o.s) { run in
+            expectFiresExactly(run, "act-inbox-rule-hiding", .medium)
+            let finding = try #require(run.of("act-inbox-rule-hiding").first)
+            #expect(finding.branch == 0)
+            #expect(finding.adjustments.isEmpty, "[\(run.shape)] \(finding.adjustments)")
+        }
+    }
+
+    // MARK: Travel lift
+
+    @Test("impossible travel raises a new-country finding on the same branch to high, and says so")
+    func travelLift() throws {
+        var o = F.officeSession(0x2006)
+        for minute in [40, 45] {
+            o.s.signIn(F.m(minute), .nonInteractive, sid: o.sid, net: .newYork, device: .chromeWindows, app: .exchange, resource: .exchange,
+                       tokenType: "refreshToken")
+        }
+        try forEveryShape(o.s) { run in
+            expectFiresExactly(run, "sess-impossible-travel", .high)
+            expectFiresExactly(run, "sess-branch-new-country", .high)
+            let adjustments = run.of("sess-branch-new-country").flatMap(\.adjustments)
+            #expect(adjustments.contains { $0.contains("impossible travel") }, "[\(run.shape)] \(adjustments)")
+        }
+    }
+}
