@@ -29,17 +29,29 @@ let package = Package(
             name: "SessionGraph",
             dependencies: ["CZlib"]
         ),
+        // The only code that imports CGraphviz: in-process layout and rendering.
+        .target(
+            name: "SessionGraphRenderer",
+            dependencies: ["CGraphviz"]
+        ),
+        // The deterministic synthetic tenant behind Examples/ and the benchmark.
+        .target(
+            name: "SessionGraphSimulator",
+            dependencies: ["SessionGraph"]
+        ),
         // The command-line front end: parses arguments, calls the library.
         .executableTarget(
             name: "sessiongraph",
             dependencies: [
                 "SessionGraph",
+                "SessionGraphRenderer",
+                "SessionGraphSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(
             name: "SessionGraphTests",
-            dependencies: ["SessionGraph"]
+            dependencies: ["SessionGraph", "SessionGraphRenderer"]
         ),
     ],
     swiftLanguageModes: [.v6]

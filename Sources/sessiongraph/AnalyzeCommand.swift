@@ -45,9 +45,14 @@ struct AnalyzeCommand: AsyncParsableCommand {
             printError(String(describing: error))
             throw ExitCode(64)
         }
+        var clock = StageClock()
         let result = try input.ingest()
+        clock.mark("ingest")
         let graph = GraphBuilder.build(result)
+        clock.mark("link")
         let findings = Detector.run(graph, config: settings)
+        clock.mark("detect")
+        defer { clock.report() }
         let folder = URL(fileURLWithPath: out)
         let now = UTCInstant(microseconds: Int64(Date().timeIntervalSince1970 * 1_000_000))
 
@@ -80,8 +85,10 @@ struct AnalyzeCommand: AsyncParsableCommand {
             try OutputFile.write(SessionReport.sessionsDocument(graph.sessions, in: graph), to: folder.appendingPathComponent("sessions.json").path)
             try OutputFile.write(FindingsReport.document(findings, inputs: input.paths, generatedAt: now), to: folder.appendingPathComponent("findings.json").path)
             try OutputFile.write(FindingsReport.jsonLines(findings), to: folder.appendingPathComponent("findings.jsonl").path)
+            clock.mark("render")
             let report = BriefingReport(ingest: result, graph: graph, findings: findings, diagrams: diagrams, generatedAt: now, inputs: input.paths)
             try OutputFile.write(report.html(), to: folder.appendingPathComponent("report.html").path)
+            clock.mark("report")
         } catch {
             printError("cannot write to \(out): \(error.localizedDescription)")
             throw ExitCode(1)
@@ -98,3 +105,21 @@ struct AnalyzeCommand: AsyncParsableCommand {
 }
 
 extension Severity: ExpressibleByArgument {}
+
+/// Wall time per stage, printed to stderr when `SESSIONGRAPH_PROFILE=1` (used by the benchmark).
+struct StageClock {
+    private var last = DispatchTime.now().uptimeNanoseconds
+    private var stages: [(String, Double)] = []
+
+    mutating func mark(_ stage: String) {
+        let now = DispatchTime.now().uptimeNanoseconds
+        stages.append((stage, Double(now - last) / 1e9))
+        last = now
+    }
+
+    func report() {
+        guard ProcessInfo.processInfo.environment["SESSIONGRAPH_PROFILE"] == "1" else { return }
+        let text = stages.map { "\($0.0) \(String(format: "%.3f", $0.1)) s" }.joined(separator: ", ")
+        FileHandle.standardError.write(Data("profile: \(text)\n".utf8))
+    }
+}

@@ -32,6 +32,8 @@ struct DetectionInput {
     let signInRequestIds: Set<String>
     /// Domains that are not external for mail forwarding.
     let tenantDomains: Set<String>
+    /// Networks each user (object id, else UPN) signed in from interactively and successfully.
+    let interactiveNetworksByUser: [String: Set<String>]
 
     init(graph: InvestigationGraph, config: DetectionConfig) {
         self.graph = graph
@@ -43,13 +45,19 @@ struct DetectionInput {
         var tokens = Set<String>()
         var requests = Set<String>()
         var domains = Set(config.tenantDomains.map { $0.lowercased() })
+        var interactive: [String: Set<String>] = [:]
         for event in graph.events {
             if let upn = event.userPrincipalName, let at = upn.lastIndex(of: "@"), config.tenantDomains.isEmpty {
                 domains.insert(String(upn[upn.index(after: at)...]))
             }
             guard event.kind == .signIn else { continue }
             if let ip = event.ipAddress, let lat = event.latitude, let lon = event.longitude, geo[ip] == nil { geo[ip] = (lat, lon) }
-            if let user = event.userId ?? event.userPrincipalName { times[user, default: []].append(event.time) }
+            if let user = event.userId ?? event.userPrincipalName {
+                times[user, default: []].append(event.time)
+                if event.interactive == true, event.result != "failure" {
+                    interactive[user, default: []].insert(NetworkKey.of(ip: event.ipAddress, asn: event.asn))
+                }
+            }
             if let uti = event.uniqueTokenId { tokens.insert(uti) }
             if let request = event.requestId { requests.insert(request) }
         }
@@ -58,6 +66,7 @@ struct DetectionInput {
         signInTokens = tokens
         signInRequestIds = requests
         tenantDomains = domains
+        interactiveNetworksByUser = interactive
     }
 
     func isHosting(_ asn: Int?) -> Bool { asn.map { hostingASNs.contains($0) } ?? false }
@@ -126,7 +135,7 @@ struct SessionView {
                 let value = graph.nodes[Int(node)]
                 guard let event = graph.event(of: node) else { continue }
                 if let id = event.deviceId { facts.deviceIds.insert(id) }
-                let family = ClientFamily.of(event.userAgent)
+                let family = graph.client(of: node)
                 if family != "empty" {
                     facts.clients.insert(family)
                     if event.kind == .signIn { facts.signInClients.insert(family) }
@@ -147,7 +156,7 @@ struct SessionView {
         if let reference = branches.first, reference.deviceIds.contains(reference.device) {
             for node in session.nodes {
                 guard let event = graph.event(of: node), event.kind == .signIn, event.deviceId == reference.device else { continue }
-                let family = ClientFamily.of(event.userAgent)
+                let family = graph.client(of: node)
                 if family != "empty" { seen[family, default: []].insert(graph.nodes[Int(node)].branch) }
             }
         }

@@ -105,8 +105,8 @@ enum BranchAssigner {
             var clients: [String] = []
             for node in nodes {
                 if let country = graph.nodes[Int(node)].context.country, !countries.contains(country) { countries.append(country) }
-                if let event = graph.event(of: node), graph.nodes[Int(node)].kind != .token {
-                    let family = ClientFamily.of(event.userAgent)
+                if graph.nodes[Int(node)].kind != .token, graph.nodes[Int(node)].event != nil {
+                    let family = graph.client(of: node)
                     if !clients.contains(family) { clients.append(family) }
                 }
             }

@@ -15,7 +15,20 @@ public enum GraphBuilder {
         var unlinked = UnlinkedCounts()
         var dataErrors: [DataError] = []
 
-        // 1. Indexes.
+        // 1. Indexes, and each event's client family (classified once per distinct user agent).
+        var familyOfAgent: [String: String] = [:]
+        var eventClients: [String] = []
+        eventClients.reserveCapacity(events.count)
+        for event in events {
+            guard let agent = event.userAgent else { eventClients.append("empty"); continue }
+            if let known = familyOfAgent[agent] {
+                eventClients.append(known)
+            } else {
+                let family = ClientFamily.of(agent)
+                familyOfAgent[agent] = family
+                eventClients.append(family)
+            }
+        }
         var upnToUser: [String: String] = [:]
         var signInByToken: [String: Int32] = [:]
         var signInsByRequest: [String: [Int32]] = [:]
@@ -104,7 +117,7 @@ public enum GraphBuilder {
                 ? [(nil, anonymous)]
                 : userOrder.map { user in (user, (byUser[user] ?? []) + (user == primary ? anonymous : [])) }
             for (user, group) in groups where !group.isEmpty {
-                let chain = SessionAssembler(events: events, sessionId: sid, user: user, members: group, asnByIP: asnByIP, countryByIP: countryByIP)
+                let chain = SessionAssembler(events: events, clients: eventClients, sessionId: sid, user: user, members: group, asnByIP: asnByIP, countryByIP: countryByIP)
                     .assemble(into: &nodes, edges: &edges)
                 var session = chain
                 session.splitFromSharedId = userOrder.count > 1
@@ -121,7 +134,7 @@ public enum GraphBuilder {
         for (index, edge) in edges.enumerated() { parents[Int(edge.to)] = Int32(index) }
 
         var graph = InvestigationGraph(
-            events: events, files: files, nodes: nodes, edges: edges, outgoingOffsets: offsets,
+            events: events, eventClients: eventClients, files: files, nodes: nodes, edges: edges, outgoingOffsets: offsets,
             sessions: sessions, dataErrors: dataErrors, unlinked: unlinked, parents: parents)
         BranchAssigner.assign(&graph)
         return graph

@@ -141,6 +141,9 @@ public struct UnlinkedCounts: Sendable, Codable, Equatable {
 /// ids, edges in arrays with an offset index per node).
 public struct InvestigationGraph: Sendable {
     public var events: [Event]
+    /// The client family of each event's user agent (``ClientFamily``), computed once per
+    /// distinct user agent.
+    public var eventClients: [String]
     public var files: [String]
     public var nodes: [GraphNode]
     public var edges: [GraphEdge]
@@ -165,6 +168,11 @@ public struct InvestigationGraph: Sendable {
 
     public func event(of node: NodeID) -> Event? {
         nodes[Int(node)].event.map { events[Int($0)] }
+    }
+
+    /// The client family of the event behind `node` (`empty` for none).
+    public func client(of node: NodeID) -> String {
+        nodes[Int(node)].event.map { eventClients[Int($0)] } ?? "empty"
     }
 
     /// The session containing `node`.

@@ -2,17 +2,19 @@
 /// the graph's arrays, so each session's nodes are a contiguous range.
 struct SessionAssembler {
     let events: [Event]
+    let clients: [String]
     let sessionId: String
     let user: String?
     let members: [SessionMember]
     let asnByIP: [String: Int]
     let countryByIP: [String: String]
 
-    func context(of event: Event, device: String? = nil) -> NodeContext {
+    func context(of index: Int32, device: String? = nil) -> NodeContext {
+        let event = events[Int(index)]
         let asn = event.asn ?? event.ipAddress.flatMap { asnByIP[$0] } ?? ServiceSide.inferredASN(ip: event.ipAddress)
         return NodeContext(
             network: NetworkKey.of(ip: event.ipAddress, asn: asn),
-            device: device ?? event.deviceId ?? ClientFamily.of(event.userAgent),
+            device: device ?? event.deviceId ?? clients[Int(index)],
             ipAddress: event.ipAddress,
             asn: asn,
             country: event.country ?? event.ipAddress.flatMap { countryByIP[$0] })
@@ -31,8 +33,7 @@ struct SessionAssembler {
 
         // The session anchor.
         let sessionNode = NodeID(nodes.count)
-        let anchorEvent = events[Int(ordered[0].event)]
-        nodes.append(GraphNode(kind: .session, event: nil, time: first, token: nil, context: context(of: anchorEvent), branch: 0, serviceSide: false))
+        nodes.append(GraphNode(kind: .session, event: nil, time: first, token: nil, context: context(of: ordered[0].event), branch: 0, serviceSide: false))
 
         // Root: the earliest successful interactive sign-in.
         let rootMember = signIns.first { member in
@@ -45,14 +46,14 @@ struct SessionAssembler {
         if let rootMember {
             root = NodeID(nodes.count)
             let event = events[Int(rootMember.event)]
-            nodes.append(GraphNode(kind: .root, event: rootMember.event, time: event.time, token: nil, context: context(of: event), branch: 0, serviceSide: false))
+            nodes.append(GraphNode(kind: .root, event: rootMember.event, time: event.time, token: nil, context: context(of: rootMember.event), branch: 0, serviceSide: false))
             edges.append(GraphEdge(from: sessionNode, to: root!, kind: .sessionToRoot, key: .sessionId))
             signInNode[rootMember.event] = root!
         }
         for member in signIns where member.event != rootMember?.event {
             let event = events[Int(member.event)]
             let id = NodeID(nodes.count)
-            nodes.append(GraphNode(kind: .signIn, event: member.event, time: event.time, token: nil, context: context(of: event), branch: 0, serviceSide: false))
+            nodes.append(GraphNode(kind: .signIn, event: member.event, time: event.time, token: nil, context: context(of: member.event), branch: 0, serviceSide: false))
             if let root {
                 edges.append(GraphEdge(from: root, to: id, kind: .rootToSignIn, key: .sessionId))
             } else {
@@ -66,7 +67,7 @@ struct SessionAssembler {
             guard let parent = signInNode[signIn] else { return nil }
             let event = events[Int(signIn)]
             let id = NodeID(nodes.count)
-            nodes.append(GraphNode(kind: .token, event: signIn, time: event.time, token: uti, context: context(of: event), branch: 0, serviceSide: false))
+            nodes.append(GraphNode(kind: .token, event: signIn, time: event.time, token: uti, context: context(of: signIn), branch: 0, serviceSide: false))
             edges.append(GraphEdge(from: parent, to: id, kind: .signInToToken, key: key))
             tokenNode[uti] = id
             return id
@@ -94,7 +95,7 @@ struct SessionAssembler {
             let id = NodeID(nodes.count)
             // The action keeps its own network; its device is the token's when the token
             // resolves, else its own client family.
-            var node = GraphNode(kind: .action, event: member.event, time: event.time, token: nil, context: context(of: event, device: device), branch: 0, serviceSide: false)
+            var node = GraphNode(kind: .action, event: member.event, time: event.time, token: nil, context: context(of: member.event, device: device), branch: 0, serviceSide: false)
             node.serviceSide = ServiceSide.isServiceSide(event, asn: node.context.asn)
             nodes.append(node)
             edges.append(GraphEdge(from: parent ?? sessionNode, to: id, kind: kind, key: key))

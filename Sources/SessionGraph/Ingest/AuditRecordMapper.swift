@@ -52,7 +52,8 @@ enum AuditRecordMapper {
 
         let extended = audit.nested("ExtendedProperties")
         b.event.userAgent = b.event.userAgent ?? audit.text("UserAgent") ?? extended?.namedValue("UserAgent") ?? audit.text("ClientInfoString")
-        b.event.appId = b.event.appId ?? (audit.text("AppId", "ClientAppId", "ApplicationId") ?? context?.text("ClientAppId")).flatMap(IdentifierNormalizer.guidOrText)
+        // The client app: Exchange puts itself in `AppId` and the client in `ClientAppId`.
+        b.event.appId = b.event.appId ?? (audit.text("ClientAppId") ?? context?.text("ClientAppId") ?? audit.text("AppId", "ApplicationId")).flatMap(IdentifierNormalizer.guidOrText)
         b.event.appName = b.event.appName ?? context?.text("ClientAppName")
         if let devices = audit.nested("DeviceProperties") {
             b.event.operatingSystem = b.event.operatingSystem ?? devices.namedValue("OS")

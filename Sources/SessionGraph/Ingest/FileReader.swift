@@ -119,7 +119,11 @@ struct FileReader {
     private func readJSON(_ bytes: UnsafeBufferPointer<UInt8>, start: Int, into outcome: inout FileReadOutcome) {
         var reader = JSONRecordReader(bytes: bytes, limits: limits)
         reader.read(from: start) { raw in
+            if outcome.unrecognised != nil { return }
             switch raw.value {
+            case .success(let value) where outcome.read == 0 && value.has("incidents") && value.has("seed") && value.has("layout"):
+                // `sessiongraph simulate` writes its ground truth next to the exports.
+                outcome.unrecognised = "SessionGraph simulator ground truth (truth.json), not an export"
             case .success(let value):
                 accept(&outcome, value, origin: .json(raw.container), line: raw.line, column: nil, truncatedStrings: raw.truncatedStrings)
             case .failure(let error):

@@ -17,7 +17,7 @@ struct ClientChangeRule: SessionRule {
         for branch in view.branches.dropFirst() {
             let new = view.newClients(branch)
             guard !new.isEmpty, !view.reference.clients.isEmpty else { continue }
-            let nodes = branch.nodes.filter { new.contains(ClientFamily.of(view.event($0)?.userAgent)) }
+            let nodes = branch.nodes.filter { new.contains(view.graph.client(of: $0)) }
             let script = new.contains { $0.hasPrefix("script:") }
             let sensitive = nodes.contains { node in
                 guard let event = view.event(node) else { return false }

@@ -18,7 +18,7 @@ struct DeviceCodeSplitRule: SessionRule {
         var clients = Set<String>()
         for node in view.session.nodes where graph.nodes[Int(node)].kind != .token && graph.nodes[Int(node)].kind != .session {
             if let ip = graph.nodes[Int(node)].context.ipAddress { ips.insert(ip) }
-            let family = ClientFamily.of(view.event(node)?.userAgent)
+            let family = graph.client(of: node)
             if family != "empty" { clients.insert(family) }
         }
         guard ips.count >= 2 || clients.count >= 2 else { return [] }

@@ -1,6 +1,7 @@
 /// `root-foci-client-switch`: a refresh token exchanged into a tooling client never used
 /// interactively in the session (Azure CLI, Azure PowerShell, Graph PowerShell, AAD PowerShell,
-/// VS Code) or into the legacy AAD Graph (detections.md §3.3; EL-FOCI, EL-PRTCLI). Medium; high in
+/// VS Code) or into the legacy AAD Graph (detections.md §3.3; EL-FOCI, EL-PRTCLI) — except the
+/// device's own PRT renewals by Windows Sign In / the Windows broker. Medium; high in
 /// a branch other than the root's or with a PRT; low on the root branch's network and device.
 struct FociClientSwitchRule: SessionRule {
     let id = "root-foci-client-switch"
@@ -11,6 +12,9 @@ struct FociClientSwitchRule: SessionRule {
         "aebc6443-996d-45c2-90f0-388ff96faa56": "VS Code", "872cd9fa-d31f-45e0-9eab-6e460a02d1f1": "Visual Studio",
     ]
     static let legacyGraph = "00000002-0000-0000-c000-000000000000"
+    /// Windows Sign In renews the device's PRT against the legacy AAD Graph all day long
+    /// (EL-RT2PRT excludes it, with the Windows broker's user agent).
+    static let windowsSignIn = "38aa3b87-a06d-4817-b275-7a316988d93b"
 
     func evaluate(_ view: SessionView) -> [RawFinding] {
         let graph = view.graph
@@ -23,7 +27,8 @@ struct FociClientSwitchRule: SessionRule {
         for node in view.session.nodes where graph.nodes[Int(node)].kind == .signIn {
             guard let event = view.event(node), event.interactive != true, event.result != "failure", let app = event.appId else { continue }
             let tooling = Self.toolingClients[app]
-            guard tooling != nil || event.resource == Self.legacyGraph, !interactiveApps.contains(app), seen.insert(app).inserted else { continue }
+            let deviceRenewal = app == Self.windowsSignIn || (event.userAgent ?? "").lowercased().hasPrefix("windows-azuread-authentication-provider")
+            guard tooling != nil || (event.resource == Self.legacyGraph && !deviceRenewal), !interactiveApps.contains(app), seen.insert(app).inserted else { continue }
             let branch = graph.nodes[Int(node)].branch
             var severity: Severity = .medium
             if branch != 0 || event.incomingTokenType == "primaryRefreshToken" { severity = .high } else { severity = .low }

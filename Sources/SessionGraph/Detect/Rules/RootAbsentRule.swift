@@ -12,11 +12,7 @@ struct RootAbsentRule: SessionRule {
         let graph = view.graph
         let network = graph.nodes[Int(first)].context.network
         let user = view.session.user
-        let interactiveElsewhere = graph.events.contains { event in
-            event.kind == .signIn && event.interactive == true && event.result != "failure"
-                && (event.userId ?? event.userPrincipalName) == user
-                && NetworkKey.of(ip: event.ipAddress, asn: event.asn) == network
-        }
+        let interactiveElsewhere = user.map { view.input.interactiveNetworksByUser[$0]?.contains(network) ?? false } ?? false
         guard !interactiveElsewhere else { return [] }
         let script = view.reference.clients.contains { $0.hasPrefix("script:") }
         let hosting = view.reference.hosting
