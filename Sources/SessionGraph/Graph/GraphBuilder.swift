@@ -34,18 +34,18 @@ public enum GraphBuilder {
         var signInsByRequest: [String: [Int32]] = [:]
         var asnByIP: [String: Int] = [:]
         var countryByIP: [String: String] = [:]
-        for (index, event) in events.enumerated() {
-            if let upn = event.userPrincipalName, let oid = event.userId { upnToUser[upn] = upnToUser[upn] ?? oid }
-            if let ip = event.ipAddress {
-                if let asn = event.asn { asnByIP[ip] = asnByIP[ip] ?? asn }
-                if let country = event.country { countryByIP[ip] = countryByIP[ip] ?? country }
+        for index in events.indices {
+            if let upn = events[index].userPrincipalName, let oid = events[index].userId { upnToUser[upn] = upnToUser[upn] ?? oid }
+            if let ip = events[index].ipAddress {
+                if let asn = events[index].asn { asnByIP[ip] = asnByIP[ip] ?? asn }
+                if let country = events[index].country { countryByIP[ip] = countryByIP[ip] ?? country }
             }
-            guard event.kind == .signIn else { continue }
-            if let uti = event.uniqueTokenId, signInByToken[uti] == nil { signInByToken[uti] = Int32(index) }
-            if let request = event.requestId { signInsByRequest[request, default: []].append(Int32(index)) }
+            guard events[index].kind == .signIn else { continue }
+            if let uti = events[index].uniqueTokenId, signInByToken[uti] == nil { signInByToken[uti] = Int32(index) }
+            if let request = events[index].requestId { signInsByRequest[request, default: []].append(Int32(index)) }
         }
-        func userKey(_ event: Event) -> String? {
-            event.userId ?? event.userPrincipalName.map { upnToUser[$0] ?? $0 }
+        func userKey(_ index: Int) -> String? {
+            events[index].userId ?? events[index].userPrincipalName.map { upnToUser[$0] ?? $0 }
         }
 
         // 2–3. Minting sign-in of each action, and the session each event belongs to.
@@ -55,11 +55,11 @@ public enum GraphBuilder {
             if bySession[sid] == nil { sessionOrder.append(sid) }
             bySession[sid, default: []].append(membership)
         }
-        for (index, event) in events.enumerated() {
-            if event.kind == .signIn {
-                if event.source == .servicePrincipalSignInLogs || event.source == .managedIdentitySignInLogs {
+        for index in events.indices {
+            if events[index].kind == .signIn {
+                if events[index].source == .servicePrincipalSignInLogs || events[index].source == .managedIdentitySignInLogs {
                     unlinked.workloadIdentitySignIns += 1
-                } else if let sid = event.sessionId {
+                } else if let sid = events[index].sessionId {
                     add(sid, SessionMember(event: Int32(index)))
                 } else {
                     unlinked.signInsWithoutSession += 1
@@ -68,10 +68,10 @@ public enum GraphBuilder {
             }
             var minting: Int32?
             var link: LinkKey?
-            if let uti = event.uniqueTokenId, let signIn = signInByToken[uti] {
+            if let uti = events[index].uniqueTokenId, let signIn = signInByToken[uti] {
                 (minting, link) = (signIn, .uniqueTokenId)
-            } else if let request = event.requestIdFromToken, let candidates = signInsByRequest[request] {
-                minting = bestCandidate(candidates, for: event, events: events)
+            } else if let request = events[index].requestIdFromToken, let candidates = signInsByRequest[request] {
+                minting = bestCandidate(candidates, for: events[index], events: events)
                 link = .requestIdFromToken
             }
             if let minting, events[Int(minting)].source == .servicePrincipalSignInLogs || events[Int(minting)].source == .managedIdentitySignInLogs {
@@ -79,9 +79,9 @@ public enum GraphBuilder {
                 unlinked.appOnlyActions += 1
             } else if let minting, let sid = events[Int(minting)].sessionId {
                 add(sid, SessionMember(event: Int32(index), minting: minting, link: link))
-            } else if let sid = event.sessionId {
+            } else if let sid = events[index].sessionId {
                 add(sid, SessionMember(event: Int32(index)))
-            } else if userKey(event) == nil || (event.servicePrincipalId != nil && event.userId == nil) || minting != nil {
+            } else if userKey(index) == nil || (events[index].servicePrincipalId != nil && events[index].userId == nil) || minting != nil {
                 unlinked.appOnlyActions += 1
             } else {
                 unlinked.unlinkedActions += 1
@@ -100,7 +100,7 @@ public enum GraphBuilder {
             var userOrder: [String] = []
             var anonymous: [SessionMember] = []
             for member in members {
-                if let user = userKey(events[Int(member.event)]) {
+                if let user = userKey(Int(member.event)) {
                     if byUser[user] == nil { userOrder.append(user) }
                     byUser[user, default: []].append(member)
                 } else {

@@ -10,14 +10,15 @@ struct SessionAssembler {
     let countryByIP: [String: String]
 
     func context(of index: Int32, device: String? = nil) -> NodeContext {
-        let event = events[Int(index)]
-        let asn = event.asn ?? event.ipAddress.flatMap { asnByIP[$0] } ?? ServiceSide.inferredASN(ip: event.ipAddress)
+        let i = Int(index)
+        let ip = events[i].ipAddress
+        let asn = events[i].asn ?? ip.flatMap { asnByIP[$0] } ?? ServiceSide.inferredASN(ip: ip)
         return NodeContext(
-            network: NetworkKey.of(ip: event.ipAddress, asn: asn),
-            device: device ?? event.deviceId ?? clients[Int(index)],
-            ipAddress: event.ipAddress,
+            network: NetworkKey.of(ip: ip, asn: asn),
+            device: device ?? events[i].deviceId ?? clients[i],
+            ipAddress: ip,
             asn: asn,
-            country: event.country ?? event.ipAddress.flatMap { countryByIP[$0] })
+            country: events[i].country ?? ip.flatMap { countryByIP[$0] })
     }
 
     func assemble(into nodes: inout [GraphNode], edges: inout [GraphEdge]) -> SessionChain {

@@ -5,20 +5,22 @@ struct RecordRejection: Error {
 }
 
 extension JSONValue {
-    /// The first of `keys` (case-insensitive) that holds a non-empty text value.
-    func text(_ keys: String...) -> String? {
-        for key in keys {
-            if let value = self[key]?.text { return value }
-        }
-        return nil
+    /// The value of `key` (case-insensitive) when it is non-empty text.
+    func text(_ key: String) -> String? { self[key]?.text }
+
+    /// The first of the keys (case-insensitive) that holds a non-empty text value.
+    func text(_ first: String, _ second: String) -> String? { self[first]?.text ?? self[second]?.text }
+
+    func text(_ first: String, _ second: String, _ third: String) -> String? {
+        self[first]?.text ?? self[second]?.text ?? self[third]?.text
     }
 
-    /// The first of `keys` that holds structured data (an object/array, or JSON text of one).
-    func nested(_ keys: String...) -> JSONValue? {
-        for key in keys {
-            if let value = self[key]?.structured { return value }
-        }
-        return nil
+    /// The value of `key` as structured data (an object/array, or JSON text of one).
+    func nested(_ key: String) -> JSONValue? { self[key]?.structured }
+
+    /// The first of the keys that holds structured data.
+    func nested(_ first: String, _ second: String, _ third: String) -> JSONValue? {
+        self[first]?.structured ?? self[second]?.structured ?? self[third]?.structured
     }
 
     /// The `Value` of the `{Name, Value}` element named `name` in a name/value list

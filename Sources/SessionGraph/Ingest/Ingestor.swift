@@ -169,10 +169,11 @@ public enum Ingestor {
             totals.duplicate += duplicate
             totals.rejected += outcome.rejected
         }
-        events.sort { a, b in
-            if a.time != b.time { return a.time < b.time }
-            if a.provenance.fileIndex != b.provenance.fileIndex { return a.provenance.fileIndex < b.provenance.fileIndex }
-            return a.provenance.record < b.provenance.record
+        // Sort a small key per event, then move each event once (events are large values).
+        var order = events.indices.map { (time: events[$0].time.microseconds, file: events[$0].provenance.fileIndex, record: events[$0].provenance.record, index: $0) }
+        order.sort { ($0.time, $0.file, $0.record) < ($1.time, $1.file, $1.record) }
+        if !order.indices.elementsEqual(order.map(\.index)) {
+            events = order.map { events[$0.index] }
         }
         let range = events.isEmpty ? nil : events.first!.time...events.last!.time
         return IngestResult(files: reports, events: events, totals: totals, timeRange: range)

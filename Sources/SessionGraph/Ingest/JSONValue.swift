@@ -31,11 +31,13 @@ extension JSONValue {
     /// is repeated (the common behaviour of JSON readers, and what Log Analytics keeps).
     public subscript(key: String) -> JSONValue? {
         guard case .object(let members) = self else { return nil }
-        var found: JSONValue?
-        for member in members where asciiCaseInsensitiveEqual(member.key, key) {
-            found = member.value
+        // Compare keys in place (no copy of each member) and copy only the value found.
+        let found = members.withUnsafeBufferPointer { buffer -> Int in
+            var index = -1
+            for i in buffer.indices where asciiCaseInsensitiveEqual(buffer[i].key, key) { index = i }
+            return index
         }
-        return found
+        return found >= 0 ? members[found].value : nil
     }
 
     /// The member named exactly `key` (case-sensitive).
@@ -140,20 +142,30 @@ func isJSONWhitespace(_ byte: UInt8) -> Bool {
     byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09
 }
 
-/// ASCII case-insensitive comparison, without allocating.
+/// ASCII case-insensitive comparison, without allocating or copying: lengths first (free for
+/// native strings), then the bytes in place.
+@inline(__always)
 func asciiCaseInsensitiveEqual(_ a: String, _ b: String) -> Bool {
-    var ia = a.utf8.makeIterator()
-    var ib = b.utf8.makeIterator()
-    while true {
-        let ca = ia.next()
-        let cb = ib.next()
-        guard let x = ca, let y = cb else { return ca == nil && cb == nil }
-        if x == y { continue }
-        let lx = (x >= 0x41 && x <= 0x5A) ? x | 0x20 : x
-        let ly = (y >= 0x41 && y <= 0x5A) ? y | 0x20 : y
-        if lx != ly { return false }
+    let ua = a.utf8, ub = b.utf8
+    guard ua.count == ub.count else { return false }
+    let fast = ua.withContiguousStorageIfAvailable { x in
+        ub.withContiguousStorageIfAvailable { y in asciiCaseInsensitiveEqual(x, y) }
     }
+    if let result = fast ?? nil { return result }
+    return ua.elementsEqual(ub) { lowerASCII($0) == lowerASCII($1) }
 }
+
+@inline(__always)
+func asciiCaseInsensitiveEqual(_ x: UnsafeBufferPointer<UInt8>, _ y: UnsafeBufferPointer<UInt8>) -> Bool {
+    for i in 0..<x.count {
+        let cx = x[i], cy = y[i]
+        if cx != cy && lowerASCII(cx) != lowerASCII(cy) { return false }
+    }
+    return true
+}
+
+@inline(__always)
+func lowerASCII(_ c: UInt8) -> UInt8 { (c >= 0x41 && c <= 0x5A) ? c | 0x20 : c }
 
 extension String {
     func trimmingASCIIWhitespace() -> String {

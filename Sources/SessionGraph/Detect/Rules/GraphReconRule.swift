@@ -6,20 +6,39 @@ struct GraphReconRule: SessionRule {
     let id = "act-graph-recon"
     let family = FindingFamily.riskyAction
     static let window: Double = 5 * 60
-    static let categories: [(String, [String])] = [
-        ("roles", ["/directoryroles", "/rolemanagement", "/memberof", "/transitivememberof"]),
-        ("users and groups", ["/users", "/groups"]),
-        ("applications", ["/applications", "/serviceprincipals", "/oauth2permissiongrants"]),
-        ("tenant", ["/organization", "/subscribedskus", "/domains", "/tenantrelationships", "/contracts", "/policies"]),
-        ("mailbox", ["/messages", "/mailfolders"]),
-        ("contacts", ["/contacts", "/people"]),
+    /// Path segments (lower case) and the category each reveals, in priority order.
+    static let segmentCategories: [String: (Int, String)] = [
+        "directoryroles": (0, "roles"), "rolemanagement": (0, "roles"), "memberof": (0, "roles"), "transitivememberof": (0, "roles"),
+        "users": (1, "users and groups"), "groups": (1, "users and groups"),
+        "applications": (2, "applications"), "serviceprincipals": (2, "applications"), "oauth2permissiongrants": (2, "applications"),
+        "organization": (3, "tenant"), "subscribedskus": (3, "tenant"), "domains": (3, "tenant"), "tenantrelationships": (3, "tenant"),
+        "contracts": (3, "tenant"), "policies": (3, "tenant"),
+        "messages": (4, "mailbox"), "mailfolders": (4, "mailbox"),
+        "contacts": (5, "contacts"), "people": (5, "contacts"),
     ]
 
+    /// The category of a delegated `GET` request, from the segments of its path (query string
+    /// ignored).
     static func category(_ operation: String) -> String? {
-        let path = operation.lowercased()
-        guard path.hasPrefix("get ") else { return nil }
-        let uri = path.split(separator: "?").first.map(String.init) ?? path
-        return categories.first { $0.1.contains { uri.contains($0) } }?.0
+        var text = operation
+        return text.withUTF8 { bytes -> String? in
+            guard bytes.count > 4, bytes[0] | 0x20 == UInt8(ascii: "g"), bytes[1] | 0x20 == UInt8(ascii: "e"), bytes[2] | 0x20 == UInt8(ascii: "t"), bytes[3] == 0x20 else { return nil }
+            var best: (Int, String)?
+            var segment: [UInt8] = []
+            func finish() {
+                if !segment.isEmpty, segment.count <= 24, let hit = segmentCategories[String(decoding: segment, as: UTF8.self)] {
+                    if best == nil || hit.0 < best!.0 { best = hit }
+                }
+                segment.removeAll(keepingCapacity: true)
+            }
+            for byte in bytes[4...] {
+                if byte == UInt8(ascii: "?") || byte == UInt8(ascii: "#") { break }
+                if byte == UInt8(ascii: "/") { finish(); continue }
+                segment.append(byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte)
+            }
+            finish()
+            return best?.1
+        }
     }
 
     func evaluate(_ view: SessionView) -> [RawFinding] {
