@@ -6,7 +6,7 @@ SYSTEM_PACKAGES := libgraphviz-dev pkg-config zlib1g-dev
 BIN := .build/release/sessiongraph
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 
-.PHONY: all deps build demo test examples clean
+.PHONY: all deps build demo test examples bench bench-large clean
 
 all: build
 
@@ -32,6 +32,15 @@ test: deps
 # Regenerate Examples/ with the fixed seed (the committed files came from this command).
 examples: build
 	rm -rf Examples && $(BIN) simulate --users 6 --days 1 --seed 7 --layout mixed --out Examples
+
+# Benchmark against the peers in ../shared/peers (see BENCHMARKS.md). Needs Python with duckdb,
+# orjson and networkx (installed with pip when missing); data is generated once into bench-data/.
+bench: build
+	@python3 -c "import duckdb, orjson, networkx" 2>/dev/null || python3 -m pip install -q duckdb orjson networkx
+	python3 scripts/bench.py
+
+bench-large: build
+	python3 scripts/bench.py --large
 
 clean:
 	rm -rf .build

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The detect stage: runs every rule over every session, then applies, in this order, the
 /// suppressions and lifts of detections.md §1 and §4:
 ///
@@ -9,17 +11,34 @@
 /// 4. the ancestry lift raises a risky action to high when its branch carries a medium-or-higher
 ///    finding of another family (the action descends from an anomalous branch).
 public enum Detector {
+    static let profileRules = ProcessInfo.processInfo.environment["SESSIONGRAPH_PROFILE"] == "1"
+
     public static func run(_ graph: InvestigationGraph, config: DetectionConfig = DetectionConfig()) -> [Finding] {
         let input = DetectionInput(graph: graph, config: config)
         var raw: [RawFinding] = []
         var views: [SessionView] = []
         views.reserveCapacity(graph.sessions.count)
-        for index in graph.sessions.indices {
-            let view = SessionView(input: input, index: index)
-            views.append(view)
-            for rule in RuleRegistry.sessionRules { raw.append(contentsOf: rule.evaluate(view)) }
+        let profiling = profileRules
+        var spent = [UInt64](repeating: 0, count: RuleRegistry.sessionRules.count + RuleRegistry.runRules.count + 1)
+        func timed<T>(_ slot: Int, _ body: () -> T) -> T {
+            guard profiling else { return body() }
+            let start = DispatchTime.now().uptimeNanoseconds
+            defer { spent[slot] += DispatchTime.now().uptimeNanoseconds - start }
+            return body()
         }
-        for rule in RuleRegistry.runRules { raw.append(contentsOf: rule.evaluate(input)) }
+        for index in graph.sessions.indices {
+            let view = timed(spent.count - 1) { SessionView(input: input, index: index) }
+            views.append(view)
+            for (slot, rule) in RuleRegistry.sessionRules.enumerated() { raw.append(contentsOf: timed(slot) { rule.evaluate(view) }) }
+        }
+        for (offset, rule) in RuleRegistry.runRules.enumerated() {
+            raw.append(contentsOf: timed(RuleRegistry.sessionRules.count + offset) { rule.evaluate(input) })
+        }
+        if profiling {
+            let names = RuleRegistry.catalogue.map(\.id) + ["session facts"]
+            let text = zip(names, spent).sorted { $0.1 > $1.1 }.prefix(8).map { "\($0.0) \(String(format: "%.3f", Double($0.1) / 1e9)) s" }.joined(separator: ", ")
+            FileHandle.standardError.write(Data("profile rules: \(text)\n".utf8))
+        }
 
         struct BranchRef: Hashable { var session: Int; var branch: Int32 }
         let travel = Set(raw.filter { $0.rule == ImpossibleTravelRule().id }.compactMap { f in f.session.flatMap { s in f.branch.map { BranchRef(session: s, branch: $0) } } })

@@ -101,18 +101,26 @@ struct FileReader {
         return text
     }
 
-    private func accept(_ outcome: inout FileReadOutcome, _ record: JSONValue, origin: RecordOrigin, line: Int, column: Int?, truncatedStrings: Int = 0) {
+    private func accept(_ outcome: inout FileReadOutcome, _ record: JSONValue, origin: RecordOrigin, line: Int, column: Int?, truncatedStrings: Int = 0,
+                        duplicateKeys: [String] = [], unfiltered: (() -> JSONValue?)? = nil) {
         let index = outcome.read + 1
         do {
             let provenance = Provenance(fileIndex: fileIndex, line: Int32(clamping: line), record: Int32(clamping: index))
-            var event = try RecordInterpreter.interpret(record, origin: origin, provenance: provenance)
+            var event = try RecordInterpreter.interpret(record, origin: origin, provenance: provenance, duplicateKeys: duplicateKeys)
             if truncatedStrings > 0 {
                 event.notes.append("\(truncatedStrings) value(s) longer than \(limits.maxStringBytes) bytes were cut to that length (limit)")
             }
             outcome.read += 1
             outcome.events.append(event)
         } catch {
-            reject(&outcome, line: line, column: column, reason: error.reason)
+            var reason = error.reason
+            if reason.hasPrefix("unrecognised record"), let full = unfiltered?(),
+               case .failure(let again) = Result(catching: { () throws(RecordRejection) -> Event in
+                   try RecordInterpreter.interpret(full, origin: origin, provenance: Provenance(fileIndex: fileIndex, line: 0, record: 0))
+               }) {
+                reason = again.reason
+            }
+            reject(&outcome, line: line, column: column, reason: reason)
         }
     }
 
@@ -125,7 +133,13 @@ struct FileReader {
                 // `sessiongraph simulate` writes its ground truth next to the exports.
                 outcome.unrecognised = "SessionGraph simulator ground truth (truth.json), not an export"
             case .success(let value):
-                accept(&outcome, value, origin: .json(raw.container), line: raw.line, column: nil, truncatedStrings: raw.truncatedStrings)
+                // An unrecognised record is read again in full, so its rejection names its keys.
+                let full: () -> JSONValue? = {
+                    var parser = JSONParser(bytes: bytes, position: raw.bytes.lowerBound, maxDepth: limits.maxDepth, maxStringBytes: limits.maxStringBytes)
+                    return try? parser.parseValue(depth: 0)
+                }
+                accept(&outcome, value, origin: .json(raw.container), line: raw.line, column: nil, truncatedStrings: raw.truncatedStrings,
+                       duplicateKeys: raw.duplicateKeys, unfiltered: full)
             case .failure(let error):
                 reject(&outcome, line: raw.line, column: raw.column, reason: "malformed JSON: \(error.message)")
             }

@@ -21,7 +21,7 @@ enum IdentifierNormalizer {
         guard let guid = guid(value) else {
             return .failure(Refusal(reason: "'\(clip(value))' is not GUID-shaped"))
         }
-        if isPlaceholder(guid.replacingHyphens()) { return .failure(Refusal(reason: "'\(guid)' is a placeholder")) }
+        if isPlaceholderGUID(guid) { return .failure(Refusal(reason: "'\(guid)' is a placeholder")) }
         return .success(guid)
     }
 
@@ -62,6 +62,7 @@ enum IdentifierNormalizer {
     /// A GUID in canonical lower-case form, or `nil` when the text is not GUID-shaped
     /// (braces allowed).
     static func guid(_ raw: String) -> String? {
+        if isCanonicalGUID(raw) { return raw }
         var bytes = Array(raw.utf8)
         if bytes.count == 38, bytes.first == UInt8(ascii: "{"), bytes.last == UInt8(ascii: "}") {
             bytes = Array(bytes[1..<37])
@@ -78,6 +79,21 @@ enum IdentifierNormalizer {
         return String(decoding: bytes, as: UTF8.self)
     }
 
+    /// Whether `raw` already is a lower-case 8-4-4-4-12 GUID (the common case: no copy needed).
+    static func isCanonicalGUID(_ raw: String) -> Bool {
+        guard raw.utf8.count == 36 else { return false }
+        var index = 0
+        for byte in raw.utf8 {
+            if index == 8 || index == 13 || index == 18 || index == 23 {
+                guard byte == UInt8(ascii: "-") else { return false }
+            } else {
+                guard (byte >= 0x30 && byte <= 0x39) || (byte >= 0x61 && byte <= 0x66) else { return false }
+            }
+            index += 1
+        }
+        return true
+    }
+
     /// A GUID-typed id (user, tenant, device, request): canonical lower case when it is a
     /// GUID, otherwise kept as written (anonymised samples use other values).
     static func guidOrText(_ raw: String) -> String? {
@@ -92,6 +108,7 @@ enum IdentifierNormalizer {
     /// An IP address without port or brackets, in canonical form, or a refusal
     /// (`[2a01:db8::1]:36185` → `2a01:db8::1`, `185.73.124.135:19823` → `185.73.124.135`).
     static func ipAddress(_ raw: String) -> Result<String, Refusal> {
+        if isCanonicalIPv4(raw) { return .success(raw) }
         var value = raw.trimmingASCIIWhitespace()
         guard !value.isEmpty else { return .failure(Refusal(reason: "empty")) }
         guard value.utf8.count <= 64 else { return .failure(Refusal(reason: "\(value.utf8.count) characters long")) }
@@ -113,6 +130,26 @@ enum IdentifierNormalizer {
         return .failure(Refusal(reason: "'\(clip(value))' is not an IPv4 or IPv6 address"))
     }
 
+    /// Dotted-quad IPv4 in canonical form (four octets 0–255, no leading zeros): kept as is.
+    static func isCanonicalIPv4(_ raw: String) -> Bool {
+        var octets = 0, digits = 0, value = 0, leadingZero = false
+        for byte in raw.utf8 {
+            if byte == UInt8(ascii: ".") {
+                guard digits > 0 else { return false }
+                octets += 1
+                digits = 0
+                value = 0
+                continue
+            }
+            guard byte >= 0x30 && byte <= 0x39, digits < 3 else { return false }
+            if digits == 0 { leadingZero = byte == 0x30 } else if leadingZero { return false }
+            value = value * 10 + Int(byte - 0x30)
+            guard value <= 255 else { return false }
+            digits += 1
+        }
+        return octets == 3 && digits > 0
+    }
+
     private static func canonical(_ text: String, family: Int32, size: Int) -> String? {
         var buffer = [UInt8](repeating: 0, count: 16)
         let ok = text.withCString { inet_pton(family, $0, &buffer) }
@@ -120,6 +157,15 @@ enum IdentifierNormalizer {
         var out = [CChar](repeating: 0, count: 64)
         guard inet_ntop(family, buffer, &out, socklen_t(out.count)) != nil else { return nil }
         return String(decoding: out.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// A canonical GUID whose 32 digits are all the same (`00000000-…`, `11111111-…`).
+    static func isPlaceholderGUID(_ guid: String) -> Bool {
+        var first: UInt8?
+        for byte in guid.utf8 where byte != UInt8(ascii: "-") {
+            if first == nil { first = byte } else if byte != first { return false }
+        }
+        return true
     }
 
     /// A value made of one repeated character (`0000…`, `AAAA…`, `mmmm…`, `1111…-…`).
@@ -183,8 +229,4 @@ func base64Decode(_ text: String) -> [UInt8]? {
         out.append(UInt8(n >> 8 & 0xFF))
     }
     return out
-}
-
-extension String {
-    func replacingHyphens() -> String { String(filter { $0 != "-" }) }
 }

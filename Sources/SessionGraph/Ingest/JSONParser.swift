@@ -16,6 +16,15 @@ struct JSONParser {
     var maxStringBytes: Int
     /// Set when a string longer than `maxStringBytes` was cut.
     private(set) var truncatedStrings = 0
+    /// When set, members of objects at most one level below the record whose key hash is not in
+    /// the set are skipped without building their value (see ``ReadFields``).
+    var keyFilter: Set<UInt64>?
+    /// The nesting depth of the record object itself (1 for a top-level value, 2 for an element
+    /// of a top-level array or envelope).
+    var recordDepth = 1
+    /// Keys that occurred twice in one object at record level (the record, `properties`), since
+    /// the reader last cleared it.
+    var duplicateKeys: [String] = []
 
     init(bytes: UnsafeBufferPointer<UInt8>, position: Int = 0, maxDepth: Int = 256, maxStringBytes: Int = 1 << 20) {
         self.bytes = bytes
@@ -94,10 +103,36 @@ struct JSONParser {
             position += 1
             return .object(members)
         }
+        let recordLevel = depth <= recordDepth + 1
+        let filter = recordLevel ? keyFilter : nil
+        var keyHashes: [UInt64] = []
         while true {
             skipWhitespace()
             guard let byte = current else { throw fail("unexpected end of input inside an object (expected a key)") }
             guard byte == UInt8(ascii: "\"") else { throw fail("unexpected \(describe(byte)) (expected a quoted key)") }
+            if recordLevel, let end = plainStringEnd(from: position + 1) {
+                // Record level: hash the raw key once, for the repeated-key check and the filter.
+                let keyBytes = UnsafeBufferPointer(rebasing: bytes[(position + 1)..<end])
+                let hash = ReadFields.hash(keyBytes)
+                if keyHashes.contains(hash) {
+                    let name = String(decoding: keyBytes, as: UTF8.self)
+                    if !duplicateKeys.contains(name) { duplicateKeys.append(name) }
+                }
+                keyHashes.append(hash)
+                if let filter, !filter.contains(hash) {
+                    // A member the model does not read: step over it without building anything.
+                    position = end + 1
+                try expect(UInt8(ascii: ":"), "':' after a key")
+                    try skipValue(depth: depth)
+                    skipWhitespace()
+                    guard let next = current else { throw fail("unexpected end of input inside an object (expected ',' or '}')") }
+                    position += 1
+                    if next == UInt8(ascii: ",") { continue }
+                    if next == UInt8(ascii: "}") { return .object(members) }
+                    position -= 1
+                    throw fail("unexpected \(describe(next)) (expected ',' or '}')")
+                }
+            }
             let key = try parseString()
             try expect(UInt8(ascii: ":"), "':' after a key")
             let value = try parseValue(depth: depth)
@@ -268,9 +303,67 @@ struct JSONParser {
         return String(decoding: buffer, as: UTF8.self)
     }
 
-    /// Skips one value without building it (used to resynchronise and to skip unneeded members).
+    /// The index of the closing quote of a string starting at `start` (just after its opening
+    /// quote) when it has no escape and no line break; nil otherwise.
+    @inline(__always)
+    func plainStringEnd(from start: Int) -> Int? {
+        var i = start
+        while i < bytes.count {
+            let byte = bytes[i]
+            if byte == UInt8(ascii: "\"") { return i }
+            if byte == UInt8(ascii: "\\") || byte == 0x0A { return nil }
+            i += 1
+        }
+        return nil
+    }
+
+    /// Steps over one value without building it, with the same checks as ``parseValue(depth:)``
+    /// on structure, nesting depth and strings.
     mutating func skipValue(depth: Int) throws(JSONParseError) {
-        _ = try parseValue(depth: depth)
+        skipWhitespace()
+        guard let byte = current else { throw fail("unexpected end of input (expected a value)") }
+        switch byte {
+        case UInt8(ascii: "\""):
+            try skipString()
+        case UInt8(ascii: "{"), UInt8(ascii: "["):
+            var level = 0
+            while position < bytes.count {
+                let b = bytes[position]
+                switch b {
+                case UInt8(ascii: "{"), UInt8(ascii: "["):
+                    level += 1
+                    guard depth + level <= maxDepth else { throw fail("nesting deeper than \(maxDepth) levels (limit)") }
+                    position += 1
+                case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                    level -= 1
+                    position += 1
+                    if level == 0 { return }
+                case UInt8(ascii: "\""):
+                    try skipString()
+                default:
+                    position += 1
+                }
+            }
+            throw fail("unexpected end of input inside a value (expected '}' or ']')")
+        default:
+            _ = try parseValue(depth: depth)
+        }
+    }
+
+    private mutating func skipString() throws(JSONParseError) {
+        let openQuote = position
+        position += 1
+        while position < bytes.count {
+            let b = bytes[position]
+            if b == UInt8(ascii: "\"") {
+                position += 1
+                return
+            }
+            if b == UInt8(ascii: "\\") { position += 2; continue }
+            if b == 0x0A { throw JSONParseError(offset: openQuote, message: "the line ends inside a string (expected a closing quote; JSON strings cannot hold raw line breaks)") }
+            position += 1
+        }
+        throw JSONParseError(offset: openQuote, message: "unterminated string (expected a closing quote)")
     }
 }
 

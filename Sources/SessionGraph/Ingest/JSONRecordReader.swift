@@ -19,6 +19,10 @@ struct RawJSONRecord {
     var container: JSONContainer
     /// Strings longer than the limit that were cut in this record.
     var truncatedStrings = 0
+    /// Keys repeated inside the record object or its `properties`.
+    var duplicateKeys: [String] = []
+    /// Where the record's bytes are, to read it again in full when it is not recognised.
+    var bytes: Range<Int> = 0..<0
 }
 
 /// Walks the top level of a JSON file and hands out one record at a time, so a large array is
@@ -62,6 +66,7 @@ struct JSONRecordReader {
     /// Reads every record from `start`, calling `body` for each.
     mutating func read(from start: Int, _ body: (RawJSONRecord) -> Void) {
         var parser = JSONParser(bytes: bytes, position: start, maxDepth: limits.maxDepth, maxStringBytes: limits.maxStringBytes)
+        parser.keyFilter = limits.skipUnusedFields ? ReadFields.hashes : nil
         parser.skipWhitespace()
         guard let first = parser.current else { return }
         if first == UInt8(ascii: "[") {
@@ -82,6 +87,7 @@ struct JSONRecordReader {
 
     /// Values one after another. On a parse error, skips to the next line.
     private mutating func readSequence(_ parser: inout JSONParser, _ body: (RawJSONRecord) -> Void) {
+        parser.recordDepth = 1
         while true {
             parser.skipWhitespace()
             guard !parser.atEnd else { return }
@@ -96,9 +102,10 @@ struct JSONRecordReader {
                 continue
             }
             let cutBefore = parser.truncatedStrings
+            parser.duplicateKeys.removeAll(keepingCapacity: true)
             do {
                 let value = try parser.parseValue(depth: 0)
-                body(RawJSONRecord(value: .success(value), line: line, column: column, container: .sequence, truncatedStrings: parser.truncatedStrings - cutBefore))
+                body(RawJSONRecord(value: .success(value), line: line, column: column, container: .sequence, truncatedStrings: parser.truncatedStrings - cutBefore, duplicateKeys: parser.duplicateKeys, bytes: start..<parser.position))
             } catch {
                 body(RawJSONRecord(value: .failure(error), line: line, column: column, container: .sequence))
                 // One record per line (NDJSON): go on at the next line. A record that starts a
@@ -119,6 +126,7 @@ struct JSONRecordReader {
     /// after it can be trusted as structure, and that is said in a remark, not as made-up records).
     @discardableResult
     private mutating func readArrayElements(_ parser: inout JSONParser, container: JSONContainer, _ body: (RawJSONRecord) -> Void) -> Bool {
+        parser.recordDepth = 2
         parser.skipWhitespace()
         if parser.current == UInt8(ascii: "]") {
             parser.position += 1
@@ -138,9 +146,10 @@ struct JSONRecordReader {
                 return true
             }
             let cutBefore = parser.truncatedStrings
+            parser.duplicateKeys.removeAll(keepingCapacity: true)
             do {
                 let value = try parser.parseValue(depth: 1)
-                body(RawJSONRecord(value: .success(value), line: line, column: column, container: container, truncatedStrings: parser.truncatedStrings - cutBefore))
+                body(RawJSONRecord(value: .success(value), line: line, column: column, container: container, truncatedStrings: parser.truncatedStrings - cutBefore, duplicateKeys: parser.duplicateKeys, bytes: start..<parser.position))
             } catch {
                 body(RawJSONRecord(value: .failure(error), line: line, column: column, container: container))
                 guard let resume = resynchronise(after: max(error.offset, start + 1), column: column) ?? nextElement(after: max(error.offset, start + 1)) else {
@@ -299,6 +308,8 @@ public struct ReadLimits: Sendable {
     public var maxCSVCellBytes = 16 << 20
     /// Most rejections listed per file in `ingest.json` (all are counted).
     public var maxListedRejections = 50
+    /// Step over record members the model never reads instead of building them (``ReadFields``).
+    public var skipUnusedFields = true
 
     public init() {}
 }

@@ -26,11 +26,11 @@ enum RecordInterpreter {
         "officeactivity": .officeActivity,
     ]
 
-    static func interpret(_ record: JSONValue, origin: RecordOrigin, provenance: Provenance) throws(RecordRejection) -> Event {
+    /// Interprets one record; `duplicateKeys` are the keys the parser saw repeated in it.
+    static func interpret(_ record: JSONValue, origin: RecordOrigin, provenance: Provenance, duplicateKeys: [String] = []) throws(RecordRejection) -> Event {
         var event = try recognise(record, origin: origin, provenance: provenance)
         // Repeated keys: the last value was used (the common reader behaviour); say so.
-        let repeated = record.duplicateKeys + (record.member(exactly: "properties")?.duplicateKeys ?? [])
-        for key in repeated {
+        for key in duplicateKeys {
             event.notes.append("key '\(IdentifierNormalizer.clip(key, 40))' appears more than once; the last value was used")
         }
         return event

@@ -12,7 +12,8 @@ struct AitmKitUserAgentRule: SessionRule {
         var nodes: [NodeID] = []
         var agents = Set<String>()
         for node in view.session.nodes where graph.nodes[Int(node)].kind == .root || graph.nodes[Int(node)].kind == .signIn {
-            guard let event = view.event(node), event.result != "failure", let app = event.appId else { continue }
+            guard let event = view.event(node), let app = event.appId, app == Self.broker || app == AitmOfficeHomeRule.officeHome,
+                  event.result != "failure" else { continue }
             let ua = (event.userAgent ?? "").lowercased()
             let nodeKit = ua.contains("axios") || ua.contains("undici") || ua.hasPrefix("node")
             let standardBroker = ua.hasPrefix("mozilla") || ua.hasPrefix("dalvik") || ua.contains("cfnetwork") || ua.hasPrefix("windows-azuread-authentication-provider")

@@ -12,10 +12,14 @@ struct ImpossibleTravelRule: SessionRule {
 
     func evaluate(_ view: SessionView) -> [RawFinding] {
         let graph = view.graph
+        guard view.branches.count > 1 else { return [] }
+        var geo: [NodeID: (Double, Double)] = [:]
         let located = view.branches.flatMap(\.nodes)
             .filter { node in
                 let value = graph.nodes[Int(node)]
-                return !value.serviceSide && !view.input.isTrusted(value.context) && view.event(node)?.result != "failure" && view.geo(node) != nil
+                guard !value.serviceSide, view.event(node)?.result != "failure", let point = view.geo(node), !view.input.isTrusted(value.context) else { return false }
+                geo[node] = point
+                return true
             }
             .sorted { (graph.nodes[Int($0)].time, $0) < (graph.nodes[Int($1)].time, $1) }
         var findings: [RawFinding] = []
@@ -24,7 +28,7 @@ struct ImpossibleTravelRule: SessionRule {
             let na = graph.nodes[Int(a)], nb = graph.nodes[Int(b)]
             // The finding belongs to the branch that is not the reference one (either direction).
             let branch = nb.branch != 0 ? nb.branch : na.branch
-            guard na.branch != nb.branch, !reported.contains(branch), let ga = view.geo(a), let gb = view.geo(b) else { continue }
+            guard na.branch != nb.branch, !reported.contains(branch), let ga = geo[a], let gb = geo[b] else { continue }
             let km = Self.distance(ga, gb)
             let hours = max(na.time.seconds(until: nb.time), 60) / 3600
             let speed = km / hours

@@ -6,7 +6,7 @@
 struct PersistenceActionRule: SessionRule {
     let id = "act-persistence"
     let family = FindingFamily.riskyAction
-    static let auditOperations = [
+    static let auditOperations: Set<String> = [
         "user registered security info", "admin updated security info", "user changed default security info", "consent to application",
         "add service principal credentials", "update application – certificates and secrets management", "add application",
         "add device", "register device", "add member to role", "add app role assignment", "add owner to application", "add delegated permission grant",
@@ -17,7 +17,9 @@ struct PersistenceActionRule: SessionRule {
         let graph = view.graph
         var findings: [RawFinding] = []
         for node in view.session.nodes where graph.nodes[Int(node)].kind == .action {
-            guard let event = view.event(node), let operation = event.operation?.lowercased(), event.result != "failure" else { continue }
+            guard let event = view.event(node), event.result != "failure", let raw = event.operation,
+                  event.source == .graphActivityLogs ? (raw.hasPrefix("POST ") || raw.hasPrefix("PATCH ")) : raw.utf8.count <= 80 else { continue }
+            let operation = raw.lowercased()
             let trimmed = operation.hasSuffix(".") ? String(operation.dropLast()) : operation
             var matched = Self.auditOperations.contains(trimmed)
             if !matched, event.source == .graphActivityLogs, trimmed.hasPrefix("post ") || trimmed.hasPrefix("patch ") {
