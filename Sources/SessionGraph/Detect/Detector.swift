@@ -15,21 +15,43 @@ public enum Detector {
 
     public static func run(_ graph: InvestigationGraph, config: DetectionConfig = DetectionConfig()) -> [Finding] {
         let input = DetectionInput(graph: graph, config: config)
+        let profiling = profileRules
+        let slots = RuleRegistry.sessionRules.count + RuleRegistry.runRules.count + 1
+        // Sessions are independent: evaluate them in chunks on every core, then merge the chunks
+        // in session order, so the result does not depend on scheduling.
+        let chunkSize = max(64, graph.sessions.count / (ProcessInfo.processInfo.activeProcessorCount * 8) + 1)
+        let chunkCount = (graph.sessions.count + chunkSize - 1) / chunkSize
+        let chunks = ChunkResults(count: chunkCount)
+        DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
+            var result = ChunkResult(spent: [UInt64](repeating: 0, count: slots))
+            func timed<T>(_ slot: Int, _ body: () -> T) -> T {
+                guard profiling else { return body() }
+                let start = DispatchTime.now().uptimeNanoseconds
+                defer { result.spent[slot] += DispatchTime.now().uptimeNanoseconds - start }
+                return body()
+            }
+            let range = (chunk * chunkSize)..<min(graph.sessions.count, (chunk + 1) * chunkSize)
+            for index in range {
+                let view = timed(slots - 1) { SessionView(input: input, index: index) }
+                result.views.append(view)
+                for (slot, rule) in RuleRegistry.sessionRules.enumerated() { result.raw.append(contentsOf: timed(slot) { rule.evaluate(view) }) }
+            }
+            chunks.store(result, at: chunk)
+        }
         var raw: [RawFinding] = []
         var views: [SessionView] = []
         views.reserveCapacity(graph.sessions.count)
-        let profiling = profileRules
-        var spent = [UInt64](repeating: 0, count: RuleRegistry.sessionRules.count + RuleRegistry.runRules.count + 1)
+        var spent = [UInt64](repeating: 0, count: slots)
+        for result in chunks.take() {
+            raw.append(contentsOf: result.raw)
+            views.append(contentsOf: result.views)
+            for slot in 0..<slots { spent[slot] += result.spent[slot] }
+        }
         func timed<T>(_ slot: Int, _ body: () -> T) -> T {
             guard profiling else { return body() }
             let start = DispatchTime.now().uptimeNanoseconds
             defer { spent[slot] += DispatchTime.now().uptimeNanoseconds - start }
             return body()
-        }
-        for index in graph.sessions.indices {
-            let view = timed(spent.count - 1) { SessionView(input: input, index: index) }
-            views.append(view)
-            for (slot, rule) in RuleRegistry.sessionRules.enumerated() { raw.append(contentsOf: timed(slot) { rule.evaluate(view) }) }
         }
         for (offset, rule) in RuleRegistry.runRules.enumerated() {
             raw.append(contentsOf: timed(RuleRegistry.sessionRules.count + offset) { rule.evaluate(input) })
@@ -154,4 +176,27 @@ public enum Detector {
         let digits = String(hash, radix: 16)
         return String(repeating: "0", count: 16 - digits.count) + digits
     }
+}
+
+/// What one chunk of sessions produced.
+private struct ChunkResult {
+    var raw: [RawFinding] = []
+    var views: [SessionView] = []
+    var spent: [UInt64]
+}
+
+/// Per-chunk results written from worker threads, each slot by one thread only.
+private final class ChunkResults: @unchecked Sendable {
+    private var slots: [ChunkResult?]
+    private let lock = NSLock()
+
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+    func store(_ result: ChunkResult, at index: Int) {
+        lock.lock()
+        slots[index] = result
+        lock.unlock()
+    }
+
+    func take() -> [ChunkResult] { slots.compactMap { $0 } }
 }
