@@ -143,7 +143,7 @@ struct SessionView {
                 if let country = value.context.country { facts.countries.insert(country) }
                 if let asn = value.context.asn { facts.asns.insert(asn) }
                 if input.isHosting(value.context.asn) { facts.hosting = true }
-                if input.isTrusted(value.context) { facts.trusted = true }
+                if input.isTrusted(value.context) || event.trustedLocation == true { facts.trusted = true }
                 if event.result != "failure" { facts.successful += 1 }
                 if event.kind == .action { facts.hasActions = true }
                 if event.kind == .signIn, event.interactive != true || event.incomingTokenType == "refreshToken" || event.incomingTokenType == "primaryRefreshToken" {
@@ -178,8 +178,9 @@ struct SessionView {
     /// sign-ins cannot vouch for themselves. Elsewhere every client is compared with the root branch.
     func newClients(_ branch: BranchFacts) -> Set<String> {
         guard onRootDevice(branch) else { return branch.clients.subtracting(reference.clients) }
+        // The Windows broker (WAM) renewing the device's own PRT is the device itself.
         return branch.signInClients.filter { family in
-            !reference.clients.contains(family) && (deviceClientBranches[family] ?? []).subtracting([branch.index]).isEmpty
+            !family.hasPrefix("broker/") && !reference.clients.contains(family) && (deviceClientBranches[family] ?? []).subtracting([branch.index]).isEmpty
         }
     }
 

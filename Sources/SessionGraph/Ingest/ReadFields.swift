@@ -6,6 +6,7 @@
 /// A test checks that skipping changes no event on every sample and fixture.
 enum ReadFields {
     static let keys: Set<String> = [
+        "networklocationdetails", "networktype",
         "aadmanagedidentitysigninlogs", "aadnoninteractiveusersigninlogs", "aadserviceprincipalsigninlogs",
         "aadsessionid", "aadtenantid", "accountdisplayname", "accountid", "accountobjectid", "actiontype",
         "actoripaddress", "appaccesscontext", "appdisplayname", "appid", "application", "applicationid", "auditdata",

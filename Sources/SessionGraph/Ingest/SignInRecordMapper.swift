@@ -51,6 +51,9 @@ enum SignInRecordMapper {
             b.event.country = country
         }
         b.event.userAgent = body.text("UserAgent")
+        if let locations = body.nested("NetworkLocationDetails")?.elements, !locations.isEmpty {
+            b.event.trustedLocation = locations.contains { $0.text("networkType")?.lowercased() == "trustednamedlocation" }
+        }
 
         b.event.appId = body.text("AppId").flatMap(IdentifierNormalizer.guidOrText)
         b.event.appName = body.text("AppDisplayName")

@@ -118,6 +118,7 @@ public struct Event: Sendable {
         var latitude: Double? = nil
         var longitude: Double? = nil
         var userAgent: String? = nil
+        var trustedLocation: Bool? = nil
         var appId: String? = nil
         var appName: String? = nil
         var resource: String? = nil
@@ -174,6 +175,7 @@ public struct Event: Sendable {
             copy.latitude = latitude
             copy.longitude = longitude
             copy.userAgent = userAgent
+            copy.trustedLocation = trustedLocation
             copy.appId = appId
             copy.appName = appName
             copy.resource = resource
@@ -357,6 +359,12 @@ public struct Event: Sendable {
     public var userAgent: String? {
         get { storage.userAgent }
         set { makeUnique(); storage.userAgent = newValue }
+    }
+
+    /// Whether the sign-in came from a trusted named location (`NetworkLocationDetails`).
+    public var trustedLocation: Bool? {
+        get { storage.trustedLocation }
+        set { makeUnique(); storage.trustedLocation = newValue }
     }
 
     public var appId: String? {

@@ -49,6 +49,7 @@ public enum EventExporter {
         ("latitude", { e, _ in .double(e.latitude) }),
         ("longitude", { e, _ in .double(e.longitude) }),
         ("userAgent", { e, _ in .text(e.userAgent) }),
+        ("trustedLocation", { e, _ in .bool(e.trustedLocation) }),
         ("appId", { e, _ in .text(e.appId) }),
         ("appName", { e, _ in .text(e.appName) }),
         ("resource", { e, _ in .text(e.resource) }),
