@@ -51,7 +51,8 @@ let package = Package(
         ),
         .testTarget(
             name: "SessionGraphTests",
-            dependencies: ["SessionGraph", "SessionGraphRenderer"]
+            dependencies: ["SessionGraph", "SessionGraphRenderer"],
+            exclude: ["Golden"]
         ),
     ],
     swiftLanguageModes: [.v6]

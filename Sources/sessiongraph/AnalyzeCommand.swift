@@ -37,6 +37,18 @@ struct AnalyzeCommand: AsyncParsableCommand {
     @Option(name: .customLong("node-budget"), help: "Most items drawn in one diagram; above it the diagram collapses further.")
     var nodeBudget = 300
 
+    func validate() throws {
+        // The tool never writes into its inputs: an output folder inside an input folder would
+        // also be read back as input by the next run.
+        let target = URL(fileURLWithPath: out).standardizedFileURL.resolvingSymlinksInPath().path
+        for path in input.paths {
+            let source = URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
+            if target == source || target.hasPrefix(source.hasSuffix("/") ? source : source + "/") {
+                throw ValidationError("--out \(out) is inside the input \(path); choose an output folder outside the inputs")
+            }
+        }
+    }
+
     func run() async throws {
         let settings: DetectionConfig
         do {
@@ -101,6 +113,7 @@ struct AnalyzeCommand: AsyncParsableCommand {
         print("Wrote \(out)/ingest.json, sessions.json, findings.json, findings.jsonl, report.html and \(chosen.count) session diagrams")
         if result.totals.used == 0 { throw ExitCode(2) }
         if let failOn, findings.contains(where: { $0.severity >= failOn }) { throw ExitCode(3) }
+        try input.enforceStrict(result)
     }
 }
 

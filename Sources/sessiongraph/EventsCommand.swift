@@ -32,6 +32,7 @@ struct EventsCommand: ParsableCommand {
             FileHandle.standardOutput.write(Data(text.utf8))
         }
         FileHandle.standardError.write(Data("\(result.totals.read) records read = \(result.totals.used) used + \(result.totals.duplicate) duplicate + \(result.totals.rejected) rejected\n".utf8))
+        try input.enforceStrict(result)
     }
 }
 

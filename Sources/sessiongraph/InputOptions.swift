@@ -10,20 +10,74 @@ struct InputOptions: ParsableArguments {
     @Flag(name: .long, help: "Do not show progress on stderr.")
     var quiet = false
 
+    @Flag(name: .long, help: "Exit with status 4 when any record or file was rejected (after writing the outputs).")
+    var strict = false
+
+    @Option(name: .customLong("max-record-bytes"), help: "Longest one-line record, in bytes (longer ones are rejected).")
+    var maxRecordBytes = ReadLimits().maxRecordBytes
+
+    @Option(name: .customLong("max-depth"), help: "Deepest JSON nesting accepted.")
+    var maxDepth = ReadLimits().maxDepth
+
+    @Option(name: .customLong("max-string-bytes"), help: "Longest string kept; longer values are cut and the event says so.")
+    var maxStringBytes = ReadLimits().maxStringBytes
+
+    @Option(name: .customLong("max-csv-cell-bytes"), help: "Largest CSV cell, in bytes (a larger one rejects its record).")
+    var maxCSVCellBytes = ReadLimits().maxCSVCellBytes
+
+    @Option(name: .customLong("max-records-per-file"), help: "Most records read from one file; later ones are rejected.")
+    var maxRecordsPerFile = ReadLimits().maxRecordsPerFile
+
+    func validate() throws {
+        for (name, value) in [("--max-record-bytes", maxRecordBytes), ("--max-depth", maxDepth), ("--max-string-bytes", maxStringBytes),
+                              ("--max-csv-cell-bytes", maxCSVCellBytes), ("--max-records-per-file", maxRecordsPerFile)] where value < 1 {
+            throw ValidationError("\(name) must be at least 1 (got \(value))")
+        }
+    }
+
     func ingest() throws -> IngestResult {
+        InterruptHandler.install()
         var options = IngestOptions()
+        options.limits.maxRecordBytes = maxRecordBytes
+        options.limits.maxDepth = maxDepth
+        options.limits.maxStringBytes = maxStringBytes
+        options.limits.maxCSVCellBytes = maxCSVCellBytes
+        options.limits.maxRecordsPerFile = maxRecordsPerFile
         if !quiet && isatty(STDERR_FILENO) == 1 {
-            options.progress = { done, total, path in
-                FileHandle.standardError.write(Data("\r\u{1B}[2Kread \(done)/\(total) files: \(URL(fileURLWithPath: path).lastPathComponent)".utf8))
+            let started = Date()
+            options.progress = { done, total, bytesDone, bytesTotal in
+                let seconds = max(Date().timeIntervalSince(started), 0.001)
+                let rate = Double(bytesDone) / 1e6 / seconds
+                let eta = rate > 0 ? Double(bytesTotal - bytesDone) / 1e6 / rate : 0
+                let line = String(format: "read %d/%d files, %.0f/%.0f MB, %.0f MB/s, ETA %.0f s", done, total, Double(bytesDone) / 1e6, Double(bytesTotal) / 1e6, rate, eta)
+                FileHandle.standardError.write(Data("\r\u{1B}[2K\(line)".utf8))
                 if done == total { FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8)) }
             }
         }
         do {
-            let result = try Ingestor.ingest(paths: paths, options: options)
-            return result
+            return try Ingestor.ingest(paths: paths, options: options)
         } catch {
             printError(error.description)
             throw ExitCode(2)
+        }
+    }
+
+    /// `--strict`: exit 4 when anything was rejected.
+    func enforceStrict(_ result: IngestResult) throws {
+        guard strict, result.totals.rejected > 0 || result.totals.unrecognisedFiles > 0 else { return }
+        printError("--strict: \(result.totals.rejected) records and \(result.totals.unrecognisedFiles) files were rejected")
+        throw ExitCode(4)
+    }
+}
+
+/// Ctrl-C stops at once with a message. Every output is written to a temporary file and renamed
+/// into place, so an interrupted run leaves the previous outputs whole.
+enum InterruptHandler {
+    static func install() {
+        signal(SIGINT) { _ in
+            let message = "\nsessiongraph: interrupted; no output was left half-written\n"
+            message.withCString { _ = write(STDERR_FILENO, $0, strlen($0)) }
+            _exit(130)
         }
     }
 }

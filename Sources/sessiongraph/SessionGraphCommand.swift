@@ -12,7 +12,8 @@ struct SessionGraphCommand: AsyncParsableCommand {
 
             Exit codes: 0 success; 1 the run failed (output not writable, Graphviz error); \
             2 no input could be found or read, or the session/token asked for is not in the data; \
-            3 a finding reached --fail-on; 64 invalid arguments or configuration.
+            3 a finding reached --fail-on; 4 --strict and a record or file was rejected; \
+            64 invalid arguments or configuration; 130 interrupted (Ctrl-C).
             """,
         version: "0.1.0",
         subcommands: [AnalyzeCommand.self, SessionsCommand.self, SessionCommand.self, TokenCommand.self, EventsCommand.self, SimulateCommand.self]

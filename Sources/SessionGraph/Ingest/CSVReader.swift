@@ -125,7 +125,7 @@ struct CSVReader {
             break
         }
         if oversized {
-            return .failure(CSVRecordError(line: startLine, message: "a cell is larger than \(maxCellBytes) bytes (limit)"))
+            return .failure(CSVRecordError(line: startLine, message: "a cell is larger than \(maxCellBytes) bytes (limit --max-csv-cell-bytes)"))
         }
         return .success(CSVRow(cells: cells, line: startLine))
     }

@@ -104,11 +104,15 @@ struct FileReader {
     private func accept(_ outcome: inout FileReadOutcome, _ record: JSONValue, origin: RecordOrigin, line: Int, column: Int?, truncatedStrings: Int = 0,
                         duplicateKeys: [String] = [], unfiltered: (() -> JSONValue?)? = nil) {
         let index = outcome.read + 1
+        guard outcome.read < limits.maxRecordsPerFile else {
+            reject(&outcome, line: line, column: column, reason: "more than \(limits.maxRecordsPerFile) records in one file (limit --max-records-per-file)")
+            return
+        }
         do {
             let provenance = Provenance(fileIndex: fileIndex, line: Int32(clamping: line), record: Int32(clamping: index))
             var event = try RecordInterpreter.interpret(record, origin: origin, provenance: provenance, duplicateKeys: duplicateKeys)
             if truncatedStrings > 0 {
-                event.notes.append("\(truncatedStrings) value(s) longer than \(limits.maxStringBytes) bytes were cut to that length (limit)")
+                event.notes.append("\(truncatedStrings) value(s) longer than \(limits.maxStringBytes) bytes were cut to that length (limit --max-string-bytes)")
             }
             outcome.read += 1
             outcome.events.append(event)

@@ -52,8 +52,9 @@ public struct IngestResult: Sendable {
 /// Options for a run of the ingest stage.
 public struct IngestOptions: Sendable {
     public var limits = ReadLimits()
-    /// Called after each file is read (file index, files in all), from any thread.
-    public var progress: (@Sendable (Int, Int, String) -> Void)?
+    /// Called after each file is read (files done, files in all, bytes done, bytes in all), from
+    /// any thread.
+    public var progress: (@Sendable (Int, Int, Int, Int) -> Void)?
 
     public init() {}
 }
@@ -113,10 +114,14 @@ public enum Ingestor {
         let limits = options.limits
         let progress = options.progress
         let finished = Counter()
+        let bytesRead = Counter()
+        let sizes = files.map { (try? FileManager.default.attributesOfItem(atPath: $0)[.size] as? Int) ?? 0 }
+        let totalBytes = sizes.reduce(0, +)
         DispatchQueue.concurrentPerform(iterations: files.count) { index in
             let outcome = FileReader(path: files[index], fileIndex: Int32(index), limits: limits).read()
             outcomes.store(outcome, at: index)
-            progress?(finished.increment(), files.count, files[index])
+            let bytes = bytesRead.add(sizes[index])
+            progress?(finished.increment(), files.count, bytes, totalBytes)
         }
         return merge(files: files, outcomes: outcomes.take())
     }
@@ -222,10 +227,12 @@ private final class Counter: @unchecked Sendable {
     private var value = 0
     private let lock = NSLock()
 
-    func increment() -> Int {
+    func increment() -> Int { add(1) }
+
+    func add(_ amount: Int) -> Int {
         lock.lock()
         defer { lock.unlock() }
-        value += 1
+        value += amount
         return value
     }
 }

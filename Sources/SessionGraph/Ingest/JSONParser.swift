@@ -72,10 +72,10 @@ struct JSONParser {
         let byte = bytes[position]
         switch byte {
         case UInt8(ascii: "{"):
-            guard depth < maxDepth else { throw fail("nesting deeper than \(maxDepth) levels (limit)") }
+            guard depth < maxDepth else { throw fail("nesting deeper than \(maxDepth) levels (limit --max-depth)") }
             return try parseObject(depth: depth + 1)
         case UInt8(ascii: "["):
-            guard depth < maxDepth else { throw fail("nesting deeper than \(maxDepth) levels (limit)") }
+            guard depth < maxDepth else { throw fail("nesting deeper than \(maxDepth) levels (limit --max-depth)") }
             return try parseArray(depth: depth + 1)
         case UInt8(ascii: "\""):
             return .string(try parseString())
@@ -332,7 +332,7 @@ struct JSONParser {
                 switch b {
                 case UInt8(ascii: "{"), UInt8(ascii: "["):
                     level += 1
-                    guard depth + level <= maxDepth else { throw fail("nesting deeper than \(maxDepth) levels (limit)") }
+                    guard depth + level <= maxDepth else { throw fail("nesting deeper than \(maxDepth) levels (limit --max-depth)") }
                     position += 1
                 case UInt8(ascii: "}"), UInt8(ascii: "]"):
                     level -= 1

@@ -97,7 +97,7 @@ struct JSONRecordReader {
             if lineEnd - start > limits.maxRecordBytes {
                 // A record on one line longer than the limit is refused unread; pretty-printed
                 // records span lines and are bounded by the parser's depth and string limits.
-                body(RawJSONRecord(value: .failure(JSONParseError(offset: start, message: "record longer than \(limits.maxRecordBytes) bytes (limit)")), line: line, column: column, container: .sequence))
+                body(RawJSONRecord(value: .failure(JSONParseError(offset: start, message: "record longer than \(limits.maxRecordBytes) bytes (limit --max-record-bytes)")), line: line, column: column, container: .sequence))
                 parser.position = lineEnd
                 continue
             }
@@ -306,6 +306,8 @@ public struct ReadLimits: Sendable {
     public var maxStringBytes = 1 << 20
     /// Largest CSV cell, in bytes.
     public var maxCSVCellBytes = 16 << 20
+    /// Most records read from one file; later records are rejected with this limit named.
+    public var maxRecordsPerFile = 50_000_000
     /// Most rejections listed per file in `ingest.json` (all are counted).
     public var maxListedRejections = 50
     /// Step over record members the model never reads instead of building them (``ReadFields``).
