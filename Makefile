@@ -6,7 +6,7 @@ SYSTEM_PACKAGES := libgraphviz-dev pkg-config zlib1g-dev
 BIN := .build/release/sessiongraph
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 
-.PHONY: all deps build demo test examples bench bench-large clean
+.PHONY: all deps build demo test examples bench bench-large fuzz clean
 
 all: build
 
@@ -41,6 +41,11 @@ bench: build
 
 bench-large: build
 	python3 scripts/bench.py --large
+
+# libFuzzer on every parser entry point, SECONDS each (e.g. make fuzz SECONDS=360).
+SECONDS ?= 60
+fuzz: deps
+	SECONDS_EACH=$(SECONDS) scripts/fuzz.sh
 
 clean:
 	rm -rf .build

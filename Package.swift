@@ -49,6 +49,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // libFuzzer harness for the parser entry points (`make fuzz`); a corpus replayer otherwise.
+        .executableTarget(
+            name: "sessiongraph-fuzz",
+            dependencies: ["SessionGraph"]
+        ),
         .testTarget(
             name: "SessionGraphTests",
             dependencies: ["SessionGraph", "SessionGraphRenderer"],

@@ -1,0 +1,104 @@
+// Fuzzing harness for the parser entry points (`make fuzz SECONDS=…`).
+//
+// Built with `-sanitize=fuzzer,address -DFUZZING`, libFuzzer drives `LLVMFuzzerTestOneInput` and
+// `SG_FUZZ_TARGET` picks the entry point: json-record, csv-record, timestamp, uti, dot-escaping.
+// Built normally, the same binary replays files given on the command line through one target
+// (`sessiongraph-fuzz TARGET FILE...`), which is how a crash found by the fuzzer becomes a
+// regression check.
+import Foundation
+@testable import SessionGraph
+
+enum FuzzTarget: String, CaseIterable {
+    case jsonRecord = "json-record"
+    case csvRecord = "csv-record"
+    case timestamp
+    case uti
+    case dotEscaping = "dot-escaping"
+
+    func run(_ data: UnsafeBufferPointer<UInt8>) {
+        switch self {
+        case .jsonRecord:
+            var limits = ReadLimits()
+            limits.maxRecordBytes = 1 << 20
+            var reader = JSONRecordReader(bytes: data, limits: limits)
+            reader.read(from: 0) { raw in
+                if case .success(let value) = raw.value {
+                    _ = try? RecordInterpreter.interpret(value, origin: .json(raw.container), provenance: Provenance(fileIndex: 0, line: 0, record: 0))
+                }
+            }
+        case .csvRecord:
+            var reader = CSVReader(bytes: data, start: 0, separator: CSVReader.detectSeparator(data, start: 0), maxCellBytes: 1 << 16)
+            var rows = 0
+            while let row = reader.next(), rows < 10_000 {
+                rows += 1
+                if case .success(let cells) = row {
+                    let record = JSONValue.object(cells.cells.enumerated().map { ("c\($0.offset)", .string($0.element)) })
+                    _ = try? RecordInterpreter.interpret(record, origin: .csv, provenance: Provenance(fileIndex: 0, line: 0, record: 0))
+                }
+            }
+        case .timestamp:
+            _ = TimestampParser.parse(String(decoding: data, as: UTF8.self))
+        case .uti:
+            let text = String(decoding: data, as: UTF8.self)
+            if case .success(let uti) = IdentifierNormalizer.uniqueTokenId(text) { _ = IdentifierNormalizer.requestId(fromTokenId: uti) }
+            _ = IdentifierNormalizer.sessionId(text)
+            _ = IdentifierNormalizer.ipAddress(text)
+        case .dotEscaping:
+            let text = String(decoding: data, as: UTF8.self)
+            let label = DOTText.label(text)
+            let tooltip = DOTText.tooltip(text)
+            // Invariants: no raw quote ends the string, no control character survives.
+            for escaped in [label, tooltip] {
+                var previousBackslashes = 0
+                for scalar in escaped.unicodeScalars {
+                    precondition(!DOTText.isRemoved(scalar.value) || scalar == "\n", "control character survived escaping")
+                    if scalar == "\"" { precondition(previousBackslashes % 2 == 1, "unescaped quote") }
+                    previousBackslashes = scalar == "\\" ? previousBackslashes + 1 : 0
+                }
+                precondition(previousBackslashes % 2 == 0, "escaped text ends in a lone backslash")
+            }
+        }
+    }
+}
+
+#if FUZZING
+@_silgen_name("LLVMFuzzerRunDriver")
+func LLVMFuzzerRunDriver(
+    _ argc: UnsafeMutablePointer<Int32>,
+    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> Int32
+) -> Int32
+
+/// The function libFuzzer calls for every input.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
+    FuzzTarget(rawValue: ProcessInfo.processInfo.environment["SG_FUZZ_TARGET"] ?? "json-record")!.run(UnsafeBufferPointer(start: data, count: size))
+    return 0
+}
+
+/// SwiftPM links an executable's entry point under this name; libFuzzer's driver runs from it.
+@_cdecl("sessiongraph_fuzz_main")
+func fuzzMain(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
+    let name = ProcessInfo.processInfo.environment["SG_FUZZ_TARGET"] ?? "json-record"
+    guard FuzzTarget(rawValue: name) != nil else { fatalError("unknown SG_FUZZ_TARGET \(name)") }
+    var count = argc
+    var arguments = argv
+    return LLVMFuzzerRunDriver(&count, &arguments) { data, size in fuzzOneInput(data, size) }
+}
+#else
+@main
+enum ReplayMain {
+    static func main() {
+        let arguments = CommandLine.arguments.dropFirst()
+        guard let name = arguments.first, let target = FuzzTarget(rawValue: name) else {
+            print("usage: sessiongraph-fuzz \(FuzzTarget.allCases.map(\.rawValue).joined(separator: "|")) FILE...")
+            exit(64)
+        }
+        for path in arguments.dropFirst() {
+            guard let data = FileManager.default.contents(atPath: path) else { continue }
+            data.withUnsafeBytes { target.run($0.bindMemory(to: UInt8.self)) }
+        }
+        print("replayed \(arguments.count - 1) inputs through \(name)")
+    }
+}
+#endif
