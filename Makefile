@@ -3,6 +3,8 @@
 
 SWIFT ?= swift
 SYSTEM_PACKAGES := libgraphviz-dev pkg-config zlib1g-dev
+# Only for the tests: the briefing report is opened in headless Chromium.
+TEST_PACKAGES := chromium
 BIN := .build/release/sessiongraph
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 
@@ -25,8 +27,14 @@ build: deps
 demo: build
 	$(BIN) analyze Examples --out Output
 
-# Run the whole test suite.
+# Run the whole test suite (installs Chromium for the report test when it is missing).
 test: deps
+	@missing=""; for p in $(TEST_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "Installing:$$missing"; \
+		( $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing ) \
+		|| echo "warning: could not install$$missing; the browser test will be skipped"; \
+	fi
 	$(SWIFT) test
 
 # Regenerate Examples/ with the fixed seed (the committed files came from this command).

@@ -57,6 +57,7 @@ public struct BriefingReport {
         .high{color:#c62828}.medium{color:#ef6c00}.low{color:#9e7700}.info{color:#607d8b}
         .muted{color:#607d8b;font-size:.85em}.diagram{overflow:auto;border:1px solid #cfd8dc;padding:.5em;background:#fafafa}
         .diagram svg{max-width:none;height:auto}code{font-size:.9em;word-break:break-all}
+        details summary{cursor:pointer;color:#455a64;margin:.5em 0}
         """
 
     public func html() -> String {
@@ -79,12 +80,13 @@ public struct BriefingReport {
         out += "<p>\(t.files) files (\(t.unrecognisedFiles) not recognised): <b>\(t.read)</b> records read = \(t.used) used + \(t.duplicate) duplicate + \(t.rejected) rejected. "
         out += "\(graph.sessions.count) sessions, \(graph.sessions.filter { $0.root == nil }.count) with the root absent; "
         out += "\(graph.unlinked.workloadIdentitySignIns) workload-identity sign-ins and \(graph.unlinked.appOnlyActions) app-only actions are not sessions.</p>"
+        out += "<details><summary>Per-file account (\(ingest.files.count) files)</summary>"
         out += "<table><tr><th>file</th><th>source / shape</th><th>read</th><th>used</th><th>duplicate</th><th>rejected</th></tr>"
         for file in ingest.files {
             let what = file.unrecognised.map { "not recognised: \(HTMLText.escape($0))" } ?? "\(HTMLText.escape(file.source ?? "-")) / \(HTMLText.escape(file.shape ?? "-"))"
             out += "<tr><td><code>\(HTMLText.escape(file.path))</code></td><td>\(what)</td><td>\(file.read)</td><td>\(file.used)</td><td>\(file.duplicate)</td><td>\(file.rejected)</td></tr>"
         }
-        out += "</table>"
+        out += "</table></details>"
         for error in graph.dataErrors { out += "<p class=\"high\">Data error: \(HTMLText.escape(error.message))</p>" }
         return out + "</section>\n"
     }

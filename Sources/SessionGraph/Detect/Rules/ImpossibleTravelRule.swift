@@ -51,6 +51,7 @@ struct ImpossibleTravelRule: SessionRule {
     }
 
     static func duration(_ seconds: Double) -> String {
-        seconds < 3600 ? "\(Int(seconds / 60)) min" : "\(Int(seconds / 3600)) h \(Int(seconds / 60) % 60) min"
+        if seconds < 60 { return "\(Int(seconds)) s" }
+        return seconds < 3600 ? "\(Int(seconds / 60)) min" : "\(Int(seconds / 3600)) h \(Int(seconds / 60) % 60) min"
     }
 }
