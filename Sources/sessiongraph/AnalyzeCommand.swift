@@ -37,6 +37,9 @@ struct AnalyzeCommand: AsyncParsableCommand {
     @Option(name: .customLong("node-budget"), help: "Most items drawn in one diagram; above it the diagram collapses further.")
     var nodeBudget = 300
 
+    @Flag(name: .long, help: "Pseudonymise users, IPs (keeping /24 and /48 groups), device ids and names, and tenant ids in every output; the mapping goes to DIR/redaction-map.json.")
+    var redact = false
+
     func validate() throws {
         // The tool never writes into its inputs: an output folder inside an input folder would
         // also be read back as input by the next run.
@@ -78,10 +81,13 @@ struct AnalyzeCommand: AsyncParsableCommand {
         let idCounts = Dictionary(grouping: graph.sessions.map(\.sessionId), by: { $0 }).mapValues(\.count)
         var diagrams: [Int: String] = [:]
         let diagram = SessionDiagram(view: .full, nodeBudget: nodeBudget)
+        let redactor = redact ? Redactor(events: graph.events) : nil
+        func shown(_ data: Data) -> Data { redactor?.apply(data) ?? data }
+        func shown(_ text: String) -> String { redactor?.apply(text) ?? text }
         do {
             for index in chosen {
                 let session = graph.sessions[index]
-                let dot = diagram.dot(session, in: graph, findings: findings)
+                let dot = shown(diagram.dot(session, in: graph, findings: findings))
                 let name = DiagramWriter.fileName(for: session, index: index, duplicates: (idCounts[session.sessionId] ?? 0) > 1)
                 let base = folder.appendingPathComponent("sessions").appendingPathComponent(name)
                 try OutputFile.write(dot, to: base.appendingPathExtension("dot").path)
@@ -94,12 +100,15 @@ struct AnalyzeCommand: AsyncParsableCommand {
                 }
             }
             try OutputFile.write(IngestReportWriter.json(result), to: folder.appendingPathComponent("ingest.json").path)
-            try OutputFile.write(SessionReport.sessionsDocument(graph.sessions, in: graph), to: folder.appendingPathComponent("sessions.json").path)
-            try OutputFile.write(FindingsReport.document(findings, inputs: input.paths, generatedAt: now), to: folder.appendingPathComponent("findings.json").path)
-            try OutputFile.write(FindingsReport.jsonLines(findings), to: folder.appendingPathComponent("findings.jsonl").path)
+            try OutputFile.write(shown(SessionReport.sessionsDocument(graph.sessions, in: graph)), to: folder.appendingPathComponent("sessions.json").path)
+            try OutputFile.write(shown(FindingsReport.document(findings, inputs: input.paths, generatedAt: now)), to: folder.appendingPathComponent("findings.json").path)
+            try OutputFile.write(shown(FindingsReport.jsonLines(findings)), to: folder.appendingPathComponent("findings.jsonl").path)
+            if let redactor {
+                try OutputFile.write(redactor.mappingDocument(), to: folder.appendingPathComponent("redaction-map.json").path)
+            }
             clock.mark("render")
             let report = BriefingReport(ingest: result, graph: graph, findings: findings, diagrams: diagrams, generatedAt: now, inputs: input.paths)
-            try OutputFile.write(report.html(), to: folder.appendingPathComponent("report.html").path)
+            try OutputFile.write(shown(report.html()), to: folder.appendingPathComponent("report.html").path)
             clock.mark("report")
         } catch {
             printError("cannot write to \(out): \(error.localizedDescription)")
@@ -109,7 +118,8 @@ struct AnalyzeCommand: AsyncParsableCommand {
         print("\(graph.sessions.count) sessions (\(graph.sessions.filter { $0.root == nil }.count) with the root absent), \(graph.sessions.filter { $0.branches.count > 1 }.count) with more than one branch")
         for error in graph.dataErrors { print("DATA ERROR: \(TerminalText.safe(error.message, limit: 300))") }
         print("")
-        print(FindingsReport.table(findings))
+        print(shown(FindingsReport.table(findings)))
+        if redact { print("Redacted: the pseudonym mapping is in \(out)/redaction-map.json; keep it out of what you share") }
         print("Wrote \(out)/ingest.json, sessions.json, findings.json, findings.jsonl, report.html and \(chosen.count) session diagrams")
         if result.totals.used == 0 { throw ExitCode(2) }
         if let failOn, findings.contains(where: { $0.severity >= failOn }) { throw ExitCode(3) }

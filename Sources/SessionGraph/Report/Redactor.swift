@@ -1,0 +1,74 @@
+import Foundation
+
+/// Pseudonymises one run's outputs (`--redact`) so a diagram or report can be shown to people
+/// outside the incident: users (UPN, object id, display name), IP addresses, device ids and
+/// names, and tenant ids are replaced consistently across DOT, SVG, HTML and JSON, while what an
+/// analyst reads from them stays visible: the same value always gets the same pseudonym, two IPs
+/// of one /24 (or /48) keep a shared pseudonymous prefix and their own last octet, and ASNs,
+/// countries, apps and times are kept. The mapping goes to a separate file for the analyst.
+///
+/// Redaction is applied to the finished outputs, after detection, so that trusted-network and
+/// service-range checks still see the real addresses.
+public struct Redactor: Sendable {
+    /// Original → pseudonym, longest originals first (so no value is replaced inside another).
+    public private(set) var mapping: [(original: String, pseudonym: String)]
+
+    public init(events: [Event]) {
+        var table: [String: String] = [:]
+        var counters: [String: Int] = [:]
+        func assign(_ value: String?, _ kind: String) {
+            guard let value, value.count >= 3, table[value] == nil else { return }
+            counters[kind, default: 0] += 1
+            table[value] = "\(kind)-\(counters[kind]!)"
+        }
+        var prefixes: [String: Int] = [:]
+        func assignIP(_ ip: String?) {
+            guard let ip, table[ip] == nil, let prefix = NetworkKey.prefix(ip) else { return }
+            if prefixes[prefix] == nil { prefixes[prefix] = prefixes.count + 1 }
+            let n = prefixes[prefix]!
+            if ip.contains(":") {
+                let groups = NetworkKey.expandIPv6(ip)
+                let tail = groups.count == 8 ? groups[3...].map { String($0, radix: 16) }.joined(separator: ":") : "0"
+                table[ip] = "fd00:\(String(n, radix: 16)):0:\(tail)"
+                table[prefix] = "fd00:\(String(n, radix: 16))::/48"
+            } else {
+                let last = ip.split(separator: ".").last.map(String.init) ?? "0"
+                table[ip] = "240.\(n / 256).\(n % 256).\(last)"
+                table[prefix] = "240.\(n / 256).\(n % 256).0/24"
+            }
+        }
+        for event in events {
+            if let upn = event.userPrincipalName {
+                assign(upn, "user")
+                // The local part alone appears in some display strings.
+                if let at = upn.firstIndex(of: "@"), table[String(upn[..<at])] == nil {
+                    table[String(upn[..<at])] = table[upn]!.replacingOccurrences(of: "user", with: "account")
+                }
+            }
+            assign(event.userId, "oid")
+            assign(event.userDisplayName, "person")
+            assign(event.deviceId, "device")
+            assign(event.deviceName, "host")
+            assign(event.tenantId, "tenant")
+            assignIP(event.ipAddress)
+        }
+        mapping = table.map { ($0.key, $0.value) }.sorted { ($0.original.count, $0.original) > ($1.original.count, $1.original) }
+    }
+
+    /// `text` with every original value replaced by its pseudonym (case-insensitively for UPNs).
+    public func apply(_ text: String) -> String {
+        var result = text
+        for (original, pseudonym) in mapping where result.range(of: original, options: .caseInsensitive) != nil {
+            result = result.replacingOccurrences(of: original, with: pseudonym, options: .caseInsensitive)
+        }
+        return result
+    }
+
+    public func apply(_ data: Data) -> Data { Data(apply(String(decoding: data, as: UTF8.self)).utf8) }
+
+    /// The mapping as JSON, for the analyst only.
+    public func mappingDocument() -> Data {
+        SessionReport.encode(["schemaVersion": "1", "note": "pseudonym mapping of a --redact run; keep it with the case file, do not share"]
+            .merging(Dictionary(mapping.map { ($0.pseudonym, $0.original) }, uniquingKeysWith: { a, _ in a })) { a, _ in a })
+    }
+}
