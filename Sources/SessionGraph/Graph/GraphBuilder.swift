@@ -32,6 +32,8 @@ public enum GraphBuilder {
         var upnToUser: [String: String] = [:]
         var signInByToken: [String: Int32] = [:]
         var signInsByRequest: [String: [Int32]] = [:]
+        signInByToken.reserveCapacity(events.count / 2)
+        signInsByRequest.reserveCapacity(events.count / 2)
         var asnByIP: [String: Int] = [:]
         var countryByIP: [String: String] = [:]
         for index in events.indices {

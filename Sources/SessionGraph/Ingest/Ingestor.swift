@@ -129,9 +129,10 @@ public enum Ingestor {
     /// Deterministic merge: files in path order, records in file order; the first copy of a
     /// record is used and later copies are counted as duplicates of it.
     static func merge(files: [String], outcomes: [FileReadOutcome]) -> IngestResult {
-        var seen = Set<DuplicateKey>()
+        let total = outcomes.reduce(0) { $0 + $1.events.count }
+        var seen = Set<DuplicateKey>(minimumCapacity: total)
         var events: [Event] = []
-        events.reserveCapacity(outcomes.reduce(0) { $0 + $1.events.count })
+        events.reserveCapacity(total)
         var reports: [FileReport] = []
         var totals = IngestTotals()
         for (index, outcome) in outcomes.enumerated() {
