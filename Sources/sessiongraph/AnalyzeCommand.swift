@@ -88,7 +88,7 @@ struct AnalyzeCommand: AsyncParsableCommand {
             for index in chosen {
                 let session = graph.sessions[index]
                 let dot = shown(diagram.dot(session, in: graph, findings: findings))
-                let name = DiagramWriter.fileName(for: session, index: index, duplicates: (idCounts[session.sessionId] ?? 0) > 1)
+                let name = OutputFile.sessionFileName(sessionId: session.sessionId, index: index, shared: (idCounts[session.sessionId] ?? 0) > 1)
                 let base = folder.appendingPathComponent("sessions").appendingPathComponent(name)
                 try OutputFile.write(dot, to: base.appendingPathExtension("dot").path)
                 do {

@@ -38,8 +38,10 @@ enum TimestampParser {
     /// Reads epoch seconds (10 digits); 13-digit millisecond values are recognised and refused
     /// explicitly so that a field of the wrong unit is reported, not misread by a factor of 1000.
     static func epoch(_ value: Int64) -> Result<ParsedTimestamp, TimestampError> {
+        // Checked before converting: microseconds of a 16-digit value overflow (found by fuzzing).
+        guard value >= 0, value < 100_000_000_000 else { return .failure(.outOfRange(String(value))) }
         let instant = UTCInstant(seconds: value)
-        guard value < 100_000_000_000, instant >= UTCInstant.earliestAccepted, instant < UTCInstant.latestAccepted else {
+        guard instant >= UTCInstant.earliestAccepted, instant < UTCInstant.latestAccepted else {
             return .failure(.outOfRange(String(value)))
         }
         return .success(ParsedTimestamp(instant: instant, zoneStated: true))

@@ -70,7 +70,11 @@ public enum KQLString {
 
     /// `value` quoted for a POSIX shell (single quotes; a single quote becomes `'\''`).
     static func shellQuoted(_ value: String) -> String {
-        "'" + value.replacingOccurrences(of: "'", with: "'\\''") + "'"
+        var out = "'"
+        for character in value {
+            out += character == "'" ? "'\\''" : String(character)
+        }
+        return out + "'"
     }
 
     /// C0 controls other than tab/LF/CR, DEL, and C1 controls (U+0085 NEL among them).

@@ -19,4 +19,14 @@ public enum OutputFile {
     public static func write(_ text: String, to path: String) throws {
         try write(Data(text.utf8), to: path)
     }
+
+    /// A file name for a session's outputs: its id when that is a plain GUID (it always is after
+    /// ingest), else `session-<index>`; never raw input, so an id such as `../../x` cannot leave
+    /// the output folder. `index` disambiguates a session id shared by two users.
+    public static func sessionFileName(sessionId: String, index: Int, shared: Bool) -> String {
+        let plain = !sessionId.isEmpty && sessionId.utf8.count <= 64
+            && sessionId.unicodeScalars.allSatisfy { ("0"..."9").contains($0) || ("a"..."f").contains($0) || $0 == "-" }
+        let base = plain ? sessionId : "session-\(index)"
+        return shared ? "\(base)-\(index)" : base
+    }
 }
