@@ -122,9 +122,9 @@ struct TimestampParserTests {
         #expect(throws: TimestampError.self) { try TimestampParser.parse(input).get() }
     }
 
-    @Test("epoch milliseconds are refused as out of range, not misread")
+    @Test("epoch milliseconds are refused and named as milliseconds, not misread")
     func epochMillisecondsNamed() {
-        #expect(TimestampParser.parse("1759394725000") == .failure(.outOfRange("1759394725000")))
+        #expect(TimestampParser.parse("1759394725000") == .failure(.milliseconds("1759394725000")))
         #expect(TimestampParser.parse("0000-01-01T00:00:00Z") == .failure(.outOfRange("0000-01-01T00:00:00Z")))
         #expect(TimestampParser.parse("") == .failure(.empty))
         #expect(TimestampParser.parse("   ") == .failure(.empty))

@@ -46,7 +46,13 @@ struct FileReader {
                 outcome.format = "empty"
                 return
             }
-            if looksBinary(bytes, from: start) {
+            // JSON text whose first line is clean is read as JSON even if junk follows (each bad
+            // record is then rejected on its own); anything else with control bytes is binary.
+            let opening = bytes[start]
+            var firstLineEnd = start
+            while firstLineEnd < bytes.count, firstLineEnd - start < 4096, bytes[firstLineEnd] != 0x0A { firstLineEnd += 1 }
+            let jsonStart = opening == UInt8(ascii: "{") || opening == UInt8(ascii: "[")
+            if looksBinary(bytes, from: start, to: jsonStart ? firstLineEnd : min(bytes.count, start + 4096)) {
                 outcome.unrecognised = "binary data (NUL or control bytes near the start); expected JSON or CSV text"
                 return
             }
@@ -59,16 +65,13 @@ struct FileReader {
                 readCSV(bytes, start: input.textStart, into: &outcome)
             }
         }
-        if let problem = input.problem {
-            // The cut-off tail is a record we could not read.
-            reject(&outcome, line: 0, column: nil, reason: problem)
-        }
+        // A truncated gzip stream is said in the remarks; a record it cut is rejected by the parser.
         return outcome
     }
 
-    private func looksBinary(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Bool {
+    private func looksBinary(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> Bool {
         var controls = 0
-        let end = min(bytes.count, start + 4096)
+        guard end > start else { return false }
         for i in start..<end {
             let b = bytes[i]
             if b == 0 { return true }
@@ -179,7 +182,8 @@ struct FileReader {
             outcome.unrecognised = "CSV header has none of the columns of a known export (first columns: \(first)); expected e.g. TimeGenerated, CreatedDateTime, AuditData, Timestamp"
             return
         }
-        let duplicates = header.duplicatesPreservingOrder()
+        let folded = header.map { $0.lowercased() }
+        let duplicates = folded.duplicatesPreservingOrder().compactMap { name in header[folded.firstIndex(of: name)!] }
         if !duplicates.isEmpty {
             outcome.remarks.append("duplicate CSV headers \(duplicates.map { "'\($0)'" }.joined(separator: ", ")): the first non-empty value is used")
         }
@@ -196,17 +200,16 @@ struct FileReader {
                 }
                 var members: [(key: String, value: JSONValue)] = []
                 members.reserveCapacity(row.cells.count)
-                var seen = Set<String>()
+                var seen: [String: Int] = [:]
                 for (name, cell) in zip(header, row.cells) where !name.isEmpty {
-                    // Duplicate headers: keep the first non-empty cell of that name.
+                    // Duplicate headers (case-insensitive): keep the first non-empty cell.
                     if !duplicates.isEmpty {
-                        if seen.contains(name) {
-                            if !cell.isEmpty, let index = members.firstIndex(where: { $0.key == name }), members[index].value.text == nil {
-                                members[index].value = .string(cell)
-                            }
+                        let folded = name.lowercased()
+                        if let index = seen[folded] {
+                            if !cell.isEmpty, members[index].value.text == nil { members[index].value = .string(cell) }
                             continue
                         }
-                        seen.insert(name)
+                        seen[folded] = members.count
                     }
                     members.append((name, .string(cell)))
                 }

@@ -106,6 +106,7 @@ struct JSONParser {
         let recordLevel = depth <= recordDepth + 1
         let filter = recordLevel ? keyFilter : nil
         var keyHashes: [UInt64] = []
+        var wideKeys = Set<UInt64>()
         while true {
             skipWhitespace()
             guard let byte = current else { throw fail("unexpected end of input inside an object (expected a key)") }
@@ -114,11 +115,14 @@ struct JSONParser {
                 // Record level: hash the raw key once, for the repeated-key check and the filter.
                 let keyBytes = UnsafeBufferPointer(rebasing: bytes[(position + 1)..<end])
                 let hash = ReadFields.hash(keyBytes)
-                if keyHashes.contains(hash) {
+                if keyHashes.count < 64 ? keyHashes.contains(hash) : !wideKeys.insert(hash).inserted {
                     let name = String(decoding: keyBytes, as: UTF8.self)
                     if !duplicateKeys.contains(name) { duplicateKeys.append(name) }
                 }
-                keyHashes.append(hash)
+                if keyHashes.count < 64 {
+                    keyHashes.append(hash)
+                    if keyHashes.count == 64 { wideKeys = Set(keyHashes) }
+                }
                 if let filter, !filter.contains(hash) {
                     // A member the model does not read: step over it without building anything.
                     position = end + 1

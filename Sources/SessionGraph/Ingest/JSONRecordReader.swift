@@ -77,7 +77,7 @@ struct JSONRecordReader {
             return
         }
         if first == UInt8(ascii: "{"), let container = envelopeKind(at: parser.position) {
-            readEnvelope(&parser, container: container, body)
+            guard readEnvelope(&parser, container: container, body) else { return }
             parser.skipWhitespace()
             if !parser.atEnd { readSequence(&parser, body) }
             return
@@ -88,13 +88,19 @@ struct JSONRecordReader {
     /// Values one after another. On a parse error, skips to the next line.
     private mutating func readSequence(_ parser: inout JSONParser, _ body: (RawJSONRecord) -> Void) {
         parser.recordDepth = 1
+        var lineEnd = -1
         while true {
             parser.skipWhitespace()
             guard !parser.atEnd else { return }
             let start = parser.position
             let (line, column) = location(of: start)
-            let lineEnd = nextNewline(from: start)
-            if lineEnd - start > limits.maxRecordBytes {
+            // The end of the current line, found once per line (several records may share one);
+            // the length limit applies to a line's first record, which is the whole record in NDJSON.
+            let firstOnLine = start >= lineEnd
+            if firstOnLine { lineEnd = nextNewline(from: start) }
+            var contentEnd = lineEnd
+            while contentEnd > start, bytes[contentEnd - 1] == 0x0A || bytes[contentEnd - 1] == 0x0D { contentEnd -= 1 }
+            if firstOnLine && contentEnd - start > limits.maxRecordBytes {
                 // A record on one line longer than the limit is refused unread; pretty-printed
                 // records span lines and are bounded by the parser's depth and string limits.
                 body(RawJSONRecord(value: .failure(JSONParseError(offset: start, message: "record longer than \(limits.maxRecordBytes) bytes (limit --max-record-bytes)")), line: line, column: column, container: .sequence))
@@ -113,7 +119,7 @@ struct JSONRecordReader {
                 // column, so the rest of the broken object is not read as records.
                 let next = nextNewline(from: max(error.offset, start))
                 if lineEnd < bytes.count, bytes[start] == UInt8(ascii: "{") || bytes[start] == UInt8(ascii: "["), !restOfLineCloses(from: start, end: lineEnd) {
-                    parser.position = resynchronise(after: start + 1, column: column, opening: bytes[start]) ?? bytes.count
+                    parser.position = resynchronise(after: start + 1, column: column, opening: bytes[start]) ?? max(next, start + 1)
                 } else {
                     parser.position = max(next, start + 1)
                 }
@@ -204,7 +210,9 @@ struct JSONRecordReader {
 
     /// `{"records": [...]}` or a Graph page: members other than the record array are parsed and
     /// kept aside; the array is streamed.
-    private mutating func readEnvelope(_ parser: inout JSONParser, container: JSONContainer, _ body: (RawJSONRecord) -> Void) {
+    /// Returns false when the envelope could not be read to its closing brace.
+    @discardableResult
+    private mutating func readEnvelope(_ parser: inout JSONParser, container: JSONContainer, _ body: (RawJSONRecord) -> Void) -> Bool {
         let recordsKey = container == .recordsEnvelope ? "records" : "value"
         parser.position += 1  // {
         while true {
@@ -212,11 +220,11 @@ struct JSONRecordReader {
             let (line, column) = location(of: parser.position)
             guard let byte = parser.current else {
                 remarks.append("line \(line): the envelope object is cut off (expected '}')")
-                return
+                return false
             }
             if byte == UInt8(ascii: "}") {
                 parser.position += 1
-                return
+                return true
             }
             if byte == UInt8(ascii: ",") {
                 parser.position += 1
@@ -230,7 +238,7 @@ struct JSONRecordReader {
                 if asciiCaseInsensitiveEqual(key, recordsKey) {
                     if parser.current == UInt8(ascii: "[") {
                         parser.position += 1
-                        guard readArrayElements(&parser, container: container, body) else { return }
+                        guard readArrayElements(&parser, container: container, body) else { return false }
                     } else {
                         let kind = try parser.parseValue(depth: 1)
                         body(RawJSONRecord(value: .failure(JSONParseError(offset: parser.position, message: "'\(key)' is \(kindName(kind)) (expected an array of records)")), line: line, column: column, container: container))
@@ -241,7 +249,7 @@ struct JSONRecordReader {
             } catch {
                 let (l, c) = location(of: error.offset)
                 body(RawJSONRecord(value: .failure(error), line: l, column: c, container: container))
-                return
+                return false
             }
         }
     }

@@ -39,6 +39,7 @@ enum TimestampParser {
     /// explicitly so that a field of the wrong unit is reported, not misread by a factor of 1000.
     static func epoch(_ value: Int64) -> Result<ParsedTimestamp, TimestampError> {
         // Checked before converting: microseconds of a 16-digit value overflow (found by fuzzing).
+        if value >= 100_000_000_000 && value < 100_000_000_000_000 { return .failure(.milliseconds(String(value))) }
         guard value >= 0, value < 100_000_000_000 else { return .failure(.outOfRange(String(value))) }
         let instant = UTCInstant(seconds: value)
         guard instant >= UTCInstant.earliestAccepted, instant < UTCInstant.latestAccepted else {
@@ -119,12 +120,14 @@ enum TimestampError: Error, Equatable, CustomStringConvertible {
     case empty
     case unrecognised(String)
     case outOfRange(String)
+    case milliseconds(String)
 
     var description: String {
         switch self {
         case .empty: return "empty timestamp"
         case .unrecognised(let text): return "unrecognised timestamp '\(text)' (expected ISO 8601, M/d/yyyy h:mm:ss AM, or epoch seconds)"
         case .outOfRange(let text): return "timestamp '\(text)' is outside 1990–2199 (expected a plausible log time)"
+        case .milliseconds(let text): return "timestamp '\(text)' looks like epoch milliseconds (expected epoch seconds)"
         }
     }
 }

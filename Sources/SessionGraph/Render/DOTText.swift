@@ -63,7 +63,7 @@ public enum DOTText {
     }
 
     static func isRemoved(_ v: UInt32) -> Bool {
-        v < 0x20 || v == 0x7F || (0x80...0x9F).contains(v) || (0x200B...0x200F).contains(v)
+        v < 0x20 || v == 0x7F || (0x80...0x9F).contains(v) || (0x200B...0x200F).contains(v) || v == 0x061C
             || (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v) || v == 0xFEFF || v == 0x2028 || v == 0x2029
     }
 

@@ -23,7 +23,7 @@ public enum TerminalText {
     static func isUnsafe(_ scalar: Unicode.Scalar) -> Bool {
         let v = scalar.value
         if v < 0x20 || (v >= 0x7F && v <= 0x9F) { return true }
-        if (0x200B...0x200F).contains(v) || (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v) || v == 0xFEFF || v == 0x2028 || v == 0x2029 { return true }
+        if (0x200B...0x200F).contains(v) || v == 0x061C || (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v) || v == 0xFEFF || v == 0x2028 || v == 0x2029 { return true }
         return false
     }
 }
