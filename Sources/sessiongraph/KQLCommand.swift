@@ -87,8 +87,8 @@ struct KQLCollectCommand: ParsableCommand {
         if sessions.isEmpty && tokens.isEmpty && users.isEmpty {
             throw ValidationError("give at least one --session, --token or --user")
         }
-        for (name, values) in [("--session", sessions), ("--token", tokens), ("--user", users)] where values.contains(where: \.isEmpty) {
-            throw ValidationError("\(name) may not be empty")
+        for (name, values) in [("--session", sessions), ("--token", tokens), ("--user", users)] where values.contains(where: KQLString.isBlank) {
+            throw ValidationError("\(name) may not be empty or blank (it would match every row without one)")
         }
         let (start, end) = try window()
         guard start < end else { throw ValidationError("--from must be before --to") }
@@ -103,7 +103,7 @@ struct KQLCollectCommand: ParsableCommand {
     func run() throws {
         let (start, end) = try window()
         for value in sessions + tokens + users where KQLString.dropsCharacters(value) {
-            warn("a value holds control characters; they were left out of the query: \(value.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7F }.map(String.init).joined().prefix(80))")
+            warn("a value holds control characters; they were left out of the query: \(TerminalText.safe(value, limit: 80))")
         }
         let query = KQLCollect(sessions: sessions, tokens: tokens, users: users, from: start, to: end, dialect: dialect).query()
         try emit(query, to: output)

@@ -16,6 +16,6 @@ struct SessionGraphCommand: AsyncParsableCommand {
             64 invalid arguments or configuration; 130 interrupted (Ctrl-C).
             """,
         version: "0.1.0",
-        subcommands: [AnalyzeCommand.self, SessionsCommand.self, SessionCommand.self, TokenCommand.self, EventsCommand.self, SimulateCommand.self]
+        subcommands: [AnalyzeCommand.self, SessionsCommand.self, SessionCommand.self, TokenCommand.self, EventsCommand.self, KQLCommand.self, SimulateCommand.self]
     )
 }

@@ -40,7 +40,7 @@ public struct KQLHunt: Sendable {
 
     public static let catalogue: [Rule] = [
         Rule(id: "sess-branch-new-net", title: "Session used from a network its root never used",
-             reason: "a successful sign-in of the session from an ASN other than the root sign-in's: the session cookie or refresh token was replayed elsewhere (AiTM, token theft)",
+             reason: "a successful sign-in of the session from another network than the root sign-in's (its ASN; in Defender, which has no ASN, its IPv4 /24 or IPv6 /48): the session cookie or refresh token was replayed elsewhere (AiTM, token theft)",
              feeds: ["sess-branch-new-net", "sess-concurrent-branches", "sess-impossible-travel"]),
         Rule(id: "sess-branch-new-country", title: "Session crosses into a new country",
              reason: "a successful sign-in of the session from a country other than the root sign-in's",

@@ -43,6 +43,13 @@ public enum KQLString {
         value.unicodeScalars.contains(where: isDropped)
     }
 
+    /// Whether nothing of `value` would be left to match once dropped characters and white space
+    /// are set aside: such a value is left out of a query, since `""` would match every row whose
+    /// column is empty.
+    public static func isBlank(_ value: String) -> Bool {
+        value.unicodeScalars.allSatisfy { isDropped($0) || $0.properties.isWhitespace }
+    }
+
     /// A KQL `dynamic([...])` array of string literals.
     static func array(_ values: [String]) -> String {
         "dynamic([" + values.map(literal).joined(separator: ", ") + "])"
@@ -66,15 +73,6 @@ public enum KQLString {
             }
         }
         return out
-    }
-
-    /// `value` quoted for a POSIX shell (single quotes; a single quote becomes `'\''`).
-    static func shellQuoted(_ value: String) -> String {
-        var out = "'"
-        for character in value {
-            out += character == "'" ? "'\\''" : String(character)
-        }
-        return out + "'"
     }
 
     /// C0 controls other than tab/LF/CR, DEL, and C1 controls (U+0085 NEL among them).
