@@ -52,6 +52,10 @@ struct FileReader {
             var firstLineEnd = start
             while firstLineEnd < bytes.count, firstLineEnd - start < 4096, bytes[firstLineEnd] != 0x0A { firstLineEnd += 1 }
             let jsonStart = opening == UInt8(ascii: "{") || opening == UInt8(ascii: "[")
+            if looksLikeUTF16WithoutBOM(bytes, from: start) {
+                outcome.unrecognised = "looks like UTF-16 text without a byte-order mark (expected UTF-8, or UTF-16 with a byte-order mark as Excel writes it)"
+                return
+            }
             if looksBinary(bytes, from: start, to: jsonStart ? firstLineEnd : min(bytes.count, start + 4096)) {
                 outcome.unrecognised = "binary data (NUL or control bytes near the start); expected JSON or CSV text"
                 return
@@ -67,6 +71,21 @@ struct FileReader {
         }
         // A truncated gzip stream is said in the remarks; a record it cut is rejected by the parser.
         return outcome
+    }
+
+    /// ASCII text saved as UTF-16 without a byte-order mark: every other byte is NUL.
+    private func looksLikeUTF16WithoutBOM(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Bool {
+        let end = min(bytes.count, start + 512)
+        guard end - start >= 8 else { return false }
+        var evenZero = 0, oddZero = 0, pairs = 0
+        var i = start
+        while i + 1 < end {
+            if bytes[i] == 0 && bytes[i + 1] != 0 { evenZero += 1 }
+            if bytes[i] != 0 && bytes[i + 1] == 0 { oddZero += 1 }
+            pairs += 1
+            i += 2
+        }
+        return evenZero * 10 >= pairs * 9 || oddZero * 10 >= pairs * 9
     }
 
     private func looksBinary(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> Bool {
@@ -148,7 +167,9 @@ struct FileReader {
                 accept(&outcome, value, origin: .json(raw.container), line: raw.line, column: nil, truncatedStrings: raw.truncatedStrings,
                        duplicateKeys: raw.duplicateKeys, unfiltered: full)
             case .failure(let error):
-                reject(&outcome, line: raw.line, column: raw.column, reason: "malformed JSON: \(error.message)")
+                // Valid JSON of the wrong kind (`{"records": 5}`) is not "malformed".
+                let reason = error.message.hasPrefix("'") ? error.message : "malformed JSON: \(error.message)"
+                reject(&outcome, line: raw.line, column: raw.column, reason: reason)
             }
         }
         outcome.remarks.append(contentsOf: reader.remarks)
@@ -168,7 +189,12 @@ struct FileReader {
         var reader = CSVReader(bytes: bytes, start: position, separator: separator, maxCellBytes: limits.maxCSVCellBytes)
         reader.line = firstLine
         if separator != UInt8(ascii: ",") { outcome.remarks.append("separator \(separator == 0x09 ? "tab" : "';'")") }
-        guard case .success(let headerRow)? = reader.next() else {
+        let first = reader.next()
+        if case .failure(let error)? = first {
+            outcome.unrecognised = "line \(error.line): the header row is malformed: \(error.message)"
+            return
+        }
+        guard case .success(let headerRow)? = first else {
             outcome.unrecognised = "no header row (expected CSV with column names)"
             return
         }

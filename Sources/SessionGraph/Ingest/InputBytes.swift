@@ -131,6 +131,9 @@ final class InputBytes: @unchecked Sendable {
                     inflateReset(&stream)
                     continue
                 }
+                if offset < input.count {
+                    problem = "\(input.count - offset) bytes after the end of the gzip data were ignored (not another gzip member)"
+                }
                 break
             }
             if status == Z_OK { continue }
