@@ -99,10 +99,25 @@ struct AnalyzeCommand: AsyncParsableCommand {
                     printError("session \(session.sessionId): \(error)")
                 }
             }
-            try OutputFile.write(IngestReportWriter.json(result), to: folder.appendingPathComponent("ingest.json").path)
-            try OutputFile.write(shown(SessionReport.sessionsDocument(graph.sessions, in: graph)), to: folder.appendingPathComponent("sessions.json").path)
-            try OutputFile.write(shown(FindingsReport.document(findings, inputs: input.paths, generatedAt: now)), to: folder.appendingPathComponent("findings.json").path)
-            try OutputFile.write(shown(FindingsReport.jsonLines(findings)), to: folder.appendingPathComponent("findings.jsonl").path)
+            // The JSON documents are independent: encode and write them on every core.
+            let paths = input.paths
+            let documents: [(String, @Sendable () -> Data)] = [
+                ("ingest.json", { IngestReportWriter.json(result) }),
+                ("sessions.json", { SessionReport.sessionsDocument(graph.sessions, in: graph) }),
+                ("findings.json", { FindingsReport.document(findings, inputs: paths, generatedAt: now) }),
+                ("findings.jsonl", { FindingsReport.jsonLines(findings) }),
+            ]
+            let failures = WriteFailures()
+            DispatchQueue.concurrentPerform(iterations: documents.count) { index in
+                let (name, make) = documents[index]
+                do {
+                    let data = make()
+                    try OutputFile.write(name == "ingest.json" ? data : redactor?.apply(data) ?? data, to: folder.appendingPathComponent(name).path)
+                } catch {
+                    failures.add(error)
+                }
+            }
+            if let error = failures.first { throw error }
             if let redactor {
                 try OutputFile.write(redactor.mappingDocument(), to: folder.appendingPathComponent("redaction-map.json").path)
             }
@@ -128,6 +143,24 @@ struct AnalyzeCommand: AsyncParsableCommand {
 }
 
 extension Severity: ExpressibleByArgument {}
+
+/// Errors from concurrent writes, kept for the caller.
+private final class WriteFailures: @unchecked Sendable {
+    private var errors: [any Error] = []
+    private let lock = NSLock()
+
+    func add(_ error: any Error) {
+        lock.lock()
+        errors.append(error)
+        lock.unlock()
+    }
+
+    var first: (any Error)? {
+        lock.lock()
+        defer { lock.unlock() }
+        return errors.first
+    }
+}
 
 /// Wall time per stage, printed to stderr when `SESSIONGRAPH_PROFILE=1` (used by the benchmark).
 struct StageClock {
