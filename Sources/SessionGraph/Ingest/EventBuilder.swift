@@ -44,6 +44,16 @@ struct EventBuilder {
         event = Event(time: time, source: source, shape: shape, kind: kind, provenance: provenance)
     }
 
+    /// The common "no zone" notes as constants, so the audit log's zone-less `CreationTime` does
+    /// not cost a new string on every record.
+    static let noZoneNotes: [String: String] = [
+        "CreationTime": "CreationTime has no zone; read as UTC (the source documents UTC)",
+        "CreatedDateTime": "CreatedDateTime has no zone; read as UTC (the source documents UTC)",
+        "TimeGenerated": "TimeGenerated has no zone; read as UTC (the source documents UTC)",
+        "Timestamp": "Timestamp has no zone; read as UTC (the source documents UTC)",
+        "time": "time has no zone; read as UTC (the source documents UTC)",
+    ]
+
     /// Reads the event time from the first candidate present; rejects the record when none is,
     /// or when the one present cannot be read.
     static func time(_ candidates: [(JSONValue?, String)], notes: inout [String]) throws(RecordRejection) -> UTCInstant {
@@ -63,7 +73,7 @@ struct EventBuilder {
             }
             switch parsed {
             case .success(let value):
-                if !value.zoneStated { notes.append("\(key) has no zone; read as UTC (the source documents UTC)") }
+                if !value.zoneStated { notes.append(Self.noZoneNotes[key] ?? "\(key) has no zone; read as UTC (the source documents UTC)") }
                 if index > 0 { notes.append("time taken from \(key) (\(candidates[0].1) missing)") }
                 return value.instant
             case .failure(let error):
