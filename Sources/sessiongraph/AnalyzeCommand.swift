@@ -16,7 +16,8 @@ struct AnalyzeCommand: AsyncParsableCommand {
             duplicate or rejected, with reasons), DIR/sessions.json (one object per session: start, end, root, \
             counts, networks, devices, branches), DIR/findings.json and DIR/findings.jsonl (every finding with \
             its rule, family, severity, reason and evidence records), DIR/sessions/<sid>.dot and .svg for the \
-            sessions with a finding of medium or higher, and DIR/report.html, a self-contained briefing.
+            sessions with a finding of medium or higher (and <sid>.suspicious.dot/.svg, the suspicious view), \
+            and DIR/report.html, a self-contained briefing.
             """
     )
 
@@ -94,7 +95,14 @@ struct AnalyzeCommand: AsyncParsableCommand {
                 do {
                     let svg = try await DiagramWriter.render(dot, format: .svg)
                     try OutputFile.write(Data(svg), to: base.appendingPathExtension("svg").path)
-                    if flaggedIDs.contains(session.sessionId) { diagrams[index] = String(decoding: svg, as: UTF8.self) }
+                    if flaggedIDs.contains(session.sessionId) {
+                        diagrams[index] = String(decoding: svg, as: UTF8.self)
+                        // The suspicious view too: only the anomalous branches and their ancestry.
+                        let suspicious = shown(SessionDiagram(view: .suspicious, nodeBudget: nodeBudget).dot(session, in: graph, findings: findings))
+                        let suspiciousBase = base.deletingLastPathComponent().appendingPathComponent(name + ".suspicious")
+                        try OutputFile.write(suspicious, to: suspiciousBase.appendingPathExtension("dot").path)
+                        try OutputFile.write(Data(try await DiagramWriter.render(suspicious, format: .svg)), to: suspiciousBase.appendingPathExtension("svg").path)
+                    }
                 } catch let error as GraphvizError {
                     printError("session \(session.sessionId): \(error)")
                 }
