@@ -82,15 +82,17 @@ public enum DOTText {
         sanitisedLines(text).map { escapeLine($0, backslash: "\\\\\\\\") }.joined(separator: "\\n")
     }
 
+    /// Escapes scalar by scalar, not by `Character`: a quote followed by a combining mark is one
+    /// Character that is not equal to `"`, and would pass through raw (found by fuzzing).
     private static func escapeLine(_ line: String, backslash: String) -> String {
         var out = ""
         out.reserveCapacity(line.utf8.count)
-        for character in line {
-            switch character {
+        for scalar in line.unicodeScalars {
+            switch scalar {
             case "&": out += "&amp;"
             case "\\": out += backslash
             case "\"": out += "\\\""
-            default: out.append(character)
+            default: out.unicodeScalars.append(scalar)
             }
         }
         return out

@@ -111,15 +111,20 @@ public enum EventExporter {
 
     public static var csvHeader: String { fieldNames.joined(separator: ",") }
 
+    /// Quotes per RFC 4180, scalar by scalar (a quote followed by a combining mark is still a
+    /// quote), and neutralises formula prefixes.
     static func csvCell(_ raw: String) -> String {
         var value = raw
-        if let first = value.first, "=+-@\t\r".contains(first), !(first == "-" && value.dropFirst().allSatisfy(\.isNumber)) {
+        if let first = value.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first),
+           !(first == "-" && value.unicodeScalars.dropFirst().allSatisfy { ("0"..."9").contains($0) || $0 == "." }) {
             value = "'" + value
         }
-        if value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
-            return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        guard value.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return value }
+        var quoted = "\""
+        for scalar in value.unicodeScalars {
+            if scalar == "\"" { quoted += "\"\"" } else { quoted.unicodeScalars.append(scalar) }
         }
-        return value
+        return quoted + "\""
     }
 
     static func timestampDescription(_ event: Event) -> String {
