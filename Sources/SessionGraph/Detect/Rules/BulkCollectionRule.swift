@@ -33,7 +33,7 @@ struct BulkCollectionRule: SessionRule {
             findings.append(RawFinding(
                 rule: id, family: family, severity: .medium, session: view.index, branch: branch.index, nodes: searches + reads,
                 summary: "From branch \(view.describe(branch)), \(view.user() ?? "the user")'s session \(what).",
-                reason: "\(reads.count) reads (peak \(burst) per hour, threshold \(Self.threshold)), \(searches.count) credential searches"))
+                reason: "\(reads.count) reads (peak \(burst) per hour, threshold \(Self.threshold)), \(searches.count) credential searches", roamingCap: true))
         }
         return findings
     }

@@ -65,7 +65,7 @@ struct GraphReconRule: SessionRule {
             findings.append(RawFinding(
                 rule: id, family: family, severity: branch.index == 0 ? .low : .medium, session: view.index, branch: branch.index, nodes: hit,
                 summary: "From branch \(view.describe(branch)), \(view.user() ?? "the user")'s session enumerated \(hitCategories.sorted().joined(separator: ", ")) through Graph within five minutes.",
-                reason: "\(hit.count) Graph requests over \(hitCategories.count) categories (threshold 3 in 5 min)"))
+                reason: "\(hit.count) Graph requests over \(hitCategories.count) categories (threshold 3 in 5 min)", roamingCap: true))
         }
         return findings
     }

@@ -18,7 +18,7 @@ struct MassSendRule: SessionRule {
             findings.append(RawFinding(
                 rule: id, family: family, severity: .medium, session: view.index, branch: branch.index, nodes: sends,
                 summary: "From branch \(view.describe(branch)), \(view.user() ?? "the user")'s session sent \(burst) messages within an hour.",
-                reason: "\(sends.count) sends, peak \(burst) per hour (threshold \(Self.threshold))"))
+                reason: "\(sends.count) sends, peak \(burst) per hour (threshold \(Self.threshold))", roamingCap: true))
         }
         return findings
     }
