@@ -143,25 +143,11 @@ indirect enum DJ: Sendable {
     /// The value as a JSON string holding this JSON (Log Analytics "string" columns).
     var asString: DJ { .s(text) }
 
+    /// A JSON string literal (the library's escaping).
     static func quote(_ value: String) -> String {
-        var out = "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let h = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - h.count) + h
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
+        var out = ""
+        appendJSONString(value, to: &out)
+        return out
     }
 
     static func optional(_ value: String?) -> DJ { value.map { .s($0) } ?? .null }
