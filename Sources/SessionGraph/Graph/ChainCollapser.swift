@@ -32,11 +32,10 @@ public enum ChainCollapser {
         var items: [CollapsedItem] = []
         var itemOfNode: [NodeID: Int] = [:]
         var groups: [GroupKey: Int] = [:]
-        let ordered = session.nodes.sorted { (graph.nodes[Int($0)].time, $0) < (graph.nodes[Int($1)].time, $1) }
-        // Parents are created before children: session, root, sign-ins, tokens, actions share
-        // times, so walk kinds in that order within the time order.
+        // Parents are created before children: walk kinds in order (session, root, sign-ins,
+        // tokens, actions), each in time order.
         let rank: [NodeKind: Int] = [.session: 0, .root: 1, .signIn: 2, .token: 3, .action: 4]
-        let walk = ordered.sorted { (rank[graph.nodes[Int($0)].kind]!, graph.nodes[Int($0)].time, $0) < (rank[graph.nodes[Int($1)].kind]!, graph.nodes[Int($1)].time, $1) }
+        let walk = session.nodes.sorted { (rank[graph.nodes[Int($0)].kind]!, graph.nodes[Int($0)].time, $0) < (rank[graph.nodes[Int($1)].kind]!, graph.nodes[Int($1)].time, $1) }
         for node in walk {
             let value = graph.nodes[Int(node)]
             let event = graph.event(of: node)

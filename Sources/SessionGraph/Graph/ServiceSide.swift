@@ -18,11 +18,13 @@ enum ServiceSide {
     /// Published Microsoft 365 service ranges (Exchange Online, Teams and the common front doors, from
     /// Microsoft's "Office 365 URLs and IP address ranges"). An address in them that appears on no
     /// sign-in row, so whose ASN the data does not say, is taken to be AS8075.
-    static let microsoftServiceRanges = NetworkList([
+    static let microsoftServiceRangeList = [
         "13.107.6.152/31", "13.107.18.10/31", "13.107.128.0/22", "23.103.160.0/20", "40.96.0.0/13", "40.104.0.0/15",
         "52.96.0.0/14", "52.112.0.0/14", "52.122.0.0/15", "131.253.33.215/32", "132.245.0.0/16", "150.171.32.0/22", "204.79.197.215/32",
         "2603:1006::/40", "2603:1016::/36", "2603:1026::/36", "2603:1036::/36", "2603:1046::/36", "2603:1056::/36",
-    ])
+    ]
+
+    static let microsoftServiceRanges = NetworkList(microsoftServiceRangeList)
 
     /// The ASN of an address the data gives no ASN for: AS8075 inside Microsoft's service ranges.
     static func inferredASN(ip: String?) -> Int? {

@@ -334,13 +334,8 @@ public struct KQLHunt: Sendable {
             """
     }
 
-    /// Microsoft 365 service ranges, the list of `ServiceSide.microsoftServiceRanges` (kept in
-    /// step by a test).
-    static let serviceRangeList = [
-        "13.107.6.152/31", "13.107.18.10/31", "13.107.128.0/22", "23.103.160.0/20", "40.96.0.0/13", "40.104.0.0/15",
-        "52.96.0.0/14", "52.112.0.0/14", "52.122.0.0/15", "131.253.33.215/32", "132.245.0.0/16", "150.171.32.0/22", "204.79.197.215/32",
-        "2603:1006::/40", "2603:1016::/36", "2603:1026::/36", "2603:1036::/36", "2603:1046::/36", "2603:1056::/36",
-    ]
+    /// Microsoft 365 service ranges: the same list the graph stage uses for service-side actions.
+    static var serviceRangeList: [String] { ServiceSide.microsoftServiceRangeList }
 
     private static let riskyGraphPaths = "(?i)/(authentication/|applications|oauth2permissiongrants|serviceprincipals|rolemanagement/directory/roleassignments|devices|mailfolders/[^/]+/messagerules)"
 

@@ -27,14 +27,14 @@ public enum IngestReportWriter {
         for file in result.files {
             let what: String
             if let reason = file.unrecognised {
-                what = "NOT RECOGNISED: \(reason)"
+                what = "NOT RECOGNISED: \(TerminalText.safe(reason, limit: 300))"
             } else {
                 what = "\(file.source ?? "-") / \(file.shape ?? "-")"
             }
-            lines.append("  \(file.path)")
+            lines.append("  \(TerminalText.safe(file.path, limit: 400))")
             lines.append("      \(what): read \(file.read), used \(file.used), duplicate \(file.duplicate), rejected \(file.rejected)")
             for rejection in file.rejections.prefix(3) {
-                lines.append("      \(file.path):\(rejection.line)\(rejection.column.map { ":\($0)" } ?? ""): \(rejection.reason)")
+                lines.append("      \(TerminalText.safe(file.path, limit: 400)):\(rejection.line)\(rejection.column.map { ":\($0)" } ?? ""): \(TerminalText.safe(rejection.reason, limit: 300))")
             }
             if file.rejected > 3 { lines.append("      … \(file.rejected - 3) more rejections in ingest.json") }
         }
@@ -50,7 +50,7 @@ public enum IngestReportWriter {
         if !reasons.isEmpty {
             lines.append("Rejections by reason:")
             for (reason, count) in reasons.sorted(by: { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }).prefix(10) {
-                lines.append("  \(count) × \(reason)")
+                lines.append("  \(count) × \(TerminalText.safe(reason, limit: 300))")
             }
         }
         return lines.joined(separator: "\n")
