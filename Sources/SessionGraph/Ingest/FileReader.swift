@@ -60,8 +60,7 @@ struct FileReader {
                 outcome.unrecognised = "binary data (NUL or control bytes near the start); expected JSON or CSV text"
                 return
             }
-            let first = bytes[start]
-            if first == UInt8(ascii: "{") || first == UInt8(ascii: "[") {
+            if jsonStart || firstLineIsJSONScalar(bytes, from: start, to: firstLineEnd) {
                 outcome.format = "json"
                 readJSON(bytes, start: start, into: &outcome)
             } else {
@@ -71,6 +70,15 @@ struct FileReader {
         }
         // A truncated gzip stream is said in the remarks; a record it cut is rejected by the parser.
         return outcome
+    }
+
+    /// A first line that is one JSON string, number, boolean or null: JSON text (each such
+    /// record is then rejected for what it is), not a one-column CSV header.
+    private func firstLineIsJSONScalar(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> Bool {
+        var parser = JSONParser(bytes: UnsafeBufferPointer(rebasing: bytes[0..<end]), position: start, maxDepth: 1, maxStringBytes: 4096)
+        guard (try? parser.parseValue(depth: 0)) != nil else { return false }
+        parser.skipWhitespace()
+        return parser.atEnd
     }
 
     /// ASCII text saved as UTF-16 without a byte-order mark: every other byte is NUL.
@@ -208,10 +216,11 @@ struct FileReader {
             outcome.unrecognised = "CSV header has none of the columns of a known export (first columns: \(first)); expected e.g. TimeGenerated, CreatedDateTime, AuditData, Timestamp"
             return
         }
-        let folded = header.map { $0.lowercased() }
-        let duplicates = folded.duplicatesPreservingOrder().compactMap { name in header[folded.firstIndex(of: name)!] }
+        let duplicates = Self.repeatedNames(header)
         if !duplicates.isEmpty {
-            outcome.remarks.append("duplicate CSV headers \(duplicates.map { "'\($0)'" }.joined(separator: ", ")): the first non-empty value is used")
+            let listed = duplicates.prefix(10).map { "'\(IdentifierNormalizer.clip($0, 60))'" }.joined(separator: ", ")
+            let more = duplicates.count > 10 ? " and \(duplicates.count - 10) more" : ""
+            outcome.remarks.append("duplicate CSV headers \(listed)\(more): the first non-empty value is used")
         }
         var rows = 0
         while let next = reader.next() {
@@ -260,12 +269,20 @@ struct FileReader {
     }
 }
 
-extension Array where Element == String {
-    func duplicatesPreservingOrder() -> [String] {
+extension FileReader {
+    /// Column names that occur more than once (case-insensitive), each once, as first spelt.
+    static func repeatedNames(_ names: [String]) -> [String] {
         var seen = Set<String>()
+        var reported = Set<String>()
         var repeated: [String] = []
-        for item in self where !item.isEmpty && !seen.insert(item).inserted && !repeated.contains(item) {
-            repeated.append(item)
+        var firstSpelling: [String: String] = [:]
+        for name in names where !name.isEmpty {
+            let folded = name.lowercased()
+            if seen.insert(folded).inserted {
+                firstSpelling[folded] = name
+            } else if reported.insert(folded).inserted {
+                repeated.append(firstSpelling[folded] ?? name)
+            }
         }
         return repeated
     }

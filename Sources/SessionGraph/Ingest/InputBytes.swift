@@ -132,7 +132,7 @@ final class InputBytes: @unchecked Sendable {
                     continue
                 }
                 if offset < input.count {
-                    problem = "\(input.count - offset) bytes after the end of the gzip data were ignored (not another gzip member)"
+                    problem = "\(input.count - offset) bytes of trailing data after the gzip stream were ignored (not another gzip member)"
                 }
                 break
             }

@@ -94,15 +94,15 @@ struct JSONRecordReader {
             guard !parser.atEnd else { return }
             let start = parser.position
             let (line, column) = location(of: start)
-            // The end of the current line, found once per line (several records may share one);
-            // the length limit applies to a line's first record, which is the whole record in NDJSON.
-            let firstOnLine = start >= lineEnd
-            if firstOnLine { lineEnd = nextNewline(from: start) }
+            // The end of the current line, found once per line (several records may share one).
+            if start >= lineEnd { lineEnd = nextNewline(from: start) }
             var contentEnd = lineEnd
             while contentEnd > start, bytes[contentEnd - 1] == 0x0A || bytes[contentEnd - 1] == 0x0D { contentEnd -= 1 }
-            if firstOnLine && contentEnd - start > limits.maxRecordBytes {
-                // A record on one line longer than the limit is refused unread; pretty-printed
-                // records span lines and are bounded by the parser's depth and string limits.
+            if contentEnd - start > limits.maxRecordBytes && !endsWithin(from: start, bound: start + limits.maxRecordBytes) {
+                // A one-line record longer than the limit is refused after at most that many
+                // bytes were stepped over; pretty-printed records span lines and are bounded by
+                // the parser's depth and string limits. Small records sharing a long line are
+                // each measured on their own.
                 body(RawJSONRecord(value: .failure(JSONParseError(offset: start, message: "record longer than \(limits.maxRecordBytes) bytes (limit --max-record-bytes)")), line: line, column: column, container: .sequence))
                 parser.position = lineEnd
                 continue
@@ -117,8 +117,13 @@ struct JSONRecordReader {
                 // One record per line (NDJSON): go on at the next line. A record that starts a
                 // pretty-printed object: go on at the next line that starts a value in the same
                 // column, so the rest of the broken object is not read as records.
+                // A broken line followed by a complete one-line record no further indented is
+                // NDJSON: the parser may have run on into that record, so go on at the line after
+                // the broken one.
                 let next = nextNewline(from: max(error.offset, start))
-                if lineEnd < bytes.count, bytes[start] == UInt8(ascii: "{") || bytes[start] == UInt8(ascii: "["), !restOfLineCloses(from: start, end: lineEnd) {
+                if lineEnd < bytes.count, holdsOneLineRecord(at: lineEnd, maxColumn: column) {
+                    parser.position = lineEnd
+                } else if lineEnd < bytes.count, bytes[start] == UInt8(ascii: "{") || bytes[start] == UInt8(ascii: "["), !restOfLineCloses(from: start, end: lineEnd) {
                     parser.position = resynchronise(after: start + 1, column: column, opening: bytes[start]) ?? max(next, start + 1)
                 } else {
                     parser.position = max(next, start + 1)
@@ -272,6 +277,29 @@ struct JSONRecordReader {
             parser.position += 1
         }
         return nil
+    }
+
+    /// Whether the value at `start` (after whitespace) ends before `bound`, stepped over
+    /// without being built.
+    private func endsWithin(from start: Int, bound: Int) -> Bool {
+        var trial = JSONParser(bytes: UnsafeBufferPointer(rebasing: bytes[0..<min(bound, bytes.count)]), position: start, maxDepth: limits.maxDepth, maxStringBytes: limits.maxStringBytes)
+        do {
+            try trial.skipValue(depth: 0)
+            return true
+        } catch {
+            return trial.position < trial.bytes.count  // broken before the bound: not too long
+        }
+    }
+
+    /// Whether the line at `start` holds exactly one object that starts on it at most at
+    /// `maxColumn` and ends on it.
+    private func holdsOneLineRecord(at start: Int, maxColumn: Int) -> Bool {
+        let end = nextNewline(from: start)
+        var trial = JSONParser(bytes: UnsafeBufferPointer(rebasing: bytes[0..<end]), position: start, maxDepth: limits.maxDepth, maxStringBytes: limits.maxStringBytes)
+        trial.skipWhitespace()
+        guard trial.position - start < maxColumn, trial.current == UInt8(ascii: "{"), (try? trial.skipValue(depth: 0)) != nil else { return false }
+        trial.skipWhitespace()
+        return trial.atEnd
     }
 
     private func nextNewline(from offset: Int) -> Int {
