@@ -69,6 +69,8 @@ struct AnalyzeCommand: AsyncParsableCommand {
         let findings = Detector.run(graph, config: settings)
         clock.mark("detect")
         defer { clock.report() }
+        // Hundreds of thousands of events are freed by the OS at exit in one step, not one by one.
+        ProcessLifetime.keep(result, graph, findings)
         let folder = URL(fileURLWithPath: out)
         let now = UTCInstant(microseconds: Int64(Date().timeIntervalSince1970 * 1_000_000))
 
@@ -173,17 +175,40 @@ private final class WriteFailures: @unchecked Sendable {
 /// Wall time per stage, printed to stderr when `SESSIONGRAPH_PROFILE=1` (used by the benchmark).
 struct StageClock {
     private var last = DispatchTime.now().uptimeNanoseconds
-    private var stages: [(String, Double)] = []
+    private var stages: [String] = []
 
     mutating func mark(_ stage: String) {
         let now = DispatchTime.now().uptimeNanoseconds
-        stages.append((stage, Double(now - last) / 1e9))
+        let seconds: Double = Double(now - last) / 1e9
+        let memory: String = Self.residentMemory()
+        stages.append(stage + " " + String(format: "%.3f", seconds) + " s (" + memory + ")")
         last = now
     }
 
     func report() {
         guard ProcessInfo.processInfo.environment["SESSIONGRAPH_PROFILE"] == "1" else { return }
-        let text = stages.map { "\($0.0) \(String(format: "%.3f", $0.1)) s" }.joined(separator: ", ")
-        FileHandle.standardError.write(Data("profile: \(text)\n".utf8))
+        FileHandle.standardError.write(Data(("profile: " + stages.joined(separator: ", ") + "\n").utf8))
+    }
+
+    /// Resident and peak resident memory from /proc (Linux), for the profile line.
+    private static func residentMemory() -> String {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return "rss n/a" }
+        let lines: [Substring] = status.split(separator: "\n")
+        func megabytes(_ name: String) -> String {
+            guard let line = lines.first(where: { $0.hasPrefix(name + ":") }) else { return "?" }
+            let parts: [Substring] = line.split(separator: " ")
+            let kilobytes: Int = parts.count > 1 ? Int(parts[1]) ?? 0 : 0
+            return String(kilobytes / 1024) + " MB"
+        }
+        return "rss " + megabytes("VmRSS") + ", peak " + megabytes("VmHWM")
+    }
+}
+
+/// Values kept alive until the process exits, so tearing them down costs no time.
+enum ProcessLifetime {
+    nonisolated(unsafe) private static var kept: [Any] = []
+
+    static func keep(_ values: Any...) {
+        kept.append(contentsOf: values)
     }
 }

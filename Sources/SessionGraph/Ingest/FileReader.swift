@@ -18,6 +18,8 @@ struct FileReadOutcome {
     /// Set when the file is not an export SessionGraph recognises at all.
     var unrecognised: String?
     var format: String = "unknown"
+    /// Repeated values of this file's events, held once (dropped when the file is read).
+    var interner = TextInterner()
 }
 
 /// Reads one file: decides JSON or CSV from its first bytes, walks its records and interprets
@@ -60,15 +62,23 @@ struct FileReader {
                 outcome.unrecognised = "binary data (NUL or control bytes near the start); expected JSON or CSV text"
                 return
             }
+            var released = 0
+            let progress: (Int) -> Void = { offset in
+                if offset - released >= Self.releaseStep {
+                    input.releasePages(before: offset)
+                    released = offset
+                }
+            }
             if jsonStart || firstLineIsJSONScalar(bytes, from: start, to: firstLineEnd) {
                 outcome.format = "json"
-                readJSON(bytes, start: start, into: &outcome)
+                readJSON(bytes, start: start, into: &outcome, progress: progress)
             } else {
                 outcome.format = "csv"
-                readCSV(bytes, start: input.textStart, into: &outcome)
+                readCSV(bytes, start: input.textStart, into: &outcome, progress: progress)
             }
         }
         // A truncated gzip stream is said in the remarks; a record it cut is rejected by the parser.
+        outcome.interner = TextInterner()
         return outcome
     }
 
@@ -145,6 +155,7 @@ struct FileReader {
                 event.notes.append("\(truncatedStrings) value(s) longer than \(limits.maxStringBytes) bytes were cut to that length (limit --max-string-bytes)")
             }
             outcome.read += 1
+            outcome.interner.share(&event)
             outcome.events.append(event)
         } catch {
             var reason = error.reason
@@ -158,10 +169,14 @@ struct FileReader {
         }
     }
 
-    private func readJSON(_ bytes: UnsafeBufferPointer<UInt8>, start: Int, into outcome: inout FileReadOutcome) {
+    /// How many bytes are read before their mapped pages are released.
+    static let releaseStep = 32 << 20
+
+    private func readJSON(_ bytes: UnsafeBufferPointer<UInt8>, start: Int, into outcome: inout FileReadOutcome, progress: (Int) -> Void) {
         var reader = JSONRecordReader(bytes: bytes, limits: limits)
         reader.read(from: start) { raw in
             if outcome.unrecognised != nil { return }
+            if raw.bytes.lowerBound > 0 { progress(raw.bytes.lowerBound) }
             switch raw.value {
             case .success(let value) where outcome.read == 0 && value.has("incidents") && value.has("seed") && value.has("layout"):
                 // `sessiongraph simulate` writes its ground truth next to the exports.
@@ -183,7 +198,7 @@ struct FileReader {
         outcome.remarks.append(contentsOf: reader.remarks)
     }
 
-    private func readCSV(_ bytes: UnsafeBufferPointer<UInt8>, start: Int, into outcome: inout FileReadOutcome) {
+    private func readCSV(_ bytes: UnsafeBufferPointer<UInt8>, start: Int, into outcome: inout FileReadOutcome, progress: (Int) -> Void) {
         var position = start
         var firstLine = 1
         // Windows PowerShell's Export-Csv writes a "#TYPE ..." line first.
@@ -225,6 +240,7 @@ struct FileReader {
         var rows = 0
         while let next = reader.next() {
             rows += 1
+            progress(reader.position)
             switch next {
             case .failure(let error):
                 reject(&outcome, line: error.line, column: nil, reason: "malformed CSV: \(error.message)")

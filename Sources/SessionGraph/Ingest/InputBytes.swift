@@ -57,6 +57,17 @@ final class InputBytes: @unchecked Sendable {
 
     var byteCount: Int { count }
 
+    /// Tells the OS the mapped pages before `offset` are read and may be dropped from memory
+    /// (they are paged in again from the file if touched), so a multi-GB file does not stay
+    /// resident while the rest of it is parsed. Does nothing for decoded (owned) bytes.
+    func releasePages(before offset: Int) {
+        guard mapped, let base else { return }
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let length = min(offset, count) / page * page
+        guard length > 0 else { return }
+        madvise(UnsafeMutableRawPointer(mutating: base), length, MADV_DONTNEED)
+    }
+
     func withBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
         if let owned {
             return try owned.withUnsafeBufferPointer(body)

@@ -204,6 +204,20 @@ public struct Event: Sendable {
         if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
     }
 
+    /// Hands every field whose value repeats across events (users, apps, devices, addresses,
+    /// user agents, operations) to `share`, which may swap it for an equal string already held,
+    /// so a run keeps one copy of each. Per-event values (token and request ids) are left alone.
+    mutating func shareRepeatedText(_ share: (inout String?) -> Void) {
+        makeUnique()
+        let s = storage
+        share(&s.userId); share(&s.userPrincipalName); share(&s.userDisplayName); share(&s.servicePrincipalId)
+        share(&s.tenantId); share(&s.sessionId); share(&s.sessionIdField); share(&s.deviceId); share(&s.deviceName)
+        share(&s.operatingSystem); share(&s.browser); share(&s.trustType); share(&s.ipAddress); share(&s.country)
+        share(&s.city); share(&s.userAgent); share(&s.appId); share(&s.appName); share(&s.resource); share(&s.resourceName)
+        share(&s.incomingTokenType); share(&s.authProtocol); share(&s.originalTransferMethod); share(&s.clientAppUsed)
+        share(&s.result); share(&s.resultCode); share(&s.workload); share(&s.operation)
+    }
+
     public init(time: UTCInstant, source: LogSource, shape: ExportShape, kind: EventKind, provenance: Provenance) {
         storage = Storage(time: time, source: source, shape: shape, kind: kind, provenance: provenance)
     }
