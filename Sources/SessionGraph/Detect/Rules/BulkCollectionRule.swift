@@ -18,12 +18,14 @@ struct BulkCollectionRule: SessionRule {
             var reads: [NodeID] = []
             var searches: [NodeID] = []
             for node in branch.nodes {
-                guard let event = view.event(node), event.kind == .action, let operation = event.operation?.lowercased() else { continue }
+                guard let event = view.event(node), event.kind == .action, let raw = event.operation else { continue }
                 if event.source == .graphActivityLogs {
-                    guard operation.hasPrefix("get ") else { continue }
+                    // Lower-cased only for reads: most Graph calls are not GETs.
+                    guard raw.utf8.count > 4, raw.prefix(4).lowercased() == "get " else { continue }
+                    let operation = raw.lowercased()
                     if operation.contains("search"), Self.searchWords.contains(where: { operation.contains($0) }) { searches.append(node) }
                     if Self.graphPaths.contains(where: { operation.contains($0) }) { reads.append(node) }
-                } else if Self.auditOperations.contains(operation) {
+                } else if raw.utf8.count <= 22, Self.auditOperations.contains(raw.lowercased()) {
                     reads.append(node)
                 }
             }

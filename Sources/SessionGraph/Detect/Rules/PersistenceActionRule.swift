@@ -18,7 +18,9 @@ struct PersistenceActionRule: SessionRule {
         var findings: [RawFinding] = []
         for node in view.session.nodes where graph.nodes[Int(node)].kind == .action {
             guard let event = view.event(node), event.result != "failure", let raw = event.operation,
-                  event.source == .graphActivityLogs ? (raw.hasPrefix("POST ") || raw.hasPrefix("PATCH ")) : raw.utf8.count <= 80 else { continue }
+                  event.source == .graphActivityLogs ? (raw.hasPrefix("POST ") || raw.hasPrefix("PATCH "))
+                      // Every catalogued audit operation has a space; Exchange's CamelCase ones do not.
+                      : raw.utf8.count <= 80 && raw.utf8.contains(0x20) else { continue }
             let operation = raw.lowercased()
             let trimmed = operation.hasSuffix(".") ? String(operation.dropLast()) : operation
             var matched = Self.auditOperations.contains(trimmed)
