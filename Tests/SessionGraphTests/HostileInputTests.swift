@@ -21,7 +21,7 @@ import Darwin
 // MARK: - Helpers
 
 /// Fixture text for the hostile cases.
-private enum HX {
+enum HX {
     /// A distinct GUID per index, so no two rows are duplicates of each other.
     static func guid(_ i: Int) -> String {
         let hex = String(i, radix: 16)
