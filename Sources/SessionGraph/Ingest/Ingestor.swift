@@ -117,7 +117,10 @@ public enum Ingestor {
         let bytesRead = Counter()
         let sizes = files.map { (try? FileManager.default.attributesOfItem(atPath: $0)[.size] as? Int) ?? 0 }
         let totalBytes = sizes.reduce(0, +)
-        DispatchQueue.concurrentPerform(iterations: files.count) { index in
+        // Largest files first, so the cores finish together (each file's result keeps its place).
+        let order = files.indices.sorted { (sizes[$0], $1) > (sizes[$1], $0) }
+        DispatchQueue.concurrentPerform(iterations: files.count) { step in
+            let index = order[step]
             let outcome = FileReader(path: files[index], fileIndex: Int32(index), limits: limits).read()
             outcomes.store(outcome, at: index)
             let bytes = bytesRead.add(sizes[index])
