@@ -1,4 +1,5 @@
 import Foundation
+import SessionGraph
 
 public enum SimulatorLayout: String, Sendable, CaseIterable {
     /// The four NDJSON files of peers/README.md (Log Analytics column names).
@@ -123,7 +124,7 @@ public enum Simulator {
         var first = 0
         while first < chunkCount {
             let last = min(first + wave, chunkCount)
-            let slots = Slots(count: last - first)
+            let slots = ParallelSlots<ChunkEmitter>(count: last - first)
             let base = first
             DispatchQueue.concurrentPerform(iterations: last - first) { offset in
                 let chunk = base + offset
@@ -201,21 +202,6 @@ public enum Simulator {
     }
 }
 
-/// Per-chunk results written from worker threads, each slot by one thread only.
-private final class Slots: @unchecked Sendable {
-    private var slots: [ChunkEmitter?]
-    private let lock = NSLock()
-
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-
-    func store(_ emitter: ChunkEmitter, at index: Int) {
-        lock.lock()
-        slots[index] = emitter
-        lock.unlock()
-    }
-
-    func take() -> [ChunkEmitter] { slots.compactMap { $0 } }
-}
 
 /// App-only sign-ins of a service principal (a distinct session id on every one, as in real
 /// data) and the Graph calls made with each token.

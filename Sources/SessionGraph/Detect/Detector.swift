@@ -21,7 +21,7 @@ public enum Detector {
         // in session order, so the result does not depend on scheduling.
         let chunkSize = max(64, graph.sessions.count / (ProcessInfo.processInfo.activeProcessorCount * 8) + 1)
         let chunkCount = (graph.sessions.count + chunkSize - 1) / chunkSize
-        let chunks = ChunkResults(count: chunkCount)
+        let chunks = ParallelSlots<ChunkResult>(count: chunkCount)
         DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
             var result = ChunkResult(spent: [UInt64](repeating: 0, count: slots))
             func timed<T>(_ slot: Int, _ body: () -> T) -> T {
@@ -185,18 +185,3 @@ private struct ChunkResult {
     var spent: [UInt64]
 }
 
-/// Per-chunk results written from worker threads, each slot by one thread only.
-private final class ChunkResults: @unchecked Sendable {
-    private var slots: [ChunkResult?]
-    private let lock = NSLock()
-
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-
-    func store(_ result: ChunkResult, at index: Int) {
-        lock.lock()
-        slots[index] = result
-        lock.unlock()
-    }
-
-    func take() -> [ChunkResult] { slots.compactMap { $0 } }
-}

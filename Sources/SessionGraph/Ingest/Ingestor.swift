@@ -110,7 +110,7 @@ public enum Ingestor {
 
     /// Reads the given files (already enumerated).
     public static func ingest(files: [String], options: IngestOptions = IngestOptions()) -> IngestResult {
-        let outcomes = OutcomeSlots(count: files.count)
+        let outcomes = ParallelSlots<FileReadOutcome>(count: files.count)
         let limits = options.limits
         let progress = options.progress
         let finished = Counter()
@@ -211,21 +211,6 @@ struct DuplicateKey: Hashable {
     }
 }
 
-/// Per-file results written from worker threads, each slot by one thread only.
-private final class OutcomeSlots: @unchecked Sendable {
-    private var slots: [FileReadOutcome?]
-    private let lock = NSLock()
-
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-
-    func store(_ outcome: FileReadOutcome, at index: Int) {
-        lock.lock()
-        slots[index] = outcome
-        lock.unlock()
-    }
-
-    func take() -> [FileReadOutcome] { slots.map { $0 ?? FileReadOutcome() } }
-}
 
 private final class Counter: @unchecked Sendable {
     private var value = 0

@@ -232,6 +232,19 @@ public struct KQLHunt: Sendable {
             """
     }
 
+    /// The CloudAppEvents arm of `RiskyActions`: Exchange and SharePoint operations with their
+    /// session id and token, the same in every dialect but for the time column and the token key.
+    private static func cloudAppRiskyActions(time: String, token: String) -> String {
+        """
+        (CloudAppEvents
+                    | where \(time) between (From .. To)
+                    | where trim_end(\(KQLString.literal("\\.")), ActionType) in~ (RiskyOperations)
+                    | project ActionTime = \(time), ActionIP = IPAddress, Workload = Application, Operation = ActionType,
+                        SessionId = tolower(coalesce(tostring(RawEventData.AppAccessContext.AADSessionId), tostring(RawEventData.SessionId))),
+                        \(token)),
+        """
+    }
+
     /// Microsoft 365 service ranges (ServiceSide.swift): an action from there is Microsoft's own
     /// service acting for the user, not a replay.
     private var serviceRanges: String {
@@ -356,12 +369,7 @@ public struct KQLHunt: Sendable {
         // OfficeActivity has no session or token id column, so its actions cannot be placed in a session: CloudAppEvents carries
         // the same Exchange and SharePoint records with their AppAccessContext.
         let RiskyActions = union
-                (CloudAppEvents
-                    | where TimeGenerated between (From .. To)
-                    | where trim_end(\(KQLString.literal("\\.")), ActionType) in~ (RiskyOperations)
-                    | project ActionTime = TimeGenerated, ActionIP = IPAddress, Workload = Application, Operation = ActionType,
-                        SessionId = tolower(coalesce(tostring(RawEventData.AppAccessContext.AADSessionId), tostring(RawEventData.SessionId))),
-                        UniqueTokenIdentifier = tostring(RawEventData.AppAccessContext.UniqueTokenId)),
+                \(Self.cloudAppRiskyActions(time: "TimeGenerated", token: "UniqueTokenIdentifier = tostring(RawEventData.AppAccessContext.UniqueTokenId)"))
                 (MicrosoftGraphActivityLogs
                     | where TimeGenerated between (From .. To)
                     | where RequestMethod in ("POST", "PATCH", "PUT") and RequestUri matches regex \(KQLString.literal(Self.riskyGraphPaths))
@@ -469,12 +477,7 @@ public struct KQLHunt: Sendable {
             | distinct SignInRequestId, TokenSessionId;
         \(riskyOperations)
         let RiskyActions = union
-                (CloudAppEvents
-                    | where Timestamp between (From .. To)
-                    | where trim_end(\(KQLString.literal("\\.")), ActionType) in~ (RiskyOperations)
-                    | project ActionTime = Timestamp, ActionIP = IPAddress, Workload = Application, Operation = ActionType,
-                        SessionId = tolower(coalesce(tostring(RawEventData.AppAccessContext.AADSessionId), tostring(RawEventData.SessionId))),
-                        SignInRequestId = \(Self.decodedRequestId("tostring(RawEventData.AppAccessContext.UniqueTokenId)"))),
+                \(Self.cloudAppRiskyActions(time: "Timestamp", token: "SignInRequestId = " + Self.decodedRequestId("tostring(RawEventData.AppAccessContext.UniqueTokenId)")))
                 (GraphApiAuditEvents
                     | where todatetime(Timestamp) between (From .. To)
                     | where RequestMethod in ("POST", "PATCH", "PUT") and RequestUri matches regex \(KQLString.literal(Self.riskyGraphPaths))
