@@ -1,3 +1,5 @@
+import Foundation
+
 /// Groups each session's nodes into branches by (network, device) (detections.md §1) and
 /// records each branch's branch point and divergence edge on the graph, so detection and
 /// rendering read them rather than recompute them.
@@ -16,13 +18,42 @@ enum BranchAssigner {
         var device: String
     }
 
-    static func assign(_ graph: inout InvestigationGraph) {
-        for s in graph.sessions.indices {
-            graph.sessions[s].branches = branches(for: graph.sessions[s], in: &graph)
-        }
+    /// The branches of one session and the branch of each of its nodes (in node order).
+    struct Assignment {
+        var branches: [Branch]
+        var nodeBranches: [Int32]
     }
 
-    private static func branches(for session: SessionChain, in graph: inout InvestigationGraph) -> [Branch] {
+    /// Sessions are independent: their branches are found in chunks on every core, then
+    /// written to the graph in session order.
+    static func assign(_ graph: inout InvestigationGraph) {
+        let count = graph.sessions.count
+        let chunkSize = max(256, count / (ProcessInfo.processInfo.activeProcessorCount * 8) + 1)
+        let chunkCount = (count + chunkSize - 1) / chunkSize
+        let slots = ParallelSlots<[Assignment]>(count: chunkCount)
+        do {
+            let snapshot = graph
+            DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
+                let range = (chunk * chunkSize)..<min(count, (chunk + 1) * chunkSize)
+                slots.store(range.map { branches(for: snapshot.sessions[$0], in: snapshot) }, at: chunk)
+            }
+        }
+        let assignments = Array(slots.take().joined())
+        graph.nodes.withUnsafeMutableBufferPointer { nodes in
+            for (session, assignment) in zip(graph.sessions, assignments) {
+                let base = Int(session.nodes.lowerBound)
+                for (offset, branch) in assignment.nodeBranches.enumerated() { nodes[base + offset].branch = branch }
+            }
+        }
+        for (index, assignment) in assignments.enumerated() { graph.sessions[index].branches = assignment.branches }
+    }
+
+    private static func branches(for session: SessionChain, in graph: InvestigationGraph) -> Assignment {
+        // The session's nodes are one contiguous range; their branches are kept here until the
+        // whole session is done.
+        let base = Int(session.nodes.lowerBound)
+        var branchOf = [Int32](repeating: 0, count: session.nodes.count)
+        func branchOfNode(_ node: NodeID) -> Int32 { branchOf[Int(node) - base] }
         // Nodes in time order (session anchor excluded); ties keep creation order.
         let ordered = session.nodes.filter { graph.nodes[Int($0)].kind != .session }
             .sorted { a, b in
@@ -33,7 +64,7 @@ enum BranchAssigner {
         var keys: [Key] = []
         var members: [[NodeID]] = []
         func join(_ node: NodeID, _ branch: Int32) {
-            graph.nodes[Int(node)].branch = branch
+            branchOf[Int(node) - base] = branch
             members[Int(branch)].append(node)
         }
         func branch(for key: Key) -> Int32 {
@@ -57,17 +88,17 @@ enum BranchAssigner {
             let parentNode = parentEdge.map { graph.nodes[Int($0.from)] }
             switch value.kind {
             case .token:
-                if let parentEdge { join(node, graph.nodes[Int(parentEdge.from)].branch); continue }
+                if let parentEdge { join(node, branchOfNode(parentEdge.from)); continue }
             case .action:
                 let viaToken = parentEdge?.kind == .tokenToAction ? parentNode : nil
                 if value.serviceSide {
-                    join(node, viaToken?.branch ?? 0)
+                    join(node, parentEdge?.kind == .tokenToAction ? branchOfNode(parentEdge!.from) : 0)
                     continue
                 }
                 if let token = viaToken, value.context.asn == nil,
                    NetworkKey.isIPv6(value.context.ipAddress) != NetworkKey.isIPv6(token.context.ipAddress),
                    value.context.ipAddress != nil, token.context.ipAddress != nil {
-                    join(node, token.branch)
+                    join(node, branchOfNode(parentEdge!.from))
                     continue
                 }
                 if viaToken == nil, value.context.device == "empty" {
@@ -82,21 +113,21 @@ enum BranchAssigner {
             join(node, branch(for: Key(network: value.context.network, device: value.context.device)))
         }
         // The session anchor sits in the reference branch.
-        graph.nodes[Int(session.sessionNode)].branch = 0
+        branchOf[Int(session.sessionNode) - base] = 0
 
         var result: [Branch] = []
         for (index, nodes) in members.enumerated() where !nodes.isEmpty || index == 0 {
             guard let point = nodes.first else { continue }
             var divergence: NodeID?
             if index > 0 {
-                if let edge = graph.incoming(point), graph.nodes[Int(edge.from)].branch != Int32(index), graph.nodes[Int(edge.from)].kind != .session {
+                if let edge = graph.incoming(point), branchOfNode(edge.from) != Int32(index), graph.nodes[Int(edge.from)].kind != .session {
                     divergence = edge.from
                 }
                 if divergence == nil || graph.nodes[Int(point)].kind != .action {
                     // The latest earlier node of another branch.
                     let pointTime = graph.nodes[Int(point)].time
                     divergence = ordered.last { other in
-                        graph.nodes[Int(other)].branch != Int32(index) && graph.nodes[Int(other)].time <= pointTime && other != point
+                        branchOfNode(other) != Int32(index) && graph.nodes[Int(other)].time <= pointTime && other != point
                     } ?? divergence
                 }
             }
@@ -115,6 +146,6 @@ enum BranchAssigner {
                 branchPoint: point, divergenceFrom: divergence, nodes: nodes,
                 firstSeen: times.min()!, lastSeen: times.max()!, countries: countries, userAgents: clients))
         }
-        return result
+        return Assignment(branches: result, nodeBranches: branchOf)
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The graph stage: links the ingest stage's events into one directed graph per session, in
 /// one pass over indexes built once (schemas.md §8 join recipes):
 ///
@@ -90,11 +92,11 @@ public enum GraphBuilder {
             }
         }
 
-        // 4. Nodes and edges, session by session, in order of first appearance.
-        var nodes: [GraphNode] = []
-        var edges: [GraphEdge] = []
-        var sessions: [SessionChain] = []
-        nodes.reserveCapacity(events.count + sessionOrder.count * 2)
+        // 4. Nodes and edges, session by session, in order of first appearance. Grouping is
+        // sequential; the sessions are then assembled in chunks on every core and the chunks
+        // appended in order, so node ids do not depend on scheduling.
+        var jobs: [AssemblyJob] = []
+        jobs.reserveCapacity(sessionOrder.count)
         for sid in sessionOrder {
             let members = bySession[sid]!
             // A session id seen with two users is a data error: split per user, never merge.
@@ -119,10 +121,43 @@ public enum GraphBuilder {
                 ? [(nil, anonymous)]
                 : userOrder.map { user in (user, (byUser[user] ?? []) + (user == primary ? anonymous : [])) }
             for (user, group) in groups where !group.isEmpty {
-                let chain = SessionAssembler(events: events, clients: eventClients, sessionId: sid, user: user, members: group, asnByIP: asnByIP, countryByIP: countryByIP)
-                    .assemble(into: &nodes, edges: &edges)
-                var session = chain
-                session.splitFromSharedId = userOrder.count > 1
+                jobs.append(AssemblyJob(sessionId: sid, user: user, members: group, split: userOrder.count > 1))
+            }
+        }
+        bySession = [:]
+        // One chunk per core: joining chunks copies their nodes, and the first is taken as it is.
+        let chunkSize = max(256, (jobs.count + ProcessInfo.processInfo.activeProcessorCount - 1) / ProcessInfo.processInfo.activeProcessorCount)
+        let chunkCount = (jobs.count + chunkSize - 1) / chunkSize
+        let assembled = ParallelSlots<AssembledChunk>(count: chunkCount)
+        let clients = eventClients, knownASNs = asnByIP, knownCountries = countryByIP, work = jobs
+        DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
+            var local = AssembledChunk()
+            for job in work[(chunk * chunkSize)..<min(work.count, (chunk + 1) * chunkSize)] {
+                var chain = SessionAssembler(events: events, clients: clients, sessionId: job.sessionId, user: job.user, members: job.members, asnByIP: knownASNs, countryByIP: knownCountries)
+                    .assemble(into: &local.nodes, edges: &local.edges)
+                chain.splitFromSharedId = job.split
+                local.sessions.append(chain)
+            }
+            assembled.store(local, at: chunk)
+        }
+        var chunks = assembled.take()
+        var nodes: [GraphNode] = []
+        var edges: [GraphEdge] = []
+        var sessions: [SessionChain] = []
+        if !chunks.isEmpty {
+            swap(&nodes, &chunks[0].nodes)
+            swap(&edges, &chunks[0].edges)
+            swap(&sessions, &chunks[0].sessions)
+            chunks.removeFirst()
+        }
+        for chunk in chunks {
+            let base = NodeID(nodes.count)
+            nodes.append(contentsOf: chunk.nodes)
+            edges.append(contentsOf: chunk.edges.lazy.map { GraphEdge(from: $0.from + base, to: $0.to + base, kind: $0.kind, key: $0.key) })
+            for var session in chunk.sessions {
+                session.nodes = (session.nodes.lowerBound + base)..<(session.nodes.upperBound + base)
+                session.root = session.root.map { $0 + base }
+                session.sessionNode += base
                 sessions.append(session)
             }
         }
@@ -178,6 +213,22 @@ public enum GraphBuilder {
         if let first = withRoot.min(by: { $0.1 < $1.1 }) { return first.0 }
         return users.max { (byUser[$0]?.count ?? 0, $1) < (byUser[$1]?.count ?? 0, $0) }
     }
+}
+
+/// One chain to assemble: a session id and the members of one of its users.
+struct AssemblyJob: Sendable {
+    var sessionId: String
+    var user: String?
+    var members: [SessionMember]
+    var split: Bool
+}
+
+/// The nodes, edges and chains of a run of consecutive assembly jobs, with node ids counted
+/// from zero (shifted when the chunks are joined).
+struct AssembledChunk {
+    var nodes: [GraphNode] = []
+    var edges: [GraphEdge] = []
+    var sessions: [SessionChain] = []
 }
 
 /// One event's place in a session: the event, and for an action the sign-in that minted its

@@ -38,20 +38,28 @@ enum IdentifierNormalizer {
         return .success(value)
     }
 
+    /// Where each of a .NET GUID's 16 bytes goes in its text form.
+    static let guidByteOrder = [3, 2, 1, 0, 5, 4, 7, 6, 8, 9, 10, 11, 12, 13, 14, 15]
+
     /// The sign-in request id a token id decodes to (schemas.md §1.1): 16 bytes read as a
     /// little-endian .NET GUID, or 36 bytes of an ASCII GUID string. `nil` when it does not decode.
     static func requestId(fromTokenId uti: String) -> String? {
         guard let bytes = base64Decode(uti) else { return nil }
         if bytes.count == 16 {
-            let order = [3, 2, 1, 0, 5, 4, 7, 6, 8, 9, 10, 11, 12, 13, 14, 15]
-            var text = ""
-            text.reserveCapacity(36)
-            for (i, index) in order.enumerated() {
-                if i == 4 || i == 6 || i == 8 || i == 10 { text.append("-") }
-                text.append(hexDigit(bytes[index] >> 4))
-                text.append(hexDigit(bytes[index] & 0x0F))
+            // .NET GUID layout: the first three groups little-endian, the rest in order.
+            return String(unsafeUninitializedCapacity: 36) { text in
+                var out = 0
+                for (i, index) in guidByteOrder.enumerated() {
+                    if i == 4 || i == 6 || i == 8 || i == 10 {
+                        text[out] = UInt8(ascii: "-")
+                        out += 1
+                    }
+                    text[out] = hexDigit(bytes[index] >> 4)
+                    text[out + 1] = hexDigit(bytes[index] & 0x0F)
+                    out += 2
+                }
+                return out
             }
-            return text
         }
         if bytes.count == 36, bytes.allSatisfy({ $0 < 0x80 }) {
             return guid(String(decoding: bytes, as: UTF8.self))
@@ -82,16 +90,15 @@ enum IdentifierNormalizer {
     /// Whether `raw` already is a lower-case 8-4-4-4-12 GUID (the common case: no copy needed).
     static func isCanonicalGUID(_ raw: String) -> Bool {
         guard raw.utf8.count == 36 else { return false }
-        var index = 0
-        for byte in raw.utf8 {
-            if index == 8 || index == 13 || index == 18 || index == 23 {
-                guard byte == UInt8(ascii: "-") else { return false }
-            } else {
+        func check(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+            guard bytes[8] == UInt8(ascii: "-"), bytes[13] == UInt8(ascii: "-"), bytes[18] == UInt8(ascii: "-"), bytes[23] == UInt8(ascii: "-") else { return false }
+            for index in 0..<36 where index != 8 && index != 13 && index != 18 && index != 23 {
+                let byte = bytes[index]
                 guard (byte >= 0x30 && byte <= 0x39) || (byte >= 0x61 && byte <= 0x66) else { return false }
             }
-            index += 1
+            return true
         }
-        return true
+        return raw.utf8.withContiguousStorageIfAvailable(check) ?? Array(raw.utf8).withUnsafeBufferPointer(check)
     }
 
     /// A GUID-typed id (user, tenant, device, request): canonical lower case when it is a
@@ -188,8 +195,9 @@ private func isBase64URLByte(_ byte: UInt8) -> Bool {
         || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "+") || byte == UInt8(ascii: "/")
 }
 
-private func hexDigit(_ nibble: UInt8) -> Character {
-    Character(Unicode.Scalar(nibble < 10 ? nibble + 0x30 : nibble + 0x57))
+@inline(__always)
+private func hexDigit(_ nibble: UInt8) -> UInt8 {
+    nibble < 10 ? nibble + 0x30 : nibble + 0x57
 }
 
 /// Decodes base64 or base64url, with or without padding; `nil` on any other character or a

@@ -31,10 +31,11 @@ extension JSONValue {
     /// is repeated (the common behaviour of JSON readers, and what Log Analytics keeps).
     public subscript(key: String) -> JSONValue? {
         guard case .object(let members) = self else { return nil }
-        // Compare keys in place (no copy of each member) and copy only the value found.
+        // Compare keys in place (no copy of each member) and copy only the value found; from
+        // the end, so the first match is the last occurrence.
         let found = members.withUnsafeBufferPointer { buffer -> Int in
-            var index = -1
-            for i in buffer.indices where asciiCaseInsensitiveEqual(buffer[i].key, key) { index = i }
+            var index = buffer.count - 1
+            while index >= 0, !asciiCaseInsensitiveEqual(buffer[index].key, key) { index -= 1 }
             return index
         }
         return found >= 0 ? members[found].value : nil
@@ -164,11 +165,10 @@ func asciiCaseInsensitiveEqual(_ x: UnsafeBufferPointer<UInt8>, _ y: UnsafeBuffe
     return true
 }
 
-@inline(__always)
-func lowerASCII(_ c: UInt8) -> UInt8 { (c >= 0x41 && c <= 0x5A) ? c | 0x20 : c }
-
 extension String {
     func trimmingASCIIWhitespace() -> String {
+        // Most values have nothing to trim: answer without copying.
+        guard let first = utf8.first, let last = utf8.last, isJSONWhitespace(first) || isJSONWhitespace(last) else { return self }
         let bytes = Array(utf8)
         var start = 0
         var end = bytes.count

@@ -2,39 +2,86 @@ import Foundation
 
 /// `findings.json`, `findings.jsonl` and the terminal table of findings.
 public enum FindingsReport {
-    /// `{"schemaVersion": 1, "generatedAt": "<UTC>", "inputs": [...], "rules": [...], "findings": [...]}`.
+    /// `{"schemaVersion": 1, "generatedAt": "<UTC>", "inputs": [...], "rules": [...], "counts": {...},
+    /// "findings": [...]}`, keys in sorted order, one finding per line (the line `jsonLines` writes).
     public static func document(_ findings: [Finding], inputs: [String], generatedAt: UTCInstant) -> Data {
-        struct Rule: Encodable {
-            var id: String
-            var family: FindingFamily
-        }
-        struct Document: Encodable {
-            var schemaVersion = 1
-            var generatedAt: String
-            var inputs: [String]
-            var rules: [Rule]
-            var counts: [String: Int]
-            var findings: [Finding]
-        }
         var counts: [String: Int] = [:]
         for finding in findings { counts[finding.severity.rawValue, default: 0] += 1 }
-        return SessionReport.encode(Document(
-            generatedAt: generatedAt.iso8601, inputs: inputs,
-            rules: RuleRegistry.catalogue.map { Rule(id: $0.id, family: $0.family) }, counts: counts, findings: findings))
+        var text = "{\n  \"counts\" : {"
+        for (index, (severity, count)) in counts.sorted(by: { $0.key < $1.key }).enumerated() {
+            text += index == 0 ? "\n" : ",\n"
+            text += "    \"\(severity)\" : \(count)"
+        }
+        text += counts.isEmpty ? "},\n" : "\n  },\n"
+        text += "  \"findings\" : ["
+        for (index, finding) in findings.enumerated() {
+            text += index == 0 ? "\n    " : ",\n    "
+            text += line(finding)
+        }
+        text += findings.isEmpty ? "],\n" : "\n  ],\n"
+        text += "  \"generatedAt\" : "
+        appendJSONString(generatedAt.iso8601, to: &text)
+        text += ",\n  \"inputs\" : ["
+        for (index, input) in inputs.enumerated() {
+            text += index == 0 ? "\n    " : ",\n    "
+            appendJSONString(input, to: &text)
+        }
+        text += inputs.isEmpty ? "],\n" : "\n  ],\n"
+        text += "  \"rules\" : ["
+        for (index, rule) in RuleRegistry.catalogue.enumerated() {
+            text += index == 0 ? "\n    " : ",\n    "
+            var object = JSONObjectWriter()
+            object.string("family", rule.family.rawValue)
+            object.string("id", rule.id)
+            text += object.finish()
+        }
+        text += "\n  ],\n  \"schemaVersion\" : 1\n}"
+        return Data(text.utf8)
     }
 
     /// One finding per line (for jq, Timesketch and SIEM import).
     public static func jsonLines(_ findings: [Finding]) -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        var data = Data()
+        var text = ""
         for finding in findings {
-            if let line = try? encoder.encode(finding) {
-                data.append(line)
-                data.append(0x0A)
-            }
+            text += line(finding)
+            text += "\n"
         }
-        return data
+        return Data(text.utf8)
+    }
+
+    /// One finding as a JSON object on one line, keys in sorted order, absent values left out.
+    /// Written directly: the two findings files of a large run hold thousands of findings,
+    /// and JSONEncoder took most of the output stage's time and memory on them.
+    static func line(_ finding: Finding) -> String {
+        var object = JSONObjectWriter()
+        object.strings("adjustments", finding.adjustments, keepEmpty: true)
+        object.int("branch", finding.branch)
+        var evidence = "["
+        for (index, item) in finding.evidence.enumerated() {
+            if index > 0 { evidence += "," }
+            var entry = JSONObjectWriter()
+            entry.string("file", item.file)
+            entry.string("kind", item.kind)
+            entry.int("line", item.line)
+            entry.int("node", item.node)
+            entry.int("record", item.record)
+            entry.string("summary", item.summary)
+            entry.string("time", item.time)
+            evidence += entry.finish()
+        }
+        object.raw("evidence", evidence + "]")
+        object.int("evidenceCount", finding.evidenceCount)
+        object.string("family", finding.family.rawValue)
+        object.string("firstSeen", finding.firstSeen)
+        object.string("id", finding.id)
+        object.string("lastSeen", finding.lastSeen)
+        object.string("reason", finding.reason)
+        object.string("rule", finding.rule)
+        object.string("sessionId", finding.sessionId)
+        object.string("severity", finding.severity.rawValue)
+        object.string("summary", finding.summary)
+        object.string("user", finding.user)
+        return object.finish()
     }
 
     /// Findings ranked by severity then time, one line each, with the session and the reason.

@@ -52,9 +52,10 @@ struct JSONObjectWriter {
         text += value ? "true" : "false"
     }
 
-    mutating func strings(_ name: String, _ values: [String]) {
+    /// A list of strings; an empty list is left out unless `keepEmpty` or `includeNulls` is set.
+    mutating func strings(_ name: String, _ values: [String], keepEmpty: Bool = false) {
         guard !values.isEmpty else {
-            if includeNulls { key(name); text += "[]" }
+            if includeNulls || keepEmpty { key(name); text += "[]" }
             return
         }
         key(name)

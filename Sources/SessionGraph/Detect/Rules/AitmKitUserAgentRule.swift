@@ -14,9 +14,10 @@ struct AitmKitUserAgentRule: SessionRule {
         for node in view.session.nodes where graph.nodes[Int(node)].kind == .root || graph.nodes[Int(node)].kind == .signIn {
             guard let event = view.event(node), let app = event.appId, app == Self.broker || app == AitmOfficeHomeRule.officeHome,
                   event.result != "failure" else { continue }
-            let ua = (event.userAgent ?? "").lowercased()
-            let nodeKit = ua.contains("axios") || ua.contains("undici") || ua.hasPrefix("node")
-            let standardBroker = ua.hasPrefix("mozilla") || ua.hasPrefix("dalvik") || ua.contains("cfnetwork") || ua.hasPrefix("windows-azuread-authentication-provider")
+            let ua = event.userAgent ?? ""
+            let nodeKit = ua.containsAnyIgnoringASCIICase(["axios", "undici"]) || ua.hasPrefixIgnoringASCIICase("node")
+            let standardBroker = ua.hasPrefixIgnoringASCIICase("mozilla") || ua.hasPrefixIgnoringASCIICase("dalvik")
+                || ua.containsIgnoringASCIICase("cfnetwork") || ua.hasPrefixIgnoringASCIICase("windows-azuread-authentication-provider")
             if (app == Self.broker || app == AitmOfficeHomeRule.officeHome) && nodeKit || (app == Self.broker && !standardBroker) {
                 nodes.append(node)
                 agents.insert(event.userAgent ?? "(empty)")

@@ -21,10 +21,9 @@ struct BulkCollectionRule: SessionRule {
                 guard let event = view.event(node), event.kind == .action, let raw = event.operation else { continue }
                 if event.source == .graphActivityLogs {
                     // Lower-cased only for reads: most Graph calls are not GETs.
-                    guard raw.utf8.count > 4, raw.prefix(4).lowercased() == "get " else { continue }
-                    let operation = raw.lowercased()
-                    if operation.contains("search"), Self.searchWords.contains(where: { operation.contains($0) }) { searches.append(node) }
-                    if Self.graphPaths.contains(where: { operation.contains($0) }) { reads.append(node) }
+                    guard raw.utf8.count > 4, raw.hasPrefixIgnoringASCIICase("get ") else { continue }
+                    if raw.containsIgnoringASCIICase("search"), raw.containsAnyIgnoringASCIICase(Self.searchWords) { searches.append(node) }
+                    if raw.containsAnyIgnoringASCIICase(Self.graphPaths) { reads.append(node) }
                 } else if raw.utf8.count <= 22, Self.auditOperations.contains(raw.lowercased()) {
                     reads.append(node)
                 }

@@ -21,11 +21,12 @@ struct PersistenceActionRule: SessionRule {
                   event.source == .graphActivityLogs ? (raw.hasPrefix("POST ") || raw.hasPrefix("PATCH "))
                       // Every catalogued audit operation has a space; Exchange's CamelCase ones do not.
                       : raw.utf8.count <= 80 && raw.utf8.contains(0x20) else { continue }
-            let operation = raw.lowercased()
-            let trimmed = operation.hasSuffix(".") ? String(operation.dropLast()) : operation
-            var matched = Self.auditOperations.contains(trimmed)
-            if !matched, event.source == .graphActivityLogs, trimmed.hasPrefix("post ") || trimmed.hasPrefix("patch ") {
-                matched = Self.graphPaths.contains { trimmed.contains($0) }
+            let matched: Bool
+            if event.source == .graphActivityLogs {
+                matched = raw.containsAnyIgnoringASCIICase(Self.graphPaths)
+            } else {
+                let operation = raw.lowercased()
+                matched = Self.auditOperations.contains(operation.hasSuffix(".") ? String(operation.dropLast()) : operation)
             }
             guard matched else { continue }
             let branch = graph.nodes[Int(node)].branch

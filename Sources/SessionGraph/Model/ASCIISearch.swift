@@ -1,0 +1,53 @@
+/// Substring and prefix tests on a string's UTF-8 bytes, ASCII letters compared without case.
+///
+/// The rules and the client classifier test many short lower-case ASCII needles against user
+/// agents and operation names. `lowercased()` plus `String.contains` allocates a copy and goes
+/// through grapheme-aware matching; these compare bytes in place. A needle must be lower-case
+/// ASCII. Only ASCII letters are folded: a non-ASCII character never matches a needle byte,
+/// even one that `lowercased()` would turn into ASCII (the Kelvin sign), so look-alike letters
+/// in a hostile user agent cannot be made to match.
+extension String {
+    /// Whether the text contains `needle` (lower-case ASCII), ignoring ASCII case.
+    func containsIgnoringASCIICase(_ needle: String) -> Bool {
+        withBytes { text in needle.withBytes { find($0, in: text, anchored: false) } }
+    }
+
+    /// Whether the text starts with `needle` (lower-case ASCII), ignoring ASCII case.
+    func hasPrefixIgnoringASCIICase(_ needle: String) -> Bool {
+        withBytes { text in needle.withBytes { find($0, in: text, anchored: true) } }
+    }
+
+    /// Whether the text contains any of `needles` (each lower-case ASCII), ignoring ASCII case.
+    func containsAnyIgnoringASCIICase(_ needles: [String]) -> Bool {
+        withBytes { text in needles.contains { needle in needle.withBytes { find($0, in: text, anchored: false) } } }
+    }
+
+    @inline(__always)
+    private func withBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        if let result = utf8.withContiguousStorageIfAvailable(body) { return result }
+        return Array(utf8).withUnsafeBufferPointer(body)
+    }
+}
+
+@inline(__always)
+private func find(_ needle: UnsafeBufferPointer<UInt8>, in text: UnsafeBufferPointer<UInt8>, anchored: Bool) -> Bool {
+    let n = needle.count
+    guard n > 0 else { return true }
+    guard text.count >= n else { return false }
+    let first = needle[0]
+    let last = anchored ? 0 : text.count - n
+    var start = 0
+    while start <= last {
+        if lowerASCII(text[start]) == first {
+            var i = 1
+            while i < n, lowerASCII(text[start + i]) == needle[i] { i += 1 }
+            if i == n { return true }
+        }
+        start += 1
+    }
+    return false
+}
+
+/// The byte with an ASCII upper-case letter lowered; every other byte as it is.
+@inline(__always)
+func lowerASCII(_ c: UInt8) -> UInt8 { (c >= 0x41 && c <= 0x5A) ? c | 0x20 : c }

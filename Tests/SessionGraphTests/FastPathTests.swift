@@ -1,0 +1,121 @@
+import Foundation
+import Testing
+@testable import SessionGraph
+
+/// The code written for speed gives the answers of the plain code it replaced: byte-level
+/// case-insensitive search, the direct findings writer, and the graph assembled in chunks on
+/// several cores.
+@Suite struct FastPathTests {
+    // MARK: ASCII search
+
+    static let texts = [
+        "", "a", "Mozilla/5.0 (Windows NT 10.0; Win64; x64) Edg/120", "python-requests/2.31", "AXIOS/1.6.7",
+        "node", "Node.js", "nod", "GET https://graph.microsoft.com/v1.0/me/MailFolders/inbox/messages?$search=\"Password\"",
+        "POST /v1.0/applications/abc/addPassword", "Ünïcødé agent — 漢字 axios", "xxaxio", "CFNetwork/1490 Darwin/23.2.0",
+    ]
+    static let needles = ["", "a", "axios", "node", "mozilla", "/messages", "/mailfolders", "password", "search", "/applications", "cfnetwork", "darwin/", "zzz"]
+
+    @Test func asciiSearchAgreesWithLowercasedContains() {
+        for text in Self.texts {
+            for needle in Self.needles {
+                let lowered = text.lowercased()
+                #expect(text.containsIgnoringASCIICase(needle) == (needle.isEmpty || lowered.contains(needle)), "\(text) contains \(needle)")
+                #expect(text.hasPrefixIgnoringASCIICase(needle) == lowered.hasPrefix(needle), "\(text) starts with \(needle)")
+            }
+            #expect(text.containsAnyIgnoringASCIICase(Self.needles.filter { !$0.isEmpty }) == Self.needles.contains { !$0.isEmpty && text.lowercased().contains($0) })
+        }
+    }
+
+    @Test func asciiSearchDoesNotFoldNonASCIILetters() {
+        // The Kelvin sign lower-cases to an ASCII k; byte search does not fold it.
+        #expect(!"o\u{212A}http/4".containsIgnoringASCIICase("okhttp"))
+        #expect("OKHTTP/4".containsIgnoringASCIICase("okhttp"))
+    }
+
+    // MARK: findings writer
+
+    static func finding(_ text: String, branch: Int?, user: String?, evidence: Int) -> Finding {
+        Finding(
+            id: "f-\(evidence)", rule: "sess-branch-new-net", family: .contextDivergence, severity: .medium, sessionId: user == nil ? nil : "00aa0001-1111-2222-3333-444455556666",
+            user: user, firstSeen: "2026-03-02T08:00:00Z", lastSeen: "2026-03-02T09:00:00.5Z", summary: "summary \(text)", reason: "reason \(text)",
+            branch: branch, adjustments: evidence == 0 ? [] : ["capped at low: \(text)"],
+            evidence: (0..<evidence).map { Evidence(node: $0 % 2 == 0 ? $0 : nil, kind: "signIn", time: "2026-03-02T08:00:00Z", file: $0 % 3 == 0 ? nil : "/x/\(text).json", line: $0 + 1, record: $0 + 1, summary: text) },
+            evidenceCount: evidence)
+    }
+
+    static let hostile = "quote \" back \\ slash / nl \n tab \t nul \u{0} bell \u{7} sep \u{2028}\u{2029} emoji 🧪 </script>"
+
+    /// A JSON text parsed into Foundation values, for comparing two encodings of one value.
+    static func parsed(_ data: Data) throws -> NSObject {
+        try #require(try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) as? NSObject)
+    }
+
+    @Test func findingLineEqualsTheEncodableForm() throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        for finding in [Self.finding(Self.hostile, branch: 2, user: "alice@contoso.example", evidence: 5), Self.finding("plain", branch: nil, user: nil, evidence: 0)] {
+            let line = FindingsReport.line(finding)
+            #expect(!line.contains("\n"), "one finding is one line")
+            #expect(try Self.parsed(Data(line.utf8)) == Self.parsed(encoder.encode(finding)))
+            let decoded = try JSONDecoder().decode(Finding.self, from: Data(line.utf8))
+            #expect(decoded.evidence == finding.evidence)
+            #expect(decoded.summary == finding.summary)
+        }
+    }
+
+    @Test func findingsDocumentAndLinesParse() throws {
+        let findings = (0..<4).map { Self.finding(Self.hostile, branch: $0, user: "u\($0)", evidence: $0) }
+        let document = try #require(try Self.parsed(FindingsReport.document(findings, inputs: ["in/\(Self.hostile)"], generatedAt: UTCInstant(seconds: 0))) as? [String: Any])
+        #expect((document["findings"] as? [Any])?.count == 4)
+        #expect(document["schemaVersion"] as? Int == 1)
+        #expect((document["counts"] as? [String: Int])?["medium"] == 4)
+        #expect((document["inputs"] as? [String]) == ["in/\(Self.hostile)"])
+        #expect((document["rules"] as? [[String: String]])?.count == RuleRegistry.catalogue.count)
+        let lines = String(decoding: FindingsReport.jsonLines(findings), as: UTF8.self).split(separator: "\n")
+        #expect(lines.count == 4)
+        let empty = try #require(try Self.parsed(FindingsReport.document([], inputs: [], generatedAt: UTCInstant(seconds: 0))) as? [String: Any])
+        #expect((empty["findings"] as? [Any])?.isEmpty == true)
+    }
+
+    // MARK: chunked graph assembly
+
+    /// Enough sessions for the assembly and branch stages to split their work into several
+    /// chunks; each session is the three-sign-in, replayed-token fixture with its own ids.
+    @Test func chunkedAssemblyKeepsEverySessionWhole() throws {
+        let count = 700
+        var lines: [String] = []
+        func id(_ group: String, _ n: Int) -> String { String(format: "%@-aaaa-4bbb-8ccc-%012d", group, n) }
+        for n in 0..<count {
+            let sid = String(format: "%08x-1111-2222-3333-444455556666", n + 1)
+            let (root, refresh, replay) = (id("11111111", n), id("22222222", n), id("33333333", n))
+            let hour = String(format: "%02d", n % 20)
+            lines += [
+                GraphBuilderTests.signIn(root, "2026-03-02T\(hour):00:00Z", interactive: true, ip: "203.0.113.10", asn: 3303, device: "dev-\(n)", sid: sid),
+                GraphBuilderTests.signIn(refresh, "2026-03-02T\(hour):10:00Z", interactive: false, ip: "203.0.113.11", asn: 3303, device: "dev-\(n)", sid: sid),
+                GraphBuilderTests.signIn(replay, "2026-03-02T\(hour):20:00Z", interactive: false, ip: "198.51.100.7", asn: 14061, ua: "python-requests/2.31", sid: sid),
+                GraphBuilderTests.graphCall(id("44444444", n), "2026-03-02T\(hour):21:00Z", token: GraphBuilderTests.uti(for: replay), sid: sid, ip: "198.51.100.7"),
+            ]
+        }
+        let graph = try GraphBuilderTests.ingestLines(lines)
+        #expect(graph.sessions.count == count)
+        #expect(Set(graph.sessions.map(\.sessionId)).count == count)
+        // Sessions keep their order of first appearance (events are in time order) across chunks.
+        #expect(zip(graph.sessions, graph.sessions.dropFirst()).allSatisfy { $0.firstSeen <= $1.firstSeen })
+        for session in graph.sessions {
+            let n = try #require(Int(session.sessionId.prefix(8), radix: 16)) - 1
+            #expect(graph.nodes[Int(session.sessionNode)].kind == .session)
+            let root = try #require(session.root)
+            #expect(graph.nodes[Int(root)].kind == .root)
+            #expect(graph.event(of: root)?.requestId == id("11111111", n))
+            #expect(session.nodes.count == 8, "session, 3 sign-ins, 3 tokens, 1 action")
+            for node in session.nodes {
+                for edge in graph.outgoing(node) { #expect(session.nodes.contains(edge.to), "edges stay inside their session") }
+                if node != session.sessionNode { #expect(graph.incoming(node).map { session.nodes.contains($0.from) } == true) }
+            }
+            #expect(session.branches.count == 2)
+            let replayBranch = session.branches[1]
+            #expect(graph.event(of: replayBranch.branchPoint)?.requestId == id("33333333", n))
+            #expect(replayBranch.nodes.allSatisfy { graph.nodes[Int($0)].branch == 1 && session.nodes.contains($0) })
+        }
+    }
+}
