@@ -32,6 +32,39 @@ import Testing
         #expect("OKHTTP/4".containsIgnoringASCIICase("okhttp"))
     }
 
+    // MARK: interner
+
+    /// Where a string's bytes live: equal for two values sharing one heap copy.
+    static func storage(_ text: String?) -> UnsafeRawPointer? {
+        text?.utf8.withContiguousStorageIfAvailable { UnsafeRawPointer($0.baseAddress) } ?? nil
+    }
+
+    @Test func internerHandsBackTheFirstCopyAcrossTableGrowth() {
+        var interner = TextInterner()
+        // More distinct values than the table's first size, so it grows several times.
+        let texts = (0..<5000).map { "Mozilla/5.0 client build \($0) (Windows NT 10.0)" }
+        var first: [String?] = []
+        for text in texts {
+            var value: String? = String(decoding: Array(text.utf8), as: UTF8.self)
+            interner.share(&value)
+            first.append(value)
+        }
+        for (index, text) in texts.enumerated() {
+            var copy: String? = String(decoding: Array(text.utf8), as: UTF8.self)
+            #expect(Self.storage(copy) != Self.storage(first[index]))
+            interner.share(&copy)
+            #expect(copy == text)
+            #expect(Self.storage(copy) == Self.storage(first[index]), "value \(index) is the held copy")
+        }
+        // Short values stay inline and untouched; nil stays nil.
+        var short: String? = "10.0.0.1"
+        interner.share(&short)
+        #expect(short == "10.0.0.1")
+        var none: String?
+        interner.share(&none)
+        #expect(none == nil)
+    }
+
     // MARK: findings writer
 
     static func finding(_ text: String, branch: Int?, user: String?, evidence: Int) -> Finding {

@@ -46,9 +46,16 @@ struct DetectionInput {
         var requests = Set<String>()
         var domains = Set(config.tenantDomains.map { $0.lowercased() })
         var interactive: [String: Set<String>] = [:]
+        let learnDomains = config.tenantDomains.isEmpty
+        var lastDomain = Substring()
         for event in graph.events {
-            if let upn = event.userPrincipalName, let at = upn.lastIndex(of: "@"), config.tenantDomains.isEmpty {
-                domains.insert(String(upn[upn.index(after: at)...]))
+            if learnDomains, let upn = event.userPrincipalName, let at = upn.utf8.lastIndex(of: UInt8(ascii: "@")) {
+                // Nearly every record names a domain already seen: compare in place first.
+                let domain = upn[upn.utf8.index(after: at)...]
+                if domain != lastDomain {
+                    domains.insert(String(domain))
+                    lastDomain = domain
+                }
             }
             guard event.kind == .signIn else { continue }
             if let ip = event.ipAddress, let lat = event.latitude, let lon = event.longitude, geo[ip] == nil { geo[ip] = (lat, lon) }

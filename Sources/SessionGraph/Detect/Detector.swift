@@ -21,14 +21,21 @@ public enum Detector {
         // in session order, so the result does not depend on scheduling.
         let chunkSize = max(64, graph.sessions.count / (ProcessInfo.processInfo.activeProcessorCount * 8) + 1)
         let chunkCount = (graph.sessions.count + chunkSize - 1) / chunkSize
-        let chunks = ParallelSlots<ChunkResult>(count: chunkCount)
-        DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
+        // The rules over the whole run take one work item each, after the session chunks.
+        let chunks = ParallelSlots<ChunkResult>(count: chunkCount + RuleRegistry.runRules.count)
+        DispatchQueue.concurrentPerform(iterations: chunkCount + RuleRegistry.runRules.count) { chunk in
             var result = ChunkResult(spent: [UInt64](repeating: 0, count: slots))
             func timed<T>(_ slot: Int, _ body: () -> T) -> T {
                 guard profiling else { return body() }
                 let start = DispatchTime.now().uptimeNanoseconds
                 defer { result.spent[slot] += DispatchTime.now().uptimeNanoseconds - start }
                 return body()
+            }
+            if chunk >= chunkCount {
+                let offset = chunk - chunkCount
+                result.raw = timed(RuleRegistry.sessionRules.count + offset) { RuleRegistry.runRules[offset].evaluate(input) }
+                chunks.store(result, at: chunk)
+                return
             }
             let range = (chunk * chunkSize)..<min(graph.sessions.count, (chunk + 1) * chunkSize)
             for index in range {
@@ -46,15 +53,6 @@ public enum Detector {
             raw.append(contentsOf: result.raw)
             views.append(contentsOf: result.views)
             for slot in 0..<slots { spent[slot] += result.spent[slot] }
-        }
-        func timed<T>(_ slot: Int, _ body: () -> T) -> T {
-            guard profiling else { return body() }
-            let start = DispatchTime.now().uptimeNanoseconds
-            defer { spent[slot] += DispatchTime.now().uptimeNanoseconds - start }
-            return body()
-        }
-        for (offset, rule) in RuleRegistry.runRules.enumerated() {
-            raw.append(contentsOf: timed(RuleRegistry.sessionRules.count + offset) { rule.evaluate(input) })
         }
         if profiling {
             let names = RuleRegistry.catalogue.map(\.id) + ["session facts"]
@@ -101,7 +99,15 @@ public enum Detector {
             raw[i].adjustments.append("raised to high from \(raw[i].severity.rawValue): done from branch \(b), which has \(rules.uniqued().joined(separator: ", "))")
             raw[i].severity = .high
         }
-        let findings = raw.map { finalise($0, graph) }
+        // Finalising (stable ids, evidence summaries) is per finding: on every core, in order.
+        let finalChunk = 256
+        let finalChunks = (raw.count + finalChunk - 1) / finalChunk
+        let finished = ParallelSlots<[Finding]>(count: finalChunks)
+        let ranked = raw
+        DispatchQueue.concurrentPerform(iterations: finalChunks) { chunk in
+            finished.store(ranked[(chunk * finalChunk)..<min(ranked.count, (chunk + 1) * finalChunk)].map { finalise($0, graph) }, at: chunk)
+        }
+        let findings = Array(finished.take().joined())
         return findings.sorted { a, b in
             if a.severity != b.severity { return a.severity > b.severity }
             if a.firstSeen != b.firstSeen { return a.firstSeen < b.firstSeen }

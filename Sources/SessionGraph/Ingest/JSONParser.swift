@@ -105,6 +105,8 @@ struct JSONParser {
         }
         let recordLevel = depth <= recordDepth + 1
         let filter = recordLevel ? keyFilter : nil
+        // A record keeps a few dozen members: grow once, not five times.
+        if depth == recordDepth { members.reserveCapacity(32) }
         var keyHashes: [UInt64] = []
         var wideKeys = Set<UInt64>()
         while true {

@@ -81,6 +81,11 @@ enum SignInRecordMapper {
     /// Display text (`Primary Refresh Token`) and enum values (`primaryRefreshToken`) alike
     /// become the enum value.
     static func normaliseTokenType(_ raw: String) -> String {
+        // Log Analytics rows already hold the enum value: no copy needed.
+        switch raw {
+        case "primaryRefreshToken", "refreshToken", "none", "saml11", "saml20", "remoteDesktopToken": return raw
+        default: break
+        }
         switch raw.lowercased().filter({ $0 != " " }) {
         case "primaryrefreshtoken": return "primaryRefreshToken"
         case "refreshtoken": return "refreshToken"
