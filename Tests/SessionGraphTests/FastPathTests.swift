@@ -65,6 +65,19 @@ import Testing
         #expect(none == nil)
     }
 
+    // MARK: record keys
+
+    @Test func sharedKeysKeepTheirExactSpelling() throws {
+        // Keys that differ only in case hash alike; each must come back as written.
+        let text = #"[{"SessionId":"a","sessionid":"b","UniqueTokenIdentifier":"c"},{"sessionid":"d","SessionId":"e","Sess\u0069onId":"f","UniqueTokenIdentifier":"g"}]"#
+        let value = try JSONParser.parse(Array(text.utf8))
+        guard case .array(let records) = value, records.count == 2 else { Issue.record("expected two records"); return }
+        #expect(records[0].keys == ["SessionId", "sessionid", "UniqueTokenIdentifier"])
+        #expect(records[1].keys == ["sessionid", "SessionId", "SessionId", "UniqueTokenIdentifier"])
+        #expect(records[1].member(exactly: "SessionId")?.text == "f", "the last of the repeated key wins")
+        #expect(records[1]["uniquetokenidentifier"]?.text == "g")
+    }
+
     // MARK: findings writer
 
     static func finding(_ text: String, branch: Int?, user: String?, evidence: Int) -> Finding {

@@ -27,18 +27,7 @@ enum BranchAssigner {
     /// Sessions are independent: their branches are found in chunks on every core, then
     /// written to the graph in session order.
     static func assign(_ graph: inout InvestigationGraph) {
-        let count = graph.sessions.count
-        let chunkSize = max(256, count / (ProcessInfo.processInfo.activeProcessorCount * 8) + 1)
-        let chunkCount = (count + chunkSize - 1) / chunkSize
-        let slots = ParallelSlots<[Assignment]>(count: chunkCount)
-        do {
-            let snapshot = graph
-            DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
-                let range = (chunk * chunkSize)..<min(count, (chunk + 1) * chunkSize)
-                slots.store(range.map { branches(for: snapshot.sessions[$0], in: snapshot) }, at: chunk)
-            }
-        }
-        let assignments = Array(slots.take().joined())
+        let assignments = assignments(in: graph)
         graph.nodes.withUnsafeMutableBufferPointer { nodes in
             for (session, assignment) in zip(graph.sessions, assignments) {
                 let base = Int(session.nodes.lowerBound)
@@ -46,6 +35,20 @@ enum BranchAssigner {
             }
         }
         for (index, assignment) in assignments.enumerated() { graph.sessions[index].branches = assignment.branches }
+    }
+
+    /// Every session's assignment, computed on all cores from a graph that is only read (no
+    /// copy of it outlives the call, so writing the branches back does not copy the nodes).
+    private static func assignments(in graph: InvestigationGraph) -> [Assignment] {
+        let count = graph.sessions.count
+        let chunkSize = max(256, count / (ProcessInfo.processInfo.activeProcessorCount * 8) + 1)
+        let chunkCount = (count + chunkSize - 1) / chunkSize
+        let slots = ParallelSlots<[Assignment]>(count: chunkCount)
+        DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
+            let range = (chunk * chunkSize)..<min(count, (chunk + 1) * chunkSize)
+            slots.store(range.map { branches(for: graph.sessions[$0], in: graph) }, at: chunk)
+        }
+        return Array(slots.take().joined())
     }
 
     private static func branches(for session: SessionChain, in graph: InvestigationGraph) -> Assignment {

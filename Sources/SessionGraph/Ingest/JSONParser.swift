@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A failure to parse JSON text: the byte offset where it went wrong and what was expected.
 public struct JSONParseError: Error, Sendable, Equatable {
     public var offset: Int
@@ -25,6 +31,8 @@ struct JSONParser {
     /// Keys that occurred twice in one object at record level (the record, `properties`), since
     /// the reader last cleared it.
     var duplicateKeys: [String] = []
+    /// The record-level keys read so far, so each record reuses them instead of allocating.
+    private var keyCache = KeyCache()
 
     init(bytes: UnsafeBufferPointer<UInt8>, position: Int = 0, maxDepth: Int = 256, maxStringBytes: Int = 1 << 20) {
         self.bytes = bytes
@@ -113,6 +121,7 @@ struct JSONParser {
             skipWhitespace()
             guard let byte = current else { throw fail("unexpected end of input inside an object (expected a key)") }
             guard byte == UInt8(ascii: "\"") else { throw fail("unexpected \(describe(byte)) (expected a quoted key)") }
+            var sharedKey: String?
             if recordLevel, let end = plainStringEnd(from: position + 1) {
                 // Record level: hash the raw key once, for the repeated-key check and the filter.
                 let keyBytes = UnsafeBufferPointer(rebasing: bytes[(position + 1)..<end])
@@ -128,7 +137,7 @@ struct JSONParser {
                 if let filter, !filter.contains(hash) {
                     // A member the model does not read: step over it without building anything.
                     position = end + 1
-                try expect(UInt8(ascii: ":"), "':' after a key")
+                    try expect(UInt8(ascii: ":"), "':' after a key")
                     try skipValue(depth: depth)
                     skipWhitespace()
                     guard let next = current else { throw fail("unexpected end of input inside an object (expected ',' or '}')") }
@@ -138,8 +147,13 @@ struct JSONParser {
                     position -= 1
                     throw fail("unexpected \(describe(next)) (expected ',' or '}')")
                 }
+                if keyBytes.count <= KeyCache.longestKey {
+                    sharedKey = keyCache.key(keyBytes, hash: hash)
+                    position = end + 1
+                }
             }
-            let key = try parseString()
+            let key: String
+            if let sharedKey { key = sharedKey } else { key = try parseString() }
             try expect(UInt8(ascii: ":"), "':' after a key")
             let value = try parseValue(depth: depth)
             members.append((key, value))
@@ -377,4 +391,25 @@ func describe(_ byte: UInt8) -> String {
     if byte >= 0x21 && byte < 0x7F { return "'\(Character(Unicode.Scalar(byte)))'" }
     let digits = Array("0123456789ABCDEF")
     return "byte 0x\(digits[Int(byte >> 4)])\(digits[Int(byte & 0x0F)])"
+}
+
+/// The key strings of a file's records, looked up by the hash the parser computes anyway: every
+/// record repeats the same few dozen keys, and a key longer than 15 bytes is a heap string.
+/// Direct-mapped: a slot holds the last key with its hash; a different key evicts it.
+struct KeyCache {
+    static let longestKey = 64
+    private var slots: [(hash: UInt64, key: String)] = []
+
+    mutating func key(_ bytes: UnsafeBufferPointer<UInt8>, hash: UInt64) -> String {
+        if slots.isEmpty { slots = Array(repeating: (0, ""), count: 256) }
+        let slot = Int(truncatingIfNeeded: hash >> 8) & 255
+        let held = slots[slot]
+        if held.hash == hash, held.key.utf8.count == bytes.count,
+           held.key.utf8.withContiguousStorageIfAvailable({ memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0 }) ?? false {
+            return held.key
+        }
+        let key = String(decoding: bytes, as: UTF8.self)
+        slots[slot] = (hash, key)
+        return key
+    }
 }

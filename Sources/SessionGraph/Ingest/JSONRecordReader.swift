@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// How the records of a JSON file are laid out.
 enum JSONContainer: Equatable {
     /// One value per line, or values one after another (NDJSON, `PT1H.json`, pretty-printed
@@ -51,13 +57,13 @@ struct JSONRecordReader {
             lineNumber = 1
             lineStart = 0
         }
+        // memchr from newline to newline: every byte of the file passes through here.
         var i = lineCursor
-        while i < offset {
-            if bytes[i] == 0x0A {
-                lineNumber += 1
-                lineStart = i + 1
-            }
-            i += 1
+        while i < offset, let found = memchr(bytes.baseAddress! + i, 0x0A, offset - i) {
+            let at = bytes.baseAddress!.distance(to: found.assumingMemoryBound(to: UInt8.self))
+            lineNumber += 1
+            lineStart = at + 1
+            i = at + 1
         }
         lineCursor = offset
         return (lineNumber, offset - lineStart + 1)
@@ -302,10 +308,10 @@ struct JSONRecordReader {
         return trial.atEnd
     }
 
+    /// Just past the newline at or after `offset`, or the end of the bytes.
     private func nextNewline(from offset: Int) -> Int {
-        var i = offset
-        while i < bytes.count, bytes[i] != 0x0A { i += 1 }
-        return min(i + 1, bytes.count)
+        guard offset < bytes.count, let found = memchr(bytes.baseAddress! + offset, 0x0A, bytes.count - offset) else { return bytes.count }
+        return bytes.baseAddress!.distance(to: found.assumingMemoryBound(to: UInt8.self)) + 1
     }
 
     /// Whether the line from `start` to `end` holds a complete-looking one-line record (it ends
