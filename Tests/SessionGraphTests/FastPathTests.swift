@@ -78,6 +78,31 @@ import Testing
         #expect(records[1]["uniquetokenidentifier"]?.text == "g")
     }
 
+    @Test func wordLowercasingMatchesByteLowercasing() {
+        // Every byte value in every position of the word.
+        for byte in 0...255 {
+            for position in 0..<8 {
+                let word = UInt64(byte) << (8 * UInt64(position)) | 0x4142_5A5B_6061_7A40 & ~(0xFF << (8 * UInt64(position)))
+                var expected: UInt64 = 0
+                for i in 0..<8 { expected |= UInt64(lowerASCII(UInt8(truncatingIfNeeded: word >> (8 * UInt64(i))))) << (8 * UInt64(i)) }
+                #expect(ReadFields.lowerASCIIWord(word) == expected, "byte \(byte) at \(position)")
+            }
+        }
+    }
+
+    @Test func keyHashesIgnoreCaseAndFindEveryReadField() {
+        func hash(_ text: String) -> UInt64 { Array(text.utf8).withUnsafeBufferPointer(ReadFields.hash) }
+        #expect(hash("UniqueTokenIdentifier") == hash("uniquetokenidentifier"))
+        #expect(hash("SessionId") != hash("SessionIdx"))
+        #expect(hash("ab") != hash("ab\u{0}"), "the length is part of the hash")
+        for key in ReadFields.keys {
+            #expect(ReadFields.hashes.contains(hash(key.uppercased())), "\(key)")
+        }
+        for other in ["AuthenticationDetails", "ConditionalAccessPolicies", "TokenProtectionStatusDetails", "", "x"] {
+            #expect(!ReadFields.hashes.contains(hash(other)), "\(other)")
+        }
+    }
+
     // MARK: findings writer
 
     static func finding(_ text: String, branch: Int?, user: String?, evidence: Int) -> Finding {

@@ -24,7 +24,7 @@ struct JSONParser {
     private(set) var truncatedStrings = 0
     /// When set, members of objects at most one level below the record whose key hash is not in
     /// the set are skipped without building their value (see ``ReadFields``).
-    var keyFilter: Set<UInt64>?
+    var keyFilter: KeyHashSet?
     /// The nesting depth of the record object itself (1 for a top-level value, 2 for an element
     /// of a top-level array or envelope).
     var recordDepth = 1
@@ -117,6 +117,7 @@ struct JSONParser {
         if depth == recordDepth { members.reserveCapacity(32) }
         var keyHashes: [UInt64] = []
         var wideKeys = Set<UInt64>()
+        var seenBits = KeyBits()
         while true {
             skipWhitespace()
             guard let byte = current else { throw fail("unexpected end of input inside an object (expected a key)") }
@@ -126,7 +127,7 @@ struct JSONParser {
                 // Record level: hash the raw key once, for the repeated-key check and the filter.
                 let keyBytes = UnsafeBufferPointer(rebasing: bytes[(position + 1)..<end])
                 let hash = ReadFields.hash(keyBytes)
-                if keyHashes.count < 64 ? keyHashes.contains(hash) : !wideKeys.insert(hash).inserted {
+                if seenBits.insert(hash) || keyHashes.count >= 64, keyHashes.count < 64 ? keyHashes.contains(hash) : !wideKeys.insert(hash).inserted {
                     let name = String(decoding: keyBytes, as: UTF8.self)
                     if !duplicateKeys.contains(name) { duplicateKeys.append(name) }
                 }
@@ -225,16 +226,15 @@ struct JSONParser {
         position += 1
         let start = position
         // Fast path: no escapes.
-        while position < bytes.count {
+        position = nextStringSpecial(from: position)
+        if position < bytes.count {
             let byte = bytes[position]
             if byte == UInt8(ascii: "\"") {
                 let length = position - start
                 position += 1
                 return makeString(UnsafeBufferPointer(rebasing: bytes[start..<(start + min(length, maxStringBytes))]), fullLength: length)
             }
-            if byte == UInt8(ascii: "\\") { break }
             if byte == 0x0A { throw JSONParseError(offset: openQuote, message: "the line ends inside a string (expected a closing quote; JSON strings cannot hold raw line breaks)") }
-            position += 1
         }
         guard position < bytes.count else {
             throw JSONParseError(offset: openQuote, message: "unterminated string (expected a closing quote)")
@@ -327,14 +327,32 @@ struct JSONParser {
     /// quote) when it has no escape and no line break; nil otherwise.
     @inline(__always)
     func plainStringEnd(from start: Int) -> Int? {
+        let i = nextStringSpecial(from: start)
+        return i < bytes.count && bytes[i] == UInt8(ascii: "\"") ? i : nil
+    }
+
+    /// The index of the first `"`, `\` or line feed at or after `start`, or `bytes.count`: the
+    /// bytes where a string scan must stop and look. Sixteen bytes are tested at a time, so the
+    /// long values of a record (user agents, URIs, skipped policy lists) cost little.
+    @inline(__always)
+    func nextStringSpecial(from start: Int) -> Int {
         var i = start
-        while i < bytes.count {
+        let count = bytes.count
+        if let base = bytes.baseAddress {
+            let raw = UnsafeRawPointer(base)
+            let quote = SIMD16<UInt8>(repeating: 0x22), backslash = SIMD16<UInt8>(repeating: 0x5C), newline = SIMD16<UInt8>(repeating: 0x0A)
+            while i + 16 <= count {
+                let block = raw.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)
+                if any((block .== quote) .| (block .== backslash) .| (block .== newline)) { break }
+                i += 16
+            }
+        }
+        while i < count {
             let byte = bytes[i]
-            if byte == UInt8(ascii: "\"") { return i }
-            if byte == UInt8(ascii: "\\") || byte == 0x0A { return nil }
+            if byte == 0x22 || byte == 0x5C || byte == 0x0A { return i }
             i += 1
         }
-        return nil
+        return count
     }
 
     /// Steps over one value without building it, with the same checks as ``parseValue(depth:)``
@@ -374,14 +392,15 @@ struct JSONParser {
         let openQuote = position
         position += 1
         while position < bytes.count {
+            position = nextStringSpecial(from: position)
+            guard position < bytes.count else { break }
             let b = bytes[position]
             if b == UInt8(ascii: "\"") {
                 position += 1
                 return
             }
             if b == UInt8(ascii: "\\") { position += 2; continue }
-            if b == 0x0A { throw JSONParseError(offset: openQuote, message: "the line ends inside a string (expected a closing quote; JSON strings cannot hold raw line breaks)") }
-            position += 1
+            throw JSONParseError(offset: openQuote, message: "the line ends inside a string (expected a closing quote; JSON strings cannot hold raw line breaks)")
         }
         throw JSONParseError(offset: openQuote, message: "unterminated string (expected a closing quote)")
     }
@@ -391,6 +410,27 @@ func describe(_ byte: UInt8) -> String {
     if byte >= 0x21 && byte < 0x7F { return "'\(Character(Unicode.Scalar(byte)))'" }
     let digits = Array("0123456789ABCDEF")
     return "byte 0x\(digits[Int(byte >> 4)])\(digits[Int(byte & 0x0F)])"
+}
+
+/// 256 bits, one per value of a key hash's top byte: most keys of a record are new, and a
+/// clear bit says so without looking through the keys already seen. (Four words rather than a
+/// SIMD vector: indexing a vector by a variable went through memory.)
+struct KeyBits {
+    private var w0: UInt64 = 0, w1: UInt64 = 0, w2: UInt64 = 0, w3: UInt64 = 0
+
+    /// Sets the bit of `hash`; returns whether it was already set (the key may have been seen).
+    @inline(__always)
+    mutating func insert(_ hash: UInt64) -> Bool {
+        let bit: UInt64 = 1 << ((hash >> 56) & 63)
+        let was: UInt64
+        switch hash >> 62 {
+        case 0: was = w0; w0 |= bit
+        case 1: was = w1; w1 |= bit
+        case 2: was = w2; w2 |= bit
+        default: was = w3; w3 |= bit
+        }
+        return was & bit != 0
+    }
 }
 
 /// The key strings of a file's records, looked up by the hash the parser computes anyway: every

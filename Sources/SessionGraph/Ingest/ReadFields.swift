@@ -37,17 +37,77 @@ enum ReadFields {
         "userid", "userloginfailed", "userprincipalname", "userprincipalobjectid", "value", "workload",
     ]
 
-    /// FNV-1a hashes of ``keys``, compared against the raw key bytes without making a string.
-    static let hashes: Set<UInt64> = Set(keys.map { hash(Array($0.utf8)[...]) })
+    /// Hashes of ``keys``, compared against the raw key bytes without making a string.
+    static let hashes = KeyHashSet(keys.map { key in Array(key.utf8).withUnsafeBufferPointer(hash) })
 
-    /// FNV-1a over the ASCII-lower-cased bytes.
+    /// A hash of the ASCII-lower-cased bytes, eight at a time (every key of every record is
+    /// hashed: a byte-at-a-time hash was the largest cost of reading an object).
     @inline(__always)
-    static func hash<C: Collection>(_ bytes: C) -> UInt64 where C.Element == UInt8 {
-        var value: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in bytes {
-            value ^= UInt64(lowerASCII(byte))
-            value = value &* 0x0000_0100_0000_01B3
+    static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        let count = bytes.count
+        var value = 0x9E37_79B9_7F4A_7C15 ^ UInt64(truncatingIfNeeded: count)
+        var offset = 0
+        if let base = bytes.baseAddress {
+            let raw = UnsafeRawPointer(base)
+            while offset + 8 <= count {
+                value = (value ^ lowerASCIIWord(raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self))) &* 0xBF58_476D_1CE4_E5B9
+                value ^= value >> 29
+                offset += 8
+            }
         }
-        return value
+        var tail: UInt64 = 0
+        var shift: UInt64 = 0
+        while offset < count {
+            tail |= UInt64(lowerASCII(bytes[offset])) << shift
+            shift += 8
+            offset += 1
+        }
+        value = (value ^ tail) &* 0x94D0_49BB_1331_11EB
+        return value ^ (value >> 32)
+    }
+
+    /// The eight bytes of `word` with ASCII `A`–`Z` lowered and every other byte unchanged
+    /// (no carry crosses a byte: each test adds at most 0x3F to a 7-bit value).
+    @inline(__always)
+    static func lowerASCIIWord(_ word: UInt64) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let high: UInt64 = 0x8080_8080_8080_8080
+        let low7 = word & ~high
+        let atLeastA = low7 &+ ones &* (0x80 - 0x41)
+        let beyondZ = low7 &+ ones &* (0x80 - 0x5B)
+        let upper = atLeastA & ~beyondZ & ~word & high
+        return word | (upper >> 2)
+    }
+}
+
+/// A fixed set of key hashes, probed on every member of every record: an open-addressing table
+/// indexed by the hash's own bits (`Set<UInt64>` hashes the hash again with SipHash).
+struct KeyHashSet: Sendable {
+    private let table: [UInt64]
+    private let mask: Int
+
+    init(_ hashes: [UInt64]) {
+        var size = 16
+        while size < hashes.count * 4 { size *= 2 }
+        var table = [UInt64](repeating: 0, count: size)
+        for hash in hashes where hash != 0 {
+            var slot = Int(truncatingIfNeeded: hash ^ (hash >> 32)) & (size - 1)
+            while table[slot] != 0 && table[slot] != hash { slot = (slot + 1) & (size - 1) }
+            table[slot] = hash
+        }
+        self.table = table
+        mask = size - 1
+    }
+
+    @inline(__always)
+    func contains(_ hash: UInt64) -> Bool {
+        guard hash != 0 else { return false }
+        var slot = Int(truncatingIfNeeded: hash ^ (hash >> 32)) & mask
+        while true {
+            let held = table[slot]
+            if held == hash { return true }
+            if held == 0 { return false }
+            slot = (slot + 1) & mask
+        }
     }
 }
