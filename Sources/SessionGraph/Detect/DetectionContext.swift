@@ -1,3 +1,5 @@
+import Foundation
+
 /// A finding as a rule emits it, before the detector applies caps, lifts and stable ids.
 struct RawFinding {
     var rule: String
@@ -40,40 +42,29 @@ struct DetectionInput {
         self.config = config
         hostingASNs = DetectionConfig.builtInHostingASNs.union(config.hostingASNs)
         trusted = NetworkList(config.trustedNetworks)
-        var geo: [String: (Double, Double)] = [:]
-        var times: [String: [UTCInstant]] = [:]
-        var tokens = Set<String>()
-        var requests = Set<String>()
-        var domains = Set(config.tenantDomains.map { $0.lowercased() })
-        var interactive: [String: Set<String>] = [:]
-        let learnDomains = config.tenantDomains.isEmpty
-        var lastDomain = Substring()
-        for event in graph.events {
-            if learnDomains, let upn = event.userPrincipalName, let at = upn.utf8.lastIndex(of: UInt8(ascii: "@")) {
-                // Nearly every record names a domain already seen: compare in place first.
-                let domain = upn[upn.utf8.index(after: at)...]
-                if domain != lastDomain {
-                    domains.insert(String(domain))
-                    lastDomain = domain
+        // The sign-in token sets and the per-user facts read the events independently: built
+        // side by side.
+        let idSlot = ParallelSlots<(tokens: Set<String>, requests: Set<String>)>(count: 1)
+        let factSlot = ParallelSlots<UserFacts>(count: 1)
+        DispatchQueue.concurrentPerform(iterations: 2) { part in
+            if part == 0 {
+                var tokens = Set<String>(), requests = Set<String>()
+                for event in graph.events where event.kind == .signIn {
+                    if let uti = event.uniqueTokenId { tokens.insert(uti) }
+                    if let request = event.requestId { requests.insert(request) }
                 }
+                idSlot.store((tokens, requests), at: 0)
+            } else {
+                factSlot.store(UserFacts(graph.events, tenantDomains: config.tenantDomains), at: 0)
             }
-            guard event.kind == .signIn else { continue }
-            if let ip = event.ipAddress, let lat = event.latitude, let lon = event.longitude, geo[ip] == nil { geo[ip] = (lat, lon) }
-            if let user = event.userId ?? event.userPrincipalName {
-                times[user, default: []].append(event.time)
-                if event.interactive == true, event.result != "failure" {
-                    interactive[user, default: []].insert(NetworkKey.of(ip: event.ipAddress, asn: event.asn))
-                }
-            }
-            if let uti = event.uniqueTokenId { tokens.insert(uti) }
-            if let request = event.requestId { requests.insert(request) }
         }
-        geoByIP = geo
-        signInTimesByUser = times.mapValues { $0.sorted() }
-        signInTokens = tokens
-        signInRequestIds = requests
-        tenantDomains = domains
-        interactiveNetworksByUser = interactive
+        let ids = idSlot.take()[0], facts = factSlot.take()[0]
+        signInTokens = ids.tokens
+        signInRequestIds = ids.requests
+        geoByIP = facts.geo
+        signInTimesByUser = facts.times.mapValues { $0.sorted() }
+        tenantDomains = facts.domains
+        interactiveNetworksByUser = facts.interactive
     }
 
     func isHosting(_ asn: Int?) -> Bool { asn.map { hostingASNs.contains($0) } ?? false }
@@ -90,6 +81,38 @@ struct DetectionInput {
             if times[mid] < low { lo = mid + 1 } else { hi = mid }
         }
         return lo < times.count && times[lo] <= high
+    }
+}
+
+/// What the sign-ins say of each user and address, and the tenant's own mail domains.
+private struct UserFacts {
+    var geo: [String: (Double, Double)] = [:]
+    var times: [String: [UTCInstant]] = [:]
+    var domains: Set<String>
+    var interactive: [String: Set<String>] = [:]
+
+    init(_ events: [Event], tenantDomains: [String]) {
+        domains = Set(tenantDomains.map { $0.lowercased() })
+        let learnDomains = tenantDomains.isEmpty
+        var lastDomain = Substring()
+        for event in events {
+            if learnDomains, let upn = event.userPrincipalName, let at = upn.utf8.lastIndex(of: UInt8(ascii: "@")) {
+                // Nearly every record names a domain already seen: compare in place first.
+                let domain = upn[upn.utf8.index(after: at)...]
+                if domain != lastDomain {
+                    domains.insert(String(domain))
+                    lastDomain = domain
+                }
+            }
+            guard event.kind == .signIn else { continue }
+            if let ip = event.ipAddress, let lat = event.latitude, let lon = event.longitude, geo[ip] == nil { geo[ip] = (lat, lon) }
+            if let user = event.userId ?? event.userPrincipalName {
+                times[user, default: []].append(event.time)
+                if event.interactive == true, event.result != "failure" {
+                    interactive[user, default: []].insert(NetworkKey.of(ip: event.ipAddress, asn: event.asn))
+                }
+            }
+        }
     }
 }
 

@@ -17,37 +17,16 @@ public enum GraphBuilder {
         var unlinked = UnlinkedCounts()
         var dataErrors: [DataError] = []
 
-        // 1. Indexes, and each event's client family (classified once per distinct user agent).
-        var familyOfAgent: [String: String] = [:]
-        var eventClients: [String] = []
-        eventClients.reserveCapacity(events.count)
-        for event in events {
-            guard let agent = event.userAgent else { eventClients.append("empty"); continue }
-            if let known = familyOfAgent[agent] {
-                eventClients.append(known)
-            } else {
-                let family = ClientFamily.of(agent)
-                familyOfAgent[agent] = family
-                eventClients.append(family)
-            }
+        // 1. Indexes: the token index and the context index read the events independently, so
+        // they are built side by side.
+        let tokenSlot = ParallelSlots<TokenIndex>(count: 1)
+        let contextSlot = ParallelSlots<ContextIndex>(count: 1)
+        DispatchQueue.concurrentPerform(iterations: 2) { part in
+            if part == 0 { tokenSlot.store(TokenIndex(events), at: 0) } else { contextSlot.store(ContextIndex(events), at: 0) }
         }
-        var upnToUser: [String: String] = [:]
-        var signInByToken: [String: Int32] = [:]
-        var signInsByRequest: [String: [Int32]] = [:]
-        signInByToken.reserveCapacity(events.count / 2)
-        signInsByRequest.reserveCapacity(events.count / 2)
-        var asnByIP: [String: Int] = [:]
-        var countryByIP: [String: String] = [:]
-        for index in events.indices {
-            if let upn = events[index].userPrincipalName, let oid = events[index].userId { upnToUser[upn] = upnToUser[upn] ?? oid }
-            if let ip = events[index].ipAddress {
-                if let asn = events[index].asn { asnByIP[ip] = asnByIP[ip] ?? asn }
-                if let country = events[index].country { countryByIP[ip] = countryByIP[ip] ?? country }
-            }
-            guard events[index].kind == .signIn else { continue }
-            if let uti = events[index].uniqueTokenId, signInByToken[uti] == nil { signInByToken[uti] = Int32(index) }
-            if let request = events[index].requestId { signInsByRequest[request, default: []].append(Int32(index)) }
-        }
+        let tokens = tokenSlot.take()[0], context = contextSlot.take()[0]
+        let signInByToken = tokens.signInByToken, signInsByRequest = tokens.signInsByRequest
+        let eventClients = context.eventClients, upnToUser = context.upnToUser, asnByIP = context.asnByIP, countryByIP = context.countryByIP
         func userKey(_ index: Int) -> String? {
             events[index].userId ?? events[index].userPrincipalName.map { upnToUser[$0] ?? $0 }
         }
@@ -132,7 +111,13 @@ public enum GraphBuilder {
         let clients = eventClients, knownASNs = asnByIP, knownCountries = countryByIP, work = jobs
         DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
             var local = AssembledChunk()
-            for job in work[(chunk * chunkSize)..<min(work.count, (chunk + 1) * chunkSize)] {
+            let range = (chunk * chunkSize)..<min(work.count, (chunk + 1) * chunkSize)
+            // At most an anchor per chain and a node and a token per member: never regrown.
+            let bound = work[range].reduce(0) { $0 + 1 + 2 * $1.members.count }
+            local.nodes.reserveCapacity(bound)
+            local.edges.reserveCapacity(bound)
+            local.sessions.reserveCapacity(range.count)
+            for job in work[range] {
                 var chain = SessionAssembler(events: events, clients: clients, sessionId: job.sessionId, user: job.user, members: job.members, asnByIP: knownASNs, countryByIP: knownCountries)
                     .assemble(into: &local.nodes, edges: &local.edges)
                 chain.splitFromSharedId = job.split
@@ -149,6 +134,9 @@ public enum GraphBuilder {
             swap(&edges, &chunks[0].edges)
             swap(&sessions, &chunks[0].sessions)
             chunks.removeFirst()
+            nodes.reserveCapacity(nodes.count + chunks.reduce(0) { $0 + $1.nodes.count })
+            edges.reserveCapacity(edges.count + chunks.reduce(0) { $0 + $1.edges.count })
+            sessions.reserveCapacity(jobs.count)
         }
         for chunk in chunks {
             let base = NodeID(nodes.count)
@@ -212,6 +200,50 @@ public enum GraphBuilder {
         let withRoot = users.compactMap { user in earliestRoot(user).map { (user, $0) } }
         if let first = withRoot.min(by: { $0.1 < $1.1 }) { return first.0 }
         return users.max { (byUser[$0]?.count ?? 0, $1) < (byUser[$1]?.count ?? 0, $0) }
+    }
+}
+
+/// Sign-ins by exact token id and by request id.
+struct TokenIndex {
+    var signInByToken: [String: Int32] = [:]
+    var signInsByRequest: [String: [Int32]] = [:]
+
+    init(_ events: [Event]) {
+        signInByToken.reserveCapacity(events.count / 2)
+        signInsByRequest.reserveCapacity(events.count / 2)
+        for index in events.indices where events[index].kind == .signIn {
+            if let uti = events[index].uniqueTokenId, signInByToken[uti] == nil { signInByToken[uti] = Int32(index) }
+            if let request = events[index].requestId { signInsByRequest[request, default: []].append(Int32(index)) }
+        }
+    }
+}
+
+/// Each event's client family (classified once per distinct user agent), each UPN's object id,
+/// and each IP's ASN and country as sign-ins reported them.
+struct ContextIndex {
+    var eventClients: [String] = []
+    var upnToUser: [String: String] = [:]
+    var asnByIP: [String: Int] = [:]
+    var countryByIP: [String: String] = [:]
+
+    init(_ events: [Event]) {
+        var familyOfAgent: [String: String] = [:]
+        eventClients.reserveCapacity(events.count)
+        for event in events {
+            if let upn = event.userPrincipalName, let oid = event.userId, upnToUser[upn] == nil { upnToUser[upn] = oid }
+            if let ip = event.ipAddress {
+                if let asn = event.asn, asnByIP[ip] == nil { asnByIP[ip] = asn }
+                if let country = event.country, countryByIP[ip] == nil { countryByIP[ip] = country }
+            }
+            guard let agent = event.userAgent else { eventClients.append("empty"); continue }
+            if let known = familyOfAgent[agent] {
+                eventClients.append(known)
+            } else {
+                let family = ClientFamily.of(agent)
+                familyOfAgent[agent] = family
+                eventClients.append(family)
+            }
+        }
     }
 }
 
