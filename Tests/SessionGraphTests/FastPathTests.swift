@@ -103,6 +103,62 @@ import Testing
         }
     }
 
+    // MARK: files read in parts
+
+    /// An NDJSON export of sign-ins and Graph calls, with broken lines, a duplicate and a
+    /// record that is not an export among them.
+    static func partsFixture(records: Int) -> String {
+        var lines: [String] = []
+        for n in 0..<records {
+            let sid = String(format: "%08x-1111-2222-3333-444455556666", n / 4 + 1)
+            let id = String(format: "11111111-aaaa-4bbb-8ccc-%012d", n)
+            lines.append(GraphBuilderTests.signIn(id, "2026-03-02T\(String(format: "%02d", n % 24)):00:00Z", interactive: n % 4 == 0, ip: "203.0.113.\(n % 200)", asn: 3303, device: "dev-\(n % 7)", sid: sid).trimmingCharacters(in: .whitespacesAndNewlines))
+            if n % 97 == 50 { lines.append(#"{"Type":"SigninLogs","TimeGenerated":"2026-03-02T01:00:00Z","Id":"broken"#) }
+            if n % 131 == 7 { lines.append(lines[lines.count - 2]) }
+            if n % 173 == 9 { lines.append(#"{"note":"not an export"}"#) }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    @Test func fileReadInPartsGivesTheWholeFileResult() throws {
+        let folder = try Scratch()
+        let path = try folder.write("signins.ndjson", Self.partsFixture(records: 1500))
+        var whole = IngestOptions()
+        whole.limits.splitFilesFrom = Int.max
+        var split = IngestOptions()
+        split.limits.splitFilesFrom = 1024
+        split.limits.maxListedRejections = 5
+        whole.limits.maxListedRejections = 5
+        // The file really is cut into several parts.
+        let plan = try #require(FileReader(path: path, fileIndex: 0, limits: split.limits).partPlan(parts: 4))
+        #expect(plan.starts.count == 4)
+        let a = Ingestor.ingest(files: [path], options: whole)
+        let b = Ingestor.ingest(files: [path], options: split)
+        #expect(a.totals == b.totals)
+        #expect(a.files == b.files, "same counts, rejections (lines, record numbers, reasons) and remarks")
+        #expect(b.totals.rejected > 0 && b.totals.duplicate > 0 && b.totals.used > 1000)
+        #expect(a.events.map(\.provenance) == b.events.map(\.provenance))
+        #expect(a.events.map { EventExporter.jsonLine($0, files: [path]) } == b.events.map { EventExporter.jsonLine($0, files: [path]) })
+    }
+
+    @Test func filesThatAreNotOneRecordPerLineAreReadWhole() throws {
+        let folder = try Scratch()
+        var limits = ReadLimits()
+        limits.splitFilesFrom = 16
+        let records = Self.partsFixture(records: 40).split(separator: "\n")
+        let pretty = try folder.write("pretty.json", records.map { $0.replacingOccurrences(of: ",", with: ",\n  ") }.joined(separator: "\n"))
+        let array = try folder.write("array.json", "[" + records.joined(separator: ",\n") + "]")
+        let envelope = try folder.write("PT1H.json", records.map { #"{"records":["# + $0 + "]}" }.joined(separator: "\n"))
+        let gzip = try folder.write("signins.ndjson.gz", bytes: try gzip(Array(Self.partsFixture(records: 40).utf8)))
+        for path in [pretty, array, envelope, gzip] {
+            #expect(FileReader(path: path, fileIndex: 0, limits: limits).partPlan(parts: 2) == nil, "\(path)")
+        }
+        let small = try folder.write("small.ndjson", Self.partsFixture(records: 40))
+        #expect(FileReader(path: small, fileIndex: 0, limits: limits).partPlan(parts: 2) != nil)
+        limits.maxRecordsPerFile = 100
+        #expect(FileReader(path: small, fileIndex: 0, limits: limits).partPlan(parts: 2) == nil, "a record limit is counted over the whole file")
+    }
+
     // MARK: findings writer
 
     static func finding(_ text: String, branch: Int?, user: String?, evidence: Int) -> Finding {

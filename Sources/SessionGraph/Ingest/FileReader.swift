@@ -106,7 +106,7 @@ struct FileReader {
         return evenZero * 10 >= pairs * 9 || oddZero * 10 >= pairs * 9
     }
 
-    private func looksBinary(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> Bool {
+    func looksBinary(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> Bool {
         var controls = 0
         guard end > start else { return false }
         for i in start..<end {
@@ -172,13 +172,13 @@ struct FileReader {
     /// How many bytes are read before their mapped pages are released.
     static let releaseStep = 32 << 20
 
-    private func readJSON(_ bytes: UnsafeBufferPointer<UInt8>, start: Int, into outcome: inout FileReadOutcome, progress: (Int) -> Void) {
+    func readJSON(_ bytes: UnsafeBufferPointer<UInt8>, start: Int, into outcome: inout FileReadOutcome, progress: (Int) -> Void, firstPart: Bool = true) {
         var reader = JSONRecordReader(bytes: bytes, limits: limits)
         reader.read(from: start) { raw in
             if outcome.unrecognised != nil { return }
             if raw.bytes.lowerBound > 0 { progress(raw.bytes.lowerBound) }
             switch raw.value {
-            case .success(let value) where outcome.read == 0 && value.has("incidents") && value.has("seed") && value.has("layout"):
+            case .success(let value) where firstPart && outcome.read == 0 && value.has("incidents") && value.has("seed") && value.has("layout"):
                 // `sessiongraph simulate` writes its ground truth next to the exports.
                 outcome.unrecognised = "SessionGraph simulator ground truth (truth.json), not an export"
             case .success(let value):

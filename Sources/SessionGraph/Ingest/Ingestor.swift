@@ -108,25 +108,38 @@ public enum Ingestor {
         return ingest(files: files, options: options)
     }
 
-    /// Reads the given files (already enumerated).
+    /// Reads the given files (already enumerated). Large NDJSON files are cut into parts (see
+    /// ``FilePartPlan``); whole files and parts are read on every core, largest first, and each
+    /// file's parts are joined in order, so the result does not depend on the cores.
     public static func ingest(files: [String], options: IngestOptions = IngestOptions()) -> IngestResult {
-        let outcomes = ParallelSlots<FileReadOutcome>(count: files.count)
         let limits = options.limits
         let progress = options.progress
-        let finished = Counter()
-        let bytesRead = Counter()
         let sizes = files.map { (try? FileManager.default.attributesOfItem(atPath: $0)[.size] as? Int) ?? 0 }
         let totalBytes = sizes.reduce(0, +)
-        // Largest files first, so the cores finish together (each file's result keeps its place).
-        let order = files.indices.sorted { (sizes[$0], $1) > (sizes[$1], $0) }
-        DispatchQueue.concurrentPerform(iterations: files.count) { step in
-            let index = order[step]
-            let outcome = FileReader(path: files[index], fileIndex: Int32(index), limits: limits).read()
-            outcomes.store(outcome, at: index)
-            let bytes = bytesRead.add(sizes[index])
-            progress?(finished.increment(), files.count, bytes, totalBytes)
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        let plans = files.indices.map { FileReader(path: files[$0], fileIndex: Int32($0), limits: limits).partPlan(parts: cores) }
+        // One work item per whole file or part, in file and part order.
+        struct Item { var file: Int; var part: Int?; var bytes: Int }
+        let items: [Item] = files.indices.flatMap { index in
+            plans[index].map { plan in plan.starts.indices.map { Item(file: index, part: $0, bytes: plan.range(of: $0).count) } }
+                ?? [Item(file: index, part: nil, bytes: sizes[index])]
         }
-        return merge(files: files, outcomes: outcomes.take())
+        let outcomes = ParallelSlots<FileReadOutcome>(count: items.count)
+        let tracker = FileCompletion(parts: files.indices.map { plans[$0]?.starts.count ?? 1 })
+        // Largest first, so the cores finish together (each result keeps its place).
+        let order = items.indices.sorted { (items[$0].bytes, $1) > (items[$1].bytes, $0) }
+        DispatchQueue.concurrentPerform(iterations: items.count) { step in
+            let item = items[order[step]]
+            let reader = FileReader(path: files[item.file], fileIndex: Int32(item.file), limits: limits)
+            let outcome = if let part = item.part, let plan = plans[item.file] { reader.readPart(plan, part) } else { reader.read() }
+            outcomes.store(outcome, at: order[step])
+            let (finished, bytes) = tracker.finish(file: item.file, bytes: item.bytes)
+            progress?(finished, files.count, bytes, totalBytes)
+        }
+        var byFile = [[FileReadOutcome]](repeating: [], count: files.count)
+        for (item, outcome) in zip(items, outcomes.take()) { byFile[item.file].append(outcome) }
+        let joined = files.indices.map { FileReader.joined(&byFile[$0], limits: limits) }
+        return merge(files: files, outcomes: joined)
     }
 
     /// Deterministic merge: files in path order, records in file order; the first copy of a
@@ -212,16 +225,22 @@ struct DuplicateKey: Hashable {
 }
 
 
-private final class Counter: @unchecked Sendable {
-    private var value = 0
+/// Which files are read completely and how many bytes are done, for the progress display.
+private final class FileCompletion: @unchecked Sendable {
+    private var remaining: [Int]
+    private var finished = 0
+    private var bytes = 0
     private let lock = NSLock()
 
-    func increment() -> Int { add(1) }
+    init(parts: [Int]) { remaining = parts }
 
-    func add(_ amount: Int) -> Int {
+    /// Counts one whole file or part as read; returns the files finished and the bytes done.
+    func finish(file: Int, bytes amount: Int) -> (Int, Int) {
         lock.lock()
         defer { lock.unlock() }
-        value += amount
-        return value
+        remaining[file] -= 1
+        if remaining[file] == 0 { finished += 1 }
+        bytes += amount
+        return (finished, bytes)
     }
 }

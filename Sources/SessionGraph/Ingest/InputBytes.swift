@@ -61,11 +61,33 @@ final class InputBytes: @unchecked Sendable {
     /// (they are paged in again from the file if touched), so a multi-GB file does not stay
     /// resident while the rest of it is parsed. Does nothing for decoded (owned) bytes.
     func releasePages(before offset: Int) {
+        releasePages(from: 0, before: offset)
+    }
+
+    /// The same for the whole pages between `start` and `offset` only, so a part of a file read
+    /// on one core does not drop the pages another core is reading.
+    func releasePages(from start: Int, before offset: Int) {
         guard mapped, let base else { return }
         let page = Int(sysconf(Int32(_SC_PAGESIZE)))
-        let length = min(offset, count) / page * page
-        guard length > 0 else { return }
-        madvise(UnsafeMutableRawPointer(mutating: base), length, MADV_DONTNEED)
+        let first = (max(start, 0) + page - 1) / page * page
+        let end = min(offset, count) / page * page
+        guard end > first else { return }
+        madvise(UnsafeMutableRawPointer(mutating: base + first), end - first, MADV_DONTNEED)
+    }
+
+    /// Whether the bytes are the file's own pages (not inflated or transcoded into memory).
+    var isMapped: Bool { mapped }
+
+    /// Whether the file at `path` starts with the gzip magic or a UTF-16 byte-order mark, read
+    /// without mapping or inflating it.
+    static func needsDecoding(path: String) -> Bool {
+        let fd = Glibc.open(path, O_RDONLY)
+        guard fd >= 0 else { return true }
+        defer { close(fd) }
+        var head: (UInt8, UInt8) = (0, 0)
+        let got = withUnsafeMutableBytes(of: &head) { read(fd, $0.baseAddress, 2) }
+        guard got == 2 else { return true }
+        return (head.0 == 0x1F && head.1 == 0x8B) || (head.0 == 0xFF && head.1 == 0xFE) || (head.0 == 0xFE && head.1 == 0xFF)
     }
 
     func withBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {

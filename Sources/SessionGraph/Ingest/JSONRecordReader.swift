@@ -267,7 +267,7 @@ struct JSONRecordReader {
 
     /// Looks at the first keys of the object at `offset`: an envelope has a `records` or `value`
     /// member that is an array, next to `@odata.*` members or nothing else of a record.
-    private func envelopeKind(at offset: Int) -> JSONContainer? {
+    func envelopeKind(at offset: Int) -> JSONContainer? {
         var parser = JSONParser(bytes: bytes, position: offset + 1, maxDepth: limits.maxDepth, maxStringBytes: 4096)
         for _ in 0..<8 {
             parser.skipWhitespace()
@@ -354,6 +354,8 @@ public struct ReadLimits: Sendable {
     public var maxListedRejections = 50
     /// Step over record members the model never reads instead of building them (``ReadFields``).
     public var skipUnusedFields = true
+    /// An NDJSON file at least this large is read in parts, one per core, joined in file order.
+    public var splitFilesFrom = 64 << 20
 
     public init() {}
 }

@@ -16,10 +16,14 @@ package final class ParallelSlots<Value>: @unchecked Sendable {
         lock.unlock()
     }
 
-    /// The stored values in item order (every item stores one before this is called).
+    /// The stored values in item order (every item stores one before this is called), moved
+    /// out: the slots are emptied, so the caller holds the only copy and can change the values
+    /// in place.
     package func take() -> [Value] {
         lock.lock()
         defer { lock.unlock() }
-        return slots.compactMap { $0 }
+        let values = slots.compactMap { $0 }
+        slots = []
+        return values
     }
 }
