@@ -103,6 +103,26 @@ import Testing
         }
     }
 
+    @Test func sessionsDocumentEqualsTheEncodableForm() throws {
+        var lines = try GraphBuilderTests().fixtureLines()
+        // Bob on Alice's session id: a data error and a split chain.
+        lines.append(GraphBuilderTests.signIn("44444444-aaaa-4bbb-8ccc-000000000001", "2026-03-02T11:00:00Z", interactive: true, ip: "198.51.100.9", asn: 14061, user: GraphBuilderTests.bob))
+        let graph = try GraphBuilderTests.ingestLines(lines)
+        #expect(!graph.dataErrors.isEmpty)
+        struct Document: Encodable {
+            var schemaVersion = 1
+            var sessions: [SessionReport.SessionSummary]
+            var unlinked: UnlinkedCounts
+            var dataErrors: [DataError]
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let expected = try encoder.encode(Document(sessions: graph.sessions.map { SessionReport.summary($0, in: graph) }, unlinked: graph.unlinked, dataErrors: graph.dataErrors))
+        #expect(try Self.parsed(SessionReport.sessionsDocument(graph.sessions, in: graph)) == Self.parsed(expected))
+        let empty = try #require(try Self.parsed(SessionReport.sessionsDocument([], in: graph)) as? [String: Any])
+        #expect((empty["sessions"] as? [Any])?.isEmpty == true)
+    }
+
     // MARK: files read in parts
 
     /// An NDJSON export of sign-ins and Graph calls, with broken lines, a duplicate and a

@@ -64,15 +64,70 @@ public enum SessionReport {
             branches: branches)
     }
 
-    /// `sessions.json`: `{"schemaVersion": 1, "sessions": [...], "unlinked": {...}, "dataErrors": [...]}`.
+    /// `sessions.json`: `{"schemaVersion": 1, "sessions": [...], "unlinked": {...}, "dataErrors": [...]}`,
+    /// keys in sorted order, one session per line. Written directly: a large run has tens of
+    /// thousands of sessions, and JSONEncoder was most of the output stage's time on them.
     public static func sessionsDocument(_ sessions: [SessionChain], in graph: InvestigationGraph) -> Data {
-        struct Document: Encodable {
-            var schemaVersion = 1
-            var sessions: [SessionSummary]
-            var unlinked: UnlinkedCounts
-            var dataErrors: [DataError]
+        let compact = JSONEncoder()
+        compact.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var text = "{\n  \"dataErrors\" : ["
+        for (index, error) in graph.dataErrors.enumerated() {
+            text += index == 0 ? "\n    " : ",\n    "
+            text += String(decoding: (try? compact.encode(error)) ?? Data("{}".utf8), as: UTF8.self)
         }
-        return encode(Document(sessions: sessions.map { summary($0, in: graph) }, unlinked: graph.unlinked, dataErrors: graph.dataErrors))
+        text += graph.dataErrors.isEmpty ? "],\n" : "\n  ],\n"
+        text += "  \"schemaVersion\" : 1,\n  \"sessions\" : ["
+        for (index, session) in sessions.enumerated() {
+            text += index == 0 ? "\n    " : ",\n    "
+            text += line(summary(session, in: graph))
+        }
+        text += sessions.isEmpty ? "],\n" : "\n  ],\n"
+        text += "  \"unlinked\" : "
+        text += String(decoding: (try? compact.encode(graph.unlinked)) ?? Data("{}".utf8), as: UTF8.self)
+        text += "\n}"
+        return Data(text.utf8)
+    }
+
+    /// One session summary as a JSON object on one line, keys sorted, absent values left out
+    /// (the form JSONEncoder gives the Codable value).
+    static func line(_ summary: SessionSummary) -> String {
+        var object = JSONObjectWriter()
+        object.int("actions", summary.actions)
+        var branches = "["
+        for (index, branch) in summary.branches.enumerated() {
+            if index > 0 { branches += "," }
+            var entry = JSONObjectWriter()
+            entry.int("asn", branch.asn)
+            entry.int("branchPoint", branch.branchPoint)
+            entry.strings("clients", branch.clients, keepEmpty: true)
+            entry.strings("countries", branch.countries, keepEmpty: true)
+            entry.string("country", branch.country)
+            entry.string("device", branch.device)
+            entry.int("divergenceFrom", branch.divergenceFrom)
+            entry.string("firstSeen", branch.firstSeen)
+            entry.int("index", branch.index)
+            entry.strings("ipAddresses", branch.ipAddresses, keepEmpty: true)
+            entry.bool("isRoot", branch.isRoot)
+            entry.string("lastSeen", branch.lastSeen)
+            entry.string("network", branch.network)
+            entry.int("nodes", branch.nodes)
+            branches += entry.finish()
+        }
+        object.raw("branches", branches + "]")
+        object.strings("countries", summary.countries, keepEmpty: true)
+        object.strings("devices", summary.devices, keepEmpty: true)
+        object.string("end", summary.end)
+        object.strings("networks", summary.networks, keepEmpty: true)
+        object.string("root", summary.root)
+        object.string("rootTime", summary.rootTime)
+        object.string("sessionId", summary.sessionId)
+        object.int("signIns", summary.signIns)
+        object.bool("splitFromSharedId", summary.splitFromSharedId)
+        object.string("start", summary.start)
+        object.int("tokens", summary.tokens)
+        object.string("user", summary.user)
+        object.string("userPrincipalName", summary.userPrincipalName)
+        return object.finish()
     }
 
     public struct NodeDetail: Codable, Sendable {
