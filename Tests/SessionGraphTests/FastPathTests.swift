@@ -125,40 +125,77 @@ import Testing
 
     // MARK: files read in parts
 
-    /// An NDJSON export of sign-ins and Graph calls, with broken lines, a duplicate and a
-    /// record that is not an export among them.
-    static func partsFixture(records: Int) -> String {
-        var lines: [String] = []
+    /// An NDJSON export of sign-ins with a duplicate and records that are not an export among
+    /// them, blank lines before it, and (when `broken`) lines the parser cannot read.
+    static func partsFixture(records: Int, broken: Bool = false, lineEnd: String = "\n") -> String {
+        var lines: [String] = ["", ""]
         for n in 0..<records {
             let sid = String(format: "%08x-1111-2222-3333-444455556666", n / 4 + 1)
             let id = String(format: "11111111-aaaa-4bbb-8ccc-%012d", n)
             lines.append(GraphBuilderTests.signIn(id, "2026-03-02T\(String(format: "%02d", n % 24)):00:00Z", interactive: n % 4 == 0, ip: "203.0.113.\(n % 200)", asn: 3303, device: "dev-\(n % 7)", sid: sid).trimmingCharacters(in: .whitespacesAndNewlines))
-            if n % 97 == 50 { lines.append(#"{"Type":"SigninLogs","TimeGenerated":"2026-03-02T01:00:00Z","Id":"broken"#) }
-            if n % 131 == 7 { lines.append(lines[lines.count - 2]) }
+            if broken && n % 97 == 50 { lines += [#"{"a":{"b":1}"#, ""] }
+            if n % 131 == 7 { lines.append(lines[lines.count - 1]) }
             if n % 173 == 9 { lines.append(#"{"note":"not an export"}"#) }
         }
-        return lines.joined(separator: "\n") + "\n"
+        return lines.joined(separator: lineEnd) + lineEnd
+    }
+
+    /// Every part read on its own and joined equals the file read whole.
+    @Test(arguments: ["\n", "\r\n"]) func partsJoinedEqualTheWholeFile(lineEnd: String) throws {
+        let folder = try Scratch()
+        let path = try folder.write("signins.ndjson", Self.partsFixture(records: 1500, lineEnd: lineEnd))
+        var limits = ReadLimits()
+        limits.splitFilesFrom = 1024
+        limits.maxListedRejections = 5
+        let reader = FileReader(path: path, fileIndex: 0, limits: limits)
+        let plan = try #require(reader.partPlan(parts: 4))
+        #expect(plan.starts.count == 4)
+        var parts = plan.starts.indices.map { reader.readPart(plan, $0) }
+        #expect(!FileReader.partsNeedWholeRead(parts, limits: limits))
+        let joined = FileReader.joined(&parts, limits: limits)
+        let whole = reader.read()
+        #expect(joined.read == whole.read && joined.rejected == whole.rejected && whole.rejected > 5)
+        #expect(joined.rejections == whole.rejections, "lines, record numbers and reasons")
+        #expect(joined.rejectionsByReason == whole.rejectionsByReason)
+        #expect(joined.remarks == whole.remarks)
+        #expect(joined.events.map(\.provenance) == whole.events.map(\.provenance))
+        #expect(joined.events.map { EventExporter.jsonLine($0, files: [path]) } == whole.events.map { EventExporter.jsonLine($0, files: [path]) })
     }
 
     @Test func fileReadInPartsGivesTheWholeFileResult() throws {
         let folder = try Scratch()
-        let path = try folder.write("signins.ndjson", Self.partsFixture(records: 1500))
-        var whole = IngestOptions()
-        whole.limits.splitFilesFrom = Int.max
-        var split = IngestOptions()
-        split.limits.splitFilesFrom = 1024
-        split.limits.maxListedRejections = 5
-        whole.limits.maxListedRejections = 5
-        // The file really is cut into several parts.
-        let plan = try #require(FileReader(path: path, fileIndex: 0, limits: split.limits).partPlan(parts: 4))
-        #expect(plan.starts.count == 4)
-        let a = Ingestor.ingest(files: [path], options: whole)
-        let b = Ingestor.ingest(files: [path], options: split)
-        #expect(a.totals == b.totals)
-        #expect(a.files == b.files, "same counts, rejections (lines, record numbers, reasons) and remarks")
-        #expect(b.totals.rejected > 0 && b.totals.duplicate > 0 && b.totals.used > 1000)
-        #expect(a.events.map(\.provenance) == b.events.map(\.provenance))
-        #expect(a.events.map { EventExporter.jsonLine($0, files: [path]) } == b.events.map { EventExporter.jsonLine($0, files: [path]) })
+        // Clean, and with lines the parser cannot read (their parts are thrown away and the
+        // file read again whole).
+        for broken in [false, true] {
+            let path = try folder.write("signins-\(broken).ndjson", Self.partsFixture(records: 1500, broken: broken))
+            var whole = IngestOptions()
+            whole.limits.splitFilesFrom = Int.max
+            var split = IngestOptions()
+            split.limits.splitFilesFrom = 1024
+            let a = Ingestor.ingest(files: [path], options: whole)
+            let b = Ingestor.ingest(files: [path], options: split)
+            #expect(a.totals == b.totals)
+            #expect(a.files == b.files, "same counts, rejections and remarks")
+            #expect(b.totals.duplicate > 0 && b.totals.used > 1000)
+            #expect(a.events.map(\.provenance) == b.events.map(\.provenance))
+            let reader = FileReader(path: path, fileIndex: 0, limits: split.limits)
+            let plan = try #require(reader.partPlan(parts: 4))
+            #expect(FileReader.partsNeedWholeRead(plan.starts.indices.map { reader.readPart(plan, $0) }, limits: split.limits) == broken)
+        }
+        // Parts that hold more records than the per-file limit between them are read whole.
+        var big = FileReadOutcome(), small = FileReadOutcome()
+        (big.read, small.read) = (60, 60)
+        var tight = ReadLimits()
+        tight.maxRecordsPerFile = 100
+        #expect(FileReader.partsNeedWholeRead([big, small], limits: tight))
+        #expect(!FileReader.partsNeedWholeRead([big, small], limits: ReadLimits()))
+        // A record limit set by the user: the file is not split at all.
+        let path = try folder.write("many.ndjson", Self.partsFixture(records: 300))
+        var limited = IngestOptions()
+        limited.limits.splitFilesFrom = 1024
+        limited.limits.maxRecordsPerFile = 100
+        let result = Ingestor.ingest(files: [path], options: limited)
+        #expect(result.totals.used + result.totals.duplicate <= 100)
     }
 
     @Test func filesThatAreNotOneRecordPerLineAreReadWhole() throws {

@@ -6,8 +6,10 @@ import Darwin
 
 /// Where a large NDJSON file is cut so that its parts are read on every core: each part starts
 /// at the beginning of a line that starts a record, so no record is split, and the parts are
-/// joined in file order (record numbers continued, lines counted from the start of the file),
-/// which gives the events and the account of reading the file whole.
+/// joined in file order (record and line numbers continued), which gives the events and the
+/// account of reading the file whole. Where that could differ (a record the parser could not
+/// read before a cut, a file past the record limit), the file is read again whole
+/// (``FileReader/partsNeedWholeRead(_:limits:)``).
 struct FilePartPlan: @unchecked Sendable {
     let input: InputBytes
     /// Start offset of each part; a part ends where the next starts (the last at the end).
@@ -83,8 +85,8 @@ extension FileReader {
         return lines > 0
     }
 
-    /// Reads one part of a planned file: its records, numbered from 1 within the part (see
-    /// ``joined(_:limits:)``), with lines counted from the start of the file.
+    /// Reads one part of a planned file: its records and lines numbered from 1 within the part
+    /// (``joined(_:limits:)`` numbers them on), without touching the bytes before the part.
     func readPart(_ plan: FilePartPlan, _ part: Int) -> FileReadOutcome {
         var outcome = FileReadOutcome()
         outcome.format = "json"
@@ -98,14 +100,29 @@ extension FileReader {
                     released = offset
                 }
             }
-            readJSON(UnsafeBufferPointer(rebasing: bytes[0..<range.upperBound]), start: range.lowerBound, into: &outcome, progress: progress, firstPart: part == 0)
+            let partBytes = UnsafeBufferPointer(rebasing: bytes[0..<range.upperBound])
+            readJSON(partBytes, start: range.lowerBound, into: &outcome, progress: progress, part: part)
+            var from = part == 0 ? 0 : range.lowerBound
+            while let feed = memchrOffset(partBytes, 0x0A, from: from, to: range.upperBound) {
+                outcome.lineFeeds += 1
+                from = feed + 1
+            }
         }
         outcome.interner = TextInterner()
         return outcome
     }
 
-    /// The parts of one file as if it had been read whole: records numbered on from part to
-    /// part, counts summed, the first rejections listed up to the limit, remarks in order.
+    /// Whether the parts of a file must be thrown away and the file read whole: a part other
+    /// than the last ended in a record the parser could not read (its recovery might have looked
+    /// past the cut), the first record said the file is not an export, or the file holds more
+    /// records than the per-file limit. Otherwise the joined parts are what a whole read gives.
+    static func partsNeedWholeRead(_ parts: [FileReadOutcome], limits: ReadLimits) -> Bool {
+        parts.dropLast().contains { $0.parseFailures > 0 } || parts.contains { $0.unrecognised != nil }
+            || parts.reduce(0) { $0 + $1.read } > limits.maxRecordsPerFile
+    }
+
+    /// The parts of one file as if it had been read whole: records and lines numbered on from
+    /// part to part, counts summed, the first rejections listed up to the limit, remarks in order.
     /// The parts are moved out of `taken` (left empty), so each event is changed in place.
     static func joined(_ taken: inout [FileReadOutcome], limits: ReadLimits) -> FileReadOutcome {
         var parts: [FileReadOutcome] = []
@@ -116,15 +133,22 @@ extension FileReader {
         whole.events.reserveCapacity(parts.reduce(whole.events.count) { $0 + $1.events.count })
         for index in parts.indices.dropFirst() {
             let offset = whole.read
+            let lines = whole.lineFeeds
             var events = parts[index].events
             parts[index].events = []
-            for event in events.indices { events[event].provenance.record += Int32(clamping: offset) }
+            for event in events.indices {
+                events[event].provenance.record += Int32(clamping: offset)
+                events[event].provenance.line += Int32(clamping: lines)
+            }
             whole.events.append(contentsOf: events)
             let part = parts[index]
             for var rejection in part.rejections where whole.rejections.count < limits.maxListedRejections {
                 rejection.record += offset
+                rejection.line += lines
                 whole.rejections.append(rejection)
             }
+            whole.lineFeeds += part.lineFeeds
+            whole.parseFailures += part.parseFailures
             whole.read += part.read
             whole.rejected += part.rejected
             whole.rejectionsByReason.merge(part.rejectionsByReason, uniquingKeysWith: +)

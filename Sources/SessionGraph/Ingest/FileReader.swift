@@ -20,6 +20,11 @@ struct FileReadOutcome {
     var format: String = "unknown"
     /// Repeated values of this file's events, held once (dropped when the file is read).
     var interner = TextInterner()
+    /// Records the JSON reader could not parse (a part of a file that has any is read again
+    /// with the whole file, where recovery from the fault may look past the part's end).
+    var parseFailures = 0
+    /// Line feeds in a part of a file, to number the next part's lines on from it.
+    var lineFeeds = 0
 }
 
 /// Reads one file: decides JSON or CSV from its first bytes, walks its records and interprets
@@ -172,13 +177,14 @@ struct FileReader {
     /// How many bytes are read before their mapped pages are released.
     static let releaseStep = 32 << 20
 
-    func readJSON(_ bytes: UnsafeBufferPointer<UInt8>, start: Int, into outcome: inout FileReadOutcome, progress: (Int) -> Void, firstPart: Bool = true) {
-        var reader = JSONRecordReader(bytes: bytes, limits: limits)
+    func readJSON(_ bytes: UnsafeBufferPointer<UInt8>, start: Int, into outcome: inout FileReadOutcome, progress: (Int) -> Void, part: Int? = nil) {
+        // A later part of a file counts its lines from its own start (the first counts from 0).
+        var reader = JSONRecordReader(bytes: bytes, limits: limits, lineOrigin: (part ?? 0) == 0 ? 0 : start)
         reader.read(from: start) { raw in
             if outcome.unrecognised != nil { return }
             if raw.bytes.lowerBound > 0 { progress(raw.bytes.lowerBound) }
             switch raw.value {
-            case .success(let value) where firstPart && outcome.read == 0 && value.has("incidents") && value.has("seed") && value.has("layout"):
+            case .success(let value) where (part ?? 0) == 0 && outcome.read == 0 && value.has("incidents") && value.has("seed") && value.has("layout"):
                 // `sessiongraph simulate` writes its ground truth next to the exports.
                 outcome.unrecognised = "SessionGraph simulator ground truth (truth.json), not an export"
             case .success(let value):
@@ -190,6 +196,7 @@ struct FileReader {
                 accept(&outcome, value, origin: .json(raw.container), line: raw.line, column: nil, truncatedStrings: raw.truncatedStrings,
                        duplicateKeys: raw.duplicateKeys, unfiltered: full)
             case .failure(let error):
+                outcome.parseFailures += 1
                 // Valid JSON of the wrong kind (`{"records": 5}`) is not "malformed".
                 let reason = error.message.hasPrefix("'") ? error.message : "malformed JSON: \(error.message)"
                 reject(&outcome, line: raw.line, column: raw.column, reason: reason)

@@ -110,7 +110,8 @@ public enum Ingestor {
 
     /// Reads the given files (already enumerated). Large NDJSON files are cut into parts (see
     /// ``FilePartPlan``); whole files and parts are read on every core, largest first, and each
-    /// file's parts are joined in order, so the result does not depend on the cores.
+    /// file's parts are joined in order (or the file read again whole where parts could differ),
+    /// so the result does not depend on the cores.
     public static func ingest(files: [String], options: IngestOptions = IngestOptions()) -> IngestResult {
         let limits = options.limits
         let progress = options.progress
@@ -121,7 +122,8 @@ public enum Ingestor {
         // One work item per whole file or part, in file and part order.
         struct Item { var file: Int; var part: Int?; var bytes: Int }
         let items: [Item] = files.indices.flatMap { index in
-            plans[index].map { plan in plan.starts.indices.map { Item(file: index, part: $0, bytes: plan.range(of: $0).count) } }
+            // A file's parts count all its bytes (the first from offset 0), for the progress display.
+            plans[index].map { plan in plan.starts.indices.map { Item(file: index, part: $0, bytes: plan.range(of: $0).count + ($0 == 0 ? plan.starts[0] : 0)) } }
                 ?? [Item(file: index, part: nil, bytes: sizes[index])]
         }
         let outcomes = ParallelSlots<FileReadOutcome>(count: items.count)
@@ -138,7 +140,13 @@ public enum Ingestor {
         }
         var byFile = [[FileReadOutcome]](repeating: [], count: files.count)
         for (item, outcome) in zip(items, outcomes.take()) { byFile[item.file].append(outcome) }
-        let joined = files.indices.map { FileReader.joined(&byFile[$0], limits: limits) }
+        let joined = files.indices.map { index in
+            guard plans[index] != nil, FileReader.partsNeedWholeRead(byFile[index], limits: limits) else {
+                return FileReader.joined(&byFile[index], limits: limits)
+            }
+            byFile[index] = []
+            return FileReader(path: files[index], fileIndex: Int32(index), limits: limits).read()
+        }
         return merge(files: files, outcomes: joined)
     }
 

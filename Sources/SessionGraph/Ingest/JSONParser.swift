@@ -148,7 +148,7 @@ struct JSONParser {
                     position -= 1
                     throw fail("unexpected \(describe(next)) (expected ',' or '}')")
                 }
-                if keyBytes.count <= KeyCache.longestKey {
+                if keyBytes.count <= min(KeyCache.longestKey, maxStringBytes) {
                     sharedKey = keyCache.key(keyBytes, hash: hash)
                     position = end + 1
                 }

@@ -45,9 +45,13 @@ struct JSONRecordReader {
     private var lineNumber = 1
     private var lineStart = 0
 
-    init(bytes: UnsafeBufferPointer<UInt8>, limits: ReadLimits) {
+    /// `lineOrigin` is a line start from which lines are counted as line 1 (a part of a file
+    /// read on its own; see ``FilePartPlan``); reading starts there or later.
+    init(bytes: UnsafeBufferPointer<UInt8>, limits: ReadLimits, lineOrigin: Int = 0) {
         self.bytes = bytes
         self.limits = limits
+        lineCursor = lineOrigin
+        lineStart = lineOrigin
     }
 
     /// Advances the line counter to `offset` and returns (line, column), both 1-based.

@@ -88,8 +88,8 @@ public enum SessionReport {
         return Data(text.utf8)
     }
 
-    /// One session summary as a JSON object on one line, keys sorted, absent values left out
-    /// (the form JSONEncoder gives the Codable value).
+    /// One session summary as a JSON object on one line, keys sorted, absent values left out:
+    /// the same JSON value JSONEncoder gives the Codable value (escapes may be spelt differently).
     static func line(_ summary: SessionSummary) -> String {
         var object = JSONObjectWriter()
         object.int("actions", summary.actions)
