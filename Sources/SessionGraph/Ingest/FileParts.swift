@@ -100,13 +100,7 @@ extension FileReader {
                     released = offset
                 }
             }
-            let partBytes = UnsafeBufferPointer(rebasing: bytes[0..<range.upperBound])
-            readJSON(partBytes, start: range.lowerBound, into: &outcome, progress: progress, part: part)
-            var from = part == 0 ? 0 : range.lowerBound
-            while let feed = memchrOffset(partBytes, 0x0A, from: from, to: range.upperBound) {
-                outcome.lineFeeds += 1
-                from = feed + 1
-            }
+            readJSON(UnsafeBufferPointer(rebasing: bytes[0..<range.upperBound]), start: range.lowerBound, into: &outcome, progress: progress, part: part)
         }
         outcome.interner = TextInterner()
         return outcome

@@ -203,6 +203,7 @@ struct FileReader {
             }
         }
         outcome.remarks.append(contentsOf: reader.remarks)
+        if part != nil { outcome.lineFeeds = reader.lineFeeds(before: bytes.count) }
     }
 
     private func readCSV(_ bytes: UnsafeBufferPointer<UInt8>, start: Int, into outcome: inout FileReadOutcome, progress: (Int) -> Void) {

@@ -73,6 +73,12 @@ struct JSONRecordReader {
         return (lineNumber, offset - lineStart + 1)
     }
 
+    /// Line feeds between the line origin and `offset`; after a read, only the bytes after the
+    /// last record's start are scanned (the pages before it may already be released).
+    mutating func lineFeeds(before offset: Int) -> Int {
+        location(of: offset).0 - 1
+    }
+
     /// Reads every record from `start`, calling `body` for each.
     mutating func read(from start: Int, _ body: (RawJSONRecord) -> Void) {
         var parser = JSONParser(bytes: bytes, position: start, maxDepth: limits.maxDepth, maxStringBytes: limits.maxStringBytes)
