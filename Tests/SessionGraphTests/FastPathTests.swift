@@ -198,6 +198,28 @@ import Testing
         #expect(result.totals.used + result.totals.duplicate <= 100)
     }
 
+    /// What the progress display is given: every byte and record is counted once, also when a
+    /// file is read in parts.
+    @Test func progressCountsEveryFileByteAndRecord() throws {
+        let folder = try Scratch()
+        try folder.write("a.ndjson", Self.partsFixture(records: 600))
+        try folder.write("b.ndjson", Self.partsFixture(records: 50))
+        final class Seen: @unchecked Sendable {
+            let lock = NSLock()
+            var values: [IngestProgress] = []
+            func add(_ value: IngestProgress) { lock.lock(); values.append(value); lock.unlock() }
+        }
+        let seen = Seen()
+        var options = IngestOptions()
+        options.limits.splitFilesFrom = 1024
+        options.progress = { seen.add($0) }
+        let result = try Ingestor.ingest(paths: [folder.url.path], options: options)
+        let bytes = result.files.reduce(0) { $0 + $1.bytes }
+        #expect(seen.values.count > 2, "one report per file or part")
+        let last = try #require(seen.values.max { $0.bytesDone < $1.bytesDone })
+        #expect(last == IngestProgress(filesDone: 2, files: 2, bytesDone: bytes, bytes: bytes, records: result.totals.read))
+    }
+
     @Test func filesThatAreNotOneRecordPerLineAreReadWhole() throws {
         let folder = try Scratch()
         var limits = ReadLimits()

@@ -49,12 +49,21 @@ public struct IngestResult: Sendable {
     public var timeRange: ClosedRange<UTCInstant>?
 }
 
+/// How far the ingest stage is, for a progress display.
+public struct IngestProgress: Sendable, Equatable {
+    public var filesDone: Int
+    public var files: Int
+    public var bytesDone: Int
+    public var bytes: Int
+    /// Records read so far (used, duplicate or rejected).
+    public var records: Int
+}
+
 /// Options for a run of the ingest stage.
 public struct IngestOptions: Sendable {
     public var limits = ReadLimits()
-    /// Called after each file is read (files done, files in all, bytes done, bytes in all), from
-    /// any thread.
-    public var progress: (@Sendable (Int, Int, Int, Int) -> Void)?
+    /// Called after each file or part of a file is read, from any thread.
+    public var progress: (@Sendable (IngestProgress) -> Void)?
 
     public init() {}
 }
@@ -135,8 +144,8 @@ public enum Ingestor {
             let reader = FileReader(path: files[item.file], fileIndex: Int32(item.file), limits: limits)
             let outcome = if let part = item.part, let plan = plans[item.file] { reader.readPart(plan, part) } else { reader.read() }
             outcomes.store(outcome, at: order[step])
-            let (finished, bytes) = tracker.finish(file: item.file, bytes: item.bytes)
-            progress?(finished, files.count, bytes, totalBytes)
+            let done = tracker.finish(file: item.file, bytes: item.bytes, records: outcome.read)
+            progress?(IngestProgress(filesDone: done.files, files: files.count, bytesDone: done.bytes, bytes: totalBytes, records: done.records))
         }
         var byFile = [[FileReadOutcome]](repeating: [], count: files.count)
         for (item, outcome) in zip(items, outcomes.take()) { byFile[item.file].append(outcome) }
@@ -233,22 +242,25 @@ struct DuplicateKey: Hashable {
 }
 
 
-/// Which files are read completely and how many bytes are done, for the progress display.
+/// Which files are read completely, and how many bytes and records are done, for the progress
+/// display.
 private final class FileCompletion: @unchecked Sendable {
     private var remaining: [Int]
     private var finished = 0
     private var bytes = 0
+    private var records = 0
     private let lock = NSLock()
 
     init(parts: [Int]) { remaining = parts }
 
-    /// Counts one whole file or part as read; returns the files finished and the bytes done.
-    func finish(file: Int, bytes amount: Int) -> (Int, Int) {
+    /// Counts one whole file or part as read; returns the totals so far.
+    func finish(file: Int, bytes amount: Int, records read: Int) -> (files: Int, bytes: Int, records: Int) {
         lock.lock()
         defer { lock.unlock() }
         remaining[file] -= 1
         if remaining[file] == 0 { finished += 1 }
         bytes += amount
-        return (finished, bytes)
+        records += read
+        return (finished, bytes, records)
     }
 }
