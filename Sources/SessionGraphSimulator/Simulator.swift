@@ -202,7 +202,6 @@ public enum Simulator {
     }
 }
 
-
 /// App-only sign-ins of a service principal (a distinct session id on every one, as in real
 /// data) and the Graph calls made with each token.
 struct ServicePrincipalSimulator {

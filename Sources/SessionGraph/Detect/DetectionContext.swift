@@ -44,21 +44,15 @@ struct DetectionInput {
         trusted = NetworkList(config.trustedNetworks)
         // The sign-in token sets and the per-user facts read the events independently: built
         // side by side.
-        let idSlot = ParallelSlots<(tokens: Set<String>, requests: Set<String>)>(count: 1)
-        let factSlot = ParallelSlots<UserFacts>(count: 1)
-        DispatchQueue.concurrentPerform(iterations: 2) { part in
-            if part == 0 {
-                var tokens = Set<String>(), requests = Set<String>()
-                for event in graph.events where event.kind == .signIn {
-                    if let uti = event.uniqueTokenId { tokens.insert(uti) }
-                    if let request = event.requestId { requests.insert(request) }
-                }
-                idSlot.store((tokens, requests), at: 0)
-            } else {
-                factSlot.store(UserFacts(graph.events, tenantDomains: config.tenantDomains), at: 0)
+        let domains = config.tenantDomains
+        let (ids, facts) = inParallel({ () -> (tokens: Set<String>, requests: Set<String>) in
+            var tokens = Set<String>(), requests = Set<String>()
+            for event in graph.events where event.kind == .signIn {
+                if let uti = event.uniqueTokenId { tokens.insert(uti) }
+                if let request = event.requestId { requests.insert(request) }
             }
-        }
-        let ids = idSlot.take()[0], facts = factSlot.take()[0]
+            return (tokens, requests)
+        }, { UserFacts(graph.events, tenantDomains: domains) })
         signInTokens = ids.tokens
         signInRequestIds = ids.requests
         geoByIP = facts.geo

@@ -100,14 +100,10 @@ public enum Detector {
             raw[i].severity = .high
         }
         // Finalising (stable ids, evidence summaries) is per finding: on every core, in order.
-        let finalChunk = 256
-        let finalChunks = (raw.count + finalChunk - 1) / finalChunk
-        let finished = ParallelSlots<[Finding]>(count: finalChunks)
-        let ranked = raw
-        DispatchQueue.concurrentPerform(iterations: finalChunks) { chunk in
-            finished.store(ranked[(chunk * finalChunk)..<min(ranked.count, (chunk + 1) * finalChunk)].map { finalise($0, graph) }, at: chunk)
-        }
-        let findings = Array(finished.take().joined())
+        let adjusted = raw
+        let findings = Array(parallelChunks(count: adjusted.count, chunkSize: 256) { range in
+            adjusted[range].map { finalise($0, graph) }
+        }.joined())
         return findings.sorted { a, b in
             if a.severity != b.severity { return a.severity > b.severity }
             if a.firstSeen != b.firstSeen { return a.firstSeen < b.firstSeen }

@@ -42,13 +42,9 @@ enum BranchAssigner {
     private static func assignments(in graph: InvestigationGraph) -> [Assignment] {
         let count = graph.sessions.count
         let chunkSize = max(256, count / (ProcessInfo.processInfo.activeProcessorCount * 8) + 1)
-        let chunkCount = (count + chunkSize - 1) / chunkSize
-        let slots = ParallelSlots<[Assignment]>(count: chunkCount)
-        DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
-            let range = (chunk * chunkSize)..<min(count, (chunk + 1) * chunkSize)
-            slots.store(range.map { branches(for: graph.sessions[$0], in: graph) }, at: chunk)
-        }
-        return Array(slots.take().joined())
+        return Array(parallelChunks(count: count, chunkSize: chunkSize) { range in
+            range.map { branches(for: graph.sessions[$0], in: graph) }
+        }.joined())
     }
 
     private static func branches(for session: SessionChain, in graph: InvestigationGraph) -> Assignment {

@@ -19,12 +19,7 @@ public enum GraphBuilder {
 
         // 1. Indexes: the token index and the context index read the events independently, so
         // they are built side by side.
-        let tokenSlot = ParallelSlots<TokenIndex>(count: 1)
-        let contextSlot = ParallelSlots<ContextIndex>(count: 1)
-        DispatchQueue.concurrentPerform(iterations: 2) { part in
-            if part == 0 { tokenSlot.store(TokenIndex(events), at: 0) } else { contextSlot.store(ContextIndex(events), at: 0) }
-        }
-        let tokens = tokenSlot.take()[0], context = contextSlot.take()[0]
+        let (tokens, context) = inParallel({ TokenIndex(events) }, { ContextIndex(events) })
         let signInByToken = tokens.signInByToken, signInsByRequest = tokens.signInsByRequest
         let eventClients = context.eventClients, upnToUser = context.upnToUser, asnByIP = context.asnByIP, countryByIP = context.countryByIP
         func userKey(_ index: Int) -> String? {
@@ -106,26 +101,22 @@ public enum GraphBuilder {
         bySession = [:]
         // One chunk per core: joining chunks copies their nodes, and the first is taken as it is.
         let chunkSize = max(256, (jobs.count + ProcessInfo.processInfo.activeProcessorCount - 1) / ProcessInfo.processInfo.activeProcessorCount)
-        let chunkCount = (jobs.count + chunkSize - 1) / chunkSize
-        let assembled = ParallelSlots<AssembledChunk>(count: chunkCount)
-        let clients = eventClients, knownASNs = asnByIP, knownCountries = countryByIP, work = jobs
-        DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
+        let work = jobs
+        var chunks = parallelChunks(count: work.count, chunkSize: chunkSize) { range in
             var local = AssembledChunk()
-            let range = (chunk * chunkSize)..<min(work.count, (chunk + 1) * chunkSize)
             // At most an anchor per chain and a node and a token per member: never regrown.
             let bound = work[range].reduce(0) { $0 + 1 + 2 * $1.members.count }
             local.nodes.reserveCapacity(bound)
             local.edges.reserveCapacity(bound)
             local.sessions.reserveCapacity(range.count)
             for job in work[range] {
-                var chain = SessionAssembler(events: events, clients: clients, sessionId: job.sessionId, user: job.user, members: job.members, asnByIP: knownASNs, countryByIP: knownCountries)
+                var chain = SessionAssembler(events: events, clients: eventClients, sessionId: job.sessionId, user: job.user, members: job.members, asnByIP: asnByIP, countryByIP: countryByIP)
                     .assemble(into: &local.nodes, edges: &local.edges)
                 chain.splitFromSharedId = job.split
                 local.sessions.append(chain)
             }
-            assembled.store(local, at: chunk)
+            return local
         }
-        var chunks = assembled.take()
         var nodes: [GraphNode] = []
         var edges: [GraphEdge] = []
         var sessions: [SessionChain] = []

@@ -27,8 +27,9 @@ extension FileReader {
 
     /// A plan to read the file in `parts` parts, or nil when it is read whole: smaller than the
     /// limit, compressed or transcoded, not one record per line, or an envelope at a cut.
-    func partPlan(parts: Int) -> FilePartPlan? {
-        guard parts > 1, limits.maxRecordsPerFile == ReadLimits().maxRecordsPerFile else { return nil }
+    /// `size`, the file's size on disk when the caller knows it, spares opening a small file.
+    func partPlan(parts: Int, size: Int = .max) -> FilePartPlan? {
+        guard parts > 1, size >= limits.splitFilesFrom, limits.maxRecordsPerFile == ReadLimits().maxRecordsPerFile else { return nil }
         guard !InputBytes.needsDecoding(path: path), let input = try? InputBytes.open(path: path), input.isMapped,
               input.byteCount >= limits.splitFilesFrom else { return nil }
         let starts: [Int]? = input.withBytes { bytes in
@@ -93,14 +94,8 @@ extension FileReader {
         if part == 0 { outcome.remarks.append(contentsOf: plan.input.encodingNotes) }
         let range = plan.range(of: part)
         plan.input.withBytes { bytes in
-            var released = range.lowerBound
-            let progress: (Int) -> Void = { offset in
-                if offset - released >= Self.releaseStep {
-                    plan.input.releasePages(from: range.lowerBound, before: offset)
-                    released = offset
-                }
-            }
-            readJSON(UnsafeBufferPointer(rebasing: bytes[0..<range.upperBound]), start: range.lowerBound, into: &outcome, progress: progress, part: part)
+            readJSON(UnsafeBufferPointer(rebasing: bytes[0..<range.upperBound]), start: range.lowerBound, into: &outcome,
+                     progress: Self.pageReleaser(plan.input, from: range.lowerBound), part: part)
         }
         outcome.interner = TextInterner()
         return outcome

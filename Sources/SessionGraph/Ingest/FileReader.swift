@@ -67,13 +67,7 @@ struct FileReader {
                 outcome.unrecognised = "binary data (NUL or control bytes near the start); expected JSON or CSV text"
                 return
             }
-            var released = 0
-            let progress: (Int) -> Void = { offset in
-                if offset - released >= Self.releaseStep {
-                    input.releasePages(before: offset)
-                    released = offset
-                }
-            }
+            let progress = Self.pageReleaser(input, from: 0)
             if jsonStart || firstLineIsJSONScalar(bytes, from: start, to: firstLineEnd) {
                 outcome.format = "json"
                 readJSON(bytes, start: start, into: &outcome, progress: progress)
@@ -176,6 +170,19 @@ struct FileReader {
 
     /// How many bytes are read before their mapped pages are released.
     static let releaseStep = 32 << 20
+
+    /// A callback for the offset reached in the bytes from `start` on: every ``releaseStep``
+    /// bytes it releases the mapped pages read since `start` (only those: another core may be
+    /// reading the pages of another part of the file).
+    static func pageReleaser(_ input: InputBytes, from start: Int) -> (Int) -> Void {
+        var released = start
+        return { offset in
+            if offset - released >= releaseStep {
+                input.releasePages(from: start, before: offset)
+                released = offset
+            }
+        }
+    }
 
     func readJSON(_ bytes: UnsafeBufferPointer<UInt8>, start: Int, into outcome: inout FileReadOutcome, progress: (Int) -> Void, part: Int? = nil) {
         // A later part of a file counts its lines from its own start (the first counts from 0).

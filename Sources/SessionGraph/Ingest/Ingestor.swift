@@ -127,7 +127,7 @@ public enum Ingestor {
         let sizes = files.map { (try? FileManager.default.attributesOfItem(atPath: $0)[.size] as? Int) ?? 0 }
         let totalBytes = sizes.reduce(0, +)
         let cores = ProcessInfo.processInfo.activeProcessorCount
-        let plans = files.indices.map { FileReader(path: files[$0], fileIndex: Int32($0), limits: limits).partPlan(parts: cores) }
+        let plans = files.indices.map { FileReader(path: files[$0], fileIndex: Int32($0), limits: limits).partPlan(parts: cores, size: sizes[$0]) }
         // One work item per whole file or part, in file and part order.
         struct Item { var file: Int; var part: Int?; var bytes: Int }
         let items: [Item] = files.indices.flatMap { index in
@@ -240,7 +240,6 @@ struct DuplicateKey: Hashable {
         second = event.time.microseconds / 1_000_000
     }
 }
-
 
 /// Which files are read completely, and how many bytes and records are done, for the progress
 /// display.

@@ -57,15 +57,10 @@ final class InputBytes: @unchecked Sendable {
 
     var byteCount: Int { count }
 
-    /// Tells the OS the mapped pages before `offset` are read and may be dropped from memory
-    /// (they are paged in again from the file if touched), so a multi-GB file does not stay
-    /// resident while the rest of it is parsed. Does nothing for decoded (owned) bytes.
-    func releasePages(before offset: Int) {
-        releasePages(from: 0, before: offset)
-    }
-
-    /// The same for the whole pages between `start` and `offset` only, so a part of a file read
-    /// on one core does not drop the pages another core is reading.
+    /// Tells the OS the whole mapped pages between `start` and `offset` are read and may be
+    /// dropped from memory (they are paged in again from the file if touched), so a multi-GB
+    /// file does not stay resident while the rest of it is parsed. Does nothing for decoded
+    /// (owned) bytes.
     func releasePages(from start: Int, before offset: Int) {
         guard mapped, let base else { return }
         let page = Int(sysconf(Int32(_SC_PAGESIZE)))

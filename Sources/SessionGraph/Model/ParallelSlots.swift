@@ -27,3 +27,24 @@ package final class ParallelSlots<Value>: @unchecked Sendable {
         return values
     }
 }
+
+/// `body` over `0..<count` cut into runs of `chunkSize`, the runs on every core, one result per
+/// run in order (so the result does not depend on scheduling).
+package func parallelChunks<T>(count: Int, chunkSize: Int, _ body: @Sendable (Range<Int>) -> T) -> [T] {
+    let size = max(1, chunkSize)
+    let chunks = (count + size - 1) / size
+    let slots = ParallelSlots<T>(count: chunks)
+    DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+        slots.store(body((chunk * size)..<min(count, (chunk + 1) * size)), at: chunk)
+    }
+    return slots.take()
+}
+
+/// Two independent computations on two cores; both results once both are done.
+package func inParallel<A, B>(_ first: @Sendable () -> A, _ second: @Sendable () -> B) -> (A, B) {
+    let a = ParallelSlots<A>(count: 1), b = ParallelSlots<B>(count: 1)
+    DispatchQueue.concurrentPerform(iterations: 2) { part in
+        if part == 0 { a.store(first(), at: 0) } else { b.store(second(), at: 0) }
+    }
+    return (a.take()[0], b.take()[0])
+}

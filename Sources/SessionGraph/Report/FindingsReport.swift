@@ -7,36 +7,21 @@ public enum FindingsReport {
     public static func document(_ findings: [Finding], inputs: [String], generatedAt: UTCInstant) -> Data {
         var counts: [String: Int] = [:]
         for finding in findings { counts[finding.severity.rawValue, default: 0] += 1 }
-        var text = "{\n  \"counts\" : {"
-        for (index, (severity, count)) in counts.sorted(by: { $0.key < $1.key }).enumerated() {
-            text += index == 0 ? "\n" : ",\n"
-            text += "    \"\(severity)\" : \(count)"
-        }
-        text += counts.isEmpty ? "},\n" : "\n  },\n"
-        text += "  \"findings\" : ["
-        for (index, finding) in findings.enumerated() {
-            text += index == 0 ? "\n    " : ",\n    "
-            text += line(finding)
-        }
-        text += findings.isEmpty ? "],\n" : "\n  ],\n"
-        text += "  \"generatedAt\" : "
-        appendJSONString(generatedAt.iso8601, to: &text)
-        text += ",\n  \"inputs\" : ["
-        for (index, input) in inputs.enumerated() {
-            text += index == 0 ? "\n    " : ",\n    "
-            appendJSONString(input, to: &text)
-        }
-        text += inputs.isEmpty ? "],\n" : "\n  ],\n"
-        text += "  \"rules\" : ["
-        for (index, rule) in RuleRegistry.catalogue.enumerated() {
-            text += index == 0 ? "\n    " : ",\n    "
+        var countsObject = JSONObjectWriter()
+        for (severity, count) in counts.sorted(by: { $0.key < $1.key }) { countsObject.int(severity, count) }
+        var document = JSONDocumentWriter()
+        document.member("counts", countsObject.finish())
+        document.lines("findings", findings.map(line))
+        document.member("generatedAt", jsonString(generatedAt.iso8601))
+        document.lines("inputs", inputs.map(jsonString))
+        document.lines("rules", RuleRegistry.catalogue.map { rule in
             var object = JSONObjectWriter()
             object.string("family", rule.family.rawValue)
             object.string("id", rule.id)
-            text += object.finish()
-        }
-        text += "\n  ],\n  \"schemaVersion\" : 1\n}"
-        return Data(text.utf8)
+            return object.finish()
+        })
+        document.member("schemaVersion", "1")
+        return document.finish()
     }
 
     /// One finding per line (for jq, Timesketch and SIEM import).
@@ -56,9 +41,7 @@ public enum FindingsReport {
         var object = JSONObjectWriter()
         object.strings("adjustments", finding.adjustments, keepEmpty: true)
         object.int("branch", finding.branch)
-        var evidence = "["
-        for (index, item) in finding.evidence.enumerated() {
-            if index > 0 { evidence += "," }
+        object.array("evidence", finding.evidence.map { item in
             var entry = JSONObjectWriter()
             entry.string("file", item.file)
             entry.string("kind", item.kind)
@@ -67,9 +50,8 @@ public enum FindingsReport {
             entry.int("record", item.record)
             entry.string("summary", item.summary)
             entry.string("time", item.time)
-            evidence += entry.finish()
-        }
-        object.raw("evidence", evidence + "]")
+            return entry.finish()
+        })
         object.int("evidenceCount", finding.evidenceCount)
         object.string("family", finding.family.rawValue)
         object.string("firstSeen", finding.firstSeen)

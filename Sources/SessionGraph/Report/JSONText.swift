@@ -1,3 +1,5 @@
+import Foundation
+
 /// Builds one JSON object as text with members in a fixed order (stable output for diffing
 /// and for jq), escaping every string so that log text cannot break the structure. Members
 /// whose value is `nil` are written as `null` only when `includeNulls` is set.
@@ -67,10 +69,12 @@ struct JSONObjectWriter {
         text += "]"
     }
 
-    /// Inserts already-encoded JSON.
-    mutating func raw(_ name: String, _ json: String) {
+    /// An array of already-encoded JSON values, written even when empty.
+    mutating func array(_ name: String, _ items: [String]) {
         key(name)
-        text += json
+        text += "["
+        text += items.joined(separator: ",")
+        text += "]"
     }
 
     mutating func finish() -> String {
@@ -112,4 +116,49 @@ func appendJSONString(_ value: String, to text: inout String) {
         }
     }
     text += "\""
+}
+
+/// A JSON document whose top-level members each start a line and whose arrays hold one item per
+/// line (`findings.json`, `sessions.json`): readable, diffable, and written without building a
+/// tree. Members are written in the order given (callers give them sorted).
+struct JSONDocumentWriter {
+    private var text = "{"
+    private var first = true
+
+    private mutating func key(_ name: String) {
+        text += first ? "\n  \"" : ",\n  \""
+        first = false
+        text += name
+        text += "\" : "
+    }
+
+    /// A member holding already-encoded JSON.
+    mutating func member(_ name: String, _ json: String) {
+        key(name)
+        text += json
+    }
+
+    /// A member holding an array of already-encoded JSON values, one per line.
+    mutating func lines(_ name: String, _ items: [String]) {
+        key(name)
+        guard !items.isEmpty else { text += "[]"; return }
+        text += "["
+        for (index, item) in items.enumerated() {
+            text += index == 0 ? "\n    " : ",\n    "
+            text += item
+        }
+        text += "\n  ]"
+    }
+
+    mutating func finish() -> Data {
+        text += "\n}"
+        return Data(text.utf8)
+    }
+}
+
+/// `value` as a JSON string literal (see ``appendJSONString(_:to:)``).
+func jsonString(_ value: String) -> String {
+    var text = ""
+    appendJSONString(value, to: &text)
+    return text
 }

@@ -70,22 +70,15 @@ public enum SessionReport {
     public static func sessionsDocument(_ sessions: [SessionChain], in graph: InvestigationGraph) -> Data {
         let compact = JSONEncoder()
         compact.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        var text = "{\n  \"dataErrors\" : ["
-        for (index, error) in graph.dataErrors.enumerated() {
-            text += index == 0 ? "\n    " : ",\n    "
-            text += String(decoding: (try? compact.encode(error)) ?? Data("{}".utf8), as: UTF8.self)
+        func encoded<T: Encodable>(_ value: T) -> String {
+            String(decoding: (try? compact.encode(value)) ?? Data("{}".utf8), as: UTF8.self)
         }
-        text += graph.dataErrors.isEmpty ? "],\n" : "\n  ],\n"
-        text += "  \"schemaVersion\" : 1,\n  \"sessions\" : ["
-        for (index, session) in sessions.enumerated() {
-            text += index == 0 ? "\n    " : ",\n    "
-            text += line(summary(session, in: graph))
-        }
-        text += sessions.isEmpty ? "],\n" : "\n  ],\n"
-        text += "  \"unlinked\" : "
-        text += String(decoding: (try? compact.encode(graph.unlinked)) ?? Data("{}".utf8), as: UTF8.self)
-        text += "\n}"
-        return Data(text.utf8)
+        var document = JSONDocumentWriter()
+        document.lines("dataErrors", graph.dataErrors.map(encoded))
+        document.member("schemaVersion", "1")
+        document.lines("sessions", sessions.map { line(summary($0, in: graph)) })
+        document.member("unlinked", encoded(graph.unlinked))
+        return document.finish()
     }
 
     /// One session summary as a JSON object on one line, keys sorted, absent values left out:
@@ -93,9 +86,7 @@ public enum SessionReport {
     static func line(_ summary: SessionSummary) -> String {
         var object = JSONObjectWriter()
         object.int("actions", summary.actions)
-        var branches = "["
-        for (index, branch) in summary.branches.enumerated() {
-            if index > 0 { branches += "," }
+        object.array("branches", summary.branches.map { branch in
             var entry = JSONObjectWriter()
             entry.int("asn", branch.asn)
             entry.int("branchPoint", branch.branchPoint)
@@ -111,9 +102,8 @@ public enum SessionReport {
             entry.string("lastSeen", branch.lastSeen)
             entry.string("network", branch.network)
             entry.int("nodes", branch.nodes)
-            branches += entry.finish()
-        }
-        object.raw("branches", branches + "]")
+            return entry.finish()
+        })
         object.strings("countries", summary.countries, keepEmpty: true)
         object.strings("devices", summary.devices, keepEmpty: true)
         object.string("end", summary.end)
