@@ -56,7 +56,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SessionGraphTests",
-            dependencies: ["SessionGraph", "SessionGraphRenderer"],
+            dependencies: ["SessionGraph", "SessionGraphRenderer", "SessionGraphSimulator"],
             exclude: ["Golden"]
         ),
     ],
