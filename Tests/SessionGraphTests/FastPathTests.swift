@@ -85,7 +85,7 @@ import Testing
                 let word = UInt64(byte) << (8 * UInt64(position)) | 0x4142_5A5B_6061_7A40 & ~(0xFF << (8 * UInt64(position)))
                 var expected: UInt64 = 0
                 for i in 0..<8 { expected |= UInt64(lowerASCII(UInt8(truncatingIfNeeded: word >> (8 * UInt64(i))))) << (8 * UInt64(i)) }
-                #expect(ReadFields.lowerASCIIWord(word) == expected, "byte \(byte) at \(position)")
+                #expect(WordHash.lowerASCIIWord(word) == expected, "byte \(byte) at \(position)")
             }
         }
     }

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Where a large NDJSON file is cut so that its parts are read on every core: each part starts
 /// at the beginning of a line that starts a record, so no record is split, and the parts are
 /// joined in file order (record and line numbers continued), which gives the events and the
@@ -145,10 +139,4 @@ extension FileReader {
         }
         return whole
     }
-}
-
-/// The offset of the first `byte` in `from..<to`, found with memchr.
-func memchrOffset(_ bytes: UnsafeBufferPointer<UInt8>, _ byte: UInt8, from: Int, to: Int) -> Int? {
-    guard from < to, let base = bytes.baseAddress, let found = memchr(base + from, Int32(byte), to - from) else { return nil }
-    return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
 }

@@ -98,7 +98,7 @@ enum IdentifierNormalizer {
             }
             return true
         }
-        return raw.utf8.withContiguousStorageIfAvailable(check) ?? Array(raw.utf8).withUnsafeBufferPointer(check)
+        return raw.withUTF8Bytes(check)
     }
 
     /// A GUID-typed id (user, tenant, device, request): canonical lower case when it is a

@@ -63,8 +63,7 @@ struct JSONRecordReader {
         }
         // memchr from newline to newline: every byte of the file passes through here.
         var i = lineCursor
-        while i < offset, let found = memchr(bytes.baseAddress! + i, 0x0A, offset - i) {
-            let at = bytes.baseAddress!.distance(to: found.assumingMemoryBound(to: UInt8.self))
+        while let at = memchrOffset(bytes, 0x0A, from: i, to: offset) {
             lineNumber += 1
             lineStart = at + 1
             i = at + 1
@@ -320,8 +319,7 @@ struct JSONRecordReader {
 
     /// Just past the newline at or after `offset`, or the end of the bytes.
     private func nextNewline(from offset: Int) -> Int {
-        guard offset < bytes.count, let found = memchr(bytes.baseAddress! + offset, 0x0A, bytes.count - offset) else { return bytes.count }
-        return bytes.baseAddress!.distance(to: found.assumingMemoryBound(to: UInt8.self)) + 1
+        memchrOffset(bytes, 0x0A, from: offset, to: bytes.count).map { $0 + 1 } ?? bytes.count
     }
 
     /// Whether the line from `start` to `end` holds a complete-looking one-line record (it ends
@@ -379,4 +377,10 @@ func kindName(_ value: JSONValue) -> String {
     case .array: return "an array"
     case .object: return "an object"
     }
+}
+
+/// The offset of the first `byte` in `from..<to`, found with memchr.
+func memchrOffset(_ bytes: UnsafeBufferPointer<UInt8>, _ byte: UInt8, from: Int, to: Int) -> Int? {
+    guard from < to, let base = bytes.baseAddress, let found = memchr(base + from, Int32(byte), to - from) else { return nil }
+    return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
 }

@@ -40,43 +40,11 @@ enum ReadFields {
     /// Hashes of ``keys``, compared against the raw key bytes without making a string.
     static let hashes = KeyHashSet(keys.map { key in Array(key.utf8).withUnsafeBufferPointer(hash) })
 
-    /// A hash of the ASCII-lower-cased bytes, eight at a time (every key of every record is
-    /// hashed: a byte-at-a-time hash was the largest cost of reading an object).
+    /// A hash of the ASCII-lower-cased bytes (every key of every record is hashed: a
+    /// byte-at-a-time hash was the largest cost of reading an object).
     @inline(__always)
     static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        let count = bytes.count
-        var value = 0x9E37_79B9_7F4A_7C15 ^ UInt64(truncatingIfNeeded: count)
-        var offset = 0
-        if let base = bytes.baseAddress {
-            let raw = UnsafeRawPointer(base)
-            while offset + 8 <= count {
-                value = (value ^ lowerASCIIWord(raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self))) &* 0xBF58_476D_1CE4_E5B9
-                value ^= value >> 29
-                offset += 8
-            }
-        }
-        var tail: UInt64 = 0
-        var shift: UInt64 = 0
-        while offset < count {
-            tail |= UInt64(lowerASCII(bytes[offset])) << shift
-            shift += 8
-            offset += 1
-        }
-        value = (value ^ tail) &* 0x94D0_49BB_1331_11EB
-        return value ^ (value >> 32)
-    }
-
-    /// The eight bytes of `word` with ASCII `A`–`Z` lowered and every other byte unchanged
-    /// (no carry crosses a byte: each test adds at most 0x3F to a 7-bit value).
-    @inline(__always)
-    static func lowerASCIIWord(_ word: UInt64) -> UInt64 {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let high: UInt64 = 0x8080_8080_8080_8080
-        let low7 = word & ~high
-        let atLeastA = low7 &+ ones &* (0x80 - 0x41)
-        let beyondZ = low7 &+ ones &* (0x80 - 0x5B)
-        let upper = atLeastA & ~beyondZ & ~word & high
-        return word | (upper >> 2)
+        WordHash.hash(bytes, seed: 0, foldingASCIICase: true)
     }
 }
 

@@ -82,18 +82,11 @@ enum SignInRecordMapper {
     /// become the enum value.
     static func normaliseTokenType(_ raw: String) -> String {
         // Log Analytics rows already hold the enum value: no copy needed.
-        switch raw {
-        case "primaryRefreshToken", "refreshToken", "none", "saml11", "saml20", "remoteDesktopToken": return raw
-        default: break
-        }
-        switch raw.lowercased().filter({ $0 != " " }) {
-        case "primaryrefreshtoken": return "primaryRefreshToken"
-        case "refreshtoken": return "refreshToken"
-        case "none": return "none"
-        case "saml11": return "saml11"
-        case "saml20": return "saml20"
-        case "remotedesktoptoken": return "remoteDesktopToken"
-        default: return raw
-        }
+        if tokenTypes.contains(raw) { return raw }
+        let folded = raw.lowercased().filter { $0 != " " }
+        return tokenTypes.first { $0.lowercased() == folded } ?? raw
     }
+
+    /// The `incomingTokenType` enum values.
+    static let tokenTypes = ["primaryRefreshToken", "refreshToken", "none", "saml11", "saml20", "remoteDesktopToken"]
 }

@@ -12,7 +12,7 @@ struct TextInterner {
 
     mutating func share(_ value: inout String?) {
         guard let text = value, text.utf8.count > 15 else { return }
-        let hash = text.utf8.withContiguousStorageIfAvailable(Self.hash) ?? Array(text.utf8).withUnsafeBufferPointer(Self.hash)
+        let hash = text.withUTF8Bytes(Self.hash)
         let mask = held.count - 1
         var slot = Int(truncatingIfNeeded: hash) & mask
         while let existing = held[slot] {
@@ -52,24 +52,7 @@ struct TextInterner {
     /// to collide in this table.
     private static let seed = UInt64.random(in: 0...UInt64.max)
 
-    /// A seeded multiply-xorshift hash over 8-byte words (the tail zero-padded), length mixed in.
     static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        let raw = UnsafeRawBufferPointer(bytes)
-        var value = (seed ^ UInt64(truncatingIfNeeded: bytes.count)) &* 0x9E37_79B9_7F4A_7C15
-        var offset = 0
-        while offset + 8 <= raw.count {
-            value = (value ^ raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) &* 0xBF58_476D_1CE4_E5B9
-            value ^= value >> 31
-            offset += 8
-        }
-        var tail: UInt64 = 0
-        var shift: UInt64 = 0
-        while offset < raw.count {
-            tail |= UInt64(raw[offset]) << shift
-            shift += 8
-            offset += 1
-        }
-        value = (value ^ tail) &* 0x94D0_49BB_1331_11EB
-        return value ^ (value >> 29)
+        WordHash.hash(bytes, seed: seed, foldingASCIICase: false)
     }
 }

@@ -9,21 +9,22 @@
 extension String {
     /// Whether the text contains `needle` (lower-case ASCII), ignoring ASCII case.
     func containsIgnoringASCIICase(_ needle: String) -> Bool {
-        withBytes { text in needle.withBytes { find($0, in: text, anchored: false) } }
+        withUTF8Bytes { text in needle.withUTF8Bytes { find($0, in: text, anchored: false) } }
     }
 
     /// Whether the text starts with `needle` (lower-case ASCII), ignoring ASCII case.
     func hasPrefixIgnoringASCIICase(_ needle: String) -> Bool {
-        withBytes { text in needle.withBytes { find($0, in: text, anchored: true) } }
+        withUTF8Bytes { text in needle.withUTF8Bytes { find($0, in: text, anchored: true) } }
     }
 
     /// Whether the text contains any of `needles` (each lower-case ASCII), ignoring ASCII case.
     func containsAnyIgnoringASCIICase(_ needles: [String]) -> Bool {
-        withBytes { text in needles.contains { needle in needle.withBytes { find($0, in: text, anchored: false) } } }
+        withUTF8Bytes { text in needles.contains { needle in needle.withUTF8Bytes { find($0, in: text, anchored: false) } } }
     }
 
+    /// The string's UTF-8 bytes in place (a copy only for a bridged, non-contiguous string).
     @inline(__always)
-    private func withBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+    func withUTF8Bytes<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
         if let result = utf8.withContiguousStorageIfAvailable(body) { return result }
         return Array(utf8).withUnsafeBufferPointer(body)
     }
