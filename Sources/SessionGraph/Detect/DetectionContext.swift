@@ -30,8 +30,8 @@ struct DetectionInput {
     /// Sign-in times per user key (object id, else UPN), sorted.
     let signInTimesByUser: [String: [UTCInstant]]
     /// Token ids and request ids of every sign-in in the data.
-    let signInTokens: Set<String>
-    let signInRequestIds: Set<String>
+    let signInTokens: Set<CompactIdentifier>
+    let signInRequestIds: Set<CompactIdentifier>
     /// Domains that are not external for mail forwarding.
     let tenantDomains: Set<String>
     /// Networks each user (object id, else UPN) signed in from interactively and successfully.
@@ -45,11 +45,11 @@ struct DetectionInput {
         // The sign-in token sets and the per-user facts read the events independently: built
         // side by side.
         let domains = config.tenantDomains
-        let (ids, facts) = inParallel({ () -> (tokens: Set<String>, requests: Set<String>) in
-            var tokens = Set<String>(), requests = Set<String>()
+        let (ids, facts) = inParallel({ () -> (tokens: Set<CompactIdentifier>, requests: Set<CompactIdentifier>) in
+            var tokens = Set<CompactIdentifier>(), requests = Set<CompactIdentifier>()
             for event in graph.events where event.kind == .signIn {
-                if let uti = event.uniqueTokenId { tokens.insert(uti) }
-                if let request = event.requestId { requests.insert(request) }
+                if let uti = event.tokenKey { tokens.insert(uti) }
+                if let request = event.requestKey { requests.insert(request) }
             }
             return (tokens, requests)
         }, { UserFacts(graph.events, tenantDomains: domains) })

@@ -20,7 +20,7 @@ public enum GraphBuilder {
         // 1. Indexes: the token index and the context index read the events independently, so
         // they are built side by side.
         let (tokens, context) = inParallel({ TokenIndex(events) }, { ContextIndex(events) })
-        let signInByToken = tokens.signInByToken, signInsByRequest = tokens.signInsByRequest
+        let signInByToken = tokens.signInByToken
         let eventClients = context.eventClients, upnToUser = context.upnToUser, asnByIP = context.asnByIP, countryByIP = context.countryByIP
         func userKey(_ index: Int) -> String? {
             events[index].userId ?? events[index].userPrincipalName.map { upnToUser[$0] ?? $0 }
@@ -46,9 +46,9 @@ public enum GraphBuilder {
             }
             var minting: Int32?
             var link: LinkKey?
-            if let uti = events[index].uniqueTokenId, let signIn = signInByToken[uti] {
+            if let uti = events[index].tokenKey, let signIn = signInByToken[uti] {
                 (minting, link) = (signIn, .uniqueTokenId)
-            } else if let request = events[index].requestIdFromToken, let candidates = signInsByRequest[request] {
+            } else if let request = events[index].requestKeyFromToken, let candidates = tokens.signIns(withRequest: request) {
                 minting = bestCandidate(candidates, for: events[index], events: events)
                 link = .requestIdFromToken
             }
@@ -194,18 +194,32 @@ public enum GraphBuilder {
     }
 }
 
-/// Sign-ins by exact token id and by request id.
+/// Sign-ins by exact token id and by request id. A request id nearly always names one sign-in,
+/// so the first is held directly and only the others in a list of their own.
 struct TokenIndex {
-    var signInByToken: [String: Int32] = [:]
-    var signInsByRequest: [String: [Int32]] = [:]
+    var signInByToken: [CompactIdentifier: Int32] = [:]
+    private var firstSignInByRequest: [CompactIdentifier: Int32] = [:]
+    private var moreSignInsByRequest: [CompactIdentifier: [Int32]] = [:]
 
     init(_ events: [Event]) {
         signInByToken.reserveCapacity(events.count / 2)
-        signInsByRequest.reserveCapacity(events.count / 2)
+        firstSignInByRequest.reserveCapacity(events.count / 2)
         for index in events.indices where events[index].kind == .signIn {
-            if let uti = events[index].uniqueTokenId, signInByToken[uti] == nil { signInByToken[uti] = Int32(index) }
-            if let request = events[index].requestId { signInsByRequest[request, default: []].append(Int32(index)) }
+            if let uti = events[index].tokenKey, signInByToken[uti] == nil { signInByToken[uti] = Int32(index) }
+            if let request = events[index].requestKey {
+                if firstSignInByRequest[request] == nil {
+                    firstSignInByRequest[request] = Int32(index)
+                } else {
+                    moreSignInsByRequest[request, default: []].append(Int32(index))
+                }
+            }
         }
+    }
+
+    /// The sign-ins whose request id is `request`, in event order; nil for none.
+    func signIns(withRequest request: CompactIdentifier) -> [Int32]? {
+        guard let first = firstSignInByRequest[request] else { return nil }
+        return [first] + (moreSignInsByRequest[request] ?? [])
     }
 }
 

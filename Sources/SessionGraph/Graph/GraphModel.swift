@@ -62,7 +62,8 @@ public struct GraphNode: Sendable {
     public var event: Int32?
     public var time: UTCInstant
     /// The unique token identifier of a token node.
-    public var token: String?
+    public var token: String? { tokenKey?.text }
+    var tokenKey: CompactIdentifier?
     public var context: NodeContext
     /// Index into the session's ``SessionChain/branches``.
     public var branch: Int32

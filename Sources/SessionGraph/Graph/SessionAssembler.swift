@@ -34,7 +34,7 @@ struct SessionAssembler {
 
         // The session anchor.
         let sessionNode = NodeID(nodes.count)
-        nodes.append(GraphNode(kind: .session, event: nil, time: first, token: nil, context: context(of: ordered[0].event), branch: 0, serviceSide: false))
+        nodes.append(GraphNode(kind: .session, event: nil, time: first, tokenKey: nil, context: context(of: ordered[0].event), branch: 0, serviceSide: false))
 
         // Root: the earliest successful interactive sign-in.
         let rootMember = signIns.first { member in
@@ -43,18 +43,18 @@ struct SessionAssembler {
         }
         var root: NodeID?
         var signInNode: [Int32: NodeID] = [:]
-        var tokenNode: [String: NodeID] = [:]
+        var tokenNode: [CompactIdentifier: NodeID] = [:]
         if let rootMember {
             root = NodeID(nodes.count)
             let event = events[Int(rootMember.event)]
-            nodes.append(GraphNode(kind: .root, event: rootMember.event, time: event.time, token: nil, context: context(of: rootMember.event), branch: 0, serviceSide: false))
+            nodes.append(GraphNode(kind: .root, event: rootMember.event, time: event.time, tokenKey: nil, context: context(of: rootMember.event), branch: 0, serviceSide: false))
             edges.append(GraphEdge(from: sessionNode, to: root!, kind: .sessionToRoot, key: .sessionId))
             signInNode[rootMember.event] = root!
         }
         for member in signIns where member.event != rootMember?.event {
             let event = events[Int(member.event)]
             let id = NodeID(nodes.count)
-            nodes.append(GraphNode(kind: .signIn, event: member.event, time: event.time, token: nil, context: context(of: member.event), branch: 0, serviceSide: false))
+            nodes.append(GraphNode(kind: .signIn, event: member.event, time: event.time, tokenKey: nil, context: context(of: member.event), branch: 0, serviceSide: false))
             if let root {
                 edges.append(GraphEdge(from: root, to: id, kind: .rootToSignIn, key: .sessionId))
             } else {
@@ -63,18 +63,18 @@ struct SessionAssembler {
             signInNode[member.event] = id
         }
         // Tokens minted by the session's sign-ins.
-        func addToken(_ uti: String, mintedBy signIn: Int32, key: LinkKey) -> NodeID? {
+        func addToken(_ uti: CompactIdentifier, mintedBy signIn: Int32, key: LinkKey) -> NodeID? {
             if let existing = tokenNode[uti] { return existing }
             guard let parent = signInNode[signIn] else { return nil }
             let event = events[Int(signIn)]
             let id = NodeID(nodes.count)
-            nodes.append(GraphNode(kind: .token, event: signIn, time: event.time, token: uti, context: context(of: signIn), branch: 0, serviceSide: false))
+            nodes.append(GraphNode(kind: .token, event: signIn, time: event.time, tokenKey: uti, context: context(of: signIn), branch: 0, serviceSide: false))
             edges.append(GraphEdge(from: parent, to: id, kind: .signInToToken, key: key))
             tokenNode[uti] = id
             return id
         }
         for member in signIns {
-            if let uti = events[Int(member.event)].uniqueTokenId { _ = addToken(uti, mintedBy: member.event, key: .uniqueTokenId) }
+            if let uti = events[Int(member.event)].tokenKey { _ = addToken(uti, mintedBy: member.event, key: .uniqueTokenId) }
         }
         // Actions: through their token when it resolves to a sign-in of this session, else by
         // session id alone.
@@ -85,7 +85,7 @@ struct SessionAssembler {
             var kind = EdgeKind.sessionToAction
             var key = LinkKey.sessionId
             var device: String?
-            if let minting = member.minting, let uti = event.uniqueTokenId,
+            if let minting = member.minting, let uti = event.tokenKey,
                let token = addToken(uti, mintedBy: minting, key: member.link ?? .uniqueTokenId) {
                 parent = token
                 kind = .tokenToAction
@@ -96,7 +96,7 @@ struct SessionAssembler {
             let id = NodeID(nodes.count)
             // The action keeps its own network; its device is the token's when the token
             // resolves, else its own client family.
-            var node = GraphNode(kind: .action, event: member.event, time: event.time, token: nil, context: context(of: member.event, device: device), branch: 0, serviceSide: false)
+            var node = GraphNode(kind: .action, event: member.event, time: event.time, tokenKey: nil, context: context(of: member.event, device: device), branch: 0, serviceSide: false)
             node.serviceSide = ServiceSide.isServiceSide(event, asn: node.context.asn)
             nodes.append(node)
             edges.append(GraphEdge(from: parent ?? sessionNode, to: id, kind: kind, key: key))

@@ -63,15 +63,17 @@ extension InvestigationGraph {
     /// Everything done with token `uti` (exact, case-sensitive).
     public func trace(token uti: String) -> TokenTrace {
         var trace = TokenTrace(token: uti, requestId: IdentifierNormalizer.requestId(fromTokenId: uti), tokenNode: nil, session: nil, events: [])
-        if let node = nodes.indices.first(where: { nodes[$0].kind == .token && nodes[$0].token == uti }) {
+        // Compared as link keys: no text is made per node or event.
+        let token = CompactIdentifier(uti)
+        if let node = nodes.indices.first(where: { nodes[$0].kind == .token && nodes[$0].tokenKey == token }) {
             trace.tokenNode = NodeID(node)
             trace.session = session(containing: NodeID(node))
             if let signIn = nodes[node].event { trace.events.append(signIn) }
-        } else if let request = trace.requestId,
-                  let signIn = events.indices.first(where: { events[$0].kind == .signIn && events[$0].requestId == request }) {
+        } else if let request = trace.requestId.map(CompactIdentifier.init),
+                  let signIn = events.indices.first(where: { events[$0].kind == .signIn && events[$0].requestKey == request }) {
             trace.events.append(Int32(signIn))
         }
-        for (index, event) in events.enumerated() where event.kind == .action && event.uniqueTokenId == uti {
+        for (index, event) in events.enumerated() where event.kind == .action && event.tokenKey == token {
             trace.events.append(Int32(index))
         }
         return trace

@@ -62,7 +62,7 @@ enum AuditRecordMapper {
 
         if audit["RecordType"]?.integer == stsLogonRecordType {
             // A sign-in: Id is the Entra request id; ObjectId is the resource app.
-            b.event.requestId = b.event.recordId
+            b.event.requestKey = b.event.recordKey
             b.event.resource = audit.text("ObjectId").flatMap(IdentifierNormalizer.guidOrText)
             let requestType = extended?.namedValue("RequestType")
             b.event.authProtocol = requestType

@@ -108,7 +108,6 @@ struct EventBuilder {
         switch IdentifierNormalizer.uniqueTokenId(raw) {
         case .success(let uti):
             event.uniqueTokenId = uti
-            event.requestIdFromToken = IdentifierNormalizer.requestId(fromTokenId: uti)
         case .failure(let refusal):
             note("\(field) not used for linking: \(refusal.reason)")
         }

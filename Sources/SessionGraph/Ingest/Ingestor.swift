@@ -230,11 +230,11 @@ private struct SourceShapeKey: Hashable {
 /// which is not the event time). Records without an id are never duplicates.
 struct DuplicateKey: Hashable {
     var source: LogSource
-    var recordId: String
+    var recordId: CompactIdentifier
     var second: Int64
 
     init?(_ event: Event) {
-        guard let id = event.recordId else { return nil }
+        guard let id = event.recordKey else { return nil }
         source = event.source
         recordId = id
         second = event.time.microseconds / 1_000_000

@@ -29,7 +29,7 @@ enum SignInRecordMapper {
         b.event.notes = notes
 
         b.setGUID(\.recordId, body.text("Id"))
-        b.event.requestId = b.event.recordId
+        b.event.requestKey = b.event.recordKey
         b.setGUID(\.correlationId, body.text("CorrelationId") ?? envelope?.text("correlationId"))
         b.setSession(body.text("SessionId"), field: "SessionId")
         b.setToken(body.text("UniqueTokenIdentifier"), field: "UniqueTokenIdentifier")

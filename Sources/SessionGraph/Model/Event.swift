@@ -99,11 +99,10 @@ public struct Event: Sendable {
         var tenantId: String? = nil
         var sessionId: String? = nil
         var sessionIdField: String? = nil
-        var uniqueTokenId: String? = nil
-        var requestIdFromToken: String? = nil
+        var uniqueTokenId: CompactIdentifier? = nil
         var tokenIssuedAt: UTCInstant? = nil
-        var requestId: String? = nil
-        var correlationId: String? = nil
+        var requestId: CompactIdentifier? = nil
+        var correlationId: CompactIdentifier? = nil
         var deviceId: String? = nil
         var deviceName: String? = nil
         var operatingSystem: String? = nil
@@ -135,7 +134,7 @@ public struct Event: Sendable {
         var operationDetail: String? = nil
         var parameters: [NameValue] = []
         var itemCount: Int? = nil
-        var recordId: String? = nil
+        var recordId: CompactIdentifier? = nil
         var provenance: Provenance
         var notes: [String] = []
 
@@ -157,7 +156,6 @@ public struct Event: Sendable {
             copy.sessionId = sessionId
             copy.sessionIdField = sessionIdField
             copy.uniqueTokenId = uniqueTokenId
-            copy.requestIdFromToken = requestIdFromToken
             copy.tokenIssuedAt = tokenIssuedAt
             copy.requestId = requestId
             copy.correlationId = correlationId
@@ -279,15 +277,19 @@ public struct Event: Sendable {
     }
 
     public var uniqueTokenId: String? {
-        get { storage.uniqueTokenId }
-        set { makeUnique(); storage.uniqueTokenId = newValue }
+        get { storage.uniqueTokenId?.text }
+        set { makeUnique(); storage.uniqueTokenId = newValue.map(CompactIdentifier.init) }
     }
 
     /// The sign-in request id that the token id decodes to (schemas.md §1.1), when it decodes.
-    public var requestIdFromToken: String? {
-        get { storage.requestIdFromToken }
-        set { makeUnique(); storage.requestIdFromToken = newValue }
-    }
+    public var requestIdFromToken: String? { requestKeyFromToken?.text }
+
+    /// ``uniqueTokenId`` as a link key.
+    var tokenKey: CompactIdentifier? { storage.uniqueTokenId }
+
+    /// ``requestIdFromToken`` as a link key, decoded from the token id when asked (it is needed
+    /// only for the actions whose token id matches no sign-in).
+    var requestKeyFromToken: CompactIdentifier? { storage.uniqueTokenId?.requestIdFromToken }
 
     public var tokenIssuedAt: UTCInstant? {
         get { storage.tokenIssuedAt }
@@ -296,13 +298,19 @@ public struct Event: Sendable {
 
     /// The sign-in request id of a sign-in row (`Id`), lower-cased.
     public var requestId: String? {
+        get { storage.requestId?.text }
+        set { makeUnique(); storage.requestId = newValue.map(CompactIdentifier.init) }
+    }
+
+    /// ``requestId`` as a link key.
+    var requestKey: CompactIdentifier? {
         get { storage.requestId }
         set { makeUnique(); storage.requestId = newValue }
     }
 
     public var correlationId: String? {
-        get { storage.correlationId }
-        set { makeUnique(); storage.correlationId = newValue }
+        get { storage.correlationId?.text }
+        set { makeUnique(); storage.correlationId = newValue.map(CompactIdentifier.init) }
     }
 
     public var deviceId: String? {
@@ -467,6 +475,12 @@ public struct Event: Sendable {
     }
 
     public var recordId: String? {
+        get { storage.recordId?.text }
+        set { makeUnique(); storage.recordId = newValue.map(CompactIdentifier.init) }
+    }
+
+    /// ``recordId`` as a key (the duplicate check of the merge).
+    var recordKey: CompactIdentifier? {
         get { storage.recordId }
         set { makeUnique(); storage.recordId = newValue }
     }

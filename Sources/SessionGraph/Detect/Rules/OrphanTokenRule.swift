@@ -18,20 +18,21 @@ struct OrphanTokenRule: RunRule {
             }
         }
         let nonInteractiveLoaded = graph.events.contains { $0.source == .nonInteractiveSignInLogs }
-        var groups: [String: [Int32]] = [:]
-        var order: [String] = []
+        var groups: [CompactIdentifier: [Int32]] = [:]
+        var order: [CompactIdentifier] = []
         for (index, event) in graph.events.enumerated() where event.kind == .action {
-            guard let uti = event.uniqueTokenId, let user = event.userId ?? event.userPrincipalName else { continue }
+            guard let uti = event.tokenKey, let user = event.userId ?? event.userPrincipalName else { continue }
             if input.signInTokens.contains(uti) { continue }
-            if let request = event.requestIdFromToken, input.signInRequestIds.contains(request) { continue }
+            if let request = event.requestKeyFromToken, input.signInRequestIds.contains(request) { continue }
             if let app = event.appId, ServiceSide.firstPartyAppPrefixes.contains(String(app.prefix(8))) { continue }
             let at = event.tokenIssuedAt ?? event.time
             guard input.userSignedIn(user, near: at, window: 3600) else { continue }
             if groups[uti] == nil { order.append(uti) }
             groups[uti, default: []].append(Int32(index))
         }
-        return order.map { uti in
-            let indexes = groups[uti]!
+        return order.map { key in
+            let indexes = groups[key]!
+            let uti = key.text
             let first = graph.events[Int(indexes[0])]
             let located = sessionOfEvent[indexes[0]]
             let sessionHasSignIn = located.map { graph.sessions[$0.0].signIns > 0 } ?? false

@@ -7,11 +7,11 @@ struct ServicePrincipalReplayRule: RunRule {
 
     func evaluate(_ input: DetectionInput) -> [RawFinding] {
         let graph = input.graph
-        var minted: [String: Int32] = [:]
+        var minted: [CompactIdentifier: Int32] = [:]
         var asnByIP: [String: Int] = [:]
         for (index, event) in graph.events.enumerated() {
             if let ip = event.ipAddress, let asn = event.asn { asnByIP[ip] = asnByIP[ip] ?? asn }
-            if event.source == .servicePrincipalSignInLogs, let uti = event.uniqueTokenId, event.ipAddress != nil {
+            if event.source == .servicePrincipalSignInLogs, let uti = event.tokenKey, event.ipAddress != nil {
                 minted[uti] = Int32(index)
             }
         }
@@ -19,7 +19,7 @@ struct ServicePrincipalReplayRule: RunRule {
         var groups: [Int32: [Int32]] = [:]
         var order: [Int32] = []
         for (index, event) in graph.events.enumerated() where event.kind == .action {
-            guard let uti = event.uniqueTokenId, let signIn = minted[uti], let ip = event.ipAddress,
+            guard let uti = event.tokenKey, let signIn = minted[uti], let ip = event.ipAddress,
                   let mintIP = graph.events[Int(signIn)].ipAddress, ip != mintIP else { continue }
             if groups[signIn] == nil { order.append(signIn) }
             groups[signIn, default: []].append(Int32(index))

@@ -11,10 +11,10 @@ struct TokenLifetimeRule: SessionRule {
 
     func evaluate(_ view: SessionView) -> [RawFinding] {
         let graph = view.graph
-        var worst: [String: (Double, [NodeID])] = [:]
-        var order: [String] = []
+        var worst: [CompactIdentifier: (Double, [NodeID])] = [:]
+        var order: [CompactIdentifier] = []
         for node in view.session.nodes where graph.nodes[Int(node)].kind == .action {
-            guard let event = view.event(node), let issued = event.tokenIssuedAt, let token = event.uniqueTokenId else { continue }
+            guard let event = view.event(node), let issued = event.tokenIssuedAt, let token = event.tokenKey else { continue }
             let age = issued.seconds(until: event.time)
             guard age > Self.normal else { continue }
             if worst[token] == nil { order.append(token) }
@@ -29,7 +29,7 @@ struct TokenLifetimeRule: SessionRule {
             return RawFinding(
                 rule: id, family: family, severity: age > Self.continuousAccess ? .medium : .low, session: view.index,
                 branch: graph.nodes[Int(nodes[0])].branch, nodes: nodes,
-                summary: "Token \(token) was still used \(String(format: "%.1f", hours)) h after it was issued.",
+                summary: "Token \(token.text) was still used \(String(format: "%.1f", hours)) h after it was issued.",
                 reason: "used \(Int(age / 60)) min after its issue time (normal ≤ 90 min, continuous-access tokens ≤ 28 h)")
         }
     }

@@ -1,0 +1,71 @@
+import Foundation
+import Testing
+@testable import SessionGraph
+
+/// Identifiers held in 16 bytes give back exactly the text they were made from, equal values
+/// stand for equal texts, and a token's request id is the one the text decoder gives.
+@Suite struct CompactIdentifierTests {
+    static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+
+    /// Texts of every form and near misses of each: upper-case and braced GUIDs, misplaced
+    /// dashes, 21/23-character tokens, a token whose last digit carries extra bits, the
+    /// standard base64 alphabet, empty, non-ASCII.
+    static var texts: [String] {
+        var generator = SystemRandomNumberGenerator()
+        var texts = [
+            "3fa85f64-5717-4562-b3fc-2c963f66afa6", "3FA85F64-5717-4562-B3FC-2C963F66AFA6", "{3fa85f64-5717-4562-b3fc-2c963f66afa6}",
+            "3fa85f6405717-4562-b3fc-2c963f66afa6", "3fa85f64-5717-4562-b3fc-2c963f66afag", "00000000-0000-0000-0000-000000000000",
+            "ffffffff-ffff-ffff-ffff-ffffffffffff", "ZP5TYBXWIEGT6Pr6BKUBAA", "ZP5TYBXWIEGT6Pr6BKUBAB", "ZP5TYBXWIEGT6Pr6BKUBAQ",
+            "ZP5TYBXWIEGT6Pr6BKUBA", "ZP5TYBXWIEGT6Pr6BKUBAAA", "ZP5TYBXW+EGT6Pr6BKUB/A", "AAAAAAAAAAAAAAAAAAAAAA",
+            "__________________________________________", "_____________________w", "", "a", "ünïcødé-token-value-xx",
+            "1a2b3c4d5e6f", "ReportId-42",
+        ]
+        for _ in 0..<500 {
+            var token = (0..<21).map { _ in alphabet[Int.random(in: 0..<64, using: &generator)] }
+            token.append(alphabet[Int.random(in: 0..<4, using: &generator) * 16 + (Bool.random(using: &generator) ? 0 : Int.random(in: 0..<16, using: &generator))])
+            texts.append(String(token))
+            texts.append(UUID().uuidString.lowercased())
+        }
+        return texts
+    }
+
+    @Test func textComesBackUnchanged() {
+        for text in Self.texts {
+            #expect(CompactIdentifier(text).text == text, "\(text)")
+        }
+    }
+
+    @Test func formsAreTakenOnlyForTheirCanonicalSpelling() {
+        if case .guid = CompactIdentifier("3fa85f64-5717-4562-b3fc-2c963f66afa6") {} else { Issue.record("lower-case GUID not held as 16 bytes") }
+        if case .token = CompactIdentifier("ZP5TYBXWIEGT6Pr6BKUBAA") {} else { Issue.record("22-character token id not held as 16 bytes") }
+        for text in ["3FA85F64-5717-4562-B3FC-2C963F66AFA6", "ZP5TYBXWIEGT6Pr6BKUBAB", "ZP5TYBXW+EGT6Pr6BKUB/A", "ZP5TYBXWIEGT6Pr6BKUBA"] {
+            if case .text = CompactIdentifier(text) {} else { Issue.record("\(text) should be kept as text") }
+        }
+    }
+
+    @Test func equalValuesAreEqualTexts() {
+        let texts = Self.texts
+        let values = texts.map(CompactIdentifier.init)
+        var byValue: [CompactIdentifier: String] = [:]
+        for (text, value) in zip(texts, values) {
+            if let seen = byValue[value] { #expect(seen == text, "\(seen) and \(text) made one value") }
+            byValue[value] = text
+        }
+        #expect(Set(values).count == Set(texts).count)
+    }
+
+    @Test func requestIdFromTokenMatchesTheTextDecoder() {
+        for text in Self.texts {
+            let expected = IdentifierNormalizer.requestId(fromTokenId: text)
+            #expect(CompactIdentifier(text).requestIdFromToken?.text == expected, "\(text)")
+            if let expected { #expect(CompactIdentifier(text).requestIdFromToken == CompactIdentifier(expected)) }
+        }
+        // The documented example (schemas.md §1.1): a token id and the request id it decodes to.
+        let event = Event(time: UTCInstant(seconds: 0), source: .graphActivityLogs, shape: .logAnalyticsJSON, kind: .action, provenance: Provenance(fileIndex: 0, line: 1, record: 1))
+        var withToken = event
+        withToken.uniqueTokenId = "ZP5TYBXWIEGT6Pr6BKUBAA"
+        #expect(withToken.requestIdFromToken == IdentifierNormalizer.requestId(fromTokenId: "ZP5TYBXWIEGT6Pr6BKUBAA"))
+        #expect(withToken.uniqueTokenId == "ZP5TYBXWIEGT6Pr6BKUBAA")
+        #expect(event.requestIdFromToken == nil)
+    }
+}
