@@ -40,7 +40,14 @@ enum FuzzTarget: String, CaseIterable {
             _ = TimestampParser.parse(String(decoding: data, as: UTF8.self))
         case .uti:
             let text = String(decoding: data, as: UTF8.self)
-            if case .success(let uti) = IdentifierNormalizer.uniqueTokenId(text) { _ = IdentifierNormalizer.requestId(fromTokenId: uti) }
+            if case .success(let uti) = IdentifierNormalizer.uniqueTokenId(text) {
+                let requestId = IdentifierNormalizer.requestId(fromTokenId: uti)
+                // Invariants: a compact identifier gives back its text, and decodes a token to
+                // the request id the text decoder gives.
+                precondition(CompactIdentifier(uti).text == uti, "compact token id changed its text")
+                precondition(CompactIdentifier(uti).requestIdFromToken?.text == requestId, "compact token id decoded to another request id")
+            }
+            precondition(CompactIdentifier(text).text == text, "compact identifier changed its text")
             _ = IdentifierNormalizer.sessionId(text)
             _ = IdentifierNormalizer.ipAddress(text)
         case .dotEscaping:

@@ -39,30 +39,28 @@ import Testing
         text?.utf8.withContiguousStorageIfAvailable { UnsafeRawPointer($0.baseAddress) } ?? nil
     }
 
-    @Test func internerHandsBackTheFirstCopyAcrossTableGrowth() {
+    @Test func internerGivesOneCodePerTextAcrossTableGrowth() {
         var interner = TextInterner()
+        var other = TextInterner()
         // More distinct values than the table's first size, so it grows several times.
-        let texts = (0..<5000).map { "Mozilla/5.0 client build \($0) (Windows NT 10.0)" }
-        var first: [String?] = []
+        let texts = (0..<5000).map { "Mozilla/5.0 client build \($0) (Windows NT 10.0)" } + ["10.0.0.1", "", "ü"]
+        var first: [UInt32] = []
         for text in texts {
-            var value: String? = String(decoding: Array(text.utf8), as: UTF8.self)
-            interner.share(&value)
-            first.append(value)
+            first.append(interner.code(String(decoding: Array(text.utf8), as: UTF8.self)))
         }
+        #expect(Set(first).count == texts.count, "distinct texts, distinct codes")
         for (index, text) in texts.enumerated() {
-            var copy: String? = String(decoding: Array(text.utf8), as: UTF8.self)
-            #expect(Self.storage(copy) != Self.storage(first[index]))
-            interner.share(&copy)
-            #expect(copy == text)
-            #expect(Self.storage(copy) == Self.storage(first[index]), "value \(index) is the held copy")
+            let copy = String(decoding: Array(text.utf8), as: UTF8.self)
+            #expect(interner.code(copy) == first[index])
+            // Another file's cache reaches the same shared code.
+            #expect(other.code(copy) == first[index])
+            #expect(TextVocabulary.shared.text(first[index]) == text)
         }
-        // Short values stay inline and untouched; nil stays nil.
-        var short: String? = "10.0.0.1"
-        interner.share(&short)
-        #expect(short == "10.0.0.1")
-        var none: String?
-        interner.share(&none)
-        #expect(none == nil)
+        // The vocabulary hands back one held copy of a long value, not the caller's.
+        let held = TextVocabulary.shared.text(first[0])
+        #expect(Self.storage(held) == Self.storage(TextVocabulary.shared.text(interner.code(String(decoding: Array(texts[0].utf8), as: UTF8.self)))))
+        #expect(interner.code(nil) == TextVocabulary.none)
+        #expect(TextVocabulary.shared.text(TextVocabulary.none) == nil)
     }
 
     // MARK: record keys

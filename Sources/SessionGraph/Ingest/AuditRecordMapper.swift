@@ -5,7 +5,7 @@ enum AuditRecordMapper {
     /// RecordType 15, AzureActiveDirectoryStsLogon: a sign-in as the audit log sees it.
     static let stsLogonRecordType: Int64 = 15
 
-    static func map(_ audit: JSONValue, shape: ExportShape, provenance: Provenance) throws(RecordRejection) -> Event {
+    static func map(_ audit: JSONValue, shape: ExportShape, provenance: Provenance) throws(RecordRejection) -> EventDraft {
         var notes: [String] = []
         let time = try EventBuilder.time([(audit, "CreationTime")], notes: &notes)
         let isLogon = audit["RecordType"]?.integer == stsLogonRecordType
@@ -62,7 +62,7 @@ enum AuditRecordMapper {
 
         if audit["RecordType"]?.integer == stsLogonRecordType {
             // A sign-in: Id is the Entra request id; ObjectId is the resource app.
-            b.event.requestKey = b.event.recordKey
+            b.event.requestId = b.event.recordId
             b.event.resource = audit.text("ObjectId").flatMap(IdentifierNormalizer.guidOrText)
             let requestType = extended?.namedValue("RequestType")
             b.event.authProtocol = requestType
@@ -109,7 +109,7 @@ enum AuditRecordMapper {
 
     /// A Sentinel `OfficeActivity` row: flattened columns, no linkable identifiers
     /// (schemas.md §5.2), so it links only by user and time.
-    static func mapOfficeActivity(_ row: JSONValue, shape: ExportShape, provenance: Provenance) throws(RecordRejection) -> Event {
+    static func mapOfficeActivity(_ row: JSONValue, shape: ExportShape, provenance: Provenance) throws(RecordRejection) -> EventDraft {
         var notes: [String] = []
         let time = try EventBuilder.time([(row, "TimeGenerated"), (row, "Start_Time"), (row, "CreationTime")], notes: &notes)
         var b = EventBuilder(time: time, source: .officeActivity, shape: shape, kind: .action, provenance: provenance)

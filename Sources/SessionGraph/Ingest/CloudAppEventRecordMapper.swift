@@ -3,7 +3,7 @@
 /// `RawEventData.AppAccessContext`, the unified-audit object; `SessionData` is the Defender for
 /// Cloud Apps proxy session and is never read as an Entra session id.
 enum CloudAppEventRecordMapper {
-    static func map(_ row: JSONValue, envelope: JSONValue?, shape: ExportShape, provenance: Provenance) throws(RecordRejection) -> Event {
+    static func map(_ row: JSONValue, envelope: JSONValue?, shape: ExportShape, provenance: Provenance) throws(RecordRejection) -> EventDraft {
         var notes: [String] = []
         let raw = row.nested("RawEventData")
         let time = try EventBuilder.time(

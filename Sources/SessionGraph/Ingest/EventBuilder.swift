@@ -38,10 +38,10 @@ extension JSONValue {
 /// Fills an ``Event`` from raw field values, normalising identifiers and recording in the
 /// event's notes every value it could not use, so the reader's understanding can be checked.
 struct EventBuilder {
-    var event: Event
+    var event: EventDraft
 
     init(time: UTCInstant, source: LogSource, shape: ExportShape, kind: EventKind, provenance: Provenance) {
-        event = Event(time: time, source: source, shape: shape, kind: kind, provenance: provenance)
+        event = EventDraft(time: time, source: source, shape: shape, kind: kind, provenance: provenance)
     }
 
     /// The common "no zone" notes as constants, so the audit log's zone-less `CreationTime` does
@@ -166,7 +166,7 @@ struct EventBuilder {
         }
     }
 
-    mutating func setGUID(_ keyPath: WritableKeyPath<Event, String?>, _ raw: String?) {
+    mutating func setGUID(_ keyPath: WritableKeyPath<EventDraft, String?>, _ raw: String?) {
         guard event[keyPath: keyPath] == nil, let raw, let value = IdentifierNormalizer.guidOrText(raw) else { return }
         event[keyPath: keyPath] = value
     }

@@ -18,7 +18,7 @@ struct FileReadOutcome {
     /// Set when the file is not an export SessionGraph recognises at all.
     var unrecognised: String?
     var format: String = "unknown"
-    /// Repeated values of this file's events, held once (dropped when the file is read).
+    /// This file's front cache of vocabulary codes for its events' repeated text (dropped when the file is read).
     var interner = TextInterner()
     /// Records the JSON reader could not parse (a part of a file that has any is read again
     /// with the whole file, where recovery from the fault may look past the part's end).
@@ -149,17 +149,16 @@ struct FileReader {
         }
         do {
             let provenance = Provenance(fileIndex: fileIndex, line: Int32(clamping: line), record: Int32(clamping: index))
-            var event = try RecordInterpreter.interpret(record, origin: origin, provenance: provenance, duplicateKeys: duplicateKeys)
+            var draft = try RecordInterpreter.interpret(record, origin: origin, provenance: provenance, duplicateKeys: duplicateKeys)
             if truncatedStrings > 0 {
-                event.notes.append("\(truncatedStrings) value(s) longer than \(limits.maxStringBytes) bytes were cut to that length (limit --max-string-bytes)")
+                draft.notes.append("\(truncatedStrings) value(s) longer than \(limits.maxStringBytes) bytes were cut to that length (limit --max-string-bytes)")
             }
             outcome.read += 1
-            outcome.interner.share(&event)
-            outcome.events.append(event)
+            outcome.events.append(outcome.interner.event(draft))
         } catch {
             var reason = error.reason
             if reason.hasPrefix("unrecognised record"), let full = unfiltered?(),
-               case .failure(let again) = Result(catching: { () throws(RecordRejection) -> Event in
+               case .failure(let again) = Result(catching: { () throws(RecordRejection) -> EventDraft in
                    try RecordInterpreter.interpret(full, origin: origin, provenance: Provenance(fileIndex: fileIndex, line: 0, record: 0))
                }) {
                 reason = again.reason

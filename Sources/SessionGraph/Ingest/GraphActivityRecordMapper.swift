@@ -1,7 +1,7 @@
 /// Maps a Microsoft Graph activity log record (Log Analytics row or diagnostic-settings
 /// `properties`) to an ``Event`` (schemas.md §3).
 enum GraphActivityRecordMapper {
-    static func map(_ body: JSONValue, envelope: JSONValue?, shape: ExportShape, provenance: Provenance) throws(RecordRejection) -> Event {
+    static func map(_ body: JSONValue, envelope: JSONValue?, shape: ExportShape, provenance: Provenance) throws(RecordRejection) -> EventDraft {
         var notes: [String] = []
         let time = try EventBuilder.time([(body, "TimeGenerated"), (envelope, "time")], notes: &notes)
         var b = EventBuilder(time: time, source: .graphActivityLogs, shape: shape, kind: .action, provenance: provenance)

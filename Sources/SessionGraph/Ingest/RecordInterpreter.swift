@@ -27,7 +27,7 @@ enum RecordInterpreter {
     ]
 
     /// Interprets one record; `duplicateKeys` are the keys the parser saw repeated in it.
-    static func interpret(_ record: JSONValue, origin: RecordOrigin, provenance: Provenance, duplicateKeys: [String] = []) throws(RecordRejection) -> Event {
+    static func interpret(_ record: JSONValue, origin: RecordOrigin, provenance: Provenance, duplicateKeys: [String] = []) throws(RecordRejection) -> EventDraft {
         var event = try recognise(record, origin: origin, provenance: provenance)
         // Repeated keys: the last value was used (the common reader behaviour); say so.
         for key in duplicateKeys {
@@ -36,7 +36,7 @@ enum RecordInterpreter {
         return event
     }
 
-    private static func recognise(_ record: JSONValue, origin: RecordOrigin, provenance: Provenance) throws(RecordRejection) -> Event {
+    private static func recognise(_ record: JSONValue, origin: RecordOrigin, provenance: Provenance) throws(RecordRejection) -> EventDraft {
         guard case .object = record else {
             throw RecordRejection(reason: "record is \(kindName(record)) (expected an object)")
         }
@@ -84,7 +84,7 @@ enum RecordInterpreter {
         throw RecordRejection(reason: "unrecognised record (keys: \(keys)); expected a sign-in, Graph activity, CloudAppEvents or audit record")
     }
 
-    private static func interpretEnvelope(_ record: JSONValue, category: String, provenance: Provenance) throws(RecordRejection) -> Event {
+    private static func interpretEnvelope(_ record: JSONValue, category: String, provenance: Provenance) throws(RecordRejection) -> EventDraft {
         let key = category.lowercased()
         let source: LogSource
         let shape: ExportShape
@@ -103,7 +103,7 @@ enum RecordInterpreter {
         return try map(properties, envelope: record, source: source, shape: shape, provenance: provenance)
     }
 
-    private static func map(_ body: JSONValue, envelope: JSONValue?, source: LogSource, shape: ExportShape, provenance: Provenance) throws(RecordRejection) -> Event {
+    private static func map(_ body: JSONValue, envelope: JSONValue?, source: LogSource, shape: ExportShape, provenance: Provenance) throws(RecordRejection) -> EventDraft {
         switch source {
         case .signInLogs, .nonInteractiveSignInLogs, .servicePrincipalSignInLogs, .managedIdentitySignInLogs:
             return try SignInRecordMapper.map(body, envelope: envelope, source: source, shape: shape, provenance: provenance)

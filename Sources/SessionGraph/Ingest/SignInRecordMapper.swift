@@ -21,7 +21,7 @@ enum SignInRecordMapper {
         return (.signInLogs, "no table name, event type or isInteractive flag; read as an interactive sign-in (Graph's default)")
     }
 
-    static func map(_ body: JSONValue, envelope: JSONValue?, source: LogSource, shape: ExportShape, provenance: Provenance) throws(RecordRejection) -> Event {
+    static func map(_ body: JSONValue, envelope: JSONValue?, source: LogSource, shape: ExportShape, provenance: Provenance) throws(RecordRejection) -> EventDraft {
         var notes: [String] = []
         let time = try EventBuilder.time(
             [(body, "CreatedDateTime"), (body, "TimeGenerated"), (envelope, "time")], notes: &notes)
@@ -29,7 +29,7 @@ enum SignInRecordMapper {
         b.event.notes = notes
 
         b.setGUID(\.recordId, body.text("Id"))
-        b.event.requestKey = b.event.recordKey
+        b.event.requestId = b.event.recordId
         b.setGUID(\.correlationId, body.text("CorrelationId") ?? envelope?.text("correlationId"))
         b.setSession(body.text("SessionId"), field: "SessionId")
         b.setToken(body.text("UniqueTokenIdentifier"), field: "UniqueTokenIdentifier")

@@ -1,51 +1,51 @@
-/// Keeps one copy of each repeated string value read from a file (an app id, a user agent, an
-/// address seen on thousands of records), so events share it instead of each holding its own
-/// heap copy. Strings of up to 15 UTF-8 bytes live inside the String value and are left alone.
+/// A file's front cache of ``TextVocabulary`` codes: the repeated values of a file's records (an
+/// app id, a user agent, an address seen on thousands of records) are looked up here without a
+/// lock, and only a value new to the file goes to the shared vocabulary.
 ///
-/// An open-addressing table keyed by a word-at-a-time hash of the bytes: every field of every
-/// record passes through here, and `Set<String>`'s SipHash over long user agents and URIs was
-/// a tenth of the ingest time.
+/// An open-addressing table keyed by a word-at-a-time hash of the bytes: every text field of
+/// every record passes through here, and `Dictionary<String, _>`'s SipHash over long user agents
+/// and URIs was a tenth of the ingest time.
 struct TextInterner {
     private var held: [String?] = Array(repeating: nil, count: 1024)
     private var hashes: [UInt64] = Array(repeating: 0, count: 1024)
+    private var codes: [UInt32] = Array(repeating: 0, count: 1024)
     private var count = 0
 
-    mutating func share(_ value: inout String?) {
-        guard let text = value, text.utf8.count > 15 else { return }
+    /// The vocabulary code of `value` (``TextVocabulary/none`` for nil).
+    mutating func code(_ value: String?) -> UInt32 {
+        guard let text = value else { return TextVocabulary.none }
         let hash = text.withUTF8Bytes(Self.hash)
         let mask = held.count - 1
         var slot = Int(truncatingIfNeeded: hash) & mask
         while let existing = held[slot] {
-            if hashes[slot] == hash && existing == text {
-                value = existing
-                return
-            }
+            if hashes[slot] == hash && existing == text { return codes[slot] }
             slot = (slot + 1) & mask
         }
+        let code = TextVocabulary.shared.code(text)
         held[slot] = text
         hashes[slot] = hash
+        codes[slot] = code
         count += 1
         if count * 2 > held.count { grow() }
-    }
-
-    mutating func share(_ event: inout Event) {
-        event.shareRepeatedText { share(&$0) }
+        return code
     }
 
     private mutating func grow() {
-        let old = zip(held, hashes)
         let size = held.count * 2
         var newHeld = [String?](repeating: nil, count: size)
         var newHashes = [UInt64](repeating: 0, count: size)
-        for (text, hash) in old {
-            guard let text else { continue }
-            var slot = Int(truncatingIfNeeded: hash) & (size - 1)
+        var newCodes = [UInt32](repeating: 0, count: size)
+        for index in held.indices {
+            guard let text = held[index] else { continue }
+            var slot = Int(truncatingIfNeeded: hashes[index]) & (size - 1)
             while newHeld[slot] != nil { slot = (slot + 1) & (size - 1) }
             newHeld[slot] = text
-            newHashes[slot] = hash
+            newHashes[slot] = hashes[index]
+            newCodes[slot] = codes[index]
         }
         held = newHeld
         hashes = newHashes
+        codes = newCodes
     }
 
     /// Drawn per process, like the standard library's hash seed, so log text cannot be written

@@ -85,52 +85,56 @@ public enum EventKind: String, Sendable, Codable {
 /// A value type with copy-on-write storage: an event has some forty fields, most of them
 /// strings, and the stages pass events around by the hundred thousand; a copy is one reference
 /// count, and a change to a shared copy copies the fields first, as `Array` does.
+///
+/// Compact: the repeated text fields are 4-byte ``TextVocabulary`` codes and the per-record ids
+/// are ``CompactIdentifier``s, so the storage is about 370 bytes where strings made it 710.
 public struct Event: Sendable {
-    /// The fields, shared between copies until one of them changes.
+    /// The fields, shared between copies until one of them changes. Text fields hold
+    /// vocabulary codes; the accessors below turn them into strings.
     final class Storage: @unchecked Sendable {
         var time: UTCInstant
         var source: LogSource
         var shape: ExportShape
         var kind: EventKind
-        var userId: String? = nil
-        var userPrincipalName: String? = nil
-        var userDisplayName: String? = nil
-        var servicePrincipalId: String? = nil
-        var tenantId: String? = nil
-        var sessionId: String? = nil
-        var sessionIdField: String? = nil
+        var userId: UInt32 = TextVocabulary.none
+        var userPrincipalName: UInt32 = TextVocabulary.none
+        var userDisplayName: UInt32 = TextVocabulary.none
+        var servicePrincipalId: UInt32 = TextVocabulary.none
+        var tenantId: UInt32 = TextVocabulary.none
+        var sessionId: UInt32 = TextVocabulary.none
+        var sessionIdField: UInt32 = TextVocabulary.none
         var uniqueTokenId: CompactIdentifier? = nil
         var tokenIssuedAt: UTCInstant? = nil
         var requestId: CompactIdentifier? = nil
         var correlationId: CompactIdentifier? = nil
-        var deviceId: String? = nil
-        var deviceName: String? = nil
-        var operatingSystem: String? = nil
-        var browser: String? = nil
-        var trustType: String? = nil
+        var deviceId: UInt32 = TextVocabulary.none
+        var deviceName: UInt32 = TextVocabulary.none
+        var operatingSystem: UInt32 = TextVocabulary.none
+        var browser: UInt32 = TextVocabulary.none
+        var trustType: UInt32 = TextVocabulary.none
         var isCompliant: Bool? = nil
         var isManaged: Bool? = nil
-        var ipAddress: String? = nil
+        var ipAddress: UInt32 = TextVocabulary.none
         var asn: Int? = nil
-        var country: String? = nil
-        var city: String? = nil
+        var country: UInt32 = TextVocabulary.none
+        var city: UInt32 = TextVocabulary.none
         var latitude: Double? = nil
         var longitude: Double? = nil
-        var userAgent: String? = nil
+        var userAgent: UInt32 = TextVocabulary.none
         var trustedLocation: Bool? = nil
-        var appId: String? = nil
-        var appName: String? = nil
-        var resource: String? = nil
-        var resourceName: String? = nil
+        var appId: UInt32 = TextVocabulary.none
+        var appName: UInt32 = TextVocabulary.none
+        var resource: UInt32 = TextVocabulary.none
+        var resourceName: UInt32 = TextVocabulary.none
         var interactive: Bool? = nil
-        var incomingTokenType: String? = nil
-        var authProtocol: String? = nil
-        var originalTransferMethod: String? = nil
-        var clientAppUsed: String? = nil
-        var result: String? = nil
-        var resultCode: String? = nil
-        var workload: String? = nil
-        var operation: String? = nil
+        var incomingTokenType: UInt32 = TextVocabulary.none
+        var authProtocol: UInt32 = TextVocabulary.none
+        var originalTransferMethod: UInt32 = TextVocabulary.none
+        var clientAppUsed: UInt32 = TextVocabulary.none
+        var result: UInt32 = TextVocabulary.none
+        var resultCode: UInt32 = TextVocabulary.none
+        var workload: UInt32 = TextVocabulary.none
+        var operation: UInt32 = TextVocabulary.none
         var operationDetail: String? = nil
         var parameters: [NameValue] = []
         var itemCount: Int? = nil
@@ -202,18 +206,9 @@ public struct Event: Sendable {
         if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
     }
 
-    /// Hands every field whose value repeats across events (users, apps, devices, addresses,
-    /// user agents, operations) to `share`, which may swap it for an equal string already held,
-    /// so a run keeps one copy of each. Per-event values (token and request ids) are left alone.
-    mutating func shareRepeatedText(_ share: (inout String?) -> Void) {
-        makeUnique()
-        let s = storage
-        share(&s.userId); share(&s.userPrincipalName); share(&s.userDisplayName); share(&s.servicePrincipalId)
-        share(&s.tenantId); share(&s.sessionId); share(&s.sessionIdField); share(&s.deviceId); share(&s.deviceName)
-        share(&s.operatingSystem); share(&s.browser); share(&s.trustType); share(&s.ipAddress); share(&s.country)
-        share(&s.city); share(&s.userAgent); share(&s.appId); share(&s.appName); share(&s.resource); share(&s.resourceName)
-        share(&s.incomingTokenType); share(&s.authProtocol); share(&s.originalTransferMethod); share(&s.clientAppUsed)
-        share(&s.result); share(&s.resultCode); share(&s.workload); share(&s.operation)
+    /// An event over storage the ingest stage filled.
+    init(storage: Storage) {
+        self.storage = storage
     }
 
     public init(time: UTCInstant, source: LogSource, shape: ExportShape, kind: EventKind, provenance: Provenance) {
@@ -241,39 +236,39 @@ public struct Event: Sendable {
     }
 
     public var userId: String? {
-        get { storage.userId }
-        set { makeUnique(); storage.userId = newValue }
+        get { TextVocabulary.shared.text(storage.userId) }
+        set { makeUnique(); storage.userId = TextVocabulary.shared.code(newValue) }
     }
 
     public var userPrincipalName: String? {
-        get { storage.userPrincipalName }
-        set { makeUnique(); storage.userPrincipalName = newValue }
+        get { TextVocabulary.shared.text(storage.userPrincipalName) }
+        set { makeUnique(); storage.userPrincipalName = TextVocabulary.shared.code(newValue) }
     }
 
     public var userDisplayName: String? {
-        get { storage.userDisplayName }
-        set { makeUnique(); storage.userDisplayName = newValue }
+        get { TextVocabulary.shared.text(storage.userDisplayName) }
+        set { makeUnique(); storage.userDisplayName = TextVocabulary.shared.code(newValue) }
     }
 
     public var servicePrincipalId: String? {
-        get { storage.servicePrincipalId }
-        set { makeUnique(); storage.servicePrincipalId = newValue }
+        get { TextVocabulary.shared.text(storage.servicePrincipalId) }
+        set { makeUnique(); storage.servicePrincipalId = TextVocabulary.shared.code(newValue) }
     }
 
     public var tenantId: String? {
-        get { storage.tenantId }
-        set { makeUnique(); storage.tenantId = newValue }
+        get { TextVocabulary.shared.text(storage.tenantId) }
+        set { makeUnique(); storage.tenantId = TextVocabulary.shared.code(newValue) }
     }
 
     public var sessionId: String? {
-        get { storage.sessionId }
-        set { makeUnique(); storage.sessionId = newValue }
+        get { TextVocabulary.shared.text(storage.sessionId) }
+        set { makeUnique(); storage.sessionId = TextVocabulary.shared.code(newValue) }
     }
 
     /// The field that supplied the session id (e.g. `AppAccessContext.AADSessionId`).
     public var sessionIdField: String? {
-        get { storage.sessionIdField }
-        set { makeUnique(); storage.sessionIdField = newValue }
+        get { TextVocabulary.shared.text(storage.sessionIdField) }
+        set { makeUnique(); storage.sessionIdField = TextVocabulary.shared.code(newValue) }
     }
 
     public var uniqueTokenId: String? {
@@ -314,28 +309,28 @@ public struct Event: Sendable {
     }
 
     public var deviceId: String? {
-        get { storage.deviceId }
-        set { makeUnique(); storage.deviceId = newValue }
+        get { TextVocabulary.shared.text(storage.deviceId) }
+        set { makeUnique(); storage.deviceId = TextVocabulary.shared.code(newValue) }
     }
 
     public var deviceName: String? {
-        get { storage.deviceName }
-        set { makeUnique(); storage.deviceName = newValue }
+        get { TextVocabulary.shared.text(storage.deviceName) }
+        set { makeUnique(); storage.deviceName = TextVocabulary.shared.code(newValue) }
     }
 
     public var operatingSystem: String? {
-        get { storage.operatingSystem }
-        set { makeUnique(); storage.operatingSystem = newValue }
+        get { TextVocabulary.shared.text(storage.operatingSystem) }
+        set { makeUnique(); storage.operatingSystem = TextVocabulary.shared.code(newValue) }
     }
 
     public var browser: String? {
-        get { storage.browser }
-        set { makeUnique(); storage.browser = newValue }
+        get { TextVocabulary.shared.text(storage.browser) }
+        set { makeUnique(); storage.browser = TextVocabulary.shared.code(newValue) }
     }
 
     public var trustType: String? {
-        get { storage.trustType }
-        set { makeUnique(); storage.trustType = newValue }
+        get { TextVocabulary.shared.text(storage.trustType) }
+        set { makeUnique(); storage.trustType = TextVocabulary.shared.code(newValue) }
     }
 
     public var isCompliant: Bool? {
@@ -349,8 +344,8 @@ public struct Event: Sendable {
     }
 
     public var ipAddress: String? {
-        get { storage.ipAddress }
-        set { makeUnique(); storage.ipAddress = newValue }
+        get { TextVocabulary.shared.text(storage.ipAddress) }
+        set { makeUnique(); storage.ipAddress = TextVocabulary.shared.code(newValue) }
     }
 
     public var asn: Int? {
@@ -359,13 +354,13 @@ public struct Event: Sendable {
     }
 
     public var country: String? {
-        get { storage.country }
-        set { makeUnique(); storage.country = newValue }
+        get { TextVocabulary.shared.text(storage.country) }
+        set { makeUnique(); storage.country = TextVocabulary.shared.code(newValue) }
     }
 
     public var city: String? {
-        get { storage.city }
-        set { makeUnique(); storage.city = newValue }
+        get { TextVocabulary.shared.text(storage.city) }
+        set { makeUnique(); storage.city = TextVocabulary.shared.code(newValue) }
     }
 
     public var latitude: Double? {
@@ -379,8 +374,8 @@ public struct Event: Sendable {
     }
 
     public var userAgent: String? {
-        get { storage.userAgent }
-        set { makeUnique(); storage.userAgent = newValue }
+        get { TextVocabulary.shared.text(storage.userAgent) }
+        set { makeUnique(); storage.userAgent = TextVocabulary.shared.code(newValue) }
     }
 
     /// Whether the sign-in came from a trusted named location (`NetworkLocationDetails`).
@@ -390,23 +385,23 @@ public struct Event: Sendable {
     }
 
     public var appId: String? {
-        get { storage.appId }
-        set { makeUnique(); storage.appId = newValue }
+        get { TextVocabulary.shared.text(storage.appId) }
+        set { makeUnique(); storage.appId = TextVocabulary.shared.code(newValue) }
     }
 
     public var appName: String? {
-        get { storage.appName }
-        set { makeUnique(); storage.appName = newValue }
+        get { TextVocabulary.shared.text(storage.appName) }
+        set { makeUnique(); storage.appName = TextVocabulary.shared.code(newValue) }
     }
 
     public var resource: String? {
-        get { storage.resource }
-        set { makeUnique(); storage.resource = newValue }
+        get { TextVocabulary.shared.text(storage.resource) }
+        set { makeUnique(); storage.resource = TextVocabulary.shared.code(newValue) }
     }
 
     public var resourceName: String? {
-        get { storage.resourceName }
-        set { makeUnique(); storage.resourceName = newValue }
+        get { TextVocabulary.shared.text(storage.resourceName) }
+        set { makeUnique(); storage.resourceName = TextVocabulary.shared.code(newValue) }
     }
 
     public var interactive: Bool? {
@@ -415,43 +410,43 @@ public struct Event: Sendable {
     }
 
     public var incomingTokenType: String? {
-        get { storage.incomingTokenType }
-        set { makeUnique(); storage.incomingTokenType = newValue }
+        get { TextVocabulary.shared.text(storage.incomingTokenType) }
+        set { makeUnique(); storage.incomingTokenType = TextVocabulary.shared.code(newValue) }
     }
 
     public var authProtocol: String? {
-        get { storage.authProtocol }
-        set { makeUnique(); storage.authProtocol = newValue }
+        get { TextVocabulary.shared.text(storage.authProtocol) }
+        set { makeUnique(); storage.authProtocol = TextVocabulary.shared.code(newValue) }
     }
 
     public var originalTransferMethod: String? {
-        get { storage.originalTransferMethod }
-        set { makeUnique(); storage.originalTransferMethod = newValue }
+        get { TextVocabulary.shared.text(storage.originalTransferMethod) }
+        set { makeUnique(); storage.originalTransferMethod = TextVocabulary.shared.code(newValue) }
     }
 
     public var clientAppUsed: String? {
-        get { storage.clientAppUsed }
-        set { makeUnique(); storage.clientAppUsed = newValue }
+        get { TextVocabulary.shared.text(storage.clientAppUsed) }
+        set { makeUnique(); storage.clientAppUsed = TextVocabulary.shared.code(newValue) }
     }
 
     public var result: String? {
-        get { storage.result }
-        set { makeUnique(); storage.result = newValue }
+        get { TextVocabulary.shared.text(storage.result) }
+        set { makeUnique(); storage.result = TextVocabulary.shared.code(newValue) }
     }
 
     public var resultCode: String? {
-        get { storage.resultCode }
-        set { makeUnique(); storage.resultCode = newValue }
+        get { TextVocabulary.shared.text(storage.resultCode) }
+        set { makeUnique(); storage.resultCode = TextVocabulary.shared.code(newValue) }
     }
 
     public var workload: String? {
-        get { storage.workload }
-        set { makeUnique(); storage.workload = newValue }
+        get { TextVocabulary.shared.text(storage.workload) }
+        set { makeUnique(); storage.workload = TextVocabulary.shared.code(newValue) }
     }
 
     public var operation: String? {
-        get { storage.operation }
-        set { makeUnique(); storage.operation = newValue }
+        get { TextVocabulary.shared.text(storage.operation) }
+        set { makeUnique(); storage.operation = TextVocabulary.shared.code(newValue) }
     }
 
     /// Operation parameters in `Name=Value` form (inbox-rule settings, Graph query).

@@ -8,12 +8,8 @@ struct ServicePrincipalReplayRule: RunRule {
     func evaluate(_ input: DetectionInput) -> [RawFinding] {
         let graph = input.graph
         var minted: [CompactIdentifier: Int32] = [:]
-        var asnByIP: [String: Int] = [:]
-        for (index, event) in graph.events.enumerated() {
-            if let ip = event.ipAddress, let asn = event.asn { asnByIP[ip] = asnByIP[ip] ?? asn }
-            if event.source == .servicePrincipalSignInLogs, let uti = event.tokenKey, event.ipAddress != nil {
-                minted[uti] = Int32(index)
-            }
+        for (index, event) in graph.events.enumerated() where event.source == .servicePrincipalSignInLogs {
+            if let uti = event.tokenKey, event.ipAddress != nil { minted[uti] = Int32(index) }
         }
         guard !minted.isEmpty else { return [] }
         var groups: [Int32: [Int32]] = [:]
@@ -23,6 +19,25 @@ struct ServicePrincipalReplayRule: RunRule {
                   let mintIP = graph.events[Int(signIn)].ipAddress, ip != mintIP else { continue }
             if groups[signIn] == nil { order.append(signIn) }
             groups[signIn, default: []].append(Int32(index))
+        }
+        // The ASN of each address a finding names (mint and first use), from the first event
+        // with that address that reported one: looked up only for those addresses, so no table
+        // of every address in the run is built (0 marks one not yet found; ASNs are positive).
+        var asnByIP: [String: Int] = [:]
+        for signIn in order {
+            for event in [signIn, groups[signIn]![0]] {
+                if let ip = graph.events[Int(event)].ipAddress { asnByIP[ip] = 0 }
+            }
+        }
+        if !asnByIP.isEmpty {
+            var unresolved = asnByIP.count
+            for event in graph.events where unresolved > 0 {
+                if let ip = event.ipAddress, let asn = event.asn, asnByIP[ip] == 0 {
+                    asnByIP[ip] = asn
+                    unresolved -= 1
+                }
+            }
+            asnByIP = asnByIP.filter { $0.value != 0 }
         }
         return order.map { signIn in
             let sp = graph.events[Int(signIn)]

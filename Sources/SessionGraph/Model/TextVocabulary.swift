@@ -1,0 +1,59 @@
+import Foundation
+
+/// Every distinct value of the events' repeated text fields (users, apps, devices, addresses,
+/// user agents, operations), numbered once for the process: an event holds a 4-byte code per
+/// field instead of a 16-byte string, which halves an event's size (the events are most of a
+/// run's memory).
+///
+/// Codes are handed out under a lock, but ingest asks for them through a per-file front cache
+/// (``TextInterner``), so the lock is taken once per distinct value of a file, not per field.
+/// Reading a code's text takes no lock: values live in fixed chunks that never move, and a
+/// chunk is in place before any code in it is handed out. Values are never removed; they are
+/// the values of events, which live until the run ends.
+final class TextVocabulary: @unchecked Sendable {
+    static let shared = TextVocabulary()
+
+    /// Code 0 is "no value".
+    static let none: UInt32 = 0
+
+    private static let chunkBits = 16
+    private static let chunkSize = 1 << chunkBits
+    private static let chunkCount = 1 << (32 - chunkBits)
+
+    private let lock = NSLock()
+    private var codes: [String: UInt32] = [:]
+    private var next: UInt32 = 1
+    private let chunks: UnsafeMutablePointer<UnsafeMutablePointer<String>?>
+
+    private init() {
+        chunks = .allocate(capacity: Self.chunkCount)
+        chunks.initialize(repeating: nil, count: Self.chunkCount)
+    }
+
+    /// The code of `text` (``none`` for nil), numbering it when it is new.
+    func code(_ text: String?) -> UInt32 {
+        guard let text else { return Self.none }
+        lock.lock()
+        defer { lock.unlock() }
+        if let known = codes[text] { return known }
+        // 2^32 - 1 distinct values would need far more memory than any machine has.
+        precondition(next != UInt32.max, "more than 4 billion distinct text values")
+        let code = next
+        let chunk = Int(code >> UInt32(Self.chunkBits)), slot = Int(code) & (Self.chunkSize - 1)
+        if chunks[chunk] == nil {
+            let storage = UnsafeMutablePointer<String>.allocate(capacity: Self.chunkSize)
+            chunks[chunk] = storage
+        }
+        (chunks[chunk]! + slot).initialize(to: text)
+        codes[text] = code
+        next += 1
+        return code
+    }
+
+    /// The text of `code`; nil for ``none``. `code` must come from ``code(_:)``.
+    @inline(__always)
+    func text(_ code: UInt32) -> String? {
+        guard code != Self.none else { return nil }
+        return chunks[Int(code >> UInt32(Self.chunkBits))].unsafelyUnwrapped[Int(code) & (Self.chunkSize - 1)]
+    }
+}
