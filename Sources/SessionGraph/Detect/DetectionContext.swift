@@ -88,15 +88,13 @@ private struct UserFacts {
     init(_ events: [Event], tenantDomains: [String]) {
         domains = Set(tenantDomains.map { $0.lowercased() })
         let learnDomains = tenantDomains.isEmpty
-        var lastDomain = Substring()
+        // Each distinct UPN once (by its vocabulary code): a domain comes from the first record
+        // of each user, not from every record.
+        var seenUPNs = Set<UInt32>()
         for event in events {
-            if learnDomains, let upn = event.userPrincipalName, let at = upn.utf8.lastIndex(of: UInt8(ascii: "@")) {
-                // Nearly every record names a domain already seen: compare in place first.
-                let domain = upn[upn.utf8.index(after: at)...]
-                if domain != lastDomain {
-                    domains.insert(String(domain))
-                    lastDomain = domain
-                }
+            if learnDomains, event.userPrincipalNameCode != TextVocabulary.none, seenUPNs.insert(event.userPrincipalNameCode).inserted,
+               let upn = event.userPrincipalName, let at = upn.utf8.lastIndex(of: UInt8(ascii: "@")) {
+                domains.insert(String(upn[upn.utf8.index(after: at)...]))
             }
             guard event.kind == .signIn else { continue }
             if let ip = event.ipAddress, let lat = event.latitude, let lon = event.longitude, geo[ip] == nil { geo[ip] = (lat, lon) }

@@ -22,14 +22,21 @@ public enum GraphBuilder {
         let (tokens, context) = inParallel({ TokenIndex(events) }, { ContextIndex(events) })
         let signInByToken = tokens.signInByToken
         let eventClients = context.eventClients, upnToUser = context.upnToUser, asnByIP = context.asnByIP, countryByIP = context.countryByIP
-        func userKey(_ index: Int) -> String? {
-            events[index].userId ?? events[index].userPrincipalName.map { upnToUser[$0] ?? $0 }
+        let vocabulary = TextVocabulary.shared
+        /// The user an event belongs to (object id, else the UPN's object id, else the UPN), as
+        /// a vocabulary code; nil for none.
+        func userKey(_ index: Int) -> UInt32? {
+            let user = events[index].userIdCode
+            if user != TextVocabulary.none { return user }
+            let upn = events[index].userPrincipalNameCode
+            return upn == TextVocabulary.none ? nil : upnToUser[upn] ?? upn
         }
 
-        // 2–3. Minting sign-in of each action, and the session each event belongs to.
-        var bySession: [String: [SessionMember]] = [:]
-        var sessionOrder: [String] = []
-        func add(_ sid: String, _ membership: SessionMember) {
+        // 2–3. Minting sign-in of each action, and the session each event belongs to (keyed by
+        // the session id's vocabulary code).
+        var bySession: [UInt32: [SessionMember]] = [:]
+        var sessionOrder: [UInt32] = []
+        func add(_ sid: UInt32, _ membership: SessionMember) {
             if bySession[sid] == nil { sessionOrder.append(sid) }
             bySession[sid, default: []].append(membership)
         }
@@ -37,8 +44,8 @@ public enum GraphBuilder {
             if events[index].kind == .signIn {
                 if events[index].source == .servicePrincipalSignInLogs || events[index].source == .managedIdentitySignInLogs {
                     unlinked.workloadIdentitySignIns += 1
-                } else if let sid = events[index].sessionId {
-                    add(sid, SessionMember(event: Int32(index)))
+                } else if events[index].sessionIdCode != TextVocabulary.none {
+                    add(events[index].sessionIdCode, SessionMember(event: Int32(index)))
                 } else {
                     unlinked.signInsWithoutSession += 1
                 }
@@ -55,10 +62,10 @@ public enum GraphBuilder {
             if let minting, events[Int(minting)].source == .servicePrincipalSignInLogs || events[Int(minting)].source == .managedIdentitySignInLogs {
                 // A workload identity's token: its session ids never chain (schemas.md §1.3).
                 unlinked.appOnlyActions += 1
-            } else if let minting, let sid = events[Int(minting)].sessionId {
-                add(sid, SessionMember(event: Int32(index), minting: minting, link: link))
-            } else if let sid = events[index].sessionId {
-                add(sid, SessionMember(event: Int32(index)))
+            } else if let minting, events[Int(minting)].sessionIdCode != TextVocabulary.none {
+                add(events[Int(minting)].sessionIdCode, SessionMember(event: Int32(index), minting: minting, link: link))
+            } else if events[index].sessionIdCode != TextVocabulary.none {
+                add(events[index].sessionIdCode, SessionMember(event: Int32(index)))
             } else if userKey(index) == nil || (events[index].servicePrincipalId != nil && events[index].userId == nil) || minting != nil {
                 unlinked.appOnlyActions += 1
             } else {
@@ -71,20 +78,23 @@ public enum GraphBuilder {
         // appended in order, so node ids do not depend on scheduling.
         var jobs: [AssemblyJob] = []
         jobs.reserveCapacity(sessionOrder.count)
-        for sid in sessionOrder {
-            let members = bySession[sid]!
+        for sidCode in sessionOrder {
+            let members = bySession[sidCode]!
+            let sid = vocabulary.text(sidCode)!
             // A session id seen with two users is a data error: split per user, never merge.
-            var byUser: [String: [SessionMember]] = [:]
-            var userOrder: [String] = []
+            var byUserCode: [UInt32: [SessionMember]] = [:]
+            var userCodes: [UInt32] = []
             var anonymous: [SessionMember] = []
             for member in members {
                 if let user = userKey(Int(member.event)) {
-                    if byUser[user] == nil { userOrder.append(user) }
-                    byUser[user, default: []].append(member)
+                    if byUserCode[user] == nil { userCodes.append(user) }
+                    byUserCode[user, default: []].append(member)
                 } else {
                     anonymous.append(member)
                 }
             }
+            let userOrder = userCodes.map { vocabulary.text($0)! }
+            let byUser = Dictionary(uniqueKeysWithValues: zip(userOrder, userCodes.map { byUserCode[$0]! }))
             let primary = primaryUser(userOrder, byUser: byUser, events: events)
             if userOrder.count > 1 {
                 dataErrors.append(DataError(
@@ -224,27 +234,32 @@ struct TokenIndex {
 }
 
 /// Each event's client family (classified once per distinct user agent), each UPN's object id,
-/// and each IP's ASN and country as sign-ins reported them.
+/// and each IP's ASN and country as sign-ins reported them. Keyed by vocabulary codes.
 struct ContextIndex {
     var eventClients: [String] = []
-    var upnToUser: [String: String] = [:]
-    var asnByIP: [String: Int] = [:]
-    var countryByIP: [String: String] = [:]
+    var upnToUser: [UInt32: UInt32] = [:]
+    var asnByIP: [UInt32: Int] = [:]
+    var countryByIP: [UInt32: UInt32] = [:]
 
     init(_ events: [Event]) {
-        var familyOfAgent: [String: String] = [:]
+        let none = TextVocabulary.none
+        var familyOfAgent: [UInt32: String] = [:]
         eventClients.reserveCapacity(events.count)
         for event in events {
-            if let upn = event.userPrincipalName, let oid = event.userId, upnToUser[upn] == nil { upnToUser[upn] = oid }
-            if let ip = event.ipAddress {
+            let upn = event.userPrincipalNameCode, oid = event.userIdCode
+            if upn != none, oid != none, upnToUser[upn] == nil { upnToUser[upn] = oid }
+            let ip = event.ipAddressCode
+            if ip != none {
                 if let asn = event.asn, asnByIP[ip] == nil { asnByIP[ip] = asn }
-                if let country = event.country, countryByIP[ip] == nil { countryByIP[ip] = country }
+                let country = event.countryCode
+                if country != none, countryByIP[ip] == nil { countryByIP[ip] = country }
             }
-            guard let agent = event.userAgent else { eventClients.append("empty"); continue }
+            let agent = event.userAgentCode
+            guard agent != none else { eventClients.append("empty"); continue }
             if let known = familyOfAgent[agent] {
                 eventClients.append(known)
             } else {
-                let family = ClientFamily.of(agent)
+                let family = ClientFamily.of(event.userAgent!)
                 familyOfAgent[agent] = family
                 eventClients.append(family)
             }

@@ -6,19 +6,20 @@ struct SessionAssembler {
     let sessionId: String
     let user: String?
     let members: [SessionMember]
-    let asnByIP: [String: Int]
-    let countryByIP: [String: String]
+    /// Keyed by the address's vocabulary code (``ContextIndex``).
+    let asnByIP: [UInt32: Int]
+    let countryByIP: [UInt32: UInt32]
 
     func context(of index: Int32, device: String? = nil) -> NodeContext {
         let i = Int(index)
-        let ip = events[i].ipAddress
-        let asn = events[i].asn ?? ip.flatMap { asnByIP[$0] } ?? ServiceSide.inferredASN(ip: ip)
+        let ip = events[i].ipAddress, ipCode = events[i].ipAddressCode
+        let asn = events[i].asn ?? asnByIP[ipCode] ?? ServiceSide.inferredASN(ip: ip)
         return NodeContext(
             network: NetworkKey.of(ip: ip, asn: asn),
             device: device ?? events[i].deviceId ?? clients[i],
             ipAddress: ip,
             asn: asn,
-            country: events[i].country ?? ip.flatMap { countryByIP[$0] })
+            country: events[i].country ?? countryByIP[ipCode].flatMap(TextVocabulary.shared.text))
     }
 
     func assemble(into nodes: inout [GraphNode], edges: inout [GraphEdge]) -> SessionChain {

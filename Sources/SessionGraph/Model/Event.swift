@@ -206,6 +206,15 @@ public struct Event: Sendable {
         if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
     }
 
+    /// Vocabulary codes of the text fields the link and detection stages use as keys: equal
+    /// codes are equal texts, and hashing a code costs nothing beside hashing the text.
+    var userIdCode: UInt32 { storage.userId }
+    var userPrincipalNameCode: UInt32 { storage.userPrincipalName }
+    var sessionIdCode: UInt32 { storage.sessionId }
+    var ipAddressCode: UInt32 { storage.ipAddress }
+    var userAgentCode: UInt32 { storage.userAgent }
+    var countryCode: UInt32 { storage.country }
+
     /// An event over storage the ingest stage filled.
     init(storage: Storage) {
         self.storage = storage
