@@ -111,11 +111,12 @@ struct AnalyzeCommand: AsyncParsableCommand {
             }
             // The JSON documents are independent: encode and write them on every core.
             let paths = input.paths
+            let encoded = EncodedFindings(findings)
             let documents: [(String, @Sendable () -> Data)] = [
                 ("ingest.json", { IngestReportWriter.json(result) }),
                 ("sessions.json", { SessionReport.sessionsDocument(graph.sessions, in: graph) }),
-                ("findings.json", { FindingsReport.document(findings, inputs: paths, generatedAt: now) }),
-                ("findings.jsonl", { FindingsReport.jsonLines(findings) }),
+                ("findings.json", { FindingsReport.document(encoded, inputs: paths, generatedAt: now) }),
+                ("findings.jsonl", { FindingsReport.jsonLines(encoded) }),
             ]
             let failures = WriteFailures()
             DispatchQueue.concurrentPerform(iterations: documents.count) { index in

@@ -5,13 +5,19 @@ public enum FindingsReport {
     /// `{"schemaVersion": 1, "generatedAt": "<UTC>", "inputs": [...], "rules": [...], "counts": {...},
     /// "findings": [...]}`, keys in sorted order, one finding per line (the line `jsonLines` writes).
     public static func document(_ findings: [Finding], inputs: [String], generatedAt: UTCInstant) -> Data {
+        document(EncodedFindings(findings), inputs: inputs, generatedAt: generatedAt)
+    }
+
+    /// ``document(_:inputs:generatedAt:)`` from findings already encoded (shared with
+    /// ``jsonLines(_:)-swift.type.method``, so each finding is encoded once for both files).
+    public static func document(_ encoded: EncodedFindings, inputs: [String], generatedAt: UTCInstant) -> Data {
         var counts: [String: Int] = [:]
-        for finding in findings { counts[finding.severity.rawValue, default: 0] += 1 }
+        for severity in encoded.severities { counts[severity.rawValue, default: 0] += 1 }
         var countsObject = JSONObjectWriter()
         for (severity, count) in counts.sorted(by: { $0.key < $1.key }) { countsObject.int(severity, count) }
         var document = JSONDocumentWriter()
         document.member("counts", countsObject.finish())
-        document.lines("findings", findings.map(line))
+        document.lines("findings", encoded.lines)
         document.member("generatedAt", jsonString(generatedAt.iso8601))
         document.lines("inputs", inputs.map(jsonString))
         document.lines("rules", RuleRegistry.catalogue.map { rule in
@@ -26,9 +32,14 @@ public enum FindingsReport {
 
     /// One finding per line (for jq, Timesketch and SIEM import).
     public static func jsonLines(_ findings: [Finding]) -> Data {
+        jsonLines(EncodedFindings(findings))
+    }
+
+    public static func jsonLines(_ encoded: EncodedFindings) -> Data {
         var text = ""
-        for finding in findings {
-            text += line(finding)
+        text.reserveCapacity(encoded.lines.reduce(0) { $0 + $1.utf8.count + 1 })
+        for line in encoded.lines {
+            text += line
             text += "\n"
         }
         return Data(text.utf8)
@@ -82,5 +93,17 @@ public enum FindingsReport {
         for finding in findings { counts[finding.severity, default: 0] += 1 }
         lines.append(Severity.allCases.reversed().map { "\(counts[$0] ?? 0) \($0.rawValue)" }.joined(separator: ", "))
         return lines.joined(separator: "\n")
+    }
+}
+
+/// Each finding as its line of `findings.json` and `findings.jsonl`, encoded once on every core.
+public struct EncodedFindings: Sendable {
+    let lines: [String]
+    let severities: [Severity]
+
+    public init(_ findings: [Finding]) {
+        let chunks = parallelChunks(count: findings.count, chunkSize: 2048) { range in findings[range].map(FindingsReport.line) }
+        lines = Array(chunks.joined())
+        severities = findings.map(\.severity)
     }
 }

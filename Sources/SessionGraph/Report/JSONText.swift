@@ -142,6 +142,8 @@ struct JSONDocumentWriter {
     mutating func lines(_ name: String, _ items: [String]) {
         key(name)
         guard !items.isEmpty else { text += "[]"; return }
+        // Grown once: a findings document is tens of megabytes, and doubling copies it.
+        text.reserveCapacity(text.utf8.count + items.reduce(0) { $0 + $1.utf8.count + 6 } + 8)
         text += "["
         for (index, item) in items.enumerated() {
             text += index == 0 ? "\n    " : ",\n    "
