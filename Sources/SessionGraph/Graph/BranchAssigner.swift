@@ -13,9 +13,15 @@ import Foundation
 ///   on the same network when there is one;
 /// - otherwise the node joins the branch with its (network, device) key, or starts one.
 enum BranchAssigner {
+    /// Network and device, as the vocabulary codes of the node context.
     struct Key: Hashable {
-        var network: String
-        var device: String
+        var network: UInt32
+        var device: UInt32
+
+        init(_ context: NodeContext) {
+            network = context.networkCode
+            device = context.deviceCode
+        }
     }
 
     /// The branches of one session and the branch of each of its nodes (in node order).
@@ -59,6 +65,7 @@ enum BranchAssigner {
                 let ta = graph.nodes[Int(a)].time, tb = graph.nodes[Int(b)].time
                 return ta != tb ? ta < tb : a < b
             }
+        let emptyClient = TextVocabulary.shared.code("empty")
         var keyToBranch: [Key: Int32] = [:]
         var keys: [Key] = []
         var members: [[NodeID]] = []
@@ -79,7 +86,7 @@ enum BranchAssigner {
         let reference = session.root ?? ordered.first
         if let reference {
             let context = graph.nodes[Int(reference)].context
-            _ = branch(for: Key(network: context.network, device: context.device))
+            _ = branch(for: Key(context))
         }
         for node in ordered {
             let value = graph.nodes[Int(node)]
@@ -94,14 +101,14 @@ enum BranchAssigner {
                     join(node, parentEdge?.kind == .tokenToAction ? branchOfNode(parentEdge!.from) : 0)
                     continue
                 }
-                if let token = viaToken, value.context.asn == nil,
-                   NetworkKey.isIPv6(value.context.ipAddress) != NetworkKey.isIPv6(token.context.ipAddress),
-                   value.context.ipAddress != nil, token.context.ipAddress != nil {
+                if let token = viaToken, value.context.asn == nil, value.context.ipAddressCode != TextVocabulary.none,
+                   token.context.ipAddressCode != TextVocabulary.none,
+                   NetworkKey.isIPv6(value.context.ipAddress) != NetworkKey.isIPv6(token.context.ipAddress) {
                     join(node, branchOfNode(parentEdge!.from))
                     continue
                 }
-                if viaToken == nil, value.context.device == "empty" {
-                    if let existing = keys.firstIndex(where: { $0.network == value.context.network }) {
+                if viaToken == nil, value.context.deviceCode == emptyClient {
+                    if let existing = keys.firstIndex(where: { $0.network == value.context.networkCode }) {
                         join(node, Int32(existing))
                         continue
                     }
@@ -109,7 +116,7 @@ enum BranchAssigner {
             default:
                 break
             }
-            join(node, branch(for: Key(network: value.context.network, device: value.context.device)))
+            join(node, branch(for: Key(value.context)))
         }
         // The session anchor sits in the reference branch.
         branchOf[Int(session.sessionNode) - base] = 0

@@ -21,7 +21,7 @@ public enum GraphBuilder {
         // they are built side by side.
         let (tokens, context) = inParallel({ TokenIndex(events) }, { ContextIndex(events) })
         let signInByToken = tokens.signInByToken
-        let eventClients = context.eventClients, upnToUser = context.upnToUser, asnByIP = context.asnByIP, countryByIP = context.countryByIP
+        let eventClients = context.eventClientCodes, upnToUser = context.upnToUser, asnByIP = context.asnByIP, countryByIP = context.countryByIP
         let vocabulary = TextVocabulary.shared
         /// The user an event belongs to (object id, else the UPN's object id, else the UPN), as
         /// a vocabulary code; nil for none.
@@ -119,9 +119,10 @@ public enum GraphBuilder {
             local.nodes.reserveCapacity(bound)
             local.edges.reserveCapacity(bound)
             local.sessions.reserveCapacity(range.count)
+            var networks = NetworkCodes()
             for job in work[range] {
                 var chain = SessionAssembler(events: events, clients: eventClients, sessionId: job.sessionId, user: job.user, members: job.members, asnByIP: asnByIP, countryByIP: countryByIP)
-                    .assemble(into: &local.nodes, edges: &local.edges)
+                    .assemble(into: &local.nodes, edges: &local.edges, networks: &networks)
                 chain.splitFromSharedId = job.split
                 local.sessions.append(chain)
             }
@@ -160,7 +161,7 @@ public enum GraphBuilder {
         for (index, edge) in edges.enumerated() { parents[Int(edge.to)] = Int32(index) }
 
         var graph = InvestigationGraph(
-            events: events, eventClients: eventClients, files: files, nodes: nodes, edges: edges, outgoingOffsets: offsets,
+            events: events, eventClientCodes: eventClients, files: files, nodes: nodes, edges: edges, outgoingOffsets: offsets,
             sessions: sessions, dataErrors: dataErrors, unlinked: unlinked, parents: parents)
         BranchAssigner.assign(&graph)
         return graph
@@ -236,15 +237,17 @@ struct TokenIndex {
 /// Each event's client family (classified once per distinct user agent), each UPN's object id,
 /// and each IP's ASN and country as sign-ins reported them. Keyed by vocabulary codes.
 struct ContextIndex {
-    var eventClients: [String] = []
+    var eventClientCodes: [UInt32] = []
     var upnToUser: [UInt32: UInt32] = [:]
     var asnByIP: [UInt32: Int] = [:]
     var countryByIP: [UInt32: UInt32] = [:]
 
     init(_ events: [Event]) {
         let none = TextVocabulary.none
-        var familyOfAgent: [UInt32: String] = [:]
-        eventClients.reserveCapacity(events.count)
+        let vocabulary = TextVocabulary.shared
+        let empty = vocabulary.code("empty")
+        var familyOfAgent: [UInt32: UInt32] = [:]
+        eventClientCodes.reserveCapacity(events.count)
         for event in events {
             let upn = event.userPrincipalNameCode, oid = event.userIdCode
             if upn != none, oid != none, upnToUser[upn] == nil { upnToUser[upn] = oid }
@@ -255,13 +258,13 @@ struct ContextIndex {
                 if country != none, countryByIP[ip] == nil { countryByIP[ip] = country }
             }
             let agent = event.userAgentCode
-            guard agent != none else { eventClients.append("empty"); continue }
+            guard agent != none else { eventClientCodes.append(empty); continue }
             if let known = familyOfAgent[agent] {
-                eventClients.append(known)
+                eventClientCodes.append(known)
             } else {
-                let family = ClientFamily.of(event.userAgent!)
+                let family = vocabulary.code(ClientFamily.of(event.userAgent!))
                 familyOfAgent[agent] = family
-                eventClients.append(family)
+                eventClientCodes.append(family)
             }
         }
     }

@@ -45,14 +45,39 @@ public enum LinkKey: String, Sendable, Codable {
 
 /// Network and device context of a node, used to group nodes into branches
 /// (detections.md §1).
-public struct NodeContext: Sendable, Hashable, Codable {
+///
+/// Held as ``TextVocabulary`` codes (20 bytes where five strings took 80): a run has a node
+/// per sign-in, token and action, and a handful of distinct contexts per session.
+public struct NodeContext: Sendable, Hashable {
+    let networkCode: UInt32
+    let deviceCode: UInt32
+    let ipAddressCode: UInt32
+    let countryCode: UInt32
+    /// 0 when unknown (ASNs are positive 32-bit numbers, RFC 6793).
+    let asnValue: UInt32
+
     /// `AS<n>` when the ASN is known, else the IPv4 /24 or IPv6 /48 prefix, else `unknown`.
-    public var network: String
+    public var network: String { TextVocabulary.shared.text(networkCode) ?? "unknown" }
     /// The Entra device id when present, else the client family (`browser:edge/windows`).
-    public var device: String
-    public var ipAddress: String?
-    public var asn: Int?
-    public var country: String?
+    public var device: String { TextVocabulary.shared.text(deviceCode) ?? "empty" }
+    public var ipAddress: String? { TextVocabulary.shared.text(ipAddressCode) }
+    public var asn: Int? { asnValue == 0 ? nil : Int(asnValue) }
+    public var country: String? { TextVocabulary.shared.text(countryCode) }
+
+    /// An ASN outside 1…2³²−1 is not an ASN and is taken as unknown.
+    public init(network: String, device: String, ipAddress: String?, asn: Int?, country: String?) {
+        let vocabulary = TextVocabulary.shared
+        self.init(networkCode: vocabulary.code(network), deviceCode: vocabulary.code(device), ipAddressCode: vocabulary.code(ipAddress),
+                  countryCode: vocabulary.code(country), asnValue: asn.flatMap { UInt32(exactly: $0) } ?? 0)
+    }
+
+    init(networkCode: UInt32, deviceCode: UInt32, ipAddressCode: UInt32, countryCode: UInt32, asnValue: UInt32) {
+        self.networkCode = networkCode
+        self.deviceCode = deviceCode
+        self.ipAddressCode = ipAddressCode
+        self.countryCode = countryCode
+        self.asnValue = asnValue
+    }
 }
 
 public struct GraphNode: Sendable {
@@ -142,9 +167,9 @@ public struct UnlinkedCounts: Sendable, Codable, Equatable {
 /// ids, edges in arrays with an offset index per node).
 public struct InvestigationGraph: Sendable {
     public var events: [Event]
-    /// The client family of each event's user agent (``ClientFamily``), computed once per
-    /// distinct user agent.
-    public var eventClients: [String]
+    /// The client family of each event's user agent (``ClientFamily``) as a vocabulary code,
+    /// computed once per distinct user agent.
+    var eventClientCodes: [UInt32]
     public var files: [String]
     public var nodes: [GraphNode]
     public var edges: [GraphEdge]
@@ -173,7 +198,12 @@ public struct InvestigationGraph: Sendable {
 
     /// The client family of the event behind `node` (`empty` for none).
     public func client(of node: NodeID) -> String {
-        nodes[Int(node)].event.map { eventClients[Int($0)] } ?? "empty"
+        nodes[Int(node)].event.map(client(ofEvent:)) ?? "empty"
+    }
+
+    /// The client family of event `index` (`empty` for none).
+    public func client(ofEvent index: Int32) -> String {
+        TextVocabulary.shared.text(eventClientCodes[Int(index)]) ?? "empty"
     }
 
     /// The session containing `node`.

@@ -2,7 +2,8 @@
 /// the graph's arrays, so each session's nodes are a contiguous range.
 struct SessionAssembler {
     let events: [Event]
-    let clients: [String]
+    /// Each event's client family, as a vocabulary code.
+    let clients: [UInt32]
     let sessionId: String
     let user: String?
     let members: [SessionMember]
@@ -10,19 +11,22 @@ struct SessionAssembler {
     let asnByIP: [UInt32: Int]
     let countryByIP: [UInt32: UInt32]
 
-    func context(of index: Int32, device: String? = nil) -> NodeContext {
+    func context(of index: Int32, device: UInt32? = nil, networks: inout NetworkCodes) -> NodeContext {
         let i = Int(index)
-        let ip = events[i].ipAddress, ipCode = events[i].ipAddressCode
-        let asn = events[i].asn ?? asnByIP[ipCode] ?? ServiceSide.inferredASN(ip: ip)
+        let ipCode = events[i].ipAddressCode
+        let asn = events[i].asn ?? asnByIP[ipCode] ?? ServiceSide.inferredASN(ip: events[i].ipAddress)
+        let asnValue = asn.flatMap { UInt32(exactly: $0) } ?? 0
+        let deviceId = events[i].deviceIdCode
+        let country = events[i].countryCode
         return NodeContext(
-            network: NetworkKey.of(ip: ip, asn: asn),
-            device: device ?? events[i].deviceId ?? clients[i],
-            ipAddress: ip,
-            asn: asn,
-            country: events[i].country ?? countryByIP[ipCode].flatMap(TextVocabulary.shared.text))
+            networkCode: networks.code(ip: ipCode, asn: asnValue),
+            deviceCode: device ?? (deviceId != TextVocabulary.none ? deviceId : clients[i]),
+            ipAddressCode: ipCode,
+            countryCode: country != TextVocabulary.none ? country : countryByIP[ipCode] ?? TextVocabulary.none,
+            asnValue: asnValue)
     }
 
-    func assemble(into nodes: inout [GraphNode], edges: inout [GraphEdge]) -> SessionChain {
+    func assemble(into nodes: inout [GraphNode], edges: inout [GraphEdge], networks: inout NetworkCodes) -> SessionChain {
         let start = NodeID(nodes.count)
         let ordered = members.sorted { a, b in
             let ea = events[Int(a.event)], eb = events[Int(b.event)]
@@ -35,7 +39,7 @@ struct SessionAssembler {
 
         // The session anchor.
         let sessionNode = NodeID(nodes.count)
-        nodes.append(GraphNode(kind: .session, event: nil, time: first, tokenKey: nil, context: context(of: ordered[0].event), branch: 0, serviceSide: false))
+        nodes.append(GraphNode(kind: .session, event: nil, time: first, tokenKey: nil, context: context(of: ordered[0].event, networks: &networks), branch: 0, serviceSide: false))
 
         // Root: the earliest successful interactive sign-in.
         let rootMember = signIns.first { member in
@@ -48,14 +52,14 @@ struct SessionAssembler {
         if let rootMember {
             root = NodeID(nodes.count)
             let event = events[Int(rootMember.event)]
-            nodes.append(GraphNode(kind: .root, event: rootMember.event, time: event.time, tokenKey: nil, context: context(of: rootMember.event), branch: 0, serviceSide: false))
+            nodes.append(GraphNode(kind: .root, event: rootMember.event, time: event.time, tokenKey: nil, context: context(of: rootMember.event, networks: &networks), branch: 0, serviceSide: false))
             edges.append(GraphEdge(from: sessionNode, to: root!, kind: .sessionToRoot, key: .sessionId))
             signInNode[rootMember.event] = root!
         }
         for member in signIns where member.event != rootMember?.event {
             let event = events[Int(member.event)]
             let id = NodeID(nodes.count)
-            nodes.append(GraphNode(kind: .signIn, event: member.event, time: event.time, tokenKey: nil, context: context(of: member.event), branch: 0, serviceSide: false))
+            nodes.append(GraphNode(kind: .signIn, event: member.event, time: event.time, tokenKey: nil, context: context(of: member.event, networks: &networks), branch: 0, serviceSide: false))
             if let root {
                 edges.append(GraphEdge(from: root, to: id, kind: .rootToSignIn, key: .sessionId))
             } else {
@@ -69,7 +73,7 @@ struct SessionAssembler {
             guard let parent = signInNode[signIn] else { return nil }
             let event = events[Int(signIn)]
             let id = NodeID(nodes.count)
-            nodes.append(GraphNode(kind: .token, event: signIn, time: event.time, tokenKey: uti, context: context(of: signIn), branch: 0, serviceSide: false))
+            nodes.append(GraphNode(kind: .token, event: signIn, time: event.time, tokenKey: uti, context: context(of: signIn, networks: &networks), branch: 0, serviceSide: false))
             edges.append(GraphEdge(from: parent, to: id, kind: .signInToToken, key: key))
             tokenNode[uti] = id
             return id
@@ -85,19 +89,19 @@ struct SessionAssembler {
             var parent: NodeID?
             var kind = EdgeKind.sessionToAction
             var key = LinkKey.sessionId
-            var device: String?
+            var device: UInt32?
             if let minting = member.minting, let uti = event.tokenKey,
                let token = addToken(uti, mintedBy: minting, key: member.link ?? .uniqueTokenId) {
                 parent = token
                 kind = .tokenToAction
                 key = member.link ?? .uniqueTokenId
                 // The token was minted for the sign-in's device (detections.md §1).
-                device = nodes[Int(token)].context.device
+                device = nodes[Int(token)].context.deviceCode
             }
             let id = NodeID(nodes.count)
             // The action keeps its own network; its device is the token's when the token
             // resolves, else its own client family.
-            var node = GraphNode(kind: .action, event: member.event, time: event.time, tokenKey: nil, context: context(of: member.event, device: device), branch: 0, serviceSide: false)
+            var node = GraphNode(kind: .action, event: member.event, time: event.time, tokenKey: nil, context: context(of: member.event, device: device, networks: &networks), branch: 0, serviceSide: false)
             node.serviceSide = ServiceSide.isServiceSide(event, asn: node.context.asn)
             nodes.append(node)
             edges.append(GraphEdge(from: parent ?? sessionNode, to: id, kind: kind, key: key))
@@ -109,5 +113,20 @@ struct SessionAssembler {
             nodes: start..<NodeID(nodes.count), root: root, sessionNode: sessionNode, branches: [],
             firstSeen: first, lastSeen: last, signIns: signIns.count, tokens: tokenNode.count, actions: actionCount,
             splitFromSharedId: false)
+    }
+}
+
+/// The network key (``NetworkKey/of(ip:asn:)``) of each address and ASN seen by one run of
+/// assembly jobs, as a vocabulary code: computed once per pair, not once per node.
+struct NetworkCodes {
+    private var codes: [UInt64: UInt32] = [:]
+
+    mutating func code(ip: UInt32, asn: UInt32) -> UInt32 {
+        let key = UInt64(ip) << 32 | UInt64(asn)
+        if let known = codes[key] { return known }
+        let vocabulary = TextVocabulary.shared
+        let code = vocabulary.code(NetworkKey.of(ip: vocabulary.text(ip), asn: asn == 0 ? nil : Int(asn)))
+        codes[key] = code
+        return code
     }
 }

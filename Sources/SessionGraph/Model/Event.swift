@@ -214,6 +214,7 @@ public struct Event: Sendable {
     var ipAddressCode: UInt32 { storage.ipAddress }
     var userAgentCode: UInt32 { storage.userAgent }
     var countryCode: UInt32 { storage.country }
+    var deviceIdCode: UInt32 { storage.deviceId }
 
     /// An event over storage the ingest stage filled.
     init(storage: Storage) {

@@ -36,7 +36,7 @@ struct OrphanTokenRule: RunRule {
             let first = graph.events[Int(indexes[0])]
             let located = sessionOfEvent[indexes[0]]
             let sessionHasSignIn = located.map { graph.sessions[$0.0].signIns > 0 } ?? false
-            let script = indexes.contains { graph.eventClients[Int($0)].hasPrefix("script:") }
+            let script = indexes.contains { graph.client(ofEvent: $0).hasPrefix("script:") }
             var finding = RawFinding(
                 rule: id, family: family, severity: !sessionHasSignIn && script ? .high : .medium, session: located?.0,
                 branch: located.map { graph.nodes[Int($0.1)].branch },
