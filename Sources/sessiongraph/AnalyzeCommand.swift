@@ -88,6 +88,32 @@ struct AnalyzeCommand: AsyncParsableCommand {
         func shown(_ data: Data) -> Data { redactor?.apply(data) ?? data }
         func shown(_ text: String) -> String { redactor?.apply(text) ?? text }
         do {
+            // The JSON documents are independent of the diagrams: they are encoded and written on
+            // every core while Graphviz (one core) draws the diagrams.
+            let paths = input.paths
+            async let documentsWritten: Void = onDispatchQueue {
+                let encoded = EncodedFindings(findings)
+                let documents: [(String, @Sendable () -> Data)] = [
+                    ("ingest.json", { IngestReportWriter.json(result) }),
+                    ("sessions.json", { SessionReport.sessionsDocument(graph.sessions, in: graph) }),
+                    ("findings.json", { FindingsReport.document(encoded, inputs: paths, generatedAt: now) }),
+                    ("findings.jsonl", { FindingsReport.jsonLines(encoded) }),
+                ]
+                let failures = WriteFailures()
+                DispatchQueue.concurrentPerform(iterations: documents.count) { index in
+                    let (name, make) = documents[index]
+                    do {
+                        let data = make()
+                        try OutputFile.write(name == "ingest.json" ? data : redactor?.apply(data) ?? data, to: folder.appendingPathComponent(name).path)
+                    } catch {
+                        failures.add(error)
+                    }
+                }
+                if let error = failures.first { throw error }
+                if let redactor {
+                    try OutputFile.write(redactor.mappingDocument(), to: folder.appendingPathComponent("redaction-map.json").path)
+                }
+            }
             for index in chosen {
                 let session = graph.sessions[index]
                 let dot = shown(diagram.dot(session, in: graph, findings: findings))
@@ -109,33 +135,10 @@ struct AnalyzeCommand: AsyncParsableCommand {
                     printError("session \(session.sessionId): \(error)")
                 }
             }
-            // The JSON documents are independent: encode and write them on every core.
-            let paths = input.paths
-            let encoded = EncodedFindings(findings)
-            let documents: [(String, @Sendable () -> Data)] = [
-                ("ingest.json", { IngestReportWriter.json(result) }),
-                ("sessions.json", { SessionReport.sessionsDocument(graph.sessions, in: graph) }),
-                ("findings.json", { FindingsReport.document(encoded, inputs: paths, generatedAt: now) }),
-                ("findings.jsonl", { FindingsReport.jsonLines(encoded) }),
-            ]
-            let failures = WriteFailures()
-            DispatchQueue.concurrentPerform(iterations: documents.count) { index in
-                let (name, make) = documents[index]
-                do {
-                    let data = make()
-                    try OutputFile.write(name == "ingest.json" ? data : redactor?.apply(data) ?? data, to: folder.appendingPathComponent(name).path)
-                } catch {
-                    failures.add(error)
-                }
-            }
-            if let error = failures.first { throw error }
-            if let redactor {
-                try OutputFile.write(redactor.mappingDocument(), to: folder.appendingPathComponent("redaction-map.json").path)
-            }
-            clock.mark("render")
             let report = BriefingReport(ingest: result, graph: graph, findings: findings, diagrams: diagrams, generatedAt: now, inputs: input.paths)
             try OutputFile.write(shown(report.html()), to: folder.appendingPathComponent("report.html").path)
-            clock.mark("report")
+            try await documentsWritten
+            clock.mark("outputs")
         } catch {
             printError("cannot write to \(out): \(error.localizedDescription)")
             throw ExitCode(1)
@@ -170,6 +173,21 @@ private final class WriteFailures: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         return errors.first
+    }
+}
+
+/// Runs `work` on a dispatch thread (it may block in `concurrentPerform`, which a task of the
+/// cooperative pool must not) and resumes when it is done.
+func onDispatchQueue(_ work: @escaping @Sendable () throws -> Void) async throws {
+    try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, Error>) in
+        DispatchQueue.global(qos: .userInitiated).async {
+            do {
+                try work()
+                continuation.resume()
+            } catch {
+                continuation.resume(throwing: error)
+            }
+        }
     }
 }
 
