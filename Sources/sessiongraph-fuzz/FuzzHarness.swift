@@ -21,19 +21,27 @@ enum FuzzTarget: String, CaseIterable {
             var limits = ReadLimits()
             limits.maxRecordBytes = 1 << 20
             var reader = JSONRecordReader(bytes: data, limits: limits)
+            var interner = TextInterner()
             reader.read(from: 0) { raw in
-                if case .success(let value) = raw.value {
-                    _ = try? RecordInterpreter.interpret(value, origin: .json(raw.container), provenance: Provenance(fileIndex: 0, line: 0, record: 0))
+                if case .success(let value) = raw.value,
+                   let draft = try? RecordInterpreter.interpret(value, origin: .json(raw.container), provenance: Provenance(fileIndex: 0, line: 0, record: 0)) {
+                    // The compact event gives back what the mapper read.
+                    let event = interner.event(draft)
+                    precondition(event.userAgent == draft.userAgent && event.ipAddress == draft.ipAddress && event.sessionId == draft.sessionId, "compact event changed a text field")
+                    precondition(event.uniqueTokenId == draft.uniqueTokenId && event.requestId == draft.requestId && event.recordId == draft.recordId, "compact event changed an id")
                 }
             }
         case .csvRecord:
+            var interner = TextInterner()
             var reader = CSVReader(bytes: data, start: 0, separator: CSVReader.detectSeparator(data, start: 0), maxCellBytes: 1 << 16)
             var rows = 0
             while let row = reader.next(), rows < 10_000 {
                 rows += 1
                 if case .success(let cells) = row {
                     let record = JSONValue.object(cells.cells.enumerated().map { ("c\($0.offset)", .string($0.element)) })
-                    _ = try? RecordInterpreter.interpret(record, origin: .csv, provenance: Provenance(fileIndex: 0, line: 0, record: 0))
+                    if let draft = try? RecordInterpreter.interpret(record, origin: .csv, provenance: Provenance(fileIndex: 0, line: 0, record: 0)) {
+                        _ = interner.event(draft)
+                    }
                 }
             }
         case .timestamp:
