@@ -93,18 +93,27 @@ struct AnalyzeCommand: AsyncParsableCommand {
             let paths = input.paths
             async let documentsWritten: Void = onDispatchQueue {
                 let encoded = EncodedFindings(findings)
-                let documents: [(String, @Sendable () -> Data)] = [
-                    ("ingest.json", { IngestReportWriter.json(result) }),
-                    ("sessions.json", { SessionReport.sessionsDocument(graph.sessions, in: graph) }),
-                    ("findings.json", { FindingsReport.document(encoded, inputs: paths, generatedAt: now) }),
-                    ("findings.jsonl", { FindingsReport.jsonLines(encoded) }),
+                // Each document streams to its file; a redacted run builds it first, since the
+                // pseudonyms replace values across the whole text.
+                let documents: [(String, @Sendable (inout FileTextStream) -> Void, @Sendable () -> Data)] = [
+                    ("sessions.json", { SessionReport.writeSessions(graph.sessions, in: graph, to: &$0) }, { SessionReport.sessionsDocument(graph.sessions, in: graph) }),
+                    ("findings.json", { FindingsReport.write(encoded, inputs: paths, generatedAt: now, to: &$0) }, { FindingsReport.document(encoded, inputs: paths, generatedAt: now) }),
+                    ("findings.jsonl", { FindingsReport.writeLines(encoded, to: &$0) }, { FindingsReport.jsonLines(encoded) }),
                 ]
                 let failures = WriteFailures()
-                DispatchQueue.concurrentPerform(iterations: documents.count) { index in
-                    let (name, make) = documents[index]
+                DispatchQueue.concurrentPerform(iterations: documents.count + 1) { index in
                     do {
-                        let data = make()
-                        try OutputFile.write(name == "ingest.json" ? data : redactor?.apply(data) ?? data, to: folder.appendingPathComponent(name).path)
+                        guard index < documents.count else {
+                            try OutputFile.write(IngestReportWriter.json(result), to: folder.appendingPathComponent("ingest.json").path)
+                            return
+                        }
+                        let (name, stream, make) = documents[index]
+                        let path = folder.appendingPathComponent(name).path
+                        if let redactor {
+                            try OutputFile.write(redactor.apply(make()), to: path)
+                        } else {
+                            try OutputFile.stream(to: path, stream)
+                        }
                     } catch {
                         failures.add(error)
                     }

@@ -281,6 +281,23 @@ import Testing
         #expect((empty["findings"] as? [Any])?.isEmpty == true)
     }
 
+    @Test func streamedDocumentsEqualTheWholeOnes() throws {
+        let scratch = try Scratch()
+        let findings = (0..<300).map { Self.finding(Self.hostile, branch: $0, user: "u\($0)", evidence: $0 % 4) }
+        let encoded = EncodedFindings(findings)
+        let at = UTCInstant(seconds: 0)
+        let path = scratch.url.appendingPathComponent("out/findings.json").path
+        try OutputFile.stream(to: path) { FindingsReport.write(encoded, inputs: ["in"], generatedAt: at, to: &$0) }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == FindingsReport.document(findings, inputs: ["in"], generatedAt: at))
+        try OutputFile.stream(to: path + "l") { FindingsReport.writeLines(encoded, to: &$0) }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path + "l")) == FindingsReport.jsonLines(findings))
+        // A body that fails leaves the previous file and no temporary file behind.
+        struct Stop: Error {}
+        #expect(throws: Stop.self) { try OutputFile.stream(to: path) { $0.write("partial"); throw Stop() } }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == FindingsReport.document(findings, inputs: ["in"], generatedAt: at))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.url.appendingPathComponent("out").path).sorted() == ["findings.json", "findings.jsonl"])
+    }
+
     // MARK: chunked graph assembly
 
     /// Enough sessions for the assembly and branch stages to split their work into several

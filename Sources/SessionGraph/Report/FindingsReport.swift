@@ -11,11 +11,20 @@ public enum FindingsReport {
     /// ``document(_:inputs:generatedAt:)`` from findings already encoded (shared with
     /// ``jsonLines(_:)-swift.type.method``, so each finding is encoded once for both files).
     public static func document(_ encoded: EncodedFindings, inputs: [String], generatedAt: UTCInstant) -> Data {
+        var text = ""
+        text.reserveCapacity(encoded.lines.reduce(4096) { $0 + $1.utf8.count + 6 })
+        write(encoded, inputs: inputs, generatedAt: generatedAt, to: &text)
+        return Data(text.utf8)
+    }
+
+    /// ``document(_:inputs:generatedAt:)`` written to `stream` (a file, so a large run's
+    /// findings document is never whole in memory).
+    public static func write(_ encoded: EncodedFindings, inputs: [String], generatedAt: UTCInstant, to stream: inout some TextOutputStream) {
         var counts: [String: Int] = [:]
         for severity in encoded.severities { counts[severity.rawValue, default: 0] += 1 }
         var countsObject = JSONObjectWriter()
         for (severity, count) in counts.sorted(by: { $0.key < $1.key }) { countsObject.int(severity, count) }
-        var document = JSONDocumentWriter()
+        var document = JSONDocumentWriter(into: stream)
         document.member("counts", countsObject.finish())
         document.lines("findings", encoded.lines)
         document.member("generatedAt", jsonString(generatedAt.iso8601))
@@ -27,7 +36,7 @@ public enum FindingsReport {
             return object.finish()
         })
         document.member("schemaVersion", "1")
-        return document.finish()
+        stream = document.finish()
     }
 
     /// One finding per line (for jq, Timesketch and SIEM import).
@@ -38,11 +47,16 @@ public enum FindingsReport {
     public static func jsonLines(_ encoded: EncodedFindings) -> Data {
         var text = ""
         text.reserveCapacity(encoded.lines.reduce(0) { $0 + $1.utf8.count + 1 })
-        for line in encoded.lines {
-            text += line
-            text += "\n"
-        }
+        writeLines(encoded, to: &text)
         return Data(text.utf8)
+    }
+
+    /// ``jsonLines(_:)-swift.type.method`` written to `stream`.
+    public static func writeLines(_ encoded: EncodedFindings, to stream: inout some TextOutputStream) {
+        for line in encoded.lines {
+            stream.write(line)
+            stream.write("\n")
+        }
     }
 
     /// One finding as a JSON object on one line, keys in sorted order, absent values left out.

@@ -120,42 +120,51 @@ func appendJSONString(_ value: String, to text: inout String) {
 
 /// A JSON document whose top-level members each start a line and whose arrays hold one item per
 /// line (`findings.json`, `sessions.json`): readable, diffable, and written without building a
-/// tree. Members are written in the order given (callers give them sorted).
-struct JSONDocumentWriter {
-    private var text = "{"
+/// tree. Members are written in the order given (callers give them sorted). The document goes to
+/// any text stream: a string, or a file (``FileTextStream``) so that a large run's documents are
+/// never whole in memory.
+struct JSONDocumentWriter<Target: TextOutputStream> {
+    private(set) var target: Target
     private var first = true
 
+    init(into target: Target) {
+        self.target = target
+        self.target.write("{")
+    }
+
     private mutating func key(_ name: String) {
-        text += first ? "\n  \"" : ",\n  \""
+        target.write(first ? "\n  \"" : ",\n  \"")
         first = false
-        text += name
-        text += "\" : "
+        target.write(name)
+        target.write("\" : ")
     }
 
     /// A member holding already-encoded JSON.
     mutating func member(_ name: String, _ json: String) {
         key(name)
-        text += json
+        target.write(json)
     }
 
     /// A member holding an array of already-encoded JSON values, one per line.
     mutating func lines(_ name: String, _ items: [String]) {
         key(name)
-        guard !items.isEmpty else { text += "[]"; return }
-        // Grown once: a findings document is tens of megabytes, and doubling copies it.
-        text.reserveCapacity(text.utf8.count + items.reduce(0) { $0 + $1.utf8.count + 6 } + 8)
-        text += "["
+        guard !items.isEmpty else { target.write("[]"); return }
+        target.write("[")
         for (index, item) in items.enumerated() {
-            text += index == 0 ? "\n    " : ",\n    "
-            text += item
+            target.write(index == 0 ? "\n    " : ",\n    ")
+            target.write(item)
         }
-        text += "\n  ]"
+        target.write("\n  ]")
     }
 
-    mutating func finish() -> Data {
-        text += "\n}"
-        return Data(text.utf8)
+    mutating func finish() -> Target {
+        target.write("\n}")
+        return target
     }
+}
+
+extension JSONDocumentWriter where Target == String {
+    init() { self.init(into: "") }
 }
 
 /// `value` as a JSON string literal (see ``appendJSONString(_:to:)``).

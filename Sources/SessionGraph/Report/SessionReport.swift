@@ -68,17 +68,24 @@ public enum SessionReport {
     /// keys in sorted order, one session per line. Written directly: a large run has tens of
     /// thousands of sessions, and JSONEncoder was most of the output stage's time on them.
     public static func sessionsDocument(_ sessions: [SessionChain], in graph: InvestigationGraph) -> Data {
+        var text = ""
+        writeSessions(sessions, in: graph, to: &text)
+        return Data(text.utf8)
+    }
+
+    /// ``sessionsDocument(_:in:)`` written to `stream`.
+    public static func writeSessions(_ sessions: [SessionChain], in graph: InvestigationGraph, to stream: inout some TextOutputStream) {
         let compact = JSONEncoder()
         compact.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         func encoded<T: Encodable>(_ value: T) -> String {
             String(decoding: (try? compact.encode(value)) ?? Data("{}".utf8), as: UTF8.self)
         }
-        var document = JSONDocumentWriter()
+        var document = JSONDocumentWriter(into: stream)
         document.lines("dataErrors", graph.dataErrors.map(encoded))
         document.member("schemaVersion", "1")
         document.lines("sessions", sessions.map { line(summary($0, in: graph)) })
         document.member("unlinked", encoded(graph.unlinked))
-        return document.finish()
+        stream = document.finish()
     }
 
     /// One session summary as a JSON object on one line, keys sorted, absent values left out:
