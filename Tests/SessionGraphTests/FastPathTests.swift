@@ -298,6 +298,31 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.url.appendingPathComponent("out").path).sorted() == ["findings.json", "findings.jsonl"])
     }
 
+    // MARK: merge
+
+    @Test func mergeKeepsTheFirstCopyAndSortsByTime() {
+        func event(_ file: Int32, _ record: Int32, _ micros: Int64, _ id: String?, _ source: LogSource = .graphActivityLogs) -> Event {
+            var event = Event(time: UTCInstant(microseconds: micros), source: source, shape: .logAnalyticsNDJSON, kind: .action,
+                              provenance: Provenance(fileIndex: file, line: record, record: record))
+            event.recordId = id
+            return event
+        }
+        let x = "3fa85f64-5717-4562-b3fc-2c963f66afa6", y = "0d6a8f3e-1b2c-4d5e-8f90-a1b2c3d4e5f6", text = "ReportId-42"
+        var first = FileReadOutcome(), second = FileReadOutcome()
+        first.events = [event(0, 1, 10_200_000, x), event(0, 2, 11_000_000, y), event(0, 3, 10_900_000, x),
+                        event(0, 4, 10_300_000, x, .signInLogs)]
+        second.events = [event(1, 1, 10_500_000, x), event(1, 2, 12_000_000, text), event(1, 3, 9_000_000, nil),
+                         event(1, 4, 12_400_000, text), event(1, 5, 13_000_000, text)]
+        first.read = first.events.count
+        second.read = second.events.count
+        let result = Ingestor.merge(files: ["/nonexistent/a", "/nonexistent/b"], outcomes: [first, second])
+        #expect(result.files.map(\.used) == [3, 3])
+        #expect(result.files.map(\.duplicate) == [1, 2])
+        // The same source, id and second is a duplicate (sub-second times differ); another second or source is not.
+        #expect(result.events.map { "\($0.provenance.fileIndex):\($0.provenance.record)" } == ["1:3", "0:1", "0:4", "0:2", "1:2", "1:5"])
+        #expect(result.totals.used == 6 && result.totals.duplicate == 3)
+    }
+
     // MARK: chunked graph assembly
 
     /// Enough sessions for the assembly and branch stages to split their work into several

@@ -161,28 +161,69 @@ public enum Ingestor {
 
     /// Deterministic merge: files in path order, records in file order; the first copy of a
     /// record is used and later copies are counted as duplicates of it.
+    ///
+    /// What the merge needs of each event (its duplicate key's hash, time, source and shape) is
+    /// gathered on every core first, so the sequential pass reads small arrays, not the events.
     static func merge(files: [String], outcomes: [FileReadOutcome]) -> IngestResult {
-        let total = outcomes.reduce(0) { $0 + $1.events.count }
-        var seen = Set<DuplicateKey>(minimumCapacity: total)
-        var events: [Event] = []
-        events.reserveCapacity(total)
+        let counts = outcomes.map(\.events.count)
+        var running = 0
+        let starts = counts.map { count in
+            defer { running += count }
+            return running
+        }
+        let total = counts.reduce(0, +)
+        /// The event at position `p` of all the outcomes' events, in order.
+        @Sendable func locate(_ p: Int) -> (outcome: Int, index: Int) {
+            var low = 0, high = starts.count - 1
+            while low < high {
+                let mid = (low + high + 1) / 2
+                if starts[mid] <= p { low = mid } else { high = mid - 1 }
+            }
+            return (low, p - starts[low])
+        }
+        let seed = DuplicateKey.seed
+        let facts: [MergeFacts] = Array(parallelChunks(count: total, chunkSize: 1 << 16) { (range: Range<Int>) -> [MergeFacts] in
+            guard !range.isEmpty else { return [] }
+            var (outcome, index) = locate(range.lowerBound)
+            var chunk: [MergeFacts] = []
+            chunk.reserveCapacity(range.count)
+            for _ in range {
+                while index == outcomes[outcome].events.count { outcome += 1; index = 0 }
+                let event = outcomes[outcome].events[index]
+                chunk.append(MergeFacts(
+                    duplicateHash: DuplicateKey(event)?.hash(seed: seed) ?? 0, time: event.time.microseconds,
+                    file: event.provenance.fileIndex, record: event.provenance.record, sourceShape: UInt8(SourceShapeKey.ordinal(event.source, event.shape))))
+                index += 1
+            }
+            return chunk
+        }.joined())
+
+        var seen = DuplicateTable(capacity: total)
+        var kept: [Int] = []
+        kept.reserveCapacity(total)
         var reports: [FileReport] = []
         var totals = IngestTotals()
         for (index, outcome) in outcomes.enumerated() {
             var used = 0
             var duplicate = 0
-            var counts: [SourceShapeKey: Int] = [:]
-            for event in outcome.events {
-                counts[SourceShapeKey(source: event.source, shape: event.shape), default: 0] += 1
-                if let key = DuplicateKey(event), !seen.insert(key).inserted {
+            var counts = [Int](repeating: 0, count: SourceShapeKey.ordinals)
+            for position in starts[index]..<(starts[index] + outcome.events.count) {
+                let fact = facts[position]
+                counts[Int(fact.sourceShape)] += 1
+                if fact.duplicateHash != 0, seen.containsOrAdd(fact.duplicateHash, position, sameKey: { earlier in
+                    let (o, i) = locate(earlier)
+                    return DuplicateKey(outcomes[o].events[i]) == DuplicateKey(outcome.events[position - starts[index]])
+                }) {
                     duplicate += 1
                     continue
                 }
                 used += 1
-                events.append(event)
+                kept.append(position)
             }
-            let sources = counts.sorted { ($0.key.source, $0.key.shape) < ($1.key.source, $1.key.shape) }
-                .map { FileReport.SourceCount(source: $0.key.source, shape: $0.key.shape, records: $0.value) }
+            let sources = counts.indices.filter { counts[$0] > 0 }.map { ordinal in
+                let key = SourceShapeKey(ordinal: ordinal)
+                return FileReport.SourceCount(source: key.source, shape: key.shape, records: counts[ordinal])
+            }
             let distinctSources = Set(sources.map(\.source))
             let distinctShapes = Set(sources.map(\.shape))
             let bytes = (try? FileManager.default.attributesOfItem(atPath: files[index])[.size] as? Int) ?? 0
@@ -208,20 +249,73 @@ public enum Ingestor {
             totals.duplicate += duplicate
             totals.rejected += outcome.rejected
         }
-        // Sort a small key per event, then move each event once (events are large values).
-        var order = events.indices.map { (time: events[$0].time.microseconds, file: events[$0].provenance.fileIndex, record: events[$0].provenance.record, index: $0) }
-        order.sort { ($0.time, $0.file, $0.record) < ($1.time, $1.file, $1.record) }
-        if !order.indices.elementsEqual(order.map(\.index)) {
-            events = order.map { events[$0.index] }
+        // Sort by time, file and record on the small keys, then take each event once.
+        kept.sort { a, b in
+            let fa = facts[a], fb = facts[b]
+            return (fa.time, fa.file, fa.record) < (fb.time, fb.file, fb.record)
+        }
+        let events = kept.map { position -> Event in
+            let (o, i) = locate(position)
+            return outcomes[o].events[i]
         }
         let range = events.isEmpty ? nil : events.first!.time...events.last!.time
         return IngestResult(files: reports, events: events, totals: totals, timeRange: range)
     }
 }
 
+/// What the merge reads of one event.
+private struct MergeFacts {
+    /// ``DuplicateKey/hash(seed:)``, or 0 for a record without an id (never a duplicate).
+    var duplicateHash: UInt64
+    var time: Int64
+    var file: Int32
+    var record: Int32
+    var sourceShape: UInt8
+}
+
+/// The records already kept, by duplicate-key hash (open addressing over positions); a hash
+/// match is confirmed by comparing the records' keys, so a collision never drops a record.
+private struct DuplicateTable {
+    private var hashes: [UInt64]
+    private var positions: [Int]
+    private let mask: Int
+
+    init(capacity: Int) {
+        var size = 16
+        while size < capacity * 2 { size *= 2 }
+        hashes = [UInt64](repeating: 0, count: size)
+        positions = [Int](repeating: 0, count: size)
+        mask = size - 1
+    }
+
+    /// Whether a record with the same key (`sameKey` of an earlier position) is held; if not,
+    /// holds this one.
+    mutating func containsOrAdd(_ hash: UInt64, _ position: Int, sameKey: (Int) -> Bool) -> Bool {
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        while hashes[slot] != 0 {
+            if hashes[slot] == hash, sameKey(positions[slot]) { return true }
+            slot = (slot + 1) & mask
+        }
+        hashes[slot] = hash
+        positions[slot] = position
+        return false
+    }
+}
+
 private struct SourceShapeKey: Hashable {
     var source: LogSource
     var shape: ExportShape
+
+    static let ordinals = LogSource.allCases.count * ExportShape.allCases.count
+
+    static func ordinal(_ source: LogSource, _ shape: ExportShape) -> Int {
+        LogSource.allCases.firstIndex(of: source)! * ExportShape.allCases.count + ExportShape.allCases.firstIndex(of: shape)!
+    }
+
+    init(ordinal: Int) {
+        source = LogSource.allCases[ordinal / ExportShape.allCases.count]
+        shape = ExportShape.allCases[ordinal % ExportShape.allCases.count]
+    }
 }
 
 /// Two records are one when they come from the same source and agree on record id and event
@@ -238,6 +332,28 @@ struct DuplicateKey: Hashable {
         source = event.source
         recordId = id
         second = event.time.microseconds / 1_000_000
+    }
+
+    /// Drawn per process, so log text cannot be written to collide in the merge's table.
+    static let seed = UInt64.random(in: 0...UInt64.max)
+
+    /// A 64-bit hash of the key, never 0 (0 marks "no key" in the merge).
+    func hash(seed: UInt64) -> UInt64 {
+        var value = seed ^ UInt64(bitPattern: second) &* 0x9E37_79B9_7F4A_7C15
+        value ^= UInt64(LogSource.allCases.firstIndex(of: source)!) << 56
+        switch recordId {
+        case .guid(let high, let low): value = mix(mix(value ^ 1, high), low)
+        case .token(let high, let low): value = mix(mix(value ^ 2, high), low)
+        case .text(let text): value = mix(value ^ 3, text.withUTF8Bytes { WordHash.hash($0, seed: seed, foldingASCIICase: false) })
+        }
+        return value == 0 ? 1 : value
+    }
+
+    private func mix(_ value: UInt64, _ word: UInt64) -> UInt64 {
+        var v = (value ^ word) &* 0xBF58_476D_1CE4_E5B9
+        v ^= v >> 31
+        v = v &* 0x94D0_49BB_1331_11EB
+        return v ^ (v >> 29)
     }
 }
 
