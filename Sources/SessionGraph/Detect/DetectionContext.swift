@@ -29,9 +29,6 @@ struct DetectionInput {
     let geoByIP: [String: (Double, Double)]
     /// Sign-in times per user key (object id, else UPN), sorted.
     let signInTimesByUser: [String: [UTCInstant]]
-    /// Token ids and request ids of every sign-in in the data.
-    let signInTokens: Set<CompactIdentifier>
-    let signInRequestIds: Set<CompactIdentifier>
     /// Domains that are not external for mail forwarding.
     let tenantDomains: Set<String>
     /// Networks each user (object id, else UPN) signed in from interactively and successfully.
@@ -42,19 +39,7 @@ struct DetectionInput {
         self.config = config
         hostingASNs = DetectionConfig.builtInHostingASNs.union(config.hostingASNs)
         trusted = NetworkList(config.trustedNetworks)
-        // The sign-in token sets and the per-user facts read the events independently: built
-        // side by side.
-        let domains = config.tenantDomains
-        let (ids, facts) = inParallel({ () -> (tokens: Set<CompactIdentifier>, requests: Set<CompactIdentifier>) in
-            var tokens = Set<CompactIdentifier>(), requests = Set<CompactIdentifier>()
-            for event in graph.events where event.kind == .signIn {
-                if let uti = event.tokenKey { tokens.insert(uti) }
-                if let request = event.requestKey { requests.insert(request) }
-            }
-            return (tokens, requests)
-        }, { UserFacts(graph.events, tenantDomains: domains) })
-        signInTokens = ids.tokens
-        signInRequestIds = ids.requests
+        let facts = UserFacts(graph.events, tenantDomains: config.tenantDomains)
         geoByIP = facts.geo
         signInTimesByUser = facts.times.mapValues { $0.sorted() }
         tenantDomains = facts.domains
@@ -79,15 +64,36 @@ struct DetectionInput {
 }
 
 /// What the sign-ins say of each user and address, and the tenant's own mail domains.
-private struct UserFacts {
+private struct UserFacts: Sendable {
     var geo: [String: (Double, Double)] = [:]
     var times: [String: [UTCInstant]] = [:]
     var domains: Set<String>
     var interactive: [String: Set<String>] = [:]
 
+    /// Learnt from chunks of the events on every core, then joined in event order (the first
+    /// coordinates of an address win, as in one pass).
     init(_ events: [Event], tenantDomains: [String]) {
         domains = Set(tenantDomains.map { $0.lowercased() })
         let learnDomains = tenantDomains.isEmpty
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        let parts = parallelChunks(count: events.count, chunkSize: max(1 << 16, (events.count + cores - 1) / cores)) { range in
+            var part = UserFacts(domains: [])
+            part.learn(events[range], learnDomains: learnDomains)
+            return part
+        }
+        for part in parts {
+            geo.merge(part.geo) { first, _ in first }
+            times.merge(part.times) { first, later in first + later }
+            interactive.merge(part.interactive) { first, later in first.union(later) }
+            domains.formUnion(part.domains)
+        }
+    }
+
+    private init(domains: Set<String>) {
+        self.domains = domains
+    }
+
+    private mutating func learn(_ events: ArraySlice<Event>, learnDomains: Bool) {
         // Each distinct UPN once (by its vocabulary code): a domain comes from the first record
         // of each user, not from every record.
         var seenUPNs = Set<UInt32>()

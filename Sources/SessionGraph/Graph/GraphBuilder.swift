@@ -162,7 +162,7 @@ public enum GraphBuilder {
 
         var graph = InvestigationGraph(
             events: events, eventClientCodes: eventClients, files: files, nodes: nodes, edges: edges, outgoingOffsets: offsets,
-            sessions: sessions, dataErrors: dataErrors, unlinked: unlinked, parents: parents)
+            sessions: sessions, dataErrors: dataErrors, unlinked: unlinked, parents: parents, tokenIndex: tokens)
         BranchAssigner.assign(&graph)
         return graph
     }
@@ -207,7 +207,7 @@ public enum GraphBuilder {
 
 /// Sign-ins by exact token id and by request id. A request id nearly always names one sign-in,
 /// so the first is held directly and only the others in a list of their own.
-struct TokenIndex {
+struct TokenIndex: Sendable {
     var signInByToken: [CompactIdentifier: Int32] = [:]
     private var firstSignInByRequest: [CompactIdentifier: Int32] = [:]
     private var moreSignInsByRequest: [CompactIdentifier: [Int32]] = [:]
@@ -226,6 +226,12 @@ struct TokenIndex {
             }
         }
     }
+
+    /// Whether a sign-in has token id `token`.
+    func hasSignIn(token: CompactIdentifier) -> Bool { signInByToken[token] != nil }
+
+    /// Whether a sign-in has request id `request`.
+    func hasSignIn(request: CompactIdentifier) -> Bool { firstSignInByRequest[request] != nil }
 
     /// The sign-ins whose request id is `request`, in event order; nil for none.
     func signIns(withRequest request: CompactIdentifier) -> [Int32]? {

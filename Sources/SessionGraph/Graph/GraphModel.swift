@@ -192,6 +192,9 @@ public struct InvestigationGraph: Sendable {
     /// Index of the edge entering each node, or -1.
     var parents: [Int32]
 
+    /// Sign-ins by token id and request id (the link stage's index, kept for the detections).
+    let tokenIndex: TokenIndex
+
     public func event(of node: NodeID) -> Event? {
         nodes[Int(node)].event.map { events[Int($0)] }
     }

@@ -22,8 +22,8 @@ struct OrphanTokenRule: RunRule {
         var order: [CompactIdentifier] = []
         for (index, event) in graph.events.enumerated() where event.kind == .action {
             guard let uti = event.tokenKey, let user = event.userId ?? event.userPrincipalName else { continue }
-            if input.signInTokens.contains(uti) { continue }
-            if let request = event.requestKeyFromToken, input.signInRequestIds.contains(request) { continue }
+            if graph.tokenIndex.hasSignIn(token: uti) { continue }
+            if let request = event.requestKeyFromToken, graph.tokenIndex.hasSignIn(request: request) { continue }
             if let app = event.appId, ServiceSide.firstPartyAppPrefixes.contains(String(app.prefix(8))) { continue }
             let at = event.tokenIssuedAt ?? event.time
             guard input.userSignedIn(user, near: at, window: 3600) else { continue }
