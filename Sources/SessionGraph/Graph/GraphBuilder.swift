@@ -20,95 +20,58 @@ public enum GraphBuilder {
         // 1. Indexes: the token index and the context index read the events independently, so
         // they are built side by side.
         let (tokens, context) = inParallel({ TokenIndex(events) }, { ContextIndex(events) })
-        let signInByToken = tokens.signInByToken
         let eventClients = context.eventClientCodes, upnToUser = context.upnToUser, asnByIP = context.asnByIP, countryByIP = context.countryByIP
-        let vocabulary = TextVocabulary.shared
         /// The user an event belongs to (object id, else the UPN's object id, else the UPN), as
         /// a vocabulary code; nil for none.
-        func userKey(_ index: Int) -> UInt32? {
+        @Sendable func userKey(_ index: Int) -> UInt32? {
             let user = events[index].userIdCode
             if user != TextVocabulary.none { return user }
             let upn = events[index].userPrincipalNameCode
             return upn == TextVocabulary.none ? nil : upnToUser[upn] ?? upn
         }
+        let cores = ProcessInfo.processInfo.activeProcessorCount
 
         // 2–3. Minting sign-in of each action, and the session each event belongs to (keyed by
-        // the session id's vocabulary code).
+        // the session id's vocabulary code): found in chunks on every core, then grouped in
+        // event order.
+        let placements = parallelChunks(count: events.count, chunkSize: max(1 << 15, (events.count + cores - 1) / cores)) { range in
+            var chunk = PlacedChunk()
+            for index in range {
+                if let placed = place(index, events: events, tokens: tokens, unlinked: &chunk.unlinked, userKey: userKey) {
+                    chunk.placed.append(placed)
+                }
+            }
+            return chunk
+        }
         var bySession: [UInt32: [SessionMember]] = [:]
         var sessionOrder: [UInt32] = []
-        func add(_ sid: UInt32, _ membership: SessionMember) {
-            if bySession[sid] == nil { sessionOrder.append(sid) }
-            bySession[sid, default: []].append(membership)
-        }
-        for index in events.indices {
-            if events[index].kind == .signIn {
-                if events[index].source == .servicePrincipalSignInLogs || events[index].source == .managedIdentitySignInLogs {
-                    unlinked.workloadIdentitySignIns += 1
-                } else if events[index].sessionIdCode != TextVocabulary.none {
-                    add(events[index].sessionIdCode, SessionMember(event: Int32(index)))
-                } else {
-                    unlinked.signInsWithoutSession += 1
-                }
-                continue
-            }
-            var minting: Int32?
-            var link: LinkKey?
-            if let uti = events[index].tokenKey, let signIn = signInByToken[uti] {
-                (minting, link) = (signIn, .uniqueTokenId)
-            } else if let request = events[index].requestKeyFromToken, let candidates = tokens.signIns(withRequest: request) {
-                minting = bestCandidate(candidates, for: events[index], events: events)
-                link = .requestIdFromToken
-            }
-            if let minting, events[Int(minting)].source == .servicePrincipalSignInLogs || events[Int(minting)].source == .managedIdentitySignInLogs {
-                // A workload identity's token: its session ids never chain (schemas.md §1.3).
-                unlinked.appOnlyActions += 1
-            } else if let minting, events[Int(minting)].sessionIdCode != TextVocabulary.none {
-                add(events[Int(minting)].sessionIdCode, SessionMember(event: Int32(index), minting: minting, link: link))
-            } else if events[index].sessionIdCode != TextVocabulary.none {
-                add(events[index].sessionIdCode, SessionMember(event: Int32(index)))
-            } else if userKey(index) == nil || (events[index].servicePrincipalId != nil && events[index].userId == nil) || minting != nil {
-                unlinked.appOnlyActions += 1
-            } else {
-                unlinked.unlinkedActions += 1
+        for chunk in placements {
+            unlinked.add(chunk.unlinked)
+            for (sid, member) in chunk.placed {
+                if bySession[sid] == nil { sessionOrder.append(sid) }
+                bySession[sid, default: []].append(member)
             }
         }
 
-        // 4. Nodes and edges, session by session, in order of first appearance. Grouping is
-        // sequential; the sessions are then assembled in chunks on every core and the chunks
-        // appended in order, so node ids do not depend on scheduling.
+        // 4. Nodes and edges, session by session, in order of first appearance. Each session's
+        // members are split per user in chunks on every core; the sessions are then assembled
+        // in chunks on every core and the chunks appended in order, so node ids do not depend
+        // on scheduling.
+        let grouped = bySession
+        let order = sessionOrder
+        let groupings = parallelChunks(count: order.count, chunkSize: max(256, (order.count + cores - 1) / cores)) { range in
+            var chunk: (jobs: [AssemblyJob], errors: [DataError]) = ([], [])
+            for sidCode in order[range] {
+                jobsForSession(sidCode, members: grouped[sidCode]!, events: events, userKey: userKey, into: &chunk)
+            }
+            return chunk
+        }
         var jobs: [AssemblyJob] = []
         jobs.reserveCapacity(sessionOrder.count)
-        for sidCode in sessionOrder {
-            let members = bySession[sidCode]!
-            let sid = vocabulary.text(sidCode)!
-            // A session id seen with two users is a data error: split per user, never merge.
-            var byUserCode: [UInt32: [SessionMember]] = [:]
-            var userCodes: [UInt32] = []
-            var anonymous: [SessionMember] = []
-            for member in members {
-                if let user = userKey(Int(member.event)) {
-                    if byUserCode[user] == nil { userCodes.append(user) }
-                    byUserCode[user, default: []].append(member)
-                } else {
-                    anonymous.append(member)
-                }
-            }
-            let userOrder = userCodes.map { vocabulary.text($0)! }
-            let byUser = Dictionary(uniqueKeysWithValues: zip(userOrder, userCodes.map { byUserCode[$0]! }))
-            let primary = primaryUser(userOrder, byUser: byUser, events: events)
-            if userOrder.count > 1 {
-                dataErrors.append(DataError(
-                    kind: "sid-multi-user", sessionId: sid,
-                    message: "session id \(sid) is used by \(userOrder.count) users (\(userOrder.joined(separator: ", "))); each user's records are kept as a separate chain"))
-            }
-            let groups: [(String?, [SessionMember])] = userOrder.isEmpty
-                ? [(nil, anonymous)]
-                : userOrder.map { user in (user, (byUser[user] ?? []) + (user == primary ? anonymous : [])) }
-            for (user, group) in groups where !group.isEmpty {
-                jobs.append(AssemblyJob(sessionId: sid, user: user, members: group, split: userOrder.count > 1))
-            }
+        for chunk in groupings {
+            jobs.append(contentsOf: chunk.jobs)
+            dataErrors.append(contentsOf: chunk.errors)
         }
-        bySession = [:]
         // One chunk per core: joining chunks copies their nodes, and the first is taken as it is.
         let chunkSize = max(256, (jobs.count + ProcessInfo.processInfo.activeProcessorCount - 1) / ProcessInfo.processInfo.activeProcessorCount)
         let work = jobs
@@ -165,6 +128,77 @@ public enum GraphBuilder {
             sessions: sessions, dataErrors: dataErrors, unlinked: unlinked, parents: parents, tokenIndex: tokens)
         BranchAssigner.assign(&graph)
         return graph
+    }
+
+    /// Where event `index` belongs: its session id's code and its membership, or nil with the
+    /// reason counted in `unlinked`.
+    private static func place(_ index: Int, events: [Event], tokens: TokenIndex, unlinked: inout UnlinkedCounts,
+                              userKey: (Int) -> UInt32?) -> (UInt32, SessionMember)? {
+        let event = events[index]
+        if event.kind == .signIn {
+            if event.source == .servicePrincipalSignInLogs || event.source == .managedIdentitySignInLogs {
+                unlinked.workloadIdentitySignIns += 1
+            } else if event.sessionIdCode != TextVocabulary.none {
+                return (event.sessionIdCode, SessionMember(event: Int32(index)))
+            } else {
+                unlinked.signInsWithoutSession += 1
+            }
+            return nil
+        }
+        var minting: Int32?
+        var link: LinkKey?
+        if let uti = event.tokenKey, let signIn = tokens.signInByToken[uti] {
+            (minting, link) = (signIn, .uniqueTokenId)
+        } else if let request = event.requestKeyFromToken, let candidates = tokens.signIns(withRequest: request) {
+            minting = bestCandidate(candidates, for: event, events: events)
+            link = .requestIdFromToken
+        }
+        if let minting, events[Int(minting)].source == .servicePrincipalSignInLogs || events[Int(minting)].source == .managedIdentitySignInLogs {
+            // A workload identity's token: its session ids never chain (schemas.md §1.3).
+            unlinked.appOnlyActions += 1
+        } else if let minting, events[Int(minting)].sessionIdCode != TextVocabulary.none {
+            return (events[Int(minting)].sessionIdCode, SessionMember(event: Int32(index), minting: minting, link: link))
+        } else if event.sessionIdCode != TextVocabulary.none {
+            return (event.sessionIdCode, SessionMember(event: Int32(index)))
+        } else if userKey(index) == nil || (event.servicePrincipalId != nil && event.userId == nil) || minting != nil {
+            unlinked.appOnlyActions += 1
+        } else {
+            unlinked.unlinkedActions += 1
+        }
+        return nil
+    }
+
+    /// The chains of one session id: one per user (a session id seen with two users is a data
+    /// error: split per user, never merged), the members without a user going with the primary.
+    private static func jobsForSession(_ sidCode: UInt32, members: [SessionMember], events: [Event], userKey: (Int) -> UInt32?,
+                                       into chunk: inout (jobs: [AssemblyJob], errors: [DataError])) {
+        let vocabulary = TextVocabulary.shared
+        let sid = vocabulary.text(sidCode)!
+        var byUserCode: [UInt32: [SessionMember]] = [:]
+        var userCodes: [UInt32] = []
+        var anonymous: [SessionMember] = []
+        for member in members {
+            if let user = userKey(Int(member.event)) {
+                if byUserCode[user] == nil { userCodes.append(user) }
+                byUserCode[user, default: []].append(member)
+            } else {
+                anonymous.append(member)
+            }
+        }
+        let userOrder = userCodes.map { vocabulary.text($0)! }
+        let byUser = Dictionary(uniqueKeysWithValues: zip(userOrder, userCodes.map { byUserCode[$0]! }))
+        let primary = primaryUser(userOrder, byUser: byUser, events: events)
+        if userOrder.count > 1 {
+            chunk.errors.append(DataError(
+                kind: "sid-multi-user", sessionId: sid,
+                message: "session id \(sid) is used by \(userOrder.count) users (\(userOrder.joined(separator: ", "))); each user's records are kept as a separate chain"))
+        }
+        let groups: [(String?, [SessionMember])] = userOrder.isEmpty
+            ? [(nil, anonymous)]
+            : userOrder.map { user in (user, (byUser[user] ?? []) + (user == primary ? anonymous : [])) }
+        for (user, group) in groups where !group.isEmpty {
+            chunk.jobs.append(AssemblyJob(sessionId: sid, user: user, members: group, split: userOrder.count > 1))
+        }
     }
 
     /// When several sign-ins share the request id a token decodes to (the audit log reuses an
@@ -274,6 +308,13 @@ struct ContextIndex {
             }
         }
     }
+}
+
+/// The events of a run of consecutive events that belong to a session, in event order, and
+/// what the others were.
+struct PlacedChunk {
+    var placed: [(UInt32, SessionMember)] = []
+    var unlinked = UnlinkedCounts()
 }
 
 /// One chain to assemble: a session id and the members of one of its users.

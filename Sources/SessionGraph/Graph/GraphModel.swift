@@ -161,6 +161,13 @@ public struct UnlinkedCounts: Sendable, Codable, Equatable {
     public var unlinkedActions = 0
     /// User sign-ins without a session id.
     public var signInsWithoutSession = 0
+
+    mutating func add(_ other: UnlinkedCounts) {
+        workloadIdentitySignIns += other.workloadIdentitySignIns
+        appOnlyActions += other.appOnlyActions
+        unlinkedActions += other.unlinkedActions
+        signInsWithoutSession += other.signInsWithoutSession
+    }
 }
 
 /// The linked graph of a whole run: every session's chain, in compact storage (integer node
