@@ -123,29 +123,40 @@ struct AnalyzeCommand: AsyncParsableCommand {
                     try OutputFile.write(redactor.mappingDocument(), to: folder.appendingPathComponent("redaction-map.json").path)
                 }
             }
-            for index in chosen {
-                let session = graph.sessions[index]
-                let dot = shown(diagram.dot(session, in: graph, findings: findings))
-                let name = OutputFile.sessionFileName(sessionId: session.sessionId, index: index, shared: (idCounts[session.sessionId] ?? 0) > 1)
-                let base = folder.appendingPathComponent("sessions").appendingPathComponent(name)
-                try OutputFile.write(dot, to: base.appendingPathExtension("dot").path)
-                do {
-                    let svg = try await DiagramWriter.render(dot, format: .svg)
-                    try OutputFile.write(Data(svg), to: base.appendingPathExtension("svg").path)
-                    if flaggedIDs.contains(session.sessionId) {
-                        diagrams[index] = String(decoding: svg, as: UTF8.self)
-                        // The suspicious view too: only the anomalous branches and their ancestry.
-                        let suspicious = shown(SessionDiagram(view: .suspicious, nodeBudget: nodeBudget).dot(session, in: graph, findings: findings))
-                        let suspiciousBase = base.deletingLastPathComponent().appendingPathComponent(name + ".suspicious")
-                        try OutputFile.write(suspicious, to: suspiciousBase.appendingPathExtension("dot").path)
-                        try OutputFile.write(Data(try await DiagramWriter.render(suspicious, format: .svg)), to: suspiciousBase.appendingPathExtension("svg").path)
+            // The diagrams and the report: an error here still waits for the documents, so that
+            // both failures are said and no write is left running.
+            do {
+                for index in chosen {
+                    let session = graph.sessions[index]
+                    let dot = shown(diagram.dot(session, in: graph, findings: findings))
+                    let name = OutputFile.sessionFileName(sessionId: session.sessionId, index: index, shared: (idCounts[session.sessionId] ?? 0) > 1)
+                    let base = folder.appendingPathComponent("sessions").appendingPathComponent(name)
+                    try OutputFile.write(dot, to: base.appendingPathExtension("dot").path)
+                    do {
+                        let svg = try await DiagramWriter.render(dot, format: .svg)
+                        try OutputFile.write(Data(svg), to: base.appendingPathExtension("svg").path)
+                        if flaggedIDs.contains(session.sessionId) {
+                            diagrams[index] = String(decoding: svg, as: UTF8.self)
+                            // The suspicious view too: only the anomalous branches and their ancestry.
+                            let suspicious = shown(SessionDiagram(view: .suspicious, nodeBudget: nodeBudget).dot(session, in: graph, findings: findings))
+                            let suspiciousBase = base.deletingLastPathComponent().appendingPathComponent(name + ".suspicious")
+                            try OutputFile.write(suspicious, to: suspiciousBase.appendingPathExtension("dot").path)
+                            try OutputFile.write(Data(try await DiagramWriter.render(suspicious, format: .svg)), to: suspiciousBase.appendingPathExtension("svg").path)
+                        }
+                    } catch let error as GraphvizError {
+                        printError("session \(session.sessionId): \(error)")
                     }
-                } catch let error as GraphvizError {
-                    printError("session \(session.sessionId): \(error)")
                 }
+                let report = BriefingReport(ingest: result, graph: graph, findings: findings, diagrams: diagrams, generatedAt: now, inputs: input.paths)
+                try OutputFile.write(shown(report.html()), to: folder.appendingPathComponent("report.html").path)
+            } catch {
+                do {
+                    try await documentsWritten
+                } catch let documentsError {
+                    printError("cannot write to \(out): \(documentsError.localizedDescription)")
+                }
+                throw error
             }
-            let report = BriefingReport(ingest: result, graph: graph, findings: findings, diagrams: diagrams, generatedAt: now, inputs: input.paths)
-            try OutputFile.write(shown(report.html()), to: folder.appendingPathComponent("report.html").path)
             try await documentsWritten
             clock.mark("outputs")
         } catch {

@@ -68,4 +68,55 @@ import Testing
         #expect(withToken.uniqueTokenId == "ZP5TYBXWIEGT6Pr6BKUBAA")
         #expect(event.requestIdFromToken == nil)
     }
+
+    // MARK: exact bytes
+
+    /// Two Unicode spellings of one name, and an ASCII letter with its lookalike.
+    static let composed = "Jos\u{E9}", decomposed = "Jose\u{301}"
+    static let ascii = "K", kelvin = "\u{212A}"
+
+    @Test func lookalikeSpellingsStayDistinct() throws {
+        #expect(Self.composed == Self.decomposed, "Swift's == holds them equal")
+        let vocabulary = TextVocabulary.shared
+        #expect(vocabulary.code(Self.composed) != vocabulary.code(Self.decomposed))
+        #expect(Array(vocabulary.text(vocabulary.code(Self.decomposed))!.utf8) == Array(Self.decomposed.utf8))
+        var interner = TextInterner()
+        #expect(interner.code(Self.composed) != interner.code(Self.decomposed))
+        #expect(CompactIdentifier("caf\u{E9}-1") != CompactIdentifier("cafe\u{301}-1"))
+        let token = "ZP5TYBXWIEGT6Pr6BKUBAA", lookalike = token.replacingOccurrences(of: Self.ascii, with: Self.kelvin)
+        #expect(token == lookalike, "Swift's == holds them equal too")
+        #expect(CompactIdentifier(token) != CompactIdentifier(lookalike))
+        #expect(Set([CompactIdentifier("caf\u{E9}-1"), CompactIdentifier("cafe\u{301}-1")]).count == 2)
+    }
+
+    @Test func ingestKeepsEachRecordsOwnSpelling() throws {
+        let scratch = try Scratch()
+        // The same session and user name, once precomposed and once decomposed, and no object id:
+        // the two spellings are two users of one session id (split, with a data error), not
+        // merged, and each event gives back its own bytes.
+        let sid = "\"5d1b2c3a-4e5f-4a6b-8c7d-9e0f1a2b3c4d\""
+        let rows = [
+            HX.row(1, [("SessionId", sid), ("UserPrincipalName", "\"\(Self.composed)@contoso.example\""), ("UserDisplayName", "\"\(Self.composed)\""), ("IsInteractive", "true")]),
+            HX.row(2, [("SessionId", sid), ("UserPrincipalName", "\"\(Self.decomposed)@contoso.example\""), ("UserDisplayName", "\"\(Self.decomposed)\""), ("IsInteractive", "true")]),
+        ]
+        let path = try scratch.write("spellings.ndjson", rows.joined(separator: "\n") + "\n")
+        let result = Ingestor.ingest(files: [path])
+        #expect(result.totals.used == 2)
+        #expect(result.events.map { Array($0.userDisplayName!.utf8) } == [Array(Self.composed.utf8), Array(Self.decomposed.utf8)])
+        let graph = GraphBuilder.build(result)
+        #expect(graph.sessions.count == 2)
+        #expect(graph.dataErrors.map(\.kind) == ["sid-multi-user"])
+    }
+
+    @Test func recordIdsAreComparedAsBytesWhenDeduplicating() throws {
+        let scratch = try Scratch()
+        func row(_ id: String) -> String {
+            HX.row(1, [("Id", "\"\(id)\"")])
+        }
+        let first = try scratch.write("a.ndjson", row("caf\u{E9}-1") + "\n")
+        let second = try scratch.write("b.ndjson", row("cafe\u{301}-1") + "\n" + row("caf\u{E9}-1") + "\n")
+        let result = Ingestor.ingest(files: [first, second])
+        #expect(result.files.map(\.used) == [1, 1])
+        #expect(result.files.map(\.duplicate) == [0, 1], "only the byte-identical copy is a duplicate")
+    }
 }

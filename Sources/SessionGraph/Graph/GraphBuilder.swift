@@ -185,19 +185,19 @@ public enum GraphBuilder {
                 anonymous.append(member)
             }
         }
-        let userOrder = userCodes.map { vocabulary.text($0)! }
-        let byUser = Dictionary(uniqueKeysWithValues: zip(userOrder, userCodes.map { byUserCode[$0]! }))
-        let primary = primaryUser(userOrder, byUser: byUser, events: events)
-        if userOrder.count > 1 {
+        // Users stay codes (two spellings of a name are two users, never one merged key).
+        let name = { (code: UInt32) in vocabulary.text(code)! }
+        let primary = primaryUser(userCodes, byUser: byUserCode, events: events, name: name)
+        if userCodes.count > 1 {
             chunk.errors.append(DataError(
                 kind: "sid-multi-user", sessionId: sid,
-                message: "session id \(sid) is used by \(userOrder.count) users (\(userOrder.joined(separator: ", "))); each user's records are kept as a separate chain"))
+                message: "session id \(sid) is used by \(userCodes.count) users (\(userCodes.map(name).joined(separator: ", "))); each user's records are kept as a separate chain"))
         }
-        let groups: [(String?, [SessionMember])] = userOrder.isEmpty
+        let groups: [(String?, [SessionMember])] = userCodes.isEmpty
             ? [(nil, anonymous)]
-            : userOrder.map { user in (user, (byUser[user] ?? []) + (user == primary ? anonymous : [])) }
+            : userCodes.map { user in (name(user), byUserCode[user]! + (user == primary ? anonymous : [])) }
         for (user, group) in groups where !group.isEmpty {
-            chunk.jobs.append(AssemblyJob(sessionId: sid, user: user, members: group, split: userOrder.count > 1))
+            chunk.jobs.append(AssemblyJob(sessionId: sid, user: user, members: group, split: userCodes.count > 1))
         }
     }
 
@@ -222,9 +222,10 @@ public enum GraphBuilder {
     }
 
     /// The user whose interactive sign-in is earliest, else the one with the most records.
-    static func primaryUser(_ users: [String], byUser: [String: [SessionMember]], events: [Event]) -> String? {
+    /// Users are vocabulary codes; `name` gives a user's text, which breaks ties.
+    static func primaryUser(_ users: [UInt32], byUser: [UInt32: [SessionMember]], events: [Event], name: (UInt32) -> String) -> UInt32? {
         guard users.count > 1 else { return users.first }
-        func earliestRoot(_ user: String) -> UTCInstant? {
+        func earliestRoot(_ user: UInt32) -> UTCInstant? {
             var earliest: UTCInstant?
             for member in byUser[user] ?? [] {
                 let event = events[Int(member.event)]
@@ -235,7 +236,7 @@ public enum GraphBuilder {
         }
         let withRoot = users.compactMap { user in earliestRoot(user).map { (user, $0) } }
         if let first = withRoot.min(by: { $0.1 < $1.1 }) { return first.0 }
-        return users.max { (byUser[$0]?.count ?? 0, $1) < (byUser[$1]?.count ?? 0, $0) }
+        return users.max { (byUser[$0]?.count ?? 0, name($1)) < (byUser[$1]?.count ?? 0, name($0)) }
     }
 }
 

@@ -173,7 +173,7 @@ public struct UnlinkedCounts: Sendable, Codable, Equatable {
 /// The linked graph of a whole run: every session's chain, in compact storage (integer node
 /// ids, edges in arrays with an offset index per node).
 public struct InvestigationGraph: Sendable {
-    public var events: [Event]
+    public internal(set) var events: [Event]
     /// The client family of each event's user agent (``ClientFamily``) as a vocabulary code,
     /// computed once per distinct user agent.
     var eventClientCodes: [UInt32]

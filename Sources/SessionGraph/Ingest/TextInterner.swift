@@ -18,7 +18,7 @@ struct TextInterner {
         let mask = held.count - 1
         var slot = Int(truncatingIfNeeded: hash) & mask
         while let existing = held[slot] {
-            if hashes[slot] == hash && existing == text { return codes[slot] }
+            if hashes[slot] == hash && existing.sameBytes(as: text) { return codes[slot] }
             slot = (slot + 1) & mask
         }
         let code = TextVocabulary.shared.code(text)

@@ -24,6 +24,13 @@ extension String {
 
     /// The string's UTF-8 bytes in place (a copy only for a bridged, non-contiguous string).
     @inline(__always)
+    /// Whether the two strings are the same bytes. Log text is compared this way wherever it
+    /// is a key: `==` holds Unicode-equivalent spellings equal (a precomposed `é` and `e` with a
+    /// combining accent, `K` and the Kelvin sign), and a lookalike must stay what it is.
+    func sameBytes(as other: String) -> Bool {
+        utf8.count == other.utf8.count && withUTF8Bytes { a in other.withUTF8Bytes { b in a.elementsEqual(b) } }
+    }
+
     func withUTF8Bytes<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
         if let result = utf8.withContiguousStorageIfAvailable(body) { return result }
         return Array(utf8).withUnsafeBufferPointer(body)

@@ -6,7 +6,8 @@
 /// - `token`: a 22-character base64url token id (`uti`), the 16 bytes it encodes.
 ///
 /// Each text has exactly one form (the forms are only taken when the text is their canonical
-/// spelling), so equal texts are equal values. An event then holds no heap copy of its
+/// spelling), so equal texts are equal values. Texts are compared by their exact bytes, like
+/// every identifier: a lookalike spelling is another identifier. An event then holds no heap copy of its
 /// per-record ids (each was a 36-byte string of its own), and the link stage hashes and
 /// compares two words instead of 22–36 bytes.
 enum CompactIdentifier: Hashable, Sendable {
@@ -19,6 +20,25 @@ enum CompactIdentifier: Hashable, Sendable {
             if let (high, low) = Self.guidBits(bytes) { return .guid(high, low) }
             if let (high, low) = Self.tokenBits(bytes) { return .token(high, low) }
             return .text(text)
+        }
+    }
+
+    static func == (a: CompactIdentifier, b: CompactIdentifier) -> Bool {
+        switch (a, b) {
+        case let (.guid(h1, l1), .guid(h2, l2)), let (.token(h1, l1), .token(h2, l2)): return h1 == h2 && l1 == l2
+        case let (.text(x), .text(y)): return x.sameBytes(as: y)
+        default: return false
+        }
+    }
+
+    func hash(into hasher: inout Hasher) {
+        switch self {
+        case let .guid(high, low):
+            hasher.combine(UInt8(0)); hasher.combine(high); hasher.combine(low)
+        case let .token(high, low):
+            hasher.combine(UInt8(1)); hasher.combine(high); hasher.combine(low)
+        case let .text(text):
+            hasher.combine(UInt8(2)); text.withUTF8Bytes { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
         }
     }
 

@@ -21,7 +21,8 @@ final class TextVocabulary: @unchecked Sendable {
     private static let chunkCount = 1 << (32 - chunkBits)
 
     private let lock = NSLock()
-    private var codes: [String: UInt32] = [:]
+    /// Keyed by the exact bytes (see ``ExactText``).
+    private var codes: [ExactText: UInt32] = [:]
     private var next: UInt32 = 1
     private let chunks: UnsafeMutablePointer<UnsafeMutablePointer<String>?>
 
@@ -35,7 +36,7 @@ final class TextVocabulary: @unchecked Sendable {
         guard let text else { return Self.none }
         lock.lock()
         defer { lock.unlock() }
-        if let known = codes[text] { return known }
+        if let known = codes[ExactText(text)] { return known }
         // 2^32 - 1 distinct values would need far more memory than any machine has.
         precondition(next != UInt32.max, "more than 4 billion distinct text values")
         let code = next
@@ -45,9 +46,33 @@ final class TextVocabulary: @unchecked Sendable {
             chunks[chunk] = storage
         }
         (chunks[chunk]! + slot).initialize(to: text)
-        codes[text] = code
+        codes[ExactText(text)] = code
         next += 1
         return code
+    }
+
+    /// How many values are held.
+    var count: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return Int(next) - 1
+    }
+
+    /// Forgets every value. Only for a process that holds no event, node context or code any
+    /// more: the fuzz harness between inputs, whose values would otherwise pile up.
+    func removeAll() {
+        lock.lock()
+        defer { lock.unlock() }
+        for code in 1..<next {
+            (chunks[Int(code >> UInt32(Self.chunkBits))]! + (Int(code) & (Self.chunkSize - 1))).deinitialize(count: 1)
+        }
+        for chunk in 0..<Self.chunkCount {
+            guard let storage = chunks[chunk] else { continue }
+            storage.deallocate()
+            chunks[chunk] = nil
+        }
+        codes = [:]
+        next = 1
     }
 
     /// The text of `code`; nil for ``none``. `code` must come from ``code(_:)``.
@@ -55,5 +80,20 @@ final class TextVocabulary: @unchecked Sendable {
     func text(_ code: UInt32) -> String? {
         guard code != Self.none else { return nil }
         return chunks[Int(code >> UInt32(Self.chunkBits))].unsafelyUnwrapped[Int(code) & (Self.chunkSize - 1)]
+    }
+}
+
+/// A string compared and hashed by its exact UTF-8 bytes, not by Unicode equivalence: two
+/// spellings of "José", or `K` and the Kelvin sign, are two values (an attacker's lookalike must
+/// not be read back as the genuine spelling).
+struct ExactText: Hashable, Sendable {
+    let text: String
+
+    init(_ text: String) { self.text = text }
+
+    static func == (a: ExactText, b: ExactText) -> Bool { a.text.sameBytes(as: b.text) }
+
+    func hash(into hasher: inout Hasher) {
+        text.withUTF8Bytes { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
     }
 }
