@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Substring and prefix tests on a string's UTF-8 bytes, ASCII letters compared without case.
 ///
 /// The rules and the client classifier test many short lower-case ASCII needles against user
@@ -28,7 +34,12 @@ extension String {
     /// is a key: `==` holds Unicode-equivalent spellings equal (a precomposed `é` and `e` with a
     /// combining accent, `K` and the Kelvin sign), and a lookalike must stay what it is.
     func sameBytes(as other: String) -> Bool {
-        utf8.count == other.utf8.count && withUTF8Bytes { a in other.withUTF8Bytes { b in a.elementsEqual(b) } }
+        utf8.count == other.utf8.count && withUTF8Bytes { a in
+            other.withUTF8Bytes { b in
+                guard let x = a.baseAddress, let y = b.baseAddress else { return a.count == b.count }
+                return memcmp(x, y, a.count) == 0
+            }
+        }
     }
 
     func withUTF8Bytes<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
