@@ -119,4 +119,22 @@ import Testing
         #expect(result.files.map(\.used) == [1, 1])
         #expect(result.files.map(\.duplicate) == [0, 1], "only the byte-identical copy is a duplicate")
     }
+
+    @Test func vocabularyGivesOneCodePerTextAcrossThreads() {
+        // Several files read at once ask for the same new values in different orders.
+        let texts = (0..<4000).map { "concurrent value \($0) \(UUID().uuidString)" }
+        let results = ParallelSlots<[String: UInt32]>(count: 4)
+        DispatchQueue.concurrentPerform(iterations: 4) { worker in
+            var interner = TextInterner()
+            var codes: [String: UInt32] = [:]
+            for text in worker % 2 == 0 ? texts : texts.reversed() { codes[text] = interner.code(text) }
+            results.store(codes, at: worker)
+        }
+        let all = results.take()
+        for text in texts {
+            let codes = Set(all.map { $0[text]! })
+            #expect(codes.count == 1, "\(text): \(codes)")
+            #expect(TextVocabulary.shared.text(codes.first!) == text)
+        }
+    }
 }
