@@ -181,7 +181,6 @@ public enum Ingestor {
             }
             return (low, p - starts[low])
         }
-        let seed = DuplicateKey.seed
         let facts: [MergeFacts] = Array(parallelChunks(count: total, chunkSize: 1 << 16) { (range: Range<Int>) -> [MergeFacts] in
             guard !range.isEmpty else { return [] }
             var (outcome, index) = locate(range.lowerBound)
@@ -191,7 +190,7 @@ public enum Ingestor {
                 while index == outcomes[outcome].events.count { outcome += 1; index = 0 }
                 let event = outcomes[outcome].events[index]
                 chunk.append(MergeFacts(
-                    duplicateHash: DuplicateKey(event)?.hash(seed: seed) ?? 0, time: event.time.microseconds,
+                    duplicateHash: DuplicateKey(event)?.mergeHash ?? 0, time: event.time.microseconds,
                     file: event.provenance.fileIndex, record: event.provenance.record, sourceShape: UInt8(SourceShapeKey.ordinal(event.source, event.shape))))
                 index += 1
             }
@@ -265,7 +264,7 @@ public enum Ingestor {
 
 /// What the merge reads of one event.
 private struct MergeFacts {
-    /// ``DuplicateKey/hash(seed:)``, or 0 for a record without an id (never a duplicate).
+    /// ``DuplicateKey/mergeHash``, or 0 for a record without an id (never a duplicate).
     var duplicateHash: UInt64
     var time: Int64
     var file: Int32
@@ -334,26 +333,11 @@ struct DuplicateKey: Hashable {
         second = event.time.microseconds / 1_000_000
     }
 
-    /// Drawn per process, so log text cannot be written to collide in the merge's table.
-    static let seed = UInt64.random(in: 0...UInt64.max)
-
-    /// A 64-bit hash of the key, never 0 (0 marks "no key" in the merge).
-    func hash(seed: UInt64) -> UInt64 {
-        var value = seed ^ UInt64(bitPattern: second) &* 0x9E37_79B9_7F4A_7C15
-        value ^= UInt64(LogSource.allCases.firstIndex(of: source)!) << 56
-        switch recordId {
-        case .guid(let high, let low): value = mix(mix(value ^ 1, high), low)
-        case .token(let high, let low): value = mix(mix(value ^ 2, high), low)
-        case .text(let text): value = mix(value ^ 3, text.withUTF8Bytes { WordHash.hash($0, seed: seed, foldingASCIICase: false) })
-        }
+    /// The key's hash for the merge's table, never 0 (0 marks "no key" there). The standard
+    /// library's seeded hash: it is computed on every core before the sequential pass.
+    var mergeHash: UInt64 {
+        let value = UInt64(bitPattern: Int64(hashValue))
         return value == 0 ? 1 : value
-    }
-
-    private func mix(_ value: UInt64, _ word: UInt64) -> UInt64 {
-        var v = (value ^ word) &* 0xBF58_476D_1CE4_E5B9
-        v ^= v >> 31
-        v = v &* 0x94D0_49BB_1331_11EB
-        return v ^ (v >> 29)
     }
 }
 

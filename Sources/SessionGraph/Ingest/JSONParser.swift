@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// A failure to parse JSON text: the byte offset where it went wrong and what was expected.
 public struct JSONParseError: Error, Sendable, Equatable {
     public var offset: Int
@@ -444,11 +438,7 @@ struct KeyCache {
         if slots.isEmpty { slots = Array(repeating: (0, ""), count: 256) }
         let slot = Int(truncatingIfNeeded: hash >> 8) & 255
         let held = slots[slot]
-        if held.hash == hash, held.key.utf8.count == bytes.count,
-           held.key.withUTF8Bytes({ held in
-               guard let a = held.baseAddress, let b = bytes.baseAddress else { return held.count == bytes.count }
-               return memcmp(a, b, bytes.count) == 0
-           }) {
+        if held.hash == hash, held.key.sameBytes(as: bytes) {
             return held.key
         }
         let key = String(decoding: bytes, as: UTF8.self)

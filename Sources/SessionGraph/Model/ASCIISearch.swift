@@ -28,20 +28,23 @@ extension String {
         withUTF8Bytes { text in needles.contains { needle in needle.withUTF8Bytes { find($0, in: text, anchored: false) } } }
     }
 
-    /// The string's UTF-8 bytes in place (a copy only for a bridged, non-contiguous string).
-    @inline(__always)
     /// Whether the two strings are the same bytes. Log text is compared this way wherever it
     /// is a key: `==` holds Unicode-equivalent spellings equal (a precomposed `é` and `e` with a
     /// combining accent, `K` and the Kelvin sign), and a lookalike must stay what it is.
     func sameBytes(as other: String) -> Bool {
-        utf8.count == other.utf8.count && withUTF8Bytes { a in
-            other.withUTF8Bytes { b in
-                guard let x = a.baseAddress, let y = b.baseAddress else { return a.count == b.count }
-                return memcmp(x, y, a.count) == 0
-            }
+        utf8.count == other.utf8.count && other.withUTF8Bytes { sameBytes(as: $0) }
+    }
+
+    /// Whether the string is exactly `bytes`.
+    func sameBytes(as bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        utf8.count == bytes.count && withUTF8Bytes { own in
+            guard let x = own.baseAddress, let y = bytes.baseAddress else { return own.count == bytes.count }
+            return memcmp(x, y, bytes.count) == 0
         }
     }
 
+    /// The string's UTF-8 bytes in place (a copy only for a bridged, non-contiguous string).
+    @inline(__always)
     func withUTF8Bytes<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
         if let result = utf8.withContiguousStorageIfAvailable(body) { return result }
         return Array(utf8).withUnsafeBufferPointer(body)

@@ -163,9 +163,6 @@ struct JSONDocumentWriter<Target: TextOutputStream> {
     }
 }
 
-extension JSONDocumentWriter where Target == String {
-    init() { self.init(into: "") }
-}
 
 /// `value` as a JSON string literal (see ``appendJSONString(_:to:)``).
 func jsonString(_ value: String) -> String {
