@@ -48,7 +48,9 @@ struct DetectionInput {
 
     func isHosting(_ asn: Int?) -> Bool { asn.map { hostingASNs.contains($0) } ?? false }
 
-    func isTrusted(_ context: NodeContext) -> Bool { trusted.contains(ip: context.ipAddress, asn: context.asn) }
+    /// Whether the node's network is on the trusted list (the address is read only when the list
+    /// has entries: most runs have none).
+    func isTrusted(_ context: NodeContext) -> Bool { !trusted.isEmpty && trusted.contains(ip: context.ipAddress, asn: context.asn) }
 
     /// Whether the user signed in within `window` seconds of `time`.
     func userSignedIn(_ user: String, near time: UTCInstant, window: Double) -> Bool {
@@ -114,6 +116,29 @@ private struct UserFacts: Sendable {
     }
 }
 
+/// The vocabulary codes of the few fixed values the session facts compare with.
+struct FactCodes: Sendable {
+    static let shared = FactCodes()
+    let emptyClient = TextVocabulary.shared.code("empty")
+    let failure = TextVocabulary.shared.code("failure")
+    let refreshToken = TextVocabulary.shared.code("refreshToken")
+    let primaryRefreshToken = TextVocabulary.shared.code("primaryRefreshToken")
+}
+
+/// The distinct vocabulary codes of one branch's nodes (a handful: a linear scan beats
+/// hashing), ``TextVocabulary/none`` left out.
+struct SmallCodeSet {
+    private var codes: [UInt32] = []
+
+    mutating func insert(_ code: UInt32) {
+        if code != TextVocabulary.none, !codes.contains(code) { codes.append(code) }
+    }
+
+    func texts() -> Set<String> {
+        Set(codes.compactMap { TextVocabulary.shared.text($0) })
+    }
+}
+
 /// The facts of one branch that several rules read.
 struct BranchFacts {
     var index: Int32
@@ -153,39 +178,55 @@ struct SessionView {
         let session = input.graph.sessions[index]
         self.session = session
         let graph = input.graph
+        let codes = FactCodes.shared
         branches = session.branches.map { branch in
             let nodes = branch.nodes.filter { graph.nodes[Int($0)].kind != .token && graph.nodes[Int($0)].kind != .session }
                 .sorted { (graph.nodes[Int($0)].time, $0) < (graph.nodes[Int($1)].time, $1) }
             var facts = BranchFacts(index: branch.index, nodes: nodes, network: branch.context.network, device: branch.context.device,
                                     deviceIds: [], clients: [], signInClients: [], countries: [], asns: [], hosting: false, trusted: false,
                                     successful: 0, hasRefresh: false, hasActions: false)
+            // Gathered as vocabulary codes (a branch repeats a handful of values over many
+            // nodes); each distinct code becomes text once, at the end.
+            var deviceIds = SmallCodeSet(), clients = SmallCodeSet(), signInClients = SmallCodeSet(), countries = SmallCodeSet()
             for node in nodes {
                 let value = graph.nodes[Int(node)]
-                guard let event = graph.event(of: node) else { continue }
-                if let id = event.deviceId { facts.deviceIds.insert(id) }
-                let family = graph.client(of: node)
-                if family != "empty" {
-                    facts.clients.insert(family)
-                    if event.kind == .signIn { facts.signInClients.insert(family) }
+                guard let eventIndex = value.event else { continue }
+                let event = graph.events[Int(eventIndex)]
+                deviceIds.insert(event.deviceIdCode)
+                let family = graph.eventClientCodes[Int(eventIndex)]
+                if family != codes.emptyClient {
+                    clients.insert(family)
+                    if event.kind == .signIn { signInClients.insert(family) }
                 }
-                if let country = value.context.country { facts.countries.insert(country) }
-                if let asn = value.context.asn { facts.asns.insert(asn) }
-                if input.isHosting(value.context.asn) { facts.hosting = true }
-                if input.isTrusted(value.context) || event.trustedLocation == true { facts.trusted = true }
-                if event.result != "failure" { facts.successful += 1 }
+                countries.insert(value.context.countryCode)
+                if let asn = value.context.asn {
+                    facts.asns.insert(asn)
+                    if input.isHosting(asn) { facts.hosting = true }
+                }
+                if !facts.trusted, event.trustedLocation == true || input.isTrusted(value.context) { facts.trusted = true }
+                if event.outcomeCode != codes.failure { facts.successful += 1 }
                 if event.kind == .action { facts.hasActions = true }
-                if event.kind == .signIn, event.interactive != true || event.incomingTokenType == "refreshToken" || event.incomingTokenType == "primaryRefreshToken" {
+                if event.kind == .signIn, event.interactive != true || event.incomingTokenTypeCode == codes.refreshToken || event.incomingTokenTypeCode == codes.primaryRefreshToken {
                     facts.hasRefresh = true
                 }
             }
+            facts.deviceIds = deviceIds.texts()
+            facts.clients = clients.texts()
+            facts.signInClients = signInClients.texts()
+            facts.countries = countries.texts()
             return facts
         }
         var seen: [String: Set<Int32>] = [:]
-        if let reference = branches.first, reference.deviceIds.contains(reference.device) {
+        if let reference = branches.first, let referenceBranch = session.branches.first, reference.deviceIds.contains(reference.device) {
+            let device = referenceBranch.context.deviceCode
             for node in session.nodes {
-                guard let event = graph.event(of: node), event.kind == .signIn, event.deviceId == reference.device else { continue }
-                let family = graph.client(of: node)
-                if family != "empty" { seen[family, default: []].insert(graph.nodes[Int(node)].branch) }
+                guard let eventIndex = graph.nodes[Int(node)].event else { continue }
+                let event = graph.events[Int(eventIndex)]
+                guard event.kind == .signIn, event.deviceIdCode == device else { continue }
+                let family = graph.eventClientCodes[Int(eventIndex)]
+                if family != codes.emptyClient, let text = TextVocabulary.shared.text(family) {
+                    seen[text, default: []].insert(graph.nodes[Int(node)].branch)
+                }
             }
         }
         deviceClientBranches = seen

@@ -215,6 +215,10 @@ public struct Event: Sendable {
     var userAgentCode: UInt32 { storage.userAgent }
     var countryCode: UInt32 { storage.country }
     var deviceIdCode: UInt32 { storage.deviceId }
+    /// The code of ``result`` (`success` or `failure`).
+    var outcomeCode: UInt32 { storage.result }
+    var incomingTokenTypeCode: UInt32 { storage.incomingTokenType }
+    var operationCode: UInt32 { storage.operation }
 
     /// An event over storage the ingest stage filled.
     init(storage: Storage) {

@@ -6,58 +6,80 @@ struct GraphReconRule: SessionRule {
     let id = "act-graph-recon"
     let family = FindingFamily.riskyAction
     static let window: Double = 5 * 60
-    /// Path segments (lower case) and the category each reveals, in priority order.
-    static let segmentCategories: [String: (Int, String)] = [
-        "directoryroles": (0, "roles"), "rolemanagement": (0, "roles"), "memberof": (0, "roles"), "transitivememberof": (0, "roles"),
-        "users": (1, "users and groups"), "groups": (1, "users and groups"),
-        "applications": (2, "applications"), "serviceprincipals": (2, "applications"), "oauth2permissiongrants": (2, "applications"),
-        "organization": (3, "tenant"), "subscribedskus": (3, "tenant"), "domains": (3, "tenant"), "tenantrelationships": (3, "tenant"),
-        "contracts": (3, "tenant"), "policies": (3, "tenant"),
-        "messages": (4, "mailbox"), "mailfolders": (4, "mailbox"),
-        "contacts": (5, "contacts"), "people": (5, "contacts"),
-    ]
+    /// The categories, in priority order (a path naming two reveals the first).
+    static let categoryNames = ["roles", "users and groups", "applications", "tenant", "mailbox", "contacts"]
+    /// Path segments (lower case) and the index of the category each reveals.
+    static let segmentCategories: [(segment: [UInt8], category: Int)] = [
+        ("directoryroles", 0), ("rolemanagement", 0), ("memberof", 0), ("transitivememberof", 0),
+        ("users", 1), ("groups", 1),
+        ("applications", 2), ("serviceprincipals", 2), ("oauth2permissiongrants", 2),
+        ("organization", 3), ("subscribedskus", 3), ("domains", 3), ("tenantrelationships", 3), ("contracts", 3), ("policies", 3),
+        ("messages", 4), ("mailfolders", 4),
+        ("contacts", 5), ("people", 5),
+    ].map { (Array($0.0.utf8), $0.1) }
 
     /// The category of a delegated `GET` request, from the segments of its path (query string
     /// ignored).
     static func category(_ operation: String) -> String? {
-        var text = operation
-        return text.withUTF8 { bytes -> String? in
+        categoryIndex(operation).map { categoryNames[$0] }
+    }
+
+    /// The index in ``categoryNames`` of a request's category. Segments are compared in place,
+    /// case-insensitively, with the few known ones (every Graph request of a run passes here).
+    static func categoryIndex(_ operation: String) -> Int? {
+        operation.withUTF8Bytes { bytes -> Int? in
             guard bytes.count > 4, bytes[0] | 0x20 == UInt8(ascii: "g"), bytes[1] | 0x20 == UInt8(ascii: "e"), bytes[2] | 0x20 == UInt8(ascii: "t"), bytes[3] == 0x20 else { return nil }
-            var best: (Int, String)?
-            var segment: [UInt8] = []
-            func finish() {
-                if !segment.isEmpty, segment.count <= 24, let hit = segmentCategories[String(decoding: segment, as: UTF8.self)] {
-                    if best == nil || hit.0 < best!.0 { best = hit }
+            var best: Int?
+            var segmentStart = 4
+            func finish(_ end: Int) {
+                let length = end - segmentStart
+                guard length > 0 else { return }
+                for entry in segmentCategories where entry.segment.count == length && best.map({ entry.category < $0 }) ?? true {
+                    var equal = true
+                    for offset in 0..<length where lowerASCII(bytes[segmentStart + offset]) != entry.segment[offset] {
+                        equal = false
+                        break
+                    }
+                    if equal { best = entry.category }
                 }
-                segment.removeAll(keepingCapacity: true)
             }
-            for byte in bytes[4...] {
+            var index = 4
+            while index < bytes.count {
+                let byte = bytes[index]
                 if byte == UInt8(ascii: "?") || byte == UInt8(ascii: "#") { break }
-                if byte == UInt8(ascii: "/") { finish(); continue }
-                segment.append(byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte)
+                if byte == UInt8(ascii: "/") {
+                    finish(index)
+                    segmentStart = index + 1
+                }
+                index += 1
             }
-            finish()
-            return best?.1
+            finish(index)
+            return best
         }
     }
 
     func evaluate(_ view: SessionView) -> [RawFinding] {
         var findings: [RawFinding] = []
         for branch in view.branches {
-            let requests = branch.nodes.compactMap { node -> (NodeID, UTCInstant, String)? in
-                guard let event = view.event(node), event.source == .graphActivityLogs, event.userId != nil,
-                      let category = Self.category(event.operation ?? "") else { return nil }
+            let requests = branch.nodes.compactMap { node -> (NodeID, UTCInstant, Int)? in
+                guard let event = view.event(node), event.source == .graphActivityLogs, event.userIdCode != TextVocabulary.none,
+                      let operation = event.operation, let category = Self.categoryIndex(operation) else { return nil }
                 return (node, event.time, category)
             }
+            // A window over the requests, with how many of each category it holds.
             var start = 0
+            var counts = [Int](repeating: 0, count: Self.categoryNames.count)
             var hit: [NodeID] = []
-            var hitCategories = Set<String>()
+            var hitCategories: [String] = []
             for end in requests.indices {
-                while requests[start].1.seconds(until: requests[end].1) > Self.window { start += 1 }
-                let categories = Set(requests[start...end].map(\.2))
-                if categories.count >= 3 {
+                counts[requests[end].2] += 1
+                while requests[start].1.seconds(until: requests[end].1) > Self.window {
+                    counts[requests[start].2] -= 1
+                    start += 1
+                }
+                if counts.count(where: { $0 > 0 }) >= 3 {
                     hit = requests[start...end].map(\.0)
-                    hitCategories = categories
+                    hitCategories = counts.indices.filter { counts[$0] > 0 }.map { Self.categoryNames[$0] }
                     break
                 }
             }

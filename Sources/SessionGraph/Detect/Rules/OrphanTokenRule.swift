@@ -11,24 +11,32 @@ struct OrphanTokenRule: RunRule {
 
     func evaluate(_ input: DetectionInput) -> [RawFinding] {
         let graph = input.graph
-        var sessionOfEvent: [Int32: (Int, NodeID)] = [:]
-        for (index, session) in graph.sessions.enumerated() {
-            for node in session.nodes where graph.nodes[Int(node)].kind == .action {
-                if let event = graph.nodes[Int(node)].event { sessionOfEvent[event] = (index, node) }
-            }
-        }
         let nonInteractiveLoaded = graph.events.contains { $0.source == .nonInteractiveSignInLogs }
         var groups: [CompactIdentifier: [Int32]] = [:]
         var order: [CompactIdentifier] = []
         for (index, event) in graph.events.enumerated() where event.kind == .action {
-            guard let uti = event.tokenKey, let user = event.userId ?? event.userPrincipalName else { continue }
-            if graph.tokenIndex.hasSignIn(token: uti) { continue }
+            // The index lookups first: most actions' tokens have their sign-in, and the user's
+            // name is text made from the vocabulary.
+            guard let uti = event.tokenKey, !graph.tokenIndex.hasSignIn(token: uti) else { continue }
             if let request = event.requestKeyFromToken, graph.tokenIndex.hasSignIn(request: request) { continue }
+            guard let user = event.userId ?? event.userPrincipalName else { continue }
             if let app = event.appId, ServiceSide.firstPartyAppPrefixes.contains(String(app.prefix(8))) { continue }
             let at = event.tokenIssuedAt ?? event.time
             guard input.userSignedIn(user, near: at, window: 3600) else { continue }
             if groups[uti] == nil { order.append(uti) }
             groups[uti, default: []].append(Int32(index))
+        }
+        // The session and node of each orphan action: found in one pass over the sessions'
+        // nodes, for the orphans alone (a table of every action would be built for nothing).
+        var sessionOfEvent: [Int32: (Int, NodeID)] = [:]
+        var wanted = [Bool](repeating: false, count: graph.events.count)
+        for indexes in groups.values { for index in indexes { wanted[Int(index)] = true } }
+        if !groups.isEmpty {
+            for (index, session) in graph.sessions.enumerated() {
+                for node in session.nodes where graph.nodes[Int(node)].kind == .action {
+                    if let event = graph.nodes[Int(node)].event, wanted[Int(event)] { sessionOfEvent[event] = (index, node) }
+                }
+            }
         }
         return order.map { key in
             let indexes = groups[key]!
