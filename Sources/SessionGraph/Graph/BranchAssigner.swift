@@ -54,15 +54,18 @@ enum BranchAssigner {
     }
 
     private static func branches(for session: SessionChain, in graph: InvestigationGraph) -> Assignment {
+        // The arrays read below, taken once: closures over `graph` itself copied the whole
+        // graph value (a dozen retains) on every session.
+        let graphNodes = graph.nodes, clientCodes = graph.eventClientCodes
         // The session's nodes are one contiguous range; their branches are kept here until the
         // whole session is done.
         let base = Int(session.nodes.lowerBound)
         var branchOf = [Int32](repeating: 0, count: session.nodes.count)
         func branchOfNode(_ node: NodeID) -> Int32 { branchOf[Int(node) - base] }
         // Nodes in time order (session anchor excluded); ties keep creation order.
-        let ordered = session.nodes.filter { graph.nodes[Int($0)].kind != .session }
+        let ordered = session.nodes.filter { graphNodes[Int($0)].kind != .session }
             .sorted { a, b in
-                let ta = graph.nodes[Int(a)].time, tb = graph.nodes[Int(b)].time
+                let ta = graphNodes[Int(a)].time, tb = graphNodes[Int(b)].time
                 return ta != tb ? ta < tb : a < b
             }
         let emptyClient = TextVocabulary.shared.code("empty")
@@ -85,13 +88,13 @@ enum BranchAssigner {
         // earliest node's group is the reference.
         let reference = session.root ?? ordered.first
         if let reference {
-            let context = graph.nodes[Int(reference)].context
+            let context = graphNodes[Int(reference)].context
             _ = branch(for: Key(context))
         }
         for node in ordered {
-            let value = graph.nodes[Int(node)]
+            let value = graphNodes[Int(node)]
             let parentEdge = graph.incoming(node)
-            let parentNode = parentEdge.map { graph.nodes[Int($0.from)] }
+            let parentNode = parentEdge.map { graphNodes[Int($0.from)] }
             switch value.kind {
             case .token:
                 if let parentEdge { join(node, branchOfNode(parentEdge.from)); continue }
@@ -126,31 +129,40 @@ enum BranchAssigner {
             guard let point = nodes.first else { continue }
             var divergence: NodeID?
             if index > 0 {
-                if let edge = graph.incoming(point), branchOfNode(edge.from) != Int32(index), graph.nodes[Int(edge.from)].kind != .session {
+                if let edge = graph.incoming(point), branchOfNode(edge.from) != Int32(index), graphNodes[Int(edge.from)].kind != .session {
                     divergence = edge.from
                 }
-                if divergence == nil || graph.nodes[Int(point)].kind != .action {
+                if divergence == nil || graphNodes[Int(point)].kind != .action {
                     // The latest earlier node of another branch.
-                    let pointTime = graph.nodes[Int(point)].time
+                    let pointTime = graphNodes[Int(point)].time
                     divergence = ordered.last { other in
-                        branchOfNode(other) != Int32(index) && graph.nodes[Int(other)].time <= pointTime && other != point
+                        branchOfNode(other) != Int32(index) && graphNodes[Int(other)].time <= pointTime && other != point
                     } ?? divergence
                 }
             }
-            let times = nodes.map { graph.nodes[Int($0)].time }
-            var countries: [String] = []
-            var clients: [String] = []
+            // Countries and client families in order of first appearance, gathered as
+            // vocabulary codes and made text once each.
+            var firstSeen = graphNodes[Int(point)].time, lastSeen = firstSeen
+            var countryCodes: [UInt32] = []
+            var clientFamilies: [UInt32] = []
             for node in nodes {
-                if let country = graph.nodes[Int(node)].context.country, !countries.contains(country) { countries.append(country) }
-                if graph.nodes[Int(node)].kind != .token, graph.nodes[Int(node)].event != nil {
-                    let family = graph.client(of: node)
-                    if !clients.contains(family) { clients.append(family) }
+                let value = graphNodes[Int(node)]
+                firstSeen = min(firstSeen, value.time)
+                lastSeen = max(lastSeen, value.time)
+                let country = value.context.countryCode
+                if country != TextVocabulary.none, !countryCodes.contains(country) { countryCodes.append(country) }
+                if value.kind != .token, let event = value.event {
+                    let family = clientCodes[Int(event)]
+                    if !clientFamilies.contains(family) { clientFamilies.append(family) }
                 }
             }
+            let vocabulary = TextVocabulary.shared
             result.append(Branch(
-                index: Int32(index), context: graph.nodes[Int(point)].context, isRoot: index == 0 && session.root != nil,
+                index: Int32(index), context: graphNodes[Int(point)].context, isRoot: index == 0 && session.root != nil,
                 branchPoint: point, divergenceFrom: divergence, nodes: nodes,
-                firstSeen: times.min()!, lastSeen: times.max()!, countries: countries, userAgents: clients))
+                firstSeen: firstSeen, lastSeen: lastSeen,
+                countries: countryCodes.compactMap { vocabulary.text($0) }.uniqued(),
+                userAgents: clientFamilies.map { vocabulary.text($0) ?? "empty" }.uniqued()))
         }
         return Assignment(branches: result, nodeBranches: branchOf)
     }
