@@ -39,21 +39,29 @@ public enum SessionReport {
     }
 
     public static func summary(_ session: SessionChain, in graph: InvestigationGraph) -> SessionSummary {
+        // Addresses and device ids are gathered as vocabulary codes, in order of first
+        // appearance, and made text once each (a branch repeats a few values over many nodes).
+        let nodes = graph.nodes, events = graph.events
+        let vocabulary = TextVocabulary.shared
         let branches = session.branches.map { branch -> BranchSummary in
-            var ips: [String] = []
+            var ipCodes: [UInt32] = []
             for node in branch.nodes {
-                if let ip = graph.nodes[Int(node)].context.ipAddress, !ips.contains(ip) { ips.append(ip) }
+                let ip = nodes[Int(node)].context.ipAddressCode
+                if ip != TextVocabulary.none, !ipCodes.contains(ip) { ipCodes.append(ip) }
             }
             return BranchSummary(
                 index: Int(branch.index), isRoot: branch.isRoot, network: branch.context.network, device: branch.context.device,
                 asn: branch.context.asn, country: branch.context.country, countries: branch.countries, clients: branch.userAgents,
-                ipAddresses: ips, branchPoint: Int(branch.branchPoint), divergenceFrom: branch.divergenceFrom.map(Int.init),
+                ipAddresses: ipCodes.compactMap { vocabulary.text($0) }.uniqued(), branchPoint: Int(branch.branchPoint), divergenceFrom: branch.divergenceFrom.map(Int.init),
                 firstSeen: branch.firstSeen.iso8601, lastSeen: branch.lastSeen.iso8601, nodes: branch.nodes.count)
         }
-        var devices: [String] = []
+        var deviceCodes: [UInt32] = []
         for node in session.nodes {
-            if let device = graph.event(of: node)?.deviceId, !devices.contains(device) { devices.append(device) }
+            guard let event = nodes[Int(node)].event else { continue }
+            let device = events[Int(event)].deviceIdCode
+            if device != TextVocabulary.none, !deviceCodes.contains(device) { deviceCodes.append(device) }
         }
+        let devices = deviceCodes.compactMap { vocabulary.text($0) }.uniqued()
         return SessionSummary(
             sessionId: session.sessionId, user: session.user, userPrincipalName: session.userPrincipalName,
             start: (session.root.map { graph.nodes[Int($0)].time } ?? session.firstSeen).iso8601, end: session.lastSeen.iso8601,
@@ -83,7 +91,11 @@ public enum SessionReport {
         var document = JSONDocumentWriter(into: stream)
         document.lines("dataErrors", graph.dataErrors.map(encoded))
         document.member("schemaVersion", "1")
-        document.lines("sessions", sessions.map { line(summary($0, in: graph)) })
+        // Each session's line is independent: made in chunks on every core, written in order.
+        let lines = parallelChunks(count: sessions.count, chunkSize: 512) { range in
+            sessions[range].map { line(summary($0, in: graph)) }
+        }
+        document.lines("sessions", Array(lines.joined()))
         document.member("unlinked", encoded(graph.unlinked))
         stream = document.finish()
     }
