@@ -33,10 +33,18 @@ extension JSONValue {
         guard case .object(let members) = self else { return nil }
         // Compare keys in place (no copy of each member) and copy only the value found; from
         // the end, so the first match is the last occurrence.
-        let found = members.withUnsafeBufferPointer { buffer -> Int in
-            var index = buffer.count - 1
-            while index >= 0, !asciiCaseInsensitiveEqual(buffer[index].key, key) { index -= 1 }
-            return index
+        // The wanted key's bytes and length are taken once; a member's bytes are looked at only
+        // when its length matches (every field a mapper reads is one scan of the members).
+        let found = key.withUTF8Bytes { wanted in
+            members.withUnsafeBufferPointer { buffer -> Int in
+                var index = buffer.count - 1
+                while index >= 0 {
+                    let candidate = buffer[index].key
+                    if candidate.utf8.count == wanted.count, candidate.withUTF8Bytes({ asciiCaseInsensitiveEqual($0, wanted) }) { break }
+                    index -= 1
+                }
+                return index
+            }
         }
         return found >= 0 ? members[found].value : nil
     }
