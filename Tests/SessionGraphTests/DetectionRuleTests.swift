@@ -504,6 +504,28 @@ struct DetectionRuleTests {
         try forEveryShape(s) { run in expectSilent(run, "act-graph-recon") }
     }
 
+    @Test("act-graph-recon: a category still in the window after its first request left it counts")
+    func reconWindowKeepsRepeatedCategory() throws {
+        // At 450 s the window starts at 200 s: the first users request has left it, the second
+        // has not, so users, tenant and roles are three categories.
+        let s = Self.recon([(0, "/v1.0/users?$top=999"), (200, "/v1.0/users/x"), (400, "/v1.0/organization"), (450, "/v1.0/directoryRoles")], tag: 0x102d)
+        try forEveryShape(s) { run in expectFires(run, "act-graph-recon", atLeast: .medium) }
+    }
+
+    @Test("act-graph-recon categories: path segments in any case, query ignored, roles before users, GET only")
+    func reconCategories() {
+        #expect(GraphReconRule.category("GET https://graph.microsoft.com/v1.0/users?$top=999") == "users and groups")
+        #expect(GraphReconRule.category("get /v1.0/DirectoryRoles") == "roles")
+        #expect(GraphReconRule.category("GET /v1.0/users/abc/memberOf") == "roles")
+        #expect(GraphReconRule.category("GET /v1.0/me/messages?$filter=users") == "mailbox")
+        #expect(GraphReconRule.category("GET /v1.0/usersx/abc") == nil)
+        #expect(GraphReconRule.category("GET /v1.0/me#users") == nil)
+        #expect(GraphReconRule.category("POST /v1.0/users") == nil)
+        #expect(GraphReconRule.category("GETX /v1.0/users") == nil)
+        #expect(GraphReconRule.category("GET ") == nil)
+        #expect(GraphReconRule.category("GET /v1.0/oauth2PermissionGrants/") == "applications")
+    }
+
     @Test("act-graph-recon near-miss: three categories spread over six minutes")
     func reconSlow() throws {
         let s = Self.recon([(0, "/v1.0/users?$top=999"), (180, "/v1.0/organization"), (360, "/v1.0/directoryRoles")], tag: 0x102c)
