@@ -26,8 +26,20 @@ enum FuzzTarget: String, CaseIterable {
             var reader = JSONRecordReader(bytes: data, limits: limits)
             var interner = TextInterner()
             reader.read(from: 0) { raw in
-                if case .success(let value) = raw.value,
-                   let draft = try? RecordInterpreter.interpret(value, origin: .json(raw.container), provenance: Provenance(fileIndex: 0, line: 0, record: 0)) {
+                guard case .success(let parsed) = raw.value else { return }
+                // The record read flat and the tree of the same bytes read alike.
+                if let readings = FlatRecordCheck.readings(of: raw, in: data, limits: limits) {
+                    precondition(readings.flat == readings.tree, "the flat record and the tree of the same bytes differ")
+                }
+                let provenance = Provenance(fileIndex: 0, line: 0, record: 0)
+                let origin = RecordOrigin.json(raw.container)
+                let result = Result { () throws(RecordRejection) -> EventDraft in
+                    switch parsed {
+                    case .fields(let record): return try RecordInterpreter.interpret(record, origin: origin, provenance: provenance)
+                    case .value(let value): return try RecordInterpreter.interpret(value, origin: origin, provenance: provenance)
+                    }
+                }
+                if case .success(let draft) = result {
                     // The compact event gives back what the mapper read.
                     let event = interner.event(draft)
                     // Compared as bytes: `==` would hold two Unicode spellings of a value equal.

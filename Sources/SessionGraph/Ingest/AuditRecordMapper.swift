@@ -5,9 +5,9 @@ enum AuditRecordMapper {
     /// RecordType 15, AzureActiveDirectoryStsLogon: a sign-in as the audit log sees it.
     static let stsLogonRecordType: Int64 = 15
 
-    static func map(_ audit: JSONValue, shape: ExportShape, provenance: Provenance) throws(RecordRejection) -> EventDraft {
+    static func map<Audit: RecordFields>(_ audit: Audit, shape: ExportShape, provenance: Provenance) throws(RecordRejection) -> EventDraft {
         var notes: [String] = []
-        let time = try EventBuilder.time([(audit, "CreationTime")], notes: &notes)
+        let time = try EventBuilder.time([(audit["CreationTime"], "CreationTime")], notes: &notes)
         let isLogon = audit["RecordType"]?.integer == stsLogonRecordType
         var b = EventBuilder(time: time, source: .unifiedAuditLog, shape: shape, kind: isLogon ? .signIn : .action, provenance: provenance)
         b.event.notes = notes
@@ -17,7 +17,7 @@ enum AuditRecordMapper {
 
     /// Fills identity, identifiers, network and operation from an AuditData object. Shared with
     /// CloudAppEvents, whose `RawEventData` is the same object for Microsoft 365 workloads.
-    static func fill(_ b: inout EventBuilder, from audit: JSONValue) {
+    static func fill<Audit: RecordFields>(_ b: inout EventBuilder, from audit: Audit) {
         b.setGUID(\.recordId, audit.text("Id"))
         b.event.workload = b.event.workload ?? audit.text("Workload")
         let operation = audit.text("Operation")
@@ -88,7 +88,7 @@ enum AuditRecordMapper {
 
     /// The `{Name, Value}` pairs of an admin cmdlet's `Parameters` or a client rule's
     /// `OperationProperties`.
-    static func parameters(_ audit: JSONValue) -> [NameValue] {
+    static func parameters<Audit: RecordFields>(_ audit: Audit) -> [NameValue] {
         for key in ["Parameters", "OperationProperties"] {
             let pairs = audit.nested(key)?.elements.compactMap { item -> NameValue? in
                 guard let name = item.text("Name") else { return nil }
@@ -100,7 +100,7 @@ enum AuditRecordMapper {
     }
 
     /// `Name=Value` pairs of the parameters, or the file/item the action touched.
-    static func parameterSummary(_ audit: JSONValue) -> String? {
+    static func parameterSummary<Audit: RecordFields>(_ audit: Audit) -> String? {
         let pairs = parameters(audit)
         if !pairs.isEmpty { return pairs.map { "\($0.name)=\($0.value)" }.joined(separator: "; ") }
         if let file = audit.text("SourceFileName") ?? audit.text("ObjectId") { return file }
@@ -109,9 +109,9 @@ enum AuditRecordMapper {
 
     /// A Sentinel `OfficeActivity` row: flattened columns, no linkable identifiers
     /// (schemas.md §5.2), so it links only by user and time.
-    static func mapOfficeActivity(_ row: JSONValue, shape: ExportShape, provenance: Provenance) throws(RecordRejection) -> EventDraft {
+    static func mapOfficeActivity<Row: RecordFields>(_ row: Row, shape: ExportShape, provenance: Provenance) throws(RecordRejection) -> EventDraft {
         var notes: [String] = []
-        let time = try EventBuilder.time([(row, "TimeGenerated"), (row, "Start_Time"), (row, "CreationTime")], notes: &notes)
+        let time = try EventBuilder.time([(row["TimeGenerated"], "TimeGenerated"), (row["Start_Time"], "Start_Time"), (row["CreationTime"], "CreationTime")], notes: &notes)
         var b = EventBuilder(time: time, source: .officeActivity, shape: shape, kind: .action, provenance: provenance)
         b.event.notes = notes
         b.setGUID(\.recordId, row.text("OfficeId", "Id"))

@@ -3,11 +3,11 @@
 /// `RawEventData.AppAccessContext`, the unified-audit object; `SessionData` is the Defender for
 /// Cloud Apps proxy session and is never read as an Entra session id.
 enum CloudAppEventRecordMapper {
-    static func map(_ row: JSONValue, envelope: JSONValue?, shape: ExportShape, provenance: Provenance) throws(RecordRejection) -> EventDraft {
+    static func map<Row: RecordFields, Envelope: RecordFields>(_ row: Row, envelope: Envelope?, shape: ExportShape, provenance: Provenance) throws(RecordRejection) -> EventDraft {
         var notes: [String] = []
         let raw = row.nested("RawEventData")
         let time = try EventBuilder.time(
-            [(row, "Timestamp"), (row, "TimeGenerated"), (raw, "CreationTime"), (envelope, "time")], notes: &notes)
+            [(row["Timestamp"], "Timestamp"), (row["TimeGenerated"], "TimeGenerated"), (raw?["CreationTime"], "CreationTime"), (envelope?["time"], "time")], notes: &notes)
         var b = EventBuilder(time: time, source: .cloudAppEvents, shape: shape, kind: .action, provenance: provenance)
         b.event.notes = notes
 

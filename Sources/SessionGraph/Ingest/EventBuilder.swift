@@ -5,24 +5,6 @@ struct RecordRejection: Error {
 }
 
 extension JSONValue {
-    /// The value of `key` (case-insensitive) when it is non-empty text.
-    func text(_ key: String) -> String? { self[key]?.text }
-
-    /// The first of the keys (case-insensitive) that holds a non-empty text value.
-    func text(_ first: String, _ second: String) -> String? { self[first]?.text ?? self[second]?.text }
-
-    func text(_ first: String, _ second: String, _ third: String) -> String? {
-        self[first]?.text ?? self[second]?.text ?? self[third]?.text
-    }
-
-    /// The value of `key` as structured data (an object/array, or JSON text of one).
-    func nested(_ key: String) -> JSONValue? { self[key]?.structured }
-
-    /// The first of the keys that holds structured data.
-    func nested(_ first: String, _ second: String, _ third: String) -> JSONValue? {
-        self[first]?.structured ?? self[second]?.structured ?? self[third]?.structured
-    }
-
     /// The `Value` of the `{Name, Value}` element named `name` in a name/value list
     /// (UAL `DeviceProperties`, `ExtendedProperties`, `Parameters`).
     func namedValue(_ name: String) -> String? {
@@ -54,11 +36,11 @@ struct EventBuilder {
         "time": "time has no zone; read as UTC (the source documents UTC)",
     ]
 
-    /// Reads the event time from the first candidate present; rejects the record when none is,
-    /// or when the one present cannot be read.
+    /// Reads the event time from the first candidate present (each the value of its key, nil
+    /// when absent); rejects the record when none is, or when the one present cannot be read.
     static func time(_ candidates: [(JSONValue?, String)], notes: inout [String]) throws(RecordRejection) -> UTCInstant {
-        for (index, (container, key)) in candidates.enumerated() {
-            guard let container, let raw = container[key] else { continue }
+        for (index, (value, key)) in candidates.enumerated() {
+            guard let raw = value else { continue }
             let parsed: Result<ParsedTimestamp, TimestampError>
             switch raw {
             case .string(let text) where !text.isEmpty:

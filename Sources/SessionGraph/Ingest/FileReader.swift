@@ -140,7 +140,7 @@ struct FileReader {
         return text
     }
 
-    private func accept(_ outcome: inout FileReadOutcome, _ record: JSONValue, origin: RecordOrigin, line: Int, column: Int?, truncatedStrings: Int = 0,
+    private func accept<Record: RecordFields>(_ outcome: inout FileReadOutcome, _ record: Record, origin: RecordOrigin, line: Int, column: Int?, truncatedStrings: Int = 0,
                         duplicateKeys: [String] = [], unfiltered: (() -> JSONValue?)? = nil) {
         let index = outcome.read + 1
         guard outcome.read < limits.maxRecordsPerFile else {
@@ -193,14 +193,20 @@ struct FileReader {
             case .success(let value) where (part ?? 0) == 0 && outcome.read == 0 && value.has("incidents") && value.has("seed") && value.has("layout"):
                 // `sessiongraph simulate` writes its ground truth next to the exports.
                 outcome.unrecognised = "SessionGraph simulator ground truth (truth.json), not an export"
-            case .success(let value):
+            case .success(let parsed):
                 // An unrecognised record is read again in full, so its rejection names its keys.
                 let full: () -> JSONValue? = {
                     var parser = JSONParser(bytes: bytes, position: raw.bytes.lowerBound, maxDepth: limits.maxDepth, maxStringBytes: limits.maxStringBytes)
                     return try? parser.parseValue(depth: 0)
                 }
-                accept(&outcome, value, origin: .json(raw.container), line: raw.line, column: nil, truncatedStrings: raw.truncatedStrings,
-                       duplicateKeys: raw.duplicateKeys, unfiltered: full)
+                switch parsed {
+                case .fields(let record):
+                    accept(&outcome, record, origin: .json(raw.container), line: raw.line, column: nil, truncatedStrings: raw.truncatedStrings,
+                           duplicateKeys: raw.duplicateKeys, unfiltered: full)
+                case .value(let value):
+                    accept(&outcome, value, origin: .json(raw.container), line: raw.line, column: nil, truncatedStrings: raw.truncatedStrings,
+                           duplicateKeys: raw.duplicateKeys, unfiltered: full)
+                }
             case .failure(let error):
                 outcome.parseFailures += 1
                 // Valid JSON of the wrong kind (`{"records": 5}`) is not "malformed".
@@ -278,7 +284,7 @@ struct FileReader {
                     }
                     members.append((name, .string(cell)))
                 }
-                accept(&outcome, .object(members), origin: .csv, line: row.line, column: nil)
+                accept(&outcome, JSONValue.object(members), origin: .csv, line: row.line, column: nil)
             }
         }
         if rows == 0 { outcome.remarks.append("header only: no records") }

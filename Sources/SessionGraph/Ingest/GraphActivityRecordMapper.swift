@@ -1,9 +1,9 @@
 /// Maps a Microsoft Graph activity log record (Log Analytics row or diagnostic-settings
 /// `properties`) to an ``Event`` (schemas.md §3).
 enum GraphActivityRecordMapper {
-    static func map(_ body: JSONValue, envelope: JSONValue?, shape: ExportShape, provenance: Provenance) throws(RecordRejection) -> EventDraft {
+    static func map<Body: RecordFields, Envelope: RecordFields>(_ body: Body, envelope: Envelope?, shape: ExportShape, provenance: Provenance) throws(RecordRejection) -> EventDraft {
         var notes: [String] = []
-        let time = try EventBuilder.time([(body, "TimeGenerated"), (envelope, "time")], notes: &notes)
+        let time = try EventBuilder.time([(body["TimeGenerated"], "TimeGenerated"), (envelope?["time"], "time")], notes: &notes)
         var b = EventBuilder(time: time, source: .graphActivityLogs, shape: shape, kind: .action, provenance: provenance)
         b.event.notes = notes
 

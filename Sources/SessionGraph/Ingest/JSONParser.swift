@@ -27,6 +27,12 @@ struct JSONParser {
     var duplicateKeys: [String] = []
     /// The record-level keys read so far, so each record reuses them instead of allocating.
     private var keyCache = KeyCache()
+    /// The members of the last record read flat (``parseRecordFields(depth:)``); the storage is
+    /// reused from record to record.
+    private(set) var recordMembers: [FlatRecord.Member] = []
+    /// The keys of the last record read flat that are not plain bytes of the file (escaped, or
+    /// longer than the string limit).
+    private(set) var recordDecodedKeys: [String] = []
 
     init(bytes: UnsafeBufferPointer<UInt8>, position: Int = 0, maxDepth: Int = 256, maxStringBytes: Int = 1 << 20) {
         self.bytes = bytes
@@ -109,38 +115,16 @@ struct JSONParser {
         let filter = recordLevel ? keyFilter : nil
         // A record keeps a few dozen members: grow once, not five times.
         if depth == recordDepth { members.reserveCapacity(32) }
-        var keyHashes: [UInt64] = []
-        var wideKeys = Set<UInt64>()
-        var seenBits = KeyBits()
+        var repeated = RepeatedKeyCheck()
         while true {
-            skipWhitespace()
-            guard let byte = current else { throw fail("unexpected end of input inside an object (expected a key)") }
-            guard byte == UInt8(ascii: "\"") else { throw fail("unexpected \(describe(byte)) (expected a quoted key)") }
+            try expectKey()
             var sharedKey: String?
             if recordLevel, let end = plainStringEnd(from: position + 1) {
                 // Record level: hash the raw key once, for the repeated-key check and the filter.
                 let keyBytes = UnsafeBufferPointer(rebasing: bytes[(position + 1)..<end])
                 let hash = ReadFields.hash(keyBytes)
-                if seenBits.insert(hash) || keyHashes.count >= 64, keyHashes.count < 64 ? keyHashes.contains(hash) : !wideKeys.insert(hash).inserted {
-                    let name = String(decoding: keyBytes, as: UTF8.self)
-                    if !duplicateKeys.contains(name) { duplicateKeys.append(name) }
-                }
-                if keyHashes.count < 64 {
-                    keyHashes.append(hash)
-                    if keyHashes.count == 64 { wideKeys = Set(keyHashes) }
-                }
-                if let filter, !filter.contains(hash) {
-                    // A member the model does not read: step over it without building anything.
-                    position = end + 1
-                    try expect(UInt8(ascii: ":"), "':' after a key")
-                    try skipValue(depth: depth)
-                    skipWhitespace()
-                    guard let next = current else { throw fail("unexpected end of input inside an object (expected ',' or '}')") }
-                    position += 1
-                    if next == UInt8(ascii: ",") { continue }
-                    if next == UInt8(ascii: "}") { return .object(members) }
-                    position -= 1
-                    throw fail("unexpected \(describe(next)) (expected ',' or '}')")
+                if let closed = try stepOverUnread(keyEnd: end, hash: hash, filter: filter, repeated: &repeated, depth: depth) {
+                    if closed { return .object(members) } else { continue }
                 }
                 if keyBytes.count <= min(KeyCache.longestKey, maxStringBytes) {
                     sharedKey = keyCache.key(keyBytes, hash: hash)
@@ -152,13 +136,103 @@ struct JSONParser {
             try expect(UInt8(ascii: ":"), "':' after a key")
             let value = try parseValue(depth: depth)
             members.append((key, value))
-            skipWhitespace()
-            guard let next = current else { throw fail("unexpected end of input inside an object (expected ',' or '}')") }
+            if try endOfMember() { return .object(members) }
+        }
+    }
+
+    /// At an object's next key: its opening quote, or an error.
+    private mutating func expectKey() throws(JSONParseError) {
+        skipWhitespace()
+        guard let byte = current else { throw fail("unexpected end of input inside an object (expected a key)") }
+        guard byte == UInt8(ascii: "\"") else { throw fail("unexpected \(describe(byte)) (expected a quoted key)") }
+    }
+
+    /// After a member of an object: steps over `,` (false: more members follow) or `}` (true:
+    /// the object is closed).
+    private mutating func endOfMember() throws(JSONParseError) -> Bool {
+        skipWhitespace()
+        guard let next = current else { throw fail("unexpected end of input inside an object (expected ',' or '}')") }
+        position += 1
+        if next == UInt8(ascii: ",") { return false }
+        if next == UInt8(ascii: "}") { return true }
+        position -= 1
+        throw fail("unexpected \(describe(next)) (expected ',' or '}')")
+    }
+
+    /// A record-level key whose plain bytes end at `keyEnd`, hashed: named in ``duplicateKeys``
+    /// when it is repeated in its object. When `filter` leaves it out, the member is stepped over
+    /// without building anything and the result says whether that closed the object; nil when
+    /// the member is to be read.
+    private mutating func stepOverUnread(keyEnd: Int, hash: UInt64, filter: KeyHashSet?, repeated: inout RepeatedKeyCheck, depth: Int) throws(JSONParseError) -> Bool? {
+        if repeated.repeats(hash) {
+            let name = String(decoding: UnsafeBufferPointer(rebasing: bytes[(position + 1)..<keyEnd]), as: UTF8.self)
+            if !duplicateKeys.contains(name) { duplicateKeys.append(name) }
+        }
+        guard let filter, !filter.contains(hash) else { return nil }
+        position = keyEnd + 1
+        try expect(UInt8(ascii: ":"), "':' after a key")
+        try skipValue(depth: depth)
+        return try endOfMember()
+    }
+
+    /// Reads a record object at the current position into ``recordMembers`` without building a
+    /// tree; `depth` is the one ``parseValue(depth:)`` would be called with. Returns false, having
+    /// read nothing, when the value there is not an object. Checks, limits, skipped members and
+    /// repeated keys are those of ``parseObject(depth:)`` at record level; a plain string value
+    /// is kept as its byte range (cut at the string limit, and counted as cut, as a parsed one).
+    mutating func parseRecordFields(depth valueDepth: Int) throws(JSONParseError) -> Bool {
+        skipWhitespace()
+        guard current == UInt8(ascii: "{") else { return false }
+        guard valueDepth < maxDepth else { throw fail("nesting deeper than \(maxDepth) levels (limit --max-depth)") }
+        let depth = valueDepth + 1
+        position += 1  // {
+        recordMembers.removeAll(keepingCapacity: true)
+        recordDecodedKeys.removeAll(keepingCapacity: true)
+        skipWhitespace()
+        if current == UInt8(ascii: "}") {
             position += 1
-            if next == UInt8(ascii: ",") { continue }
-            if next == UInt8(ascii: "}") { return .object(members) }
-            position -= 1
-            throw fail("unexpected \(describe(next)) (expected ',' or '}')")
+            return true
+        }
+        let filter = depth <= recordDepth + 1 ? keyFilter : nil
+        var repeated = RepeatedKeyCheck()
+        while true {
+            try expectKey()
+            let keyStart: Int, keyLength: Int
+            let keyHash: UInt64
+            if let end = plainStringEnd(from: position + 1) {
+                let keyBytes = UnsafeBufferPointer(rebasing: bytes[(position + 1)..<end])
+                let hash = ReadFields.hash(keyBytes)
+                if let closed = try stepOverUnread(keyEnd: end, hash: hash, filter: filter, repeated: &repeated, depth: depth) {
+                    if closed { return true } else { continue }
+                }
+                if keyBytes.count <= maxStringBytes {
+                    (keyStart, keyLength) = (position + 1, keyBytes.count)
+                    position = end + 1
+                } else {
+                    // Cut to the string limit, and counted as cut, as a parsed key is.
+                    recordDecodedKeys.append(try parseString())
+                    (keyStart, keyLength) = (-recordDecodedKeys.count, 0)
+                }
+                keyHash = hash
+            } else {
+                // A key with an escape: decoded, and hashed as decoded for the lookups.
+                let key = try parseString()
+                recordDecodedKeys.append(key)
+                (keyStart, keyLength) = (-recordDecodedKeys.count, 0)
+                keyHash = key.withUTF8Bytes(ReadFields.hash)
+            }
+            try expect(UInt8(ascii: ":"), "':' after a key")
+            skipWhitespace()
+            if current == UInt8(ascii: "\""), let end = plainStringEnd(from: position + 1) {
+                let length = end - position - 1
+                if length > maxStringBytes { truncatedStrings += 1 }
+                recordMembers.append(FlatRecord.Member(keyHash: keyHash, keyStart: keyStart, keyLength: keyLength, textStart: position + 1, textLength: min(length, maxStringBytes), value: .null))
+                position = end + 1
+            } else {
+                let value = try parseValue(depth: depth)
+                recordMembers.append(FlatRecord.Member(keyHash: keyHash, keyStart: keyStart, keyLength: keyLength, textStart: -1, textLength: 0, value: value))
+            }
+            if try endOfMember() { return true }
         }
     }
 
@@ -404,6 +478,24 @@ func describe(_ byte: UInt8) -> String {
     if byte >= 0x21 && byte < 0x7F { return "'\(Character(Unicode.Scalar(byte)))'" }
     let digits = Array("0123456789ABCDEF")
     return "byte 0x\(digits[Int(byte >> 4)])\(digits[Int(byte & 0x0F)])"
+}
+
+/// The keys of one record-level object so far, to name a key that comes twice: a bit per top
+/// byte of the hash first (most keys are new), then the hashes themselves.
+struct RepeatedKeyCheck {
+    private var hashes: [UInt64] = []
+    private var wide = Set<UInt64>()
+    private var bits = KeyBits()
+
+    /// Notes `hash`; returns whether it was noted before.
+    mutating func repeats(_ hash: UInt64) -> Bool {
+        let repeated = (bits.insert(hash) || hashes.count >= 64) && (hashes.count < 64 ? hashes.contains(hash) : !wide.insert(hash).inserted)
+        if hashes.count < 64 {
+            hashes.append(hash)
+            if hashes.count == 64 { wide = Set(hashes) }
+        }
+        return repeated
+    }
 }
 
 /// 256 bits, one per value of a key hash's top byte: most keys of a record are new, and a

@@ -19,7 +19,7 @@ enum JSONContainer: Equatable {
 
 /// One record as found in a JSON file, before anyone looked at what it means.
 struct RawJSONRecord {
-    var value: Result<JSONValue, JSONParseError>
+    var value: Result<ParsedRecord, JSONParseError>
     var line: Int
     var column: Int
     var container: JSONContainer
@@ -125,7 +125,7 @@ struct JSONRecordReader {
             let cutBefore = parser.truncatedStrings
             parser.duplicateKeys.removeAll(keepingCapacity: true)
             do {
-                let value = try parser.parseValue(depth: 0)
+                let value = try parser.parseRecord(depth: 0)
                 body(RawJSONRecord(value: .success(value), line: line, column: column, container: .sequence, truncatedStrings: parser.truncatedStrings - cutBefore, duplicateKeys: parser.duplicateKeys, bytes: start..<parser.position))
             } catch {
                 body(RawJSONRecord(value: .failure(error), line: line, column: column, container: .sequence))
@@ -174,7 +174,7 @@ struct JSONRecordReader {
             let cutBefore = parser.truncatedStrings
             parser.duplicateKeys.removeAll(keepingCapacity: true)
             do {
-                let value = try parser.parseValue(depth: 1)
+                let value = try parser.parseRecord(depth: 1)
                 body(RawJSONRecord(value: .success(value), line: line, column: column, container: container, truncatedStrings: parser.truncatedStrings - cutBefore, duplicateKeys: parser.duplicateKeys, bytes: start..<parser.position))
             } catch {
                 body(RawJSONRecord(value: .failure(error), line: line, column: column, container: container))
@@ -383,4 +383,14 @@ func kindName(_ value: JSONValue) -> String {
 func memchrOffset(_ bytes: UnsafeBufferPointer<UInt8>, _ byte: UInt8, from: Int, to: Int) -> Int? {
     guard from < to, let base = bytes.baseAddress, let found = memchr(base + from, Int32(byte), to - from) else { return nil }
     return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+}
+
+extension JSONParser {
+    /// One record: an object read flat (``parseRecordFields(depth:)``), any other value parsed.
+    mutating func parseRecord(depth: Int) throws(JSONParseError) -> ParsedRecord {
+        if try parseRecordFields(depth: depth) {
+            return .fields(FlatRecord(bytes: bytes, members: recordMembers, decodedKeys: recordDecodedKeys))
+        }
+        return .value(try parseValue(depth: depth))
+    }
 }

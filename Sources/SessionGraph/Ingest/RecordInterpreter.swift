@@ -27,7 +27,7 @@ enum RecordInterpreter {
     ]
 
     /// Interprets one record; `duplicateKeys` are the keys the parser saw repeated in it.
-    static func interpret(_ record: JSONValue, origin: RecordOrigin, provenance: Provenance, duplicateKeys: [String] = []) throws(RecordRejection) -> EventDraft {
+    static func interpret<Record: RecordFields>(_ record: Record, origin: RecordOrigin, provenance: Provenance, duplicateKeys: [String] = []) throws(RecordRejection) -> EventDraft {
         var event = try recognise(record, origin: origin, provenance: provenance)
         // Repeated keys: the last value was used (the common reader behaviour); say so.
         for key in duplicateKeys {
@@ -36,9 +36,9 @@ enum RecordInterpreter {
         return event
     }
 
-    private static func recognise(_ record: JSONValue, origin: RecordOrigin, provenance: Provenance) throws(RecordRejection) -> EventDraft {
-        guard case .object = record else {
-            throw RecordRejection(reason: "record is \(kindName(record)) (expected an object)")
+    private static func recognise<Record: RecordFields>(_ record: Record, origin: RecordOrigin, provenance: Provenance) throws(RecordRejection) -> EventDraft {
+        if let kind = record.nonObjectKind {
+            throw RecordRejection(reason: "record is \(kind) (expected an object)")
         }
         // 1. Azure Monitor diagnostic settings / Defender streaming API: envelope + properties.
         if let category = record.text("category"), record.has("time") || record.has("properties") {
@@ -54,15 +54,15 @@ enum RecordInterpreter {
         }
         // 3. A Log Analytics row that names its table.
         if let table = record.text("Type"), let source = tables[table.lowercased()] {
-            return try map(record, envelope: nil, source: source, shape: laShape, provenance: provenance)
+            return try map(record, envelope: JSONValue?.none, source: source, shape: laShape, provenance: provenance)
         }
         // 4. Recognised by its columns.
         if record.has("RequestUri") && record.has("RequestMethod") {
-            return try GraphActivityRecordMapper.map(record, envelope: nil, shape: laShape, provenance: provenance)
+            return try GraphActivityRecordMapper.map(record, envelope: JSONValue?.none, shape: laShape, provenance: provenance)
         }
         if record.has("ActionType") && (record.has("ReportId") || record.has("RawEventData")) {
             let shape: ExportShape = record.has("TimeGenerated") ? laShape : (origin == .csv ? .advancedHuntingCSV : .advancedHuntingJSON)
-            return try CloudAppEventRecordMapper.map(record, envelope: nil, shape: shape, provenance: provenance)
+            return try CloudAppEventRecordMapper.map(record, envelope: JSONValue?.none, shape: shape, provenance: provenance)
         }
         if record.has("CreationTime") && record.has("Operation") && (record.has("RecordType") || record.has("Workload")) {
             return try AuditRecordMapper.map(record, shape: origin == .csv ? .purviewCSV : .managementAPI, provenance: provenance)
@@ -75,7 +75,7 @@ enum RecordInterpreter {
                 let (source, note) = SignInRecordMapper.source(of: record)
                 let graphStyle = record.hasExactly("createdDateTime") && !record.has("TimeGenerated")
                 let shape: ExportShape = graphStyle ? (origin == .json(.graphPage) ? .graphAPIPage : .graphAPIArray) : laShape
-                var event = try SignInRecordMapper.map(record, envelope: nil, source: source, shape: shape, provenance: provenance)
+                var event = try SignInRecordMapper.map(record, envelope: JSONValue?.none, source: source, shape: shape, provenance: provenance)
                 if let note { event.notes.append(note) }
                 return event
             }
@@ -84,7 +84,7 @@ enum RecordInterpreter {
         throw RecordRejection(reason: "unrecognised record (keys: \(keys)); expected a sign-in, Graph activity, CloudAppEvents or audit record")
     }
 
-    private static func interpretEnvelope(_ record: JSONValue, category: String, provenance: Provenance) throws(RecordRejection) -> EventDraft {
+    private static func interpretEnvelope<Record: RecordFields>(_ record: Record, category: String, provenance: Provenance) throws(RecordRejection) -> EventDraft {
         let key = category.lowercased()
         let source: LogSource
         let shape: ExportShape
@@ -103,7 +103,7 @@ enum RecordInterpreter {
         return try map(properties, envelope: record, source: source, shape: shape, provenance: provenance)
     }
 
-    private static func map(_ body: JSONValue, envelope: JSONValue?, source: LogSource, shape: ExportShape, provenance: Provenance) throws(RecordRejection) -> EventDraft {
+    private static func map<Body: RecordFields, Envelope: RecordFields>(_ body: Body, envelope: Envelope?, source: LogSource, shape: ExportShape, provenance: Provenance) throws(RecordRejection) -> EventDraft {
         switch source {
         case .signInLogs, .nonInteractiveSignInLogs, .servicePrincipalSignInLogs, .managedIdentitySignInLogs:
             return try SignInRecordMapper.map(body, envelope: envelope, source: source, shape: shape, provenance: provenance)

@@ -4,7 +4,7 @@
 enum SignInRecordMapper {
     /// The source a sign-in row belongs to when no table name or category says so:
     /// `signInEventTypes`, then `isInteractive`, then the service-principal fields.
-    static func source(of body: JSONValue) -> (LogSource, String?) {
+    static func source<Body: RecordFields>(of body: Body) -> (LogSource, String?) {
         let types = body["signInEventTypes"]?.elements.compactMap(\.text) ?? []
         if !types.isEmpty {
             if types.contains("interactiveUser") { return (.signInLogs, nil) }
@@ -21,10 +21,10 @@ enum SignInRecordMapper {
         return (.signInLogs, "no table name, event type or isInteractive flag; read as an interactive sign-in (Graph's default)")
     }
 
-    static func map(_ body: JSONValue, envelope: JSONValue?, source: LogSource, shape: ExportShape, provenance: Provenance) throws(RecordRejection) -> EventDraft {
+    static func map<Body: RecordFields, Envelope: RecordFields>(_ body: Body, envelope: Envelope?, source: LogSource, shape: ExportShape, provenance: Provenance) throws(RecordRejection) -> EventDraft {
         var notes: [String] = []
         let time = try EventBuilder.time(
-            [(body, "CreatedDateTime"), (body, "TimeGenerated"), (envelope, "time")], notes: &notes)
+            [(body["CreatedDateTime"], "CreatedDateTime"), (body["TimeGenerated"], "TimeGenerated"), (envelope?["time"], "time")], notes: &notes)
         var b = EventBuilder(time: time, source: source, shape: shape, kind: .signIn, provenance: provenance)
         b.event.notes = notes
 

@@ -1,0 +1,185 @@
+/// What the record mappers read of a record object: its members by key, compared ASCII
+/// case-insensitively, the last of a repeated key winning (the common behaviour of JSON readers,
+/// and what Log Analytics keeps).
+///
+/// Two kinds of record provide it: a parsed ``JSONValue`` (a CSV row, a nested `properties` or
+/// `AuditData` object, a record read again in full) and a ``FlatRecord`` (a record object read
+/// straight from a JSON file's bytes, the common case).
+protocol RecordFields {
+    /// The member named `key`, as a JSON value.
+    subscript(key: String) -> JSONValue? { get }
+    /// The member named `key` when it is non-empty text: strings as they are, numbers as their
+    /// lexeme, booleans as `true`/`false`.
+    func text(_ key: String) -> String?
+    /// Whether the record has a member named `key`, whatever its value.
+    func has(_ key: String) -> Bool
+    /// Whether the record has a member named exactly `key` (case-sensitive).
+    func hasExactly(_ key: String) -> Bool
+    /// The member keys, in input order.
+    var keys: [String] { get }
+    /// What the record is when it is not a JSON object (`an array`, `a string`, …); nil for an object.
+    var nonObjectKind: String? { get }
+}
+
+extension RecordFields {
+    /// The first of the keys that holds a non-empty text value.
+    func text(_ first: String, _ second: String) -> String? { text(first) ?? text(second) }
+
+    func text(_ first: String, _ second: String, _ third: String) -> String? {
+        text(first) ?? text(second) ?? text(third)
+    }
+
+    /// The value of `key` as structured data (an object/array, or JSON text of one).
+    func nested(_ key: String) -> JSONValue? { self[key]?.structured }
+
+    /// The first of the keys that holds structured data.
+    func nested(_ first: String, _ second: String, _ third: String) -> JSONValue? {
+        self[first]?.structured ?? self[second]?.structured ?? self[third]?.structured
+    }
+}
+
+extension JSONValue: RecordFields {
+    func text(_ key: String) -> String? { self[key]?.text }
+
+    var nonObjectKind: String? {
+        if case .object = self { return nil }
+        return kindName(self)
+    }
+}
+
+/// A record object read from a JSON file's bytes without building a tree: for each member the
+/// mappers may read (``ReadFields``; the others were stepped over), its key, the key's hash and
+/// its value. A plain string value (no escape: nearly all of them) stays a byte range of the file
+/// until a mapper asks for it, and then becomes a string; other values were parsed as they are.
+///
+/// It points into the file's mapped bytes: the reader hands it to the interpreter within its
+/// callback, and it is never kept beyond that.
+struct FlatRecord: RecordFields {
+    /// One member. Offsets are into the file's bytes; nothing here is reference-counted but a
+    /// value that is not a plain string, so reading a record's members costs no retain.
+    struct Member {
+        /// ``ReadFields/hash(_:)`` of the key: ASCII case folded, so equal for keys that differ
+        /// only in case.
+        var keyHash: UInt64
+        /// Where the key's bytes start (after its opening quote), or `-1 - i` for the i-th of
+        /// ``FlatRecord/decodedKeys`` (a key with an escape, or longer than the string limit).
+        var keyStart: Int
+        var keyLength: Int
+        /// Where a plain string value's bytes start (after the opening quote), or -1 when
+        /// `value` holds the value.
+        var textStart: Int
+        /// How many of those bytes are kept (at most the string limit).
+        var textLength: Int
+        var value: JSONValue
+    }
+
+    let bytes: UnsafeBufferPointer<UInt8>
+    let members: [Member]
+    let decodedKeys: [String]
+
+    /// The index of the last member named `key`: hashes compared first, then the key itself.
+    @inline(__always)
+    private func index(of key: String) -> Int? {
+        key.withUTF8Bytes { wanted -> Int? in
+            let hash = ReadFields.hash(wanted)
+            return members.withUnsafeBufferPointer { members -> Int? in
+                var index = members.count - 1
+                while index >= 0 {
+                    if members[index].keyHash == hash {
+                        let start = members[index].keyStart
+                        if start >= 0 {
+                            let length = members[index].keyLength
+                            if length == wanted.count && asciiCaseInsensitiveEqual(UnsafeBufferPointer(rebasing: bytes[start..<(start + length)]), wanted) { return index }
+                        } else if asciiCaseInsensitiveEqual(decodedKeys[-1 - start], key) {
+                            return index
+                        }
+                    }
+                    index -= 1
+                }
+                return nil
+            }
+        }
+    }
+
+    private func key(at index: Int) -> String {
+        let start = members[index].keyStart
+        if start < 0 { return decodedKeys[-1 - start] }
+        return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<(start + members[index].keyLength)]), as: UTF8.self)
+    }
+
+    @inline(__always)
+    private func string(at index: Int) -> String {
+        let start = members[index].textStart
+        return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<(start + members[index].textLength)]), as: UTF8.self)
+    }
+
+    subscript(key: String) -> JSONValue? {
+        guard let index = index(of: key) else { return nil }
+        return members[index].textStart >= 0 ? .string(string(at: index)) : members[index].value
+    }
+
+    func text(_ key: String) -> String? {
+        guard let index = index(of: key) else { return nil }
+        guard members[index].textStart >= 0 else { return members[index].value.text }
+        return members[index].textLength > 0 ? string(at: index) : nil
+    }
+
+    func has(_ key: String) -> Bool { index(of: key) != nil }
+
+    func hasExactly(_ key: String) -> Bool { members.indices.contains { self.key(at: $0) == key } }
+
+    var keys: [String] { members.indices.map(key(at:)) }
+
+    var nonObjectKind: String? { nil }
+}
+
+/// One record as the JSON reader parsed it: a record object read flat, or any other value
+/// (which the interpreter rejects, saying what it is).
+enum ParsedRecord {
+    case fields(FlatRecord)
+    case value(JSONValue)
+
+    /// Whether the record has a member named `key` (never, when it is not an object).
+    func has(_ key: String) -> Bool {
+        switch self {
+        case .fields(let record): return record.has(key)
+        case .value(let value): return value.has(key)
+        }
+    }
+}
+
+/// A record read flat and the same bytes parsed as a ``JSONValue`` tree (same key filter and
+/// limits) must read alike: the same event draft or the same rejection, the same strings cut and
+/// the same repeated keys. The tests and the fuzz harness check it on every record they read.
+enum FlatRecordCheck {
+    /// The two readings of `raw` as text, equal when they agree; nil when `raw` was not read flat.
+    static func readings(of raw: RawJSONRecord, in bytes: UnsafeBufferPointer<UInt8>, limits: ReadLimits) -> (flat: String, tree: String)? {
+        guard case .success(.fields(let record)) = raw.value else { return nil }
+        let origin = RecordOrigin.json(raw.container)
+        let provenance = Provenance(fileIndex: 0, line: 0, record: 0)
+        func described<Record: RecordFields>(_ record: Record, truncated: Int, repeated: [String]) -> String {
+            let result = Result { () throws(RecordRejection) in
+                try RecordInterpreter.interpret(record, origin: origin, provenance: provenance, duplicateKeys: repeated)
+            }
+            let reading: String
+            switch result {
+            case .success(let draft): reading = "\(draft)"
+            case .failure(let rejection): reading = "rejected: \(rejection.reason)"
+            }
+            return "\(reading); cut \(truncated); repeated \(repeated)"
+        }
+        var parser = JSONParser(bytes: bytes, position: raw.bytes.lowerBound, maxDepth: limits.maxDepth, maxStringBytes: limits.maxStringBytes)
+        parser.keyFilter = limits.skipUnusedFields ? ReadFields.hashes : nil
+        parser.recordDepth = raw.container == .sequence ? 1 : 2
+        let tree: String
+        do {
+            let value = try parser.parseValue(depth: parser.recordDepth - 1)
+            tree = parser.position == raw.bytes.upperBound
+                ? described(value, truncated: parser.truncatedStrings, repeated: parser.duplicateKeys)
+                : "the tree ends at \(parser.position), the flat record at \(raw.bytes.upperBound)"
+        } catch {
+            tree = "the tree does not parse: \(error.message)"
+        }
+        return (described(record, truncated: raw.truncatedStrings, repeated: raw.duplicateKeys), tree)
+    }
+}

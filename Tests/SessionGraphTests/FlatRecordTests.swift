@@ -1,0 +1,101 @@
+import Foundation
+import Testing
+@testable import SessionGraph
+
+/// JSON record objects are read flat (``FlatRecord``: byte ranges, no tree). Every record read
+/// that way must read exactly as the tree of the same bytes does: the same event draft or the
+/// same rejection, the same strings cut at the limit, the same repeated keys.
+@Suite struct FlatRecordTests {
+    /// Every record of `text` read flat, with both readings; fails when one was not read flat.
+    func readings(_ text: String, limits: ReadLimits = ReadLimits()) -> [(flat: String, tree: String)] {
+        let bytes = Array(text.utf8)
+        return bytes.withUnsafeBufferPointer { buffer in
+            var reader = JSONRecordReader(bytes: buffer, limits: limits)
+            var found: [(flat: String, tree: String)] = []
+            reader.read(from: 0) { raw in
+                if let pair = FlatRecordCheck.readings(of: raw, in: buffer, limits: limits) { found.append(pair) }
+            }
+            return found
+        }
+    }
+
+    func expectAlike(_ text: String, limits: ReadLimits = ReadLimits(), records: Int = 1, sourceLocation: SourceLocation = #_sourceLocation) {
+        let pairs = readings(text, limits: limits)
+        #expect(pairs.count == records, "records read flat", sourceLocation: sourceLocation)
+        for pair in pairs {
+            #expect(pair.flat == pair.tree, sourceLocation: sourceLocation)
+        }
+    }
+
+    static let signIn = #"{"TimeGenerated":"2026-03-10T08:00:00Z","Type":"SigninLogs","UserPrincipalName":"Alice@Contoso.example","#
+        + #""SessionId":"0a1b2c3d-0000-4000-8000-000000000001","UniqueTokenIdentifier":"AAAAAAAAAAAAAAAAAAAAAA","#
+        + #""IPAddress":"2001:DB8::1","AutonomousSystemNumber":3303,"IsInteractive":true,"ResultType":"0","#
+        + #""DeviceDetail":{"deviceId":"d1","operatingSystem":"Windows"},"LocationDetails":"{\"city\":\"Zurich\",\"countryOrRegion\":\"CH\"}"}"#
+
+    @Test func aSignInReadsAlike() {
+        expectAlike(Self.signIn)
+        expectAlike("[" + Self.signIn + "," + Self.signIn + "]", records: 2)
+        expectAlike(#"{"value":["# + Self.signIn + "]}")
+    }
+
+    @Test func escapedKeysAndValuesReadAlike() {
+        // `\u0053essionId` is SessionId; a value with escapes is decoded as the tree decodes it.
+        expectAlike(#"{"TimeGenerated":"2026-03-10T08:00:00Z","Type":"SigninLogs","\u0053essionId":"s-1","UserAgent":"a\"b\\c\u00e9","UserDisplayName":"Jos\u0065\u0301"}"#)
+    }
+
+    @Test func repeatedKeysReadAlike() {
+        // The last of a repeated key wins, whatever its case or spelling; each is named once.
+        expectAlike(#"{"TimeGenerated":"2026-03-10T08:00:00Z","Type":"SigninLogs","SessionId":"first","sessionid":"second","SessionId":"third","\u0053essionId":"fourth"}"#)
+        expectAlike(#"{"TimeGenerated":"2026-03-10T08:00:00Z","Type":"SigninLogs","UserAgent":"x","UserAgent":null,"UserAgent":""}"#)
+    }
+
+    @Test func stringsAtTheLimitAreCutAndCountedAlike() {
+        var limits = ReadLimits()
+        limits.maxStringBytes = 12
+        let long = String(repeating: "é", count: 10)  // 20 bytes: cut inside a character
+        expectAlike(#"{"TimeGenerated":"2026-03-10T08:00:00Z","Type":"SigninLogs","UserAgent":""# + long + #"","UserDisplayName":"exactly12byt"}"#, limits: limits)
+        // A key longer than the limit is cut too (and then no longer names a field).
+        expectAlike(#"{"TimeGenerated":"2026-03-10T08:00:00Z","Type":"SigninLogs","UserPrincipalNameAndMore":"a@b.example"}"#, limits: limits)
+    }
+
+    @Test func valuesOfEveryKindReadAlike() {
+        expectAlike(#"{"TimeGenerated":1773129600,"Type":"SigninLogs","IsInteractive":"false","AutonomousSystemNumber":"3303","ResultType":50126,"UserAgent":true,"AppDisplayName":null,"SignInEventTypes":["interactiveUser"],"Status":{"errorCode":0}}"#)
+        expectAlike(#"{}"#)
+        expectAlike(#"{"Type":"SigninLogs"}"#)
+        expectAlike(#"{"RequestUri":"https://graph.microsoft.com/v1.0/me","RequestMethod":"GET","TimeGenerated":"2026-03-10T08:00:00"}"#)
+    }
+
+    @Test func withoutSkippingUnusedFieldsRecordsReadAlike() {
+        var limits = ReadLimits()
+        limits.skipUnusedFields = false
+        expectAlike(String(Self.signIn.dropLast()) + #","ConditionalAccessPolicies":[{"id":"p"}]}"#, limits: limits)
+    }
+
+    /// Every JSON record of the bundled examples and of the public samples.
+    @Test func examplesAndSamplesReadAlike() throws {
+        var roots = [packageRoot.appendingPathComponent("Examples")]
+        if samplesAvailable { roots.append(samplesRoot) }
+        var files = 0, records = 0
+        for root in roots {
+            guard let walker = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil) else { continue }
+            for case let url as URL in walker where ["json", "ndjson", "jsonl"].contains(url.pathExtension.lowercased()) {
+                let data = try Data(contentsOf: url)
+                let limits = ReadLimits()
+                data.withUnsafeBytes { raw in
+                    let buffer = raw.bindMemory(to: UInt8.self)
+                    var reader = JSONRecordReader(bytes: buffer, limits: limits)
+                    reader.read(from: 0) { record in
+                        guard let pair = FlatRecordCheck.readings(of: record, in: buffer, limits: limits) else { return }
+                        records += 1
+                        if pair.flat != pair.tree {
+                            Issue.record("\(url.lastPathComponent), line \(record.line): read flat \(pair.flat)\nas a tree \(pair.tree)")
+                        }
+                    }
+                }
+                files += 1
+            }
+        }
+        #expect(files >= 4)
+        #expect(records > 700)
+    }
+}
