@@ -289,6 +289,19 @@ struct IdentifierNormalizerTests {
         #expect(IdentifierNormalizer.ipAddress(raw) == .success(expected))
     }
 
+    @Test("IPv6 already in canonical form is kept without the full normalisation; any other spelling is not", arguments: [
+        ("2001:db8::1", true), ("2600:4040:a1b2:a39b:9065:3773:61d3:ff31", true), ("::1", true), ("::", true), ("fe80::", true),
+        ("2001:db8:0:0:1:0:0:1", false), ("2001:DB8::1", false), ("2001:0db8::1", false), ("2001:db8:0::1", false),
+        ("::ffff:192.0.2.1", false), ("fe80::1%eth0", false), ("[2001:db8::1]", false), ("2001:db8::1 ", false),
+        ("1:2:3:4:5:6:7:8:9", false), ("2001:db8:::1", false), (":", false), ("abcdef", false),
+        ("1111:2222:3333:4444:5555:6666:7777:8888", true), ("1111:2222:3333:4444:5555:6666:7777:88888", false),
+    ])
+    func canonicalIPv6(_ raw: String, _ canonical: Bool) {
+        #expect(IdentifierNormalizer.isCanonicalIPv6(raw) == canonical)
+        // The fast path never changes the result: a canonical address normalises to itself.
+        if canonical { #expect(IdentifierNormalizer.ipAddress(raw) == .success(raw)) }
+    }
+
     @Test("values that are not IP addresses are refused", arguments: [
         "", "77777777-7777-7777-7777-777777777777", "1.2.3", "256.1.1.1", "[2001:db8::1", "localhost",
         "LW-TBSH006933", String(repeating: "1", count: 100),

@@ -115,7 +115,7 @@ enum IdentifierNormalizer {
     /// An IP address without port or brackets, in canonical form, or a refusal
     /// (`[2a01:db8::1]:36185` → `2a01:db8::1`, `185.73.124.135:19823` → `185.73.124.135`).
     static func ipAddress(_ raw: String) -> Result<String, Refusal> {
-        if isCanonicalIPv4(raw) { return .success(raw) }
+        if isCanonicalIPv4(raw) || isCanonicalIPv6(raw) { return .success(raw) }
         var value = raw.trimmingASCIIWhitespace()
         guard !value.isEmpty else { return .failure(Refusal(reason: "empty")) }
         guard value.utf8.count <= 64 else { return .failure(Refusal(reason: "\(value.utf8.count) characters long")) }
@@ -155,6 +155,30 @@ enum IdentifierNormalizer {
             digits += 1
         }
         return octets == 3 && digits > 0
+    }
+
+    /// An IPv6 address already in the form ``canonical(_:family:size:)`` gives (RFC 5952, as
+    /// `inet_ntop` writes it): kept as is, checked without allocating. Addresses with a dot (an
+    /// embedded IPv4), a zone, brackets or a port are left to the full normalisation.
+    static func isCanonicalIPv6(_ raw: String) -> Bool {
+        raw.withUTF8Bytes { text -> Bool in
+            guard text.count >= 2, text.count <= 39,
+                  text.allSatisfy({ ($0 >= 0x30 && $0 <= 0x3A) || ($0 >= 0x61 && $0 <= 0x66) }) else { return false }
+            // One scratch buffer on the stack: the text NUL-terminated (bytes 0–47), the 16
+            // address bytes (48–63), and what inet_ntop writes (64–111).
+            return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 112) { scratch -> Bool in
+                guard let base = scratch.baseAddress, let source = text.baseAddress else { return false }
+                base.initialize(from: source, count: text.count)
+                base[text.count] = 0
+                let address = base + 48, output = base + 64
+                let parsed = base.withMemoryRebound(to: CChar.self, capacity: 48) { inet_pton(AF_INET6, $0, address) }
+                guard parsed == 1 else { return false }
+                let written = output.withMemoryRebound(to: CChar.self, capacity: 48) { inet_ntop(AF_INET6, address, $0, 48) }
+                guard written != nil else { return false }
+                for index in 0..<text.count where output[index] != text[index] { return false }
+                return output[text.count] == 0
+            }
+        }
     }
 
     private static func canonical(_ text: String, family: Int32, size: Int) -> String? {
