@@ -30,6 +30,8 @@ struct JSONParser {
     /// The members of the last record read flat (``parseRecordFields(depth:)``); the storage is
     /// reused from record to record.
     private(set) var recordMembers: [FlatRecord.Member] = []
+    /// The values of the last record read flat that are not plain strings, parsed.
+    private(set) var recordValues: [JSONValue] = []
     /// The keys of the last record read flat that are not plain bytes of the file (escaped, or
     /// longer than the string limit).
     private(set) var recordDecodedKeys: [String] = []
@@ -188,6 +190,7 @@ struct JSONParser {
         position += 1  // {
         recordMembers.removeAll(keepingCapacity: true)
         recordDecodedKeys.removeAll(keepingCapacity: true)
+        recordValues.removeAll(keepingCapacity: true)
         skipWhitespace()
         if current == UInt8(ascii: "}") {
             position += 1
@@ -226,11 +229,11 @@ struct JSONParser {
             if current == UInt8(ascii: "\""), let end = plainStringEnd(from: position + 1) {
                 let length = end - position - 1
                 if length > maxStringBytes { truncatedStrings += 1 }
-                recordMembers.append(FlatRecord.Member(keyHash: keyHash, keyStart: keyStart, keyLength: keyLength, textStart: position + 1, textLength: min(length, maxStringBytes), value: .null))
+                recordMembers.append(FlatRecord.Member(keyHash: keyHash, keyStart: keyStart, keyLength: keyLength, textStart: position + 1, textLength: min(length, maxStringBytes)))
                 position = end + 1
             } else {
-                let value = try parseValue(depth: depth)
-                recordMembers.append(FlatRecord.Member(keyHash: keyHash, keyStart: keyStart, keyLength: keyLength, textStart: -1, textLength: 0, value: value))
+                recordValues.append(try parseValue(depth: depth))
+                recordMembers.append(FlatRecord.Member(keyHash: keyHash, keyStart: keyStart, keyLength: keyLength, textStart: -recordValues.count, textLength: 0))
             }
             if try endOfMember() { return true }
         }

@@ -389,7 +389,7 @@ extension JSONParser {
     /// One record: an object read flat (``parseRecordFields(depth:)``), any other value parsed.
     mutating func parseRecord(depth: Int) throws(JSONParseError) -> ParsedRecord {
         if try parseRecordFields(depth: depth) {
-            return .fields(FlatRecord(bytes: bytes, members: recordMembers, decodedKeys: recordDecodedKeys))
+            return .fields(FlatRecord(bytes: bytes, members: recordMembers, decodedKeys: recordDecodedKeys, values: recordValues))
         }
         return .value(try parseValue(depth: depth))
     }

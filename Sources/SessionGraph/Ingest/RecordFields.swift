@@ -55,8 +55,8 @@ extension JSONValue: RecordFields {
 /// It points into the file's mapped bytes: the reader hands it to the interpreter within its
 /// callback, and it is never kept beyond that.
 struct FlatRecord: RecordFields {
-    /// One member. Offsets are into the file's bytes; nothing here is reference-counted but a
-    /// value that is not a plain string, so reading a record's members costs no retain.
+    /// One member: offsets and lengths only (the parsed values are in ``FlatRecord/values``), so
+    /// reading, copying and clearing members costs no reference counting.
     struct Member {
         /// ``ReadFields/hash(_:)`` of the key: ASCII case folded, so equal for keys that differ
         /// only in case.
@@ -65,17 +65,17 @@ struct FlatRecord: RecordFields {
         /// ``FlatRecord/decodedKeys`` (a key with an escape, or longer than the string limit).
         var keyStart: Int
         var keyLength: Int
-        /// Where a plain string value's bytes start (after the opening quote), or -1 when
-        /// `value` holds the value.
+        /// Where a plain string value's bytes start (after the opening quote), or `-1 - i` for
+        /// the i-th of ``FlatRecord/values`` (any other value, parsed).
         var textStart: Int
         /// How many of those bytes are kept (at most the string limit).
         var textLength: Int
-        var value: JSONValue
     }
 
     let bytes: UnsafeBufferPointer<UInt8>
     let members: [Member]
     let decodedKeys: [String]
+    let values: [JSONValue]
 
     /// The index of the last member named `key`: hashes compared first, then the key itself.
     @inline(__always)
@@ -115,12 +115,14 @@ struct FlatRecord: RecordFields {
 
     subscript(key: String) -> JSONValue? {
         guard let index = index(of: key) else { return nil }
-        return members[index].textStart >= 0 ? .string(string(at: index)) : members[index].value
+        let start = members[index].textStart
+        return start >= 0 ? .string(string(at: index)) : values[-1 - start]
     }
 
     func text(_ key: String) -> String? {
         guard let index = index(of: key) else { return nil }
-        guard members[index].textStart >= 0 else { return members[index].value.text }
+        let start = members[index].textStart
+        guard start >= 0 else { return values[-1 - start].text }
         return members[index].textLength > 0 ? string(at: index) : nil
     }
 
