@@ -23,6 +23,12 @@ enum FuzzTarget: String, CaseIterable {
         case .jsonRecord:
             var limits = ReadLimits()
             limits.maxRecordBytes = 1 << 20
+            // The input's length picks the string limit and whether unread fields are skipped,
+            // so cut keys and values and the unfiltered path are fuzzed too (the bytes are left
+            // as they are).
+            let stringLimits = [3, 9, 13, 15, 17, 64, 1 << 20]
+            limits.maxStringBytes = stringLimits[data.count % stringLimits.count]
+            limits.skipUnusedFields = (data.count / stringLimits.count) % 2 == 0
             var reader = JSONRecordReader(bytes: data, limits: limits)
             var interner = TextInterner()
             reader.read(from: 0) { raw in

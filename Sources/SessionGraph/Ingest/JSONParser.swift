@@ -211,12 +211,16 @@ struct JSONParser {
                 if keyBytes.count <= maxStringBytes {
                     (keyStart, keyLength) = (position + 1, keyBytes.count)
                     position = end + 1
+                    keyHash = hash
                 } else {
-                    // Cut to the string limit, and counted as cut, as a parsed key is.
-                    recordDecodedKeys.append(try parseString())
+                    // Cut to the string limit, and counted as cut, as a parsed key is; looked up
+                    // by what is left of it, as the tree looks it up (the whole key's hash served
+                    // the repeated-key check and the filter above).
+                    let cut = try parseString()
+                    recordDecodedKeys.append(cut)
                     (keyStart, keyLength) = (-recordDecodedKeys.count, 0)
+                    keyHash = cut.withUTF8Bytes(ReadFields.hash)
                 }
-                keyHash = hash
             } else {
                 // A key with an escape: decoded, and hashed as decoded for the lookups.
                 let key = try parseString()
