@@ -29,7 +29,7 @@ public enum GraphvizError: Error, Equatable, Sendable, CustomStringConvertible {
 ///
 /// libcgraph/libgvc keep process-global state (error buffer, lexer, attribute dictionaries), so
 /// every call goes through this one actor and its one context (swift-graphviz.md §1.4). Every C
-/// resource is released on every path: `agmemread`/`agclose`, `gvLayout`/`gvFreeLayout`,
+/// resource is released on every path: `sg_read_dot` (agread with a deterministic ID discipline)/`agclose`, `gvLayout`/`gvFreeLayout`,
 /// `gvRenderData`/`gvFreeRenderData`, `aglasterr`/`free`. Errors are captured with
 /// `agseterr(AGMAX)` + `aglasterr()`, never with an `agseterrf` callback, which crashes
 /// Graphviz 2.42 on long messages (§1.5).
@@ -49,7 +49,9 @@ public actor GraphvizRenderer {
     /// Lays out `dot` with the `dot` engine and renders it to `format`.
     public func render(dot: String, format: RenderFormat) throws(GraphvizError) -> [UInt8] {
         _ = agreseterrors()
-        guard let graph = dot.withCString({ agmemread($0) }) else { throw .syntax(Self.lastMessage()) }
+        // Read with the deterministic object IDs of the shim (CGraphviz/shim.h), not agmemread:
+        // the same DOT then always gets the same layout.
+        guard let graph = dot.withCString({ sg_read_dot($0) }) else { throw .syntax(Self.lastMessage()) }
         defer { agclose(graph) }
         guard agerrors() < 1 else { throw .syntax(Self.lastMessage()) }
         guard gvLayout(context, graph, "dot") == 0 else { throw .layout(Self.lastMessage()) }

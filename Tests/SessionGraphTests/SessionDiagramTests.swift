@@ -61,6 +61,35 @@ import SessionGraphRenderer
         #expect(String(decoding: pdf.prefix(5), as: UTF8.self) == "%PDF-")
     }
 
+    @Test func theSameDOTAlwaysGetsTheSameLayout() async throws {
+        // Clusters are ordered by object ID; with cgraph's default IDs (the addresses of the
+        // names) the layout changed with the heap. The heap is stirred between renders.
+        let clusters = (0..<12).map { index in
+            "subgraph cluster_b\(index) { label=\"branch \(index)\"; n\(index)a [label=\"a\"]; n\(index)b [label=\"b\"]; n\(index)a -> n\(index)b }"
+        }.joined(separator: "\n")
+        let edges = (1..<12).map { "n0a -> n\($0)a" }.joined(separator: "\n")
+        let dot = "digraph G { rankdir=LR\n\(clusters)\n\(edges)\n}"
+        let renderer = try #require(GraphvizRenderer.shared)
+        var generator = SystemRandomNumberGenerator()
+        var first: [UInt8]?
+        for round in 0..<8 {
+            var blocks = (0..<2_000).map { _ in malloc(Int.random(in: 8...64, using: &generator)) }
+            blocks.shuffle(using: &generator)
+            for block in blocks.prefix(1_500) { free(block) }
+            let svg = try await renderer.render(dot: dot, format: .svg)
+            for block in blocks.dropFirst(1_500) { free(block) }
+            if let first {
+                let same = svg == first
+                #expect(same, "render \(round) laid the same DOT out differently from the first")
+            } else {
+                first = svg
+            }
+        }
+        // Names still name their objects: every node and cluster is drawn with its title.
+        let text = String(decoding: first ?? [], as: UTF8.self)
+        #expect(text.contains("<title>cluster_b11</title>") && text.contains("<title>n11b</title>") && text.contains("<title>n0a&#45;&gt;n5a</title>"))
+    }
+
     @Test func graphvizErrorsBecomeSwiftErrors() async throws {
         let renderer = try #require(GraphvizRenderer.shared)
         await #expect(throws: GraphvizError.self) { try await renderer.render(dot: "digraph { a -> }", format: .svg) }
