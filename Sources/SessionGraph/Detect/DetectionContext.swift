@@ -125,20 +125,6 @@ struct FactCodes: Sendable {
     let primaryRefreshToken = TextVocabulary.shared.code("primaryRefreshToken")
 }
 
-/// The distinct vocabulary codes of one branch's nodes (a handful: a linear scan beats
-/// hashing), ``TextVocabulary/none`` left out.
-struct SmallCodeSet {
-    private var codes: [UInt32] = []
-
-    mutating func insert(_ code: UInt32) {
-        if code != TextVocabulary.none, !codes.contains(code) { codes.append(code) }
-    }
-
-    func texts() -> Set<String> {
-        Set(codes.compactMap { TextVocabulary.shared.text($0) })
-    }
-}
-
 /// The facts of one branch that several rules read.
 struct BranchFacts {
     var index: Int32
@@ -187,7 +173,7 @@ struct SessionView {
                                     successful: 0, hasRefresh: false, hasActions: false)
             // Gathered as vocabulary codes (a branch repeats a handful of values over many
             // nodes); each distinct code becomes text once, at the end.
-            var deviceIds = SmallCodeSet(), clients = SmallCodeSet(), signInClients = SmallCodeSet(), countries = SmallCodeSet()
+            var deviceIds = DistinctCodes(), clients = DistinctCodes(), signInClients = DistinctCodes(), countries = DistinctCodes()
             for node in nodes {
                 let value = graph.nodes[Int(node)]
                 guard let eventIndex = value.event else { continue }
@@ -210,10 +196,10 @@ struct SessionView {
                     facts.hasRefresh = true
                 }
             }
-            facts.deviceIds = deviceIds.texts()
-            facts.clients = clients.texts()
-            facts.signInClients = signInClients.texts()
-            facts.countries = countries.texts()
+            facts.deviceIds = Set(deviceIds.texts)
+            facts.clients = Set(clients.texts)
+            facts.signInClients = Set(signInClients.texts)
+            facts.countries = Set(countries.texts)
             return facts
         }
         var seen: [String: Set<Int32>] = [:]

@@ -143,26 +143,21 @@ enum BranchAssigner {
             // Countries and client families in order of first appearance, gathered as
             // vocabulary codes and made text once each.
             var firstSeen = graphNodes[Int(point)].time, lastSeen = firstSeen
-            var countryCodes: [UInt32] = []
-            var clientFamilies: [UInt32] = []
+            var countries = DistinctCodes(), clients = DistinctCodes()
             for node in nodes {
                 let value = graphNodes[Int(node)]
                 firstSeen = min(firstSeen, value.time)
                 lastSeen = max(lastSeen, value.time)
-                let country = value.context.countryCode
-                if country != TextVocabulary.none, !countryCodes.contains(country) { countryCodes.append(country) }
+                countries.insert(value.context.countryCode)
                 if value.kind != .token, let event = value.event {
-                    let family = clientCodes[Int(event)]
-                    if !clientFamilies.contains(family) { clientFamilies.append(family) }
+                    clients.insert(clientCodes[Int(event)])
                 }
             }
-            let vocabulary = TextVocabulary.shared
             result.append(Branch(
                 index: Int32(index), context: graphNodes[Int(point)].context, isRoot: index == 0 && session.root != nil,
                 branchPoint: point, divergenceFrom: divergence, nodes: nodes,
                 firstSeen: firstSeen, lastSeen: lastSeen,
-                countries: countryCodes.compactMap { vocabulary.text($0) }.uniqued(),
-                userAgents: clientFamilies.map { vocabulary.text($0) ?? "empty" }.uniqued()))
+                countries: countries.texts, userAgents: clients.texts))
         }
         return Assignment(branches: result, nodeBranches: branchOf)
     }

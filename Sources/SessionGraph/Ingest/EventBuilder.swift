@@ -153,10 +153,3 @@ struct EventBuilder {
         event[keyPath: keyPath] = value
     }
 }
-
-extension Array where Element: Hashable {
-    func uniqued() -> [Element] {
-        var seen = Set<Element>()
-        return filter { seen.insert($0).inserted }
-    }
-}

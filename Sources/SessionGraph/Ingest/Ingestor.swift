@@ -200,8 +200,10 @@ public enum Ingestor {
         }.joined())
 
         var seen = DuplicateTable(capacity: total)
-        var kept: [Int] = []
-        kept.reserveCapacity(total)
+        // The kept events' sort keys, copied next to their positions: a comparison reads the two
+        // elements it compares, not two facts elsewhere in memory.
+        var order: [SortKey] = []
+        order.reserveCapacity(total)
         var reports: [FileReport] = []
         var totals = IngestTotals()
         for (index, outcome) in outcomes.enumerated() {
@@ -219,7 +221,7 @@ public enum Ingestor {
                     continue
                 }
                 used += 1
-                kept.append(position)
+                order.append(SortKey(time: fact.time, file: fact.file, record: fact.record, position: position))
             }
             let sources = counts.indices.filter { counts[$0] > 0 }.map { ordinal in
                 let key = SourceShapeKey(ordinal: ordinal)
@@ -250,11 +252,7 @@ public enum Ingestor {
             totals.duplicate += duplicate
             totals.rejected += outcome.rejected
         }
-        // Sort by time, file and record, on keys copied next to their positions (a comparison
-        // reads the two elements it compares, not two facts elsewhere in memory).
-        var order = kept.map { position in
-            SortKey(time: facts[position].time, file: facts[position].file, record: facts[position].record, position: position)
-        }
+        // Sort by time, file and record.
         order.sort { a, b in (a.time, a.file, a.record) < (b.time, b.file, b.record) }
         // Each event is moved out of its file's outcome, a placeholder left in its place: a copy
         // would retain every event, then release it again when the outcomes are freed, touching

@@ -97,3 +97,20 @@ struct ExactText: Hashable, Sendable {
         text.withUTF8Bytes { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
     }
 }
+
+/// The distinct vocabulary codes of a few values gathered over many nodes (a branch's countries,
+/// a session's devices), in order of first appearance, ``TextVocabulary/none`` left out: a
+/// handful of codes, so a linear scan beats hashing. Each becomes text once, in ``texts``.
+struct DistinctCodes {
+    private var codes: [UInt32] = []
+
+    mutating func insert(_ code: UInt32) {
+        if code != TextVocabulary.none, !codes.contains(code) { codes.append(code) }
+    }
+
+    /// The texts in order of first appearance; texts that `==` holds equal appear once, as they
+    /// did when the values were gathered as strings.
+    var texts: [String] {
+        codes.compactMap { TextVocabulary.shared.text($0) }.uniqued()
+    }
+}

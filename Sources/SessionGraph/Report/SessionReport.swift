@@ -42,32 +42,28 @@ public enum SessionReport {
         // Addresses and device ids are gathered as vocabulary codes, in order of first
         // appearance, and made text once each (a branch repeats a few values over many nodes).
         let nodes = graph.nodes, events = graph.events
-        let vocabulary = TextVocabulary.shared
         let branches = session.branches.map { branch -> BranchSummary in
-            var ipCodes: [UInt32] = []
+            var addresses = DistinctCodes()
             for node in branch.nodes {
-                let ip = nodes[Int(node)].context.ipAddressCode
-                if ip != TextVocabulary.none, !ipCodes.contains(ip) { ipCodes.append(ip) }
+                addresses.insert(nodes[Int(node)].context.ipAddressCode)
             }
             return BranchSummary(
                 index: Int(branch.index), isRoot: branch.isRoot, network: branch.context.network, device: branch.context.device,
                 asn: branch.context.asn, country: branch.context.country, countries: branch.countries, clients: branch.userAgents,
-                ipAddresses: ipCodes.compactMap { vocabulary.text($0) }.uniqued(), branchPoint: Int(branch.branchPoint), divergenceFrom: branch.divergenceFrom.map(Int.init),
+                ipAddresses: addresses.texts, branchPoint: Int(branch.branchPoint), divergenceFrom: branch.divergenceFrom.map(Int.init),
                 firstSeen: branch.firstSeen.iso8601, lastSeen: branch.lastSeen.iso8601, nodes: branch.nodes.count)
         }
-        var deviceCodes: [UInt32] = []
+        var devices = DistinctCodes()
         for node in session.nodes {
             guard let event = nodes[Int(node)].event else { continue }
-            let device = events[Int(event)].deviceIdCode
-            if device != TextVocabulary.none, !deviceCodes.contains(device) { deviceCodes.append(device) }
+            devices.insert(events[Int(event)].deviceIdCode)
         }
-        let devices = deviceCodes.compactMap { vocabulary.text($0) }.uniqued()
         return SessionSummary(
             sessionId: session.sessionId, user: session.user, userPrincipalName: session.userPrincipalName,
             start: (session.root.map { graph.nodes[Int($0)].time } ?? session.firstSeen).iso8601, end: session.lastSeen.iso8601,
             root: session.root == nil ? "absent" : "present", rootTime: session.root.map { graph.nodes[Int($0)].time.iso8601 },
             signIns: session.signIns, tokens: session.tokens, actions: session.actions,
-            networks: session.branches.map(\.context.network).uniqued(), devices: devices,
+            networks: session.branches.map(\.context.network).uniqued(), devices: devices.texts,
             countries: session.branches.flatMap(\.countries).uniqued(), splitFromSharedId: session.splitFromSharedId,
             branches: branches)
     }

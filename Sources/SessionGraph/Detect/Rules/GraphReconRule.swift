@@ -34,13 +34,9 @@ struct GraphReconRule: SessionRule {
             func finish(_ end: Int) {
                 let length = end - segmentStart
                 guard length > 0 else { return }
+                let segment = UnsafeBufferPointer(rebasing: bytes[segmentStart..<end])
                 for entry in segmentCategories where entry.segment.count == length && best.map({ entry.category < $0 }) ?? true {
-                    var equal = true
-                    for offset in 0..<length where lowerASCII(bytes[segmentStart + offset]) != entry.segment[offset] {
-                        equal = false
-                        break
-                    }
-                    if equal { best = entry.category }
+                    if entry.segment.withUnsafeBufferPointer({ asciiCaseInsensitiveEqual(segment, $0) }) { best = entry.category }
                 }
             }
             var index = 4
