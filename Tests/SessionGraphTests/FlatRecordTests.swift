@@ -49,6 +49,36 @@ import Testing
         expectAlike(#"{"TimeGenerated":"2026-03-10T08:00:00Z","Type":"SigninLogs","UserAgent":"x","UserAgent":null,"UserAgent":""}"#)
     }
 
+    /// The keys named as repeated, read flat and as a tree, and the tree's own count of them.
+    func repeatedKeys(_ text: String) -> (flat: [String], tree: [String]) {
+        let bytes = Array(text.utf8)
+        return bytes.withUnsafeBufferPointer { buffer in
+            var reader = JSONRecordReader(bytes: buffer, limits: ReadLimits())
+            var flat: [String] = []
+            reader.read(from: 0) { raw in flat = raw.duplicateKeys }
+            var parser = JSONParser(bytes: buffer, maxDepth: 64, maxStringBytes: 1 << 20)
+            let tree = (try? parser.parseValue(depth: 0)) ?? .null
+            let nested = tree["properties"]?.duplicateKeys ?? []
+            return (flat, tree.duplicateKeys + nested)
+        }
+    }
+
+    @Test func repeatedKeysAreNamedPerObjectWhateverTheirNumber() {
+        // A record and the object inside it each keep their own keys: `a` in `properties` is not
+        // a repeat of the record's `a`, and the record's keys after `properties` are still known.
+        let small = #"{"a":1,"b":2,"properties":{"a":1,"c":2,"c":3},"b":4}"#
+        #expect(repeatedKeys(small).flat == ["c", "b"])
+        #expect(repeatedKeys(small).tree == ["b", "c"])
+        // Past 64 keys an object's keys move to a set: repeats before, across and after that.
+        func members(_ prefix: String, _ count: Int) -> String {
+            (0..<count).map { "\"\(prefix)\($0)\":\($0)" }.joined(separator: ",")
+        }
+        let wide = "{" + members("k", 70) + #","k3":0,"properties":{"# + members("p", 63) + #","k3":1,"p5":0,"p64":0,"p70":0,"p64":1},"k68":0,"K68":1}"#
+        let keys = repeatedKeys(wide)
+        #expect(keys.flat == ["k3", "p5", "p64", "k68", "K68"])
+        #expect(Set(keys.flat.map { $0.lowercased() }) == Set(keys.tree.map { $0.lowercased() }))
+    }
+
     @Test func stringsAtTheLimitAreCutAndCountedAlike() {
         var limits = ReadLimits()
         limits.maxStringBytes = 12

@@ -27,6 +27,11 @@ struct JSONParser {
     var duplicateKeys: [String] = []
     /// The record-level keys read so far, so each record reuses them instead of allocating.
     private var keyCache = KeyCache()
+    /// The key hashes of the record-level objects being read (see ``RepeatedKeyCheck``); the
+    /// storage is reused from record to record.
+    private var seenKeyHashes: [UInt64] = []
+    /// How many keys of one object are listed before they move to a set.
+    static let listedKeys = 64
     /// The members of the last record read flat (``parseRecordFields(depth:)``); the storage is
     /// reused from record to record.
     private(set) var recordMembers: [FlatRecord.Member] = []
@@ -116,8 +121,16 @@ struct JSONParser {
         let recordLevel = depth <= recordDepth + 1
         let filter = recordLevel ? keyFilter : nil
         // A record keeps a few dozen members: grow once, not five times.
-        if depth == recordDepth { members.reserveCapacity(32) }
-        var repeated = RepeatedKeyCheck()
+        if depth == recordDepth {
+            members.reserveCapacity(32)
+            seenKeyHashes.removeAll(keepingCapacity: true)
+        } else {
+            // A nested object (device, location, status) has a handful of members: one
+            // allocation instead of three or four as the array grows.
+            members.reserveCapacity(8)
+        }
+        var repeated = RepeatedKeyCheck(base: seenKeyHashes.count)
+        defer { seenKeyHashes.removeSubrange(repeated.base...) }
         while true {
             try expectKey()
             var sharedKey: String?
@@ -166,7 +179,7 @@ struct JSONParser {
     /// without building anything and the result says whether that closed the object; nil when
     /// the member is to be read.
     private mutating func stepOverUnread(keyEnd: Int, hash: UInt64, filter: KeyHashSet?, repeated: inout RepeatedKeyCheck, depth: Int) throws(JSONParseError) -> Bool? {
-        if repeated.repeats(hash) {
+        if repeated.repeats(hash, seen: &seenKeyHashes) {
             let name = String(decoding: UnsafeBufferPointer(rebasing: bytes[(position + 1)..<keyEnd]), as: UTF8.self)
             if !duplicateKeys.contains(name) { duplicateKeys.append(name) }
         }
@@ -197,7 +210,8 @@ struct JSONParser {
             return true
         }
         let filter = depth <= recordDepth + 1 ? keyFilter : nil
-        var repeated = RepeatedKeyCheck()
+        seenKeyHashes.removeAll(keepingCapacity: true)
+        var repeated = RepeatedKeyCheck(base: 0)
         while true {
             try expectKey()
             let keyStart: Int, keyLength: Int
@@ -488,18 +502,26 @@ func describe(_ byte: UInt8) -> String {
 }
 
 /// The keys of one record-level object so far, to name a key that comes twice: a bit per top
-/// byte of the hash first (most keys are new), then the hashes themselves.
+/// byte of the hash first (most keys are new), then the hashes themselves. The hashes are kept
+/// in the parser's ``JSONParser/seenKeyHashes`` from ``base`` on, so an object costs no
+/// allocation (a record and the object inside it nest, each with its own range).
 struct RepeatedKeyCheck {
-    private var hashes: [UInt64] = []
-    private var wide = Set<UInt64>()
+    let base: Int
     private var bits = KeyBits()
+    /// The hashes once an object has more than ``JSONParser/listedKeys`` keys.
+    private var wide: Set<UInt64>?
 
-    /// Notes `hash`; returns whether it was noted before.
-    mutating func repeats(_ hash: UInt64) -> Bool {
-        let repeated = (bits.insert(hash) || hashes.count >= 64) && (hashes.count < 64 ? hashes.contains(hash) : !wide.insert(hash).inserted)
-        if hashes.count < 64 {
-            hashes.append(hash)
-            if hashes.count == 64 { wide = Set(hashes) }
+    init(base: Int) { self.base = base }
+
+    /// Notes `hash` (its hash list is `seen` from ``base`` on); returns whether it was noted before.
+    mutating func repeats(_ hash: UInt64, seen: inout [UInt64]) -> Bool {
+        if wide != nil { return !wide!.insert(hash).inserted }
+        let mayRepeat = bits.insert(hash)
+        let repeated = mayRepeat && seen[base...].contains(hash)
+        seen.append(hash)
+        if seen.count - base == JSONParser.listedKeys {
+            wide = Set(seen[base...])
+            seen.removeSubrange(base...)
         }
         return repeated
     }
