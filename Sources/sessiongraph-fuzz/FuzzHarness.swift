@@ -49,7 +49,7 @@ enum FuzzTarget: String, CaseIterable {
                     // The compact event gives back what the mapper read.
                     let event = interner.event(draft)
                     // Compared as bytes: `==` would hold two Unicode spellings of a value equal.
-                    func same(_ a: String?, _ b: String?) -> Bool { a.map { Array($0.utf8) } == b.map { Array($0.utf8) } }
+                    func same(_ a: String?, _ b: FieldText?) -> Bool { a.map { Array($0.utf8) } == b.map { Array($0.string.utf8) } }
                     precondition(same(event.userAgent, draft.userAgent) && same(event.ipAddress, draft.ipAddress) && same(event.sessionId, draft.sessionId)
                                  && same(event.userDisplayName, draft.userDisplayName) && same(event.deviceName, draft.deviceName) && same(event.city, draft.city)
                                  && same(event.userPrincipalName, draft.userPrincipalName) && same(event.operation, draft.operation), "compact event changed a text field")

@@ -59,8 +59,43 @@ import Testing
         // The vocabulary hands back one held copy of a long value, not the caller's.
         let held = TextVocabulary.shared.text(first[0])
         #expect(Self.storage(held) == Self.storage(TextVocabulary.shared.text(interner.code(String(decoding: Array(texts[0].utf8), as: UTF8.self)))))
-        #expect(interner.code(nil) == TextVocabulary.none)
+        #expect(interner.code(FieldText?.none) == TextVocabulary.none)
         #expect(TextVocabulary.shared.text(TextVocabulary.none) == nil)
+    }
+
+    @Test func bytesOfARecordGetTheCodeOfTheirText() {
+        var interner = TextInterner()
+        let agent = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) bytes test"
+        let expected = TextVocabulary.shared.code(agent)
+        let bytes = Array(agent.utf8)
+        bytes.withUnsafeBufferPointer { buffer in
+            #expect(interner.code(FieldText.bytes(buffer)) == expected, "new to the file")
+            #expect(interner.code(FieldText.bytes(buffer)) == expected, "seen by the file")
+            #expect(interner.code(agent) == expected)
+        }
+        // Invalid UTF-8 gets the code of its repaired text, however often it comes.
+        let broken: [UInt8] = Array("agent ".utf8) + [0xC3, 0x28, 0xFF] + Array(" end of bytes test".utf8)
+        let repaired = String(decoding: broken, as: UTF8.self)
+        #expect(repaired.contains("\u{FFFD}"))
+        broken.withUnsafeBufferPointer { buffer in
+            for _ in 0..<3 {
+                #expect(interner.code(FieldText.bytes(buffer)) == TextVocabulary.shared.code(repaired))
+            }
+            #expect(FieldText.bytes(buffer).string == repaired)
+        }
+    }
+
+    @Test func fieldTextLowerCasesOnlyWhenItMust() {
+        let lower = Array("alice@contoso.example".utf8), upper = Array("Alice@Contoso.example".utf8)
+        lower.withUnsafeBufferPointer { buffer in
+            guard case .bytes(let kept) = FieldText.bytes(buffer).lowercased() else { Issue.record("copied"); return }
+            #expect(kept.baseAddress == buffer.baseAddress)
+        }
+        upper.withUnsafeBufferPointer { buffer in
+            #expect(FieldText.bytes(buffer).lowercased().string == "alice@contoso.example")
+        }
+        #expect(FieldText("ÉLISE@contoso.example").lowercased().string == "élise@contoso.example")
+        #expect("\(FieldText("a\"b"))" == "a\"b" && String(reflecting: FieldText("a\"b")) == String(reflecting: "a\"b"))
     }
 
     // MARK: record keys

@@ -18,60 +18,60 @@ enum AuditRecordMapper {
     /// Fills identity, identifiers, network and operation from an AuditData object. Shared with
     /// CloudAppEvents, whose `RawEventData` is the same object for Microsoft 365 workloads.
     static func fill<Audit: RecordFields>(_ b: inout EventBuilder, from audit: Audit) {
-        b.setGUID(\.recordId, audit.text("Id"))
-        b.event.workload = b.event.workload ?? audit.text("Workload")
-        let operation = audit.text("Operation")
+        b.setGUID(\.recordId, audit.field("Id"))
+        b.event.workload = b.event.workload ?? audit.field("Workload")
+        let operation = audit.field("Operation")
         b.event.operation = b.event.operation ?? operation
 
-        if let user = audit.text("UserId") {
-            if user.contains("@") { b.event.userPrincipalName = b.event.userPrincipalName ?? user.lowercased() } else { b.event.userDisplayName = b.event.userDisplayName ?? user }
+        if let user = audit.field("UserId") {
+            if user.contains(UInt8(ascii: "@")) { b.event.userPrincipalName = b.event.userPrincipalName ?? user.lowercased() } else { b.event.userDisplayName = b.event.userDisplayName ?? user }
         }
-        b.setGUID(\.userId, audit.text("TokenObjectId"))
-        b.setGUID(\.tenantId, audit.text("TokenTenantId", "OrganizationId"))
+        b.setGUID(\.userId, audit.field("TokenObjectId"))
+        b.setGUID(\.tenantId, audit.field("TokenTenantId", "OrganizationId"))
 
         // The session id: AppAccessContext first, then Exchange's top-level SessionId, then the
         // STS logon's device properties (schemas.md §1, §5.3, §5.4).
         let context = audit.nested("AppAccessContext")
-        b.setSession(context?.text("AADSessionId"), field: "AppAccessContext.AADSessionId")
-        if let exchangeSid = audit.text("SessionId") {
+        b.setSession(context?.field("AADSessionId"), field: "AppAccessContext.AADSessionId")
+        if let exchangeSid = audit.field("SessionId") {
             b.setSession(exchangeSid, field: "SessionId")
         }
-        b.setSession(audit.nested("DeviceProperties")?.namedValue("SessionId"), field: "DeviceProperties.SessionId")
-        b.setToken(context?.text("UniqueTokenId"), field: "AppAccessContext.UniqueTokenId")
+        b.setSession(audit.nested("DeviceProperties")?.namedValue("SessionId").map(FieldText.text), field: "DeviceProperties.SessionId")
+        b.setToken(context?.field("UniqueTokenId"), field: "AppAccessContext.UniqueTokenId")
         b.setIssuedAt(context?["IssuedAtTime"], field: "AppAccessContext.IssuedAtTime")
         b.setIssuedAt(context?["TokenIssuedAtTime"], field: "AppAccessContext.TokenIssuedAtTime")
-        b.setGUID(\.correlationId, audit.text("InterSystemsId", "CorrelationId") ?? context?.text("CorrelationId"))
-        b.setGUID(\.deviceId, audit.text("DeviceId"))
+        b.setGUID(\.correlationId, audit.field("InterSystemsId", "CorrelationId") ?? context?.field("CorrelationId"))
+        b.setGUID(\.deviceId, audit.field("DeviceId"))
 
         // SharePoint writes the client IP into DeviceDisplayName (schemas.md §5.7).
-        let displayIP = audit.text("DeviceDisplayName").flatMap { value -> String? in
-            if case .success = IdentifierNormalizer.ipAddress(value) { return value }
+        let displayIP = audit.text("DeviceDisplayName").flatMap { value -> FieldText? in
+            if case .success = IdentifierNormalizer.ipAddress(value) { return FieldText(value) }
             return nil
         }
-        b.setIP(audit.text("ClientIP", "ClientIPAddress", "ActorIpAddress") ?? displayIP, field: "ClientIP")
+        b.setIP(audit.field("ClientIP", "ClientIPAddress", "ActorIpAddress") ?? displayIP, field: "ClientIP")
 
         let extended = audit.nested("ExtendedProperties")
-        b.event.userAgent = b.event.userAgent ?? audit.text("UserAgent") ?? extended?.namedValue("UserAgent") ?? audit.text("ClientInfoString")
+        b.event.userAgent = b.event.userAgent ?? audit.field("UserAgent") ?? extended?.namedValue("UserAgent").map(FieldText.text) ?? audit.field("ClientInfoString")
         // The client app: Exchange puts itself in `AppId` and the client in `ClientAppId`.
-        b.event.appId = b.event.appId ?? (audit.text("ClientAppId") ?? context?.text("ClientAppId") ?? audit.text("AppId", "ApplicationId")).flatMap(IdentifierNormalizer.guidOrText)
-        b.event.appName = b.event.appName ?? context?.text("ClientAppName")
+        b.event.appId = b.event.appId ?? (audit.field("ClientAppId") ?? context?.field("ClientAppId") ?? audit.field("AppId", "ApplicationId")).flatMap(IdentifierNormalizer.guidOrText)
+        b.event.appName = b.event.appName ?? context?.field("ClientAppName")
         if let devices = audit.nested("DeviceProperties") {
-            b.event.operatingSystem = b.event.operatingSystem ?? devices.namedValue("OS")
-            b.event.browser = b.event.browser ?? devices.namedValue("BrowserType")
+            b.event.operatingSystem = b.event.operatingSystem ?? devices.namedValue("OS").map(FieldText.text)
+            b.event.browser = b.event.browser ?? devices.namedValue("BrowserType").map(FieldText.text)
         }
 
         if audit["RecordType"]?.integer == stsLogonRecordType {
             // A sign-in: Id is the Entra request id; ObjectId is the resource app.
             b.event.requestId = b.event.recordId
-            b.event.resource = audit.text("ObjectId").flatMap(IdentifierNormalizer.guidOrText)
+            b.event.resource = audit.field("ObjectId").flatMap(IdentifierNormalizer.guidOrText)
             let requestType = extended?.namedValue("RequestType")
-            b.event.authProtocol = requestType
+            b.event.authProtocol = requestType.map(FieldText.text)
             // The token endpoint is a non-interactive redemption; every other STS request type
             // (login, KMSI, authorize, reprocess) is an interactive browser sign-in.
             b.event.interactive = !(requestType?.lowercased().hasSuffix(":token") ?? false)
-            b.event.result = operation == "UserLoginFailed" ? "failure" : "success"
-            b.event.resultCode = audit.text("ErrorNumber")
-            b.event.userAgent = extended?.namedValue("UserAgent") ?? b.event.userAgent
+            b.event.result = operation?.sameBytes(as: "UserLoginFailed") == true ? "failure" : "success"
+            b.event.resultCode = audit.field("ErrorNumber")
+            b.event.userAgent = extended?.namedValue("UserAgent").map(FieldText.text) ?? b.event.userAgent
         } else {
             b.event.parameters = parameters(audit)
             if let count = audit["OperationCount"]?.integer, count > 0 {
@@ -81,7 +81,7 @@ enum AuditRecordMapper {
             }
             b.event.operationDetail = b.event.operationDetail ?? parameterSummary(audit)
             if let status = audit.text("ResultStatus") {
-                b.event.result = ["true", "succeeded", "success", "partiallysucceeded"].contains(status.lowercased()) ? "success" : (status.lowercased() == "failed" || status.lowercased() == "false" ? "failure" : status)
+                b.event.result = ["true", "succeeded", "success", "partiallysucceeded"].contains(status.lowercased()) ? "success" : (status.lowercased() == "failed" || status.lowercased() == "false" ? "failure" : FieldText(status))
             }
         }
     }
@@ -114,15 +114,15 @@ enum AuditRecordMapper {
         let time = try EventBuilder.time([(row["TimeGenerated"], "TimeGenerated"), (row["Start_Time"], "Start_Time"), (row["CreationTime"], "CreationTime")], notes: &notes)
         var b = EventBuilder(time: time, source: .officeActivity, shape: shape, kind: .action, provenance: provenance)
         b.event.notes = notes
-        b.setGUID(\.recordId, row.text("OfficeId", "Id"))
-        b.event.workload = row.text("OfficeWorkload")
-        b.event.operation = row.text("Operation")
-        if let user = row.text("UserId") { b.event.userPrincipalName = user.lowercased() }
-        b.setGUID(\.tenantId, row.text("OrganizationId", "OfficeTenantId"))
-        b.setIP(row.text("ClientIP", "Client_IPAddress"), field: "ClientIP")
-        b.event.userAgent = row.text("UserAgent")
+        b.setGUID(\.recordId, row.field("OfficeId", "Id"))
+        b.event.workload = row.field("OfficeWorkload")
+        b.event.operation = row.field("Operation")
+        if let user = row.field("UserId") { b.event.userPrincipalName = user.lowercased() }
+        b.setGUID(\.tenantId, row.field("OrganizationId", "OfficeTenantId"))
+        b.setIP(row.field("ClientIP", "Client_IPAddress"), field: "ClientIP")
+        b.event.userAgent = row.field("UserAgent")
         b.event.operationDetail = parameterSummary(row)
-        if let status = row.text("ResultStatus") { b.event.result = status }
+        if let status = row.field("ResultStatus") { b.event.result = status }
         b.note("OfficeActivity has no session or token id column; this record links by user and time only")
         return b.event
     }

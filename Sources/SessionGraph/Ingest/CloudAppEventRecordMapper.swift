@@ -11,26 +11,26 @@ enum CloudAppEventRecordMapper {
         var b = EventBuilder(time: time, source: .cloudAppEvents, shape: shape, kind: .action, provenance: provenance)
         b.event.notes = notes
 
-        b.event.recordId = row.text("ReportId")
-        b.event.operation = row.text("ActionType")
-        b.event.workload = row.text("Application")
-        b.setGUID(\.userId, row.text("AccountObjectId"))
-        if let account = row.text("AccountId"), account.contains("@") { b.event.userPrincipalName = account.lowercased() }
-        b.event.userDisplayName = row.text("AccountDisplayName")
-        b.setGUID(\.tenantId, envelope?.text("tenantId"))
-        b.setIP(row.text("IPAddress"), field: "IPAddress")
-        b.event.country = row.text("CountryCode")
-        b.event.city = row.text("City")
-        b.event.userAgent = row.text("UserAgent")
-        b.event.operatingSystem = row.text("OSPlatform")
-        b.event.appId = row.text("OAuthAppId").flatMap(IdentifierNormalizer.guidOrText)
+        b.event.recordId = row.field("ReportId")
+        b.event.operation = row.field("ActionType")
+        b.event.workload = row.field("Application")
+        b.setGUID(\.userId, row.field("AccountObjectId"))
+        if let account = row.field("AccountId"), account.contains(UInt8(ascii: "@")) { b.event.userPrincipalName = account.lowercased() }
+        b.event.userDisplayName = row.field("AccountDisplayName")
+        b.setGUID(\.tenantId, envelope?.field("tenantId"))
+        b.setIP(row.field("IPAddress"), field: "IPAddress")
+        b.event.country = row.field("CountryCode")
+        b.event.city = row.field("City")
+        b.event.userAgent = row.field("UserAgent")
+        b.event.operatingSystem = row.field("OSPlatform")
+        b.event.appId = row.field("OAuthAppId").flatMap(IdentifierNormalizer.guidOrText)
         b.event.operationDetail = row.text("ObjectName")
 
         if let raw, case .object = raw {
             // Fills only what the row itself did not say (identifiers, client IP, UPN).
             let rowOperation = b.event.operation
             AuditRecordMapper.fill(&b, from: raw)
-            b.event.recordId = row.text("ReportId") ?? b.event.recordId
+            b.event.recordId = row.field("ReportId") ?? b.event.recordId
             b.event.operation = rowOperation ?? b.event.operation
             b.event.kind = .action
         }

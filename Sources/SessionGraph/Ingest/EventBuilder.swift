@@ -68,28 +68,42 @@ struct EventBuilder {
 
     mutating func note(_ text: String) { event.notes.append(text) }
 
-    mutating func setSession(_ raw: String?, field: String) {
-        guard let raw, !raw.isEmpty else { return }
-        switch IdentifierNormalizer.sessionId(raw) {
-        case .success(let sid):
-            if let existing = event.sessionId, existing != sid {
-                note("\(field) \(sid) differs from \(event.sessionIdField ?? "session id") \(existing); kept the first")
+    mutating func setSession(_ raw: FieldText?, field: String) {
+        guard let raw else { return }
+        let sid: FieldText
+        if raw.withUTF8({ IdentifierNormalizer.isCanonicalGUID($0) && !IdentifierNormalizer.isPlaceholderGUID($0) }) {
+            sid = raw
+        } else {
+            let text = raw.string
+            guard !text.isEmpty else { return }
+            switch IdentifierNormalizer.sessionId(text) {
+            case .success(let value): sid = FieldText(value)
+            case .failure(let refusal):
+                note("\(field) not used for linking: \(refusal.reason)")
                 return
             }
-            if event.sessionId == nil {
-                event.sessionId = sid
-                event.sessionIdField = field
-            }
-        case .failure(let refusal):
-            note("\(field) not used for linking: \(refusal.reason)")
         }
+        if let existing = event.sessionId {
+            if !existing.sameBytes(as: sid) {
+                note("\(field) \(sid) differs from \(event.sessionIdField?.string ?? "session id") \(existing); kept the first")
+            }
+            return
+        }
+        event.sessionId = sid
+        event.sessionIdField = FieldText(field)
     }
 
-    mutating func setToken(_ raw: String?, field: String) {
-        guard let raw, !raw.isEmpty, event.uniqueTokenId == nil else { return }
-        switch IdentifierNormalizer.uniqueTokenId(raw) {
+    mutating func setToken(_ raw: FieldText?, field: String) {
+        guard let raw, event.uniqueTokenId == nil else { return }
+        if raw.withUTF8(IdentifierNormalizer.isPlainTokenId) {
+            event.uniqueTokenId = raw
+            return
+        }
+        let text = raw.string
+        guard !text.isEmpty else { return }
+        switch IdentifierNormalizer.uniqueTokenId(text) {
         case .success(let uti):
-            event.uniqueTokenId = uti
+            event.uniqueTokenId = FieldText(uti)
         case .failure(let refusal):
             note("\(field) not used for linking: \(refusal.reason)")
         }
@@ -109,10 +123,16 @@ struct EventBuilder {
         }
     }
 
-    mutating func setIP(_ raw: String?, field: String) {
-        guard event.ipAddress == nil, let raw, !raw.isEmpty else { return }
-        switch IdentifierNormalizer.ipAddress(raw) {
-        case .success(let ip): event.ipAddress = ip
+    mutating func setIP(_ raw: FieldText?, field: String) {
+        guard event.ipAddress == nil, let raw else { return }
+        if raw.withUTF8({ IdentifierNormalizer.isCanonicalIPv4($0) || IdentifierNormalizer.isCanonicalIPv6($0) }) {
+            event.ipAddress = raw
+            return
+        }
+        let text = raw.string
+        guard !text.isEmpty else { return }
+        switch IdentifierNormalizer.ipAddress(text) {
+        case .success(let ip): event.ipAddress = FieldText(ip)
         case .failure(let refusal): note("\(field) ignored: \(refusal.reason)")
         }
     }
@@ -128,11 +148,11 @@ struct EventBuilder {
 
     mutating func setDevice(_ detail: JSONValue?) {
         guard let detail else { return }
-        if let id = detail.text("deviceId") { event.deviceId = IdentifierNormalizer.guidOrText(id) }
-        event.deviceName = event.deviceName ?? detail.text("displayName")
-        event.operatingSystem = event.operatingSystem ?? detail.text("operatingSystem")
-        event.browser = event.browser ?? detail.text("browser")
-        event.trustType = event.trustType ?? detail.text("trustType")
+        if let id = detail.field("deviceId") { event.deviceId = IdentifierNormalizer.guidOrText(id) }
+        event.deviceName = event.deviceName ?? detail.field("displayName")
+        event.operatingSystem = event.operatingSystem ?? detail.field("operatingSystem")
+        event.browser = event.browser ?? detail.field("browser")
+        event.trustType = event.trustType ?? detail.field("trustType")
         event.isCompliant = event.isCompliant ?? detail["isCompliant"]?.boolean
         event.isManaged = event.isManaged ?? detail["isManaged"]?.boolean
     }
@@ -140,16 +160,25 @@ struct EventBuilder {
     /// `LocationDetails` / Graph `location`: city, state, country and coordinates.
     mutating func setLocation(_ location: JSONValue?) {
         guard let location, case .object = location else { return }
-        event.city = event.city ?? location.text("city")
-        event.country = event.country ?? location.text("countryOrRegion")
+        event.city = event.city ?? location.field("city")
+        event.country = event.country ?? location.field("countryOrRegion")
         if let coordinates = location.nested("geoCoordinates") {
             event.latitude = coordinates["latitude"]?.double
             event.longitude = coordinates["longitude"]?.double
         }
     }
 
-    mutating func setGUID(_ keyPath: WritableKeyPath<EventDraft, String?>, _ raw: String?) {
+    mutating func setGUID(_ keyPath: WritableKeyPath<EventDraft, FieldText?>, _ raw: FieldText?) {
         guard event[keyPath: keyPath] == nil, let raw, let value = IdentifierNormalizer.guidOrText(raw) else { return }
         event[keyPath: keyPath] = value
+    }
+}
+
+extension IdentifierNormalizer {
+    /// ``guidOrText(_:)`` of a field: the field itself when it already is a canonical GUID
+    /// other than the zero GUID (no string made).
+    static func guidOrText(_ raw: FieldText) -> FieldText? {
+        if raw.withUTF8({ isCanonicalGUID($0) && !isZeroGUID($0) }) { return raw }
+        return guidOrText(raw.string).map(FieldText.text)
     }
 }

@@ -1,45 +1,46 @@
-/// One record's fields as a mapper fills them: plain strings, before the event is made compact.
-/// ``TextInterner/event(_:)`` turns a draft into an ``Event``, looking the repeated text up in
-/// the file's front cache of the shared vocabulary.
+/// One record's fields as a mapper fills them, before the event is made compact: text as the
+/// record holds it (``FieldText``: bytes of the file, or a string). ``TextInterner/event(_:)``
+/// turns a draft into an ``Event`` at once, looking the text up in the file's front cache of the
+/// shared vocabulary.
 struct EventDraft {
     var time: UTCInstant
     var source: LogSource
     var shape: ExportShape
     var kind: EventKind
     var provenance: Provenance
-    var userId: String? = nil
-    var userPrincipalName: String? = nil
-    var userDisplayName: String? = nil
-    var servicePrincipalId: String? = nil
-    var tenantId: String? = nil
-    var sessionId: String? = nil
-    var sessionIdField: String? = nil
-    var deviceId: String? = nil
-    var deviceName: String? = nil
-    var operatingSystem: String? = nil
-    var browser: String? = nil
-    var trustType: String? = nil
-    var ipAddress: String? = nil
-    var country: String? = nil
-    var city: String? = nil
-    var userAgent: String? = nil
-    var appId: String? = nil
-    var appName: String? = nil
-    var resource: String? = nil
-    var resourceName: String? = nil
-    var incomingTokenType: String? = nil
-    var authProtocol: String? = nil
-    var originalTransferMethod: String? = nil
-    var clientAppUsed: String? = nil
-    var result: String? = nil
-    var resultCode: String? = nil
-    var workload: String? = nil
-    var operation: String? = nil
+    var userId: FieldText? = nil
+    var userPrincipalName: FieldText? = nil
+    var userDisplayName: FieldText? = nil
+    var servicePrincipalId: FieldText? = nil
+    var tenantId: FieldText? = nil
+    var sessionId: FieldText? = nil
+    var sessionIdField: FieldText? = nil
+    var deviceId: FieldText? = nil
+    var deviceName: FieldText? = nil
+    var operatingSystem: FieldText? = nil
+    var browser: FieldText? = nil
+    var trustType: FieldText? = nil
+    var ipAddress: FieldText? = nil
+    var country: FieldText? = nil
+    var city: FieldText? = nil
+    var userAgent: FieldText? = nil
+    var appId: FieldText? = nil
+    var appName: FieldText? = nil
+    var resource: FieldText? = nil
+    var resourceName: FieldText? = nil
+    var incomingTokenType: FieldText? = nil
+    var authProtocol: FieldText? = nil
+    var originalTransferMethod: FieldText? = nil
+    var clientAppUsed: FieldText? = nil
+    var result: FieldText? = nil
+    var resultCode: FieldText? = nil
+    var workload: FieldText? = nil
+    var operation: FieldText? = nil
     /// Per-record ids, held compact in the event.
-    var uniqueTokenId: String? = nil
-    var requestId: String? = nil
-    var correlationId: String? = nil
-    var recordId: String? = nil
+    var uniqueTokenId: FieldText? = nil
+    var requestId: FieldText? = nil
+    var correlationId: FieldText? = nil
+    var recordId: FieldText? = nil
     var tokenIssuedAt: UTCInstant? = nil
     var isCompliant: Bool? = nil
     var isManaged: Bool? = nil
@@ -86,10 +87,10 @@ extension TextInterner {
         s.resultCode = code(draft.resultCode)
         s.workload = code(draft.workload)
         s.operation = code(draft.operation)
-        s.uniqueTokenId = draft.uniqueTokenId.map(CompactIdentifier.init)
-        s.requestId = draft.requestId.map(CompactIdentifier.init)
-        s.correlationId = draft.correlationId.map(CompactIdentifier.init)
-        s.recordId = draft.recordId.map(CompactIdentifier.init)
+        s.uniqueTokenId = draft.uniqueTokenId.map(CompactIdentifier.init(_:))
+        s.requestId = draft.requestId.map(CompactIdentifier.init(_:))
+        s.correlationId = draft.correlationId.map(CompactIdentifier.init(_:))
+        s.recordId = draft.recordId.map(CompactIdentifier.init(_:))
         s.tokenIssuedAt = draft.tokenIssuedAt
         s.isCompliant = draft.isCompliant
         s.isManaged = draft.isManaged
@@ -103,5 +104,12 @@ extension TextInterner {
         s.parameters = draft.parameters
         s.notes = draft.notes
         return Event(storage: s)
+    }
+}
+
+extension CompactIdentifier {
+    /// The identifier of a field's text; a string is made only when it has neither compact form.
+    init(_ field: FieldText) {
+        self = field.withUTF8(CompactIdentifier.compact) ?? .text(field.string)
     }
 }

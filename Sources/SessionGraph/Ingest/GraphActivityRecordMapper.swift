@@ -7,34 +7,34 @@ enum GraphActivityRecordMapper {
         var b = EventBuilder(time: time, source: .graphActivityLogs, shape: shape, kind: .action, provenance: provenance)
         b.event.notes = notes
 
-        b.setGUID(\.recordId, body.text("RequestId") ?? envelope?.text("correlationId"))
-        b.setSession(body.text("SessionId"), field: "SessionId")
-        b.setSession(body.text("C_Sid"), field: "C_Sid")
-        b.setToken(body.text("SignInActivityId"), field: "SignInActivityId")
+        b.setGUID(\.recordId, body.field("RequestId") ?? envelope?.field("correlationId"))
+        b.setSession(body.field("SessionId"), field: "SessionId")
+        b.setSession(body.field("C_Sid"), field: "C_Sid")
+        b.setToken(body.field("SignInActivityId"), field: "SignInActivityId")
         b.setIssuedAt(body["TokenIssuedAt"], field: "TokenIssuedAt")
         b.setIssuedAt(body["C_Iat"], field: "C_Iat")
-        b.setGUID(\.deviceId, body.text("DeviceId", "C_DeviceId"))
+        b.setGUID(\.deviceId, body.field("DeviceId", "C_DeviceId"))
 
-        b.setGUID(\.userId, body.text("UserId"))
-        b.setGUID(\.servicePrincipalId, body.text("ServicePrincipalId"))
+        b.setGUID(\.userId, body.field("UserId"))
+        b.setGUID(\.servicePrincipalId, body.field("ServicePrincipalId"))
         if b.event.userId == nil, b.event.servicePrincipalId == nil || body.text("C_Idtyp") == "user" {
-            b.setGUID(\.userId, body.text("UserPrincipalObjectID"))
+            b.setGUID(\.userId, body.field("UserPrincipalObjectID"))
         }
         // Log Analytics `TenantId` is the workspace; the Entra tenant is `AadTenantId`, or
         // `tenantId` inside diagnostic-settings properties (schemas.md §3.1).
-        b.setGUID(\.tenantId, body.text("AadTenantId") ?? (envelope != nil ? body.text("tenantId") ?? envelope?.text("tenantId") : nil))
+        b.setGUID(\.tenantId, body.field("AadTenantId") ?? (envelope != nil ? body.field("tenantId") ?? envelope?.field("tenantId") : nil))
 
-        b.setIP(body.text("IPAddress") ?? envelope?.text("callerIpAddress"), field: "IPAddress")
-        b.event.userAgent = body.text("UserAgent")
-        b.event.appId = body.text("AppId").flatMap(IdentifierNormalizer.guidOrText)
+        b.setIP(body.field("IPAddress") ?? envelope?.field("callerIpAddress"), field: "IPAddress")
+        b.event.userAgent = body.field("UserAgent")
+        b.event.appId = body.field("AppId").flatMap(IdentifierNormalizer.guidOrText)
         b.event.workload = "MicrosoftGraph"
         let method = body.text("RequestMethod") ?? "?"
         let uri = body.text("RequestUri") ?? ""
-        b.event.operation = "\(method) \(uri)"
+        b.event.operation = FieldText("\(method) \(uri)")
         if let scopes = body.text("Scopes") { b.event.operationDetail = "scopes=\(scopes)" }
         if let roles = body.text("Roles") { b.event.operationDetail = (b.event.operationDetail.map { $0 + "; " } ?? "") + "roles=\(roles)" }
         if let status = body.text("ResponseStatusCode") ?? envelope?.text("resultSignature") {
-            b.event.resultCode = status
+            b.event.resultCode = FieldText(status)
             b.event.result = status.hasPrefix("2") || status.hasPrefix("3") ? "success" : "failure"
         }
         return b.event

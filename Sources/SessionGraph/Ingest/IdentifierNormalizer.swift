@@ -89,16 +89,27 @@ enum IdentifierNormalizer {
 
     /// Whether `raw` already is a lower-case 8-4-4-4-12 GUID (the common case: no copy needed).
     static func isCanonicalGUID(_ raw: String) -> Bool {
-        guard raw.utf8.count == 36 else { return false }
-        func check(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-            guard bytes[8] == UInt8(ascii: "-"), bytes[13] == UInt8(ascii: "-"), bytes[18] == UInt8(ascii: "-"), bytes[23] == UInt8(ascii: "-") else { return false }
-            for index in 0..<36 where index != 8 && index != 13 && index != 18 && index != 23 {
-                let byte = bytes[index]
-                guard (byte >= 0x30 && byte <= 0x39) || (byte >= 0x61 && byte <= 0x66) else { return false }
-            }
-            return true
+        raw.withUTF8Bytes(isCanonicalGUID)
+    }
+
+    static func isCanonicalGUID(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard bytes.count == 36, bytes[8] == UInt8(ascii: "-"), bytes[13] == UInt8(ascii: "-"), bytes[18] == UInt8(ascii: "-"), bytes[23] == UInt8(ascii: "-") else { return false }
+        for index in 0..<36 where index != 8 && index != 13 && index != 18 && index != 23 {
+            let byte = bytes[index]
+            guard (byte >= 0x30 && byte <= 0x39) || (byte >= 0x61 && byte <= 0x66) else { return false }
         }
-        return raw.withUTF8Bytes(check)
+        return true
+    }
+
+    /// Whether canonical GUID bytes are the zero GUID.
+    static func isZeroGUID(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        bytes.allSatisfy { $0 == UInt8(ascii: "0") || $0 == UInt8(ascii: "-") }
+    }
+
+    /// Whether `bytes` are a token id ``uniqueTokenId(_:)`` keeps exactly as they are: base64
+    /// characters only (no padding, no space), at most 128, not one character repeated.
+    static func isPlainTokenId(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        !bytes.isEmpty && bytes.count <= 128 && bytes.allSatisfy(isBase64URLByte) && !bytes.allSatisfy { $0 == bytes[0] }
     }
 
     /// A GUID-typed id (user, tenant, device, request): canonical lower case when it is a
@@ -139,8 +150,12 @@ enum IdentifierNormalizer {
 
     /// Dotted-quad IPv4 in canonical form (four octets 0–255, no leading zeros): kept as is.
     static func isCanonicalIPv4(_ raw: String) -> Bool {
+        raw.withUTF8Bytes(isCanonicalIPv4)
+    }
+
+    static func isCanonicalIPv4(_ raw: UnsafeBufferPointer<UInt8>) -> Bool {
         var octets = 0, digits = 0, value = 0, leadingZero = false
-        for byte in raw.utf8 {
+        for byte in raw {
             if byte == UInt8(ascii: ".") {
                 guard digits > 0 else { return false }
                 octets += 1
@@ -161,23 +176,25 @@ enum IdentifierNormalizer {
     /// `inet_ntop` writes it): kept as is, checked without allocating. Addresses with a dot (an
     /// embedded IPv4), a zone, brackets or a port are left to the full normalisation.
     static func isCanonicalIPv6(_ raw: String) -> Bool {
-        raw.withUTF8Bytes { text -> Bool in
-            guard text.count >= 2, text.count <= 39,
-                  text.allSatisfy({ ($0 >= 0x30 && $0 <= 0x3A) || ($0 >= 0x61 && $0 <= 0x66) }) else { return false }
-            // One scratch buffer on the stack: the text NUL-terminated (bytes 0–47), the 16
-            // address bytes (48–63), and what inet_ntop writes (64–111).
-            return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 112) { scratch -> Bool in
-                guard let base = scratch.baseAddress, let source = text.baseAddress else { return false }
-                base.initialize(from: source, count: text.count)
-                base[text.count] = 0
-                let address = base + 48, output = base + 64
-                let parsed = base.withMemoryRebound(to: CChar.self, capacity: 48) { inet_pton(AF_INET6, $0, address) }
-                guard parsed == 1 else { return false }
-                let written = output.withMemoryRebound(to: CChar.self, capacity: 48) { inet_ntop(AF_INET6, address, $0, 48) }
-                guard written != nil else { return false }
-                for index in 0..<text.count where output[index] != text[index] { return false }
-                return output[text.count] == 0
-            }
+        raw.withUTF8Bytes(isCanonicalIPv6)
+    }
+
+    static func isCanonicalIPv6(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard text.count >= 2, text.count <= 39,
+              text.allSatisfy({ ($0 >= 0x30 && $0 <= 0x3A) || ($0 >= 0x61 && $0 <= 0x66) }) else { return false }
+        // One scratch buffer on the stack: the text NUL-terminated (bytes 0–47), the 16
+        // address bytes (48–63), and what inet_ntop writes (64–111).
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 112) { scratch -> Bool in
+            guard let base = scratch.baseAddress, let source = text.baseAddress else { return false }
+            base.initialize(from: source, count: text.count)
+            base[text.count] = 0
+            let address = base + 48, output = base + 64
+            let parsed = base.withMemoryRebound(to: CChar.self, capacity: 48) { inet_pton(AF_INET6, $0, address) }
+            guard parsed == 1 else { return false }
+            let written = output.withMemoryRebound(to: CChar.self, capacity: 48) { inet_ntop(AF_INET6, address, $0, 48) }
+            guard written != nil else { return false }
+            for index in 0..<text.count where output[index] != text[index] { return false }
+            return output[text.count] == 0
         }
     }
 
@@ -192,8 +209,12 @@ enum IdentifierNormalizer {
 
     /// A canonical GUID whose 32 digits are all the same (`00000000-…`, `11111111-…`).
     static func isPlaceholderGUID(_ guid: String) -> Bool {
+        guid.withUTF8Bytes(isPlaceholderGUID)
+    }
+
+    static func isPlaceholderGUID(_ guid: UnsafeBufferPointer<UInt8>) -> Bool {
         var first: UInt8?
-        for byte in guid.utf8 where byte != UInt8(ascii: "-") {
+        for byte in guid where byte != UInt8(ascii: "-") {
             if first == nil { first = byte } else if byte != first { return false }
         }
         return true

@@ -11,6 +11,9 @@ protocol RecordFields {
     /// The member named `key` when it is non-empty text: strings as they are, numbers as their
     /// lexeme, booleans as `true`/`false`.
     func text(_ key: String) -> String?
+    /// What ``text(_:)`` gives, as the record holds it: no string is made of a plain string
+    /// value of a record read flat.
+    func field(_ key: String) -> FieldText?
     /// Whether the record has a member named `key`, whatever its value.
     func has(_ key: String) -> Bool
     /// Whether the record has a member named exactly `key` (case-sensitive).
@@ -29,6 +32,13 @@ extension RecordFields {
         text(first) ?? text(second) ?? text(third)
     }
 
+    /// The first of the keys that holds a non-empty text value, as the record holds it.
+    func field(_ first: String, _ second: String) -> FieldText? { field(first) ?? field(second) }
+
+    func field(_ first: String, _ second: String, _ third: String) -> FieldText? {
+        field(first) ?? field(second) ?? field(third)
+    }
+
     /// The value of `key` as structured data (an object/array, or JSON text of one).
     func nested(_ key: String) -> JSONValue? { self[key]?.structured }
 
@@ -40,6 +50,8 @@ extension RecordFields {
 
 extension JSONValue: RecordFields {
     func text(_ key: String) -> String? { self[key]?.text }
+
+    func field(_ key: String) -> FieldText? { self[key]?.text.map(FieldText.text) }
 
     var nonObjectKind: String? {
         if case .object = self { return nil }
@@ -124,6 +136,14 @@ struct FlatRecord: RecordFields {
         let start = members[index].textStart
         guard start >= 0 else { return values[-1 - start].text }
         return members[index].textLength > 0 ? string(at: index) : nil
+    }
+
+    func field(_ key: String) -> FieldText? {
+        guard let index = index(of: key) else { return nil }
+        let start = members[index].textStart
+        guard start >= 0 else { return values[-1 - start].text.map(FieldText.text) }
+        let length = members[index].textLength
+        return length > 0 ? .bytes(UnsafeBufferPointer(rebasing: bytes[start..<(start + length)])) : nil
     }
 
     func has(_ key: String) -> Bool { index(of: key) != nil }

@@ -28,51 +28,51 @@ enum SignInRecordMapper {
         var b = EventBuilder(time: time, source: source, shape: shape, kind: .signIn, provenance: provenance)
         b.event.notes = notes
 
-        b.setGUID(\.recordId, body.text("Id"))
+        b.setGUID(\.recordId, body.field("Id"))
         b.event.requestId = b.event.recordId
-        b.setGUID(\.correlationId, body.text("CorrelationId") ?? envelope?.text("correlationId"))
-        b.setSession(body.text("SessionId"), field: "SessionId")
-        b.setToken(body.text("UniqueTokenIdentifier"), field: "UniqueTokenIdentifier")
+        b.setGUID(\.correlationId, body.field("CorrelationId") ?? envelope?.field("correlationId"))
+        b.setSession(body.field("SessionId"), field: "SessionId")
+        b.setToken(body.field("UniqueTokenIdentifier"), field: "UniqueTokenIdentifier")
 
-        b.setGUID(\.userId, body.text("UserId"))
-        b.event.userPrincipalName = body.text("UserPrincipalName").map { $0.lowercased() }
-        b.event.userDisplayName = body.text("UserDisplayName")
-        b.setGUID(\.servicePrincipalId, body.text("ServicePrincipalId"))
-        if b.event.userDisplayName == nil { b.event.userDisplayName = body.text("ServicePrincipalName") }
-        b.setGUID(\.tenantId, body.text("ResourceTenantId", "HomeTenantId", "AADTenantId") ?? envelope?.text("tenantId"))
+        b.setGUID(\.userId, body.field("UserId"))
+        b.event.userPrincipalName = body.field("UserPrincipalName")?.lowercased()
+        b.event.userDisplayName = body.field("UserDisplayName")
+        b.setGUID(\.servicePrincipalId, body.field("ServicePrincipalId"))
+        if b.event.userDisplayName == nil { b.event.userDisplayName = body.field("ServicePrincipalName") }
+        b.setGUID(\.tenantId, body.field("ResourceTenantId", "HomeTenantId", "AADTenantId") ?? envelope?.field("tenantId"))
 
         b.setDevice(body.nested("DeviceDetail", "DeviceDetail_dynamic", "DeviceDetail_string"))
-        b.setIP(body.text("IPAddress") ?? envelope?.text("callerIpAddress"), field: "IPAddress")
+        b.setIP(body.field("IPAddress") ?? envelope?.field("callerIpAddress"), field: "IPAddress")
         b.setASN(body["AutonomousSystemNumber"])
         // `LocationDetails` (Log Analytics) or `location` (Graph, an object); the Log Analytics
         // `Location` column and the diagnostic envelope `location` are the country alone.
         b.setLocation(body.nested("LocationDetails", "LocationDetails_dynamic", "LocationDetails_string") ?? body.nested("location"))
         if b.event.country == nil, let country = body["Location"]?.text ?? envelope?.text("location"), country.utf8.count == 2 {
-            b.event.country = country
+            b.event.country = FieldText(country)
         }
-        b.event.userAgent = body.text("UserAgent")
+        b.event.userAgent = body.field("UserAgent")
         if let locations = body.nested("NetworkLocationDetails")?.elements, !locations.isEmpty {
             b.event.trustedLocation = locations.contains { $0.text("networkType")?.lowercased() == "trustednamedlocation" }
         }
 
-        b.event.appId = body.text("AppId").flatMap(IdentifierNormalizer.guidOrText)
-        b.event.appName = body.text("AppDisplayName")
+        b.event.appId = body.field("AppId").flatMap(IdentifierNormalizer.guidOrText)
+        b.event.appName = body.field("AppDisplayName")
         // Graph `resourceId` is the resource app; Log Analytics `ResourceId` is an ARM path and
         // `ResourceIdentity` is the resource app (schemas.md §2.2).
-        let resource = body.text("ResourceIdentity") ?? body.text("resourceId").flatMap { $0.hasPrefix("/") ? nil : $0 }
+        let resource = body.field("ResourceIdentity") ?? body.field("resourceId").flatMap { $0.withUTF8 { $0.first == UInt8(ascii: "/") } ? nil : $0 }
         b.event.resource = resource.flatMap(IdentifierNormalizer.guidOrText)
-        b.event.resourceName = body.text("ResourceDisplayName")
+        b.event.resourceName = body.field("ResourceDisplayName")
 
         b.event.interactive = body["IsInteractive"]?.boolean ?? (source == .signInLogs)
-        b.event.incomingTokenType = body.text("IncomingTokenType").map(normaliseTokenType)
-        b.event.authProtocol = body.text("AuthenticationProtocol")
-        b.event.originalTransferMethod = body.text("OriginalTransferMethod")
-        b.event.clientAppUsed = body.text("ClientAppUsed")
+        b.event.incomingTokenType = body.field("IncomingTokenType").map(normaliseTokenType)
+        b.event.authProtocol = body.field("AuthenticationProtocol")
+        b.event.originalTransferMethod = body.field("OriginalTransferMethod")
+        b.event.clientAppUsed = body.field("ClientAppUsed")
 
         let status = body.nested("Status", "Status_dynamic", "Status_string")
         let code = body.text("ResultType") ?? status?.text("errorCode") ?? envelope?.text("resultType")
         if let code {
-            b.event.resultCode = code
+            b.event.resultCode = FieldText(code)
             b.event.result = code == "0" ? "success" : "failure"
         }
         return b.event
@@ -80,11 +80,12 @@ enum SignInRecordMapper {
 
     /// Display text (`Primary Refresh Token`) and enum values (`primaryRefreshToken`) alike
     /// become the enum value.
-    static func normaliseTokenType(_ raw: String) -> String {
+    static func normaliseTokenType(_ raw: FieldText) -> FieldText {
         // Log Analytics rows already hold the enum value: no copy needed.
-        if tokenTypes.contains(raw) { return raw }
-        let folded = raw.lowercased().filter { $0 != " " }
-        return tokenTypes.first { $0.lowercased() == folded } ?? raw
+        if tokenTypes.contains(where: raw.sameBytes(as:)) { return raw }
+        let text = raw.string
+        let folded = text.lowercased().filter { $0 != " " }
+        return FieldText(tokenTypes.first { $0.lowercased() == folded } ?? text)
     }
 
     /// The `incomingTokenType` enum values.

@@ -11,24 +11,42 @@ struct TextInterner {
     private var codes: [UInt32] = Array(repeating: 0, count: 1024)
     private var count = 0
 
-    /// The vocabulary code of `value` (``TextVocabulary/none`` for nil).
-    mutating func code(_ value: String?) -> UInt32 {
-        guard let text = value else { return TextVocabulary.none }
-        let hash = text.withUTF8Bytes(Self.hash)
-        let mask = held.count - 1
-        var slot = Int(truncatingIfNeeded: hash) & mask
-        while let existing = held[slot] {
-            if hashes[slot] == hash && existing.sameBytes(as: text) { return codes[slot] }
-            slot = (slot + 1) & mask
+    /// The vocabulary code of `value` (``TextVocabulary/none`` for nil). A value the file has
+    /// seen is found by its bytes, without making a string.
+    mutating func code(_ value: FieldText?) -> UInt32 {
+        guard let value else { return TextVocabulary.none }
+        return value.withUTF8 { bytes in
+            let hash = Self.hash(bytes)
+            let mask = held.count - 1
+            var slot = Int(truncatingIfNeeded: hash) & mask
+            while let existing = held[slot] {
+                if hashes[slot] == hash && existing.sameBytes(as: bytes) { return codes[slot] }
+                slot = (slot + 1) & mask
+            }
+            let text: String
+            switch value {
+            case .text(let string): text = string
+            case .bytes(let raw):
+                guard let valid = String(validating: raw, as: UTF8.self) else {
+                    // Invalid UTF-8 is repaired in the string, whose bytes then differ from
+                    // these: kept out of the cache (it would never match them again), so a
+                    // repeated broken value costs a lookup in the vocabulary, not a slot each time.
+                    return TextVocabulary.shared.code(String(decoding: raw, as: UTF8.self))
+                }
+                text = valid
+            }
+            let code = TextVocabulary.shared.code(text)
+            held[slot] = text
+            hashes[slot] = hash
+            codes[slot] = code
+            count += 1
+            if count * 2 > held.count { grow() }
+            return code
         }
-        let code = TextVocabulary.shared.code(text)
-        held[slot] = text
-        hashes[slot] = hash
-        codes[slot] = code
-        count += 1
-        if count * 2 > held.count { grow() }
-        return code
     }
+
+    /// The vocabulary code of a string value.
+    mutating func code(_ value: String?) -> UInt32 { code(value.map(FieldText.text)) }
 
     private mutating func grow() {
         let size = held.count * 2

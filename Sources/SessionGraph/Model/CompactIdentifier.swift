@@ -16,11 +16,14 @@ enum CompactIdentifier: Hashable, Sendable {
     case text(String)
 
     init(_ text: String) {
-        self = text.withUTF8Bytes { bytes in
-            if let (high, low) = Self.guidBits(bytes) { return .guid(high, low) }
-            if let (high, low) = Self.tokenBits(bytes) { return .token(high, low) }
-            return .text(text)
-        }
+        self = text.withUTF8Bytes { bytes in Self.compact(bytes) } ?? .text(text)
+    }
+
+    /// The compact form of `bytes`, or nil when they have neither form.
+    static func compact(_ bytes: UnsafeBufferPointer<UInt8>) -> CompactIdentifier? {
+        if let (high, low) = guidBits(bytes) { return .guid(high, low) }
+        if let (high, low) = tokenBits(bytes) { return .token(high, low) }
+        return nil
     }
 
     static func == (a: CompactIdentifier, b: CompactIdentifier) -> Bool {

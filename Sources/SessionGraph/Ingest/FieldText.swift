@@ -1,0 +1,63 @@
+/// A text field's value as a mapper hands it to the event: still the bytes of the record (a plain
+/// string of a record read flat, the common case) or a string (a value that was parsed, escaped
+/// or changed). ``TextInterner`` looks bytes up as they are, so a value the file has seen before
+/// never becomes a string: making a heap string of every id, address and user agent of every
+/// record, only to find its code and drop it, was the largest source of allocations in ingest.
+///
+/// Bytes point into the file being read: a draft holding them is made into an ``Event`` before
+/// the reader moves to the next record (``FileReader``), and never kept.
+enum FieldText {
+    case bytes(UnsafeBufferPointer<UInt8>)
+    case text(String)
+
+    init(_ text: String) { self = .text(text) }
+
+    /// The value as a string (invalid UTF-8 repaired, as a parsed string is).
+    var string: String {
+        switch self {
+        case .bytes(let bytes): return String(decoding: bytes, as: UTF8.self)
+        case .text(let text): return text
+        }
+    }
+
+    /// Calls `body` with the value's UTF-8 bytes.
+    @inline(__always)
+    func withUTF8<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        switch self {
+        case .bytes(let bytes): return body(bytes)
+        case .text(let text): return text.withUTF8Bytes(body)
+        }
+    }
+
+    /// Whether the value's bytes are exactly `other`'s.
+    func sameBytes(as other: String) -> Bool {
+        withUTF8 { other.sameBytes(as: $0) }
+    }
+
+    func sameBytes(as other: FieldText) -> Bool {
+        withUTF8 { mine in other.withUTF8 { theirs in mine.elementsEqual(theirs) } }
+    }
+
+    /// Whether the value holds `byte` (an ASCII character).
+    func contains(_ byte: UInt8) -> Bool {
+        withUTF8 { $0.contains(byte) }
+    }
+
+    /// The value lower-cased: itself when it has no upper-case letter and is all ASCII (no copy),
+    /// else `String.lowercased()` of it.
+    func lowercased() -> FieldText {
+        let unchanged = withUTF8 { bytes in !bytes.contains { $0 >= 0x80 || ($0 >= 0x41 && $0 <= 0x5A) } }
+        return unchanged ? self : .text(string.lowercased())
+    }
+}
+
+extension FieldText: ExpressibleByStringLiteral {
+    init(stringLiteral value: String) { self = .text(value) }
+}
+
+/// Printed as the string it holds, so a draft reads the same whichever way its fields came (the
+/// flat and tree readings of a record are compared as text, ``FlatRecordCheck``).
+extension FieldText: CustomStringConvertible, CustomDebugStringConvertible {
+    var description: String { string }
+    var debugDescription: String { string.debugDescription }
+}
