@@ -82,8 +82,28 @@ enum FuzzTarget: String, CaseIterable {
                 precondition(CompactIdentifier(uti).requestIdFromToken?.text == requestId, "compact token id decoded to another request id")
             }
             precondition(Array(CompactIdentifier(text).text.utf8) == Array(text.utf8), "compact identifier changed its text")
-            _ = IdentifierNormalizer.sessionId(text)
-            _ = IdentifierNormalizer.ipAddress(text)
+            let session = IdentifierNormalizer.sessionId(text)
+            let address = IdentifierNormalizer.ipAddress(text)
+            // The checks that keep a record's bytes as they are (``EventBuilder``) agree with
+            // the string normalisers they stand in for.
+            func kept(_ result: Result<String, IdentifierNormalizer.Refusal>) -> Bool {
+                if case .success(let value) = result { return Array(value.utf8) == Array(data) }
+                return false
+            }
+            if IdentifierNormalizer.isCanonicalGUID(data) && !IdentifierNormalizer.isPlaceholderGUID(data) {
+                precondition(kept(session), "a canonical session id is not kept as it is")
+            }
+            if IdentifierNormalizer.isCanonicalGUID(data) && !IdentifierNormalizer.isZeroGUID(data) {
+                precondition(IdentifierNormalizer.guidOrText(text).map { Array($0.utf8) } == Array(data), "a canonical GUID is not kept as it is")
+            }
+            if IdentifierNormalizer.isPlainTokenId(data) {
+                precondition(kept(IdentifierNormalizer.uniqueTokenId(text)), "a plain token id is not kept as it is")
+            }
+            if IdentifierNormalizer.isCanonicalIPv4(data) || IdentifierNormalizer.isCanonicalIPv6(data) {
+                precondition(kept(address), "a canonical address is not kept as it is")
+            }
+            let lowered = FieldText.bytes(data).lowercased().string
+            precondition(Array(lowered.utf8) == Array(text.lowercased().utf8), "lower-casing the bytes differs from the string's")
         case .dotEscaping:
             let text = String(decoding: data, as: UTF8.self)
             let label = DOTText.label(text)

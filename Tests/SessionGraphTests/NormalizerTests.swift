@@ -565,3 +565,53 @@ struct CSVReaderTests {
         #expect(FileReader.normaliseHeader("Id") == "Id")
     }
 }
+
+// MARK: - Byte checks that keep a record's value as it is
+
+@Suite("Identifiers kept as the record holds them")
+struct KeptIdentifierTests {
+    static let values = [
+        "0a1b2c3d-0000-4000-8000-000000000001", "0A1B2C3D-0000-4000-8000-000000000001", "00000000-0000-0000-0000-000000000000",
+        "11111111-1111-1111-1111-111111111111", "{0a1b2c3d-0000-4000-8000-000000000001}", " 0a1b2c3d-0000-4000-8000-000000000001",
+        "Kht-TD-dUU6KawwtPk9aAA", "AAAAAAAAAAAAAAAAAAAAAA", "Kht-TD-dUU6KawwtPk9aAA==", "abc def", "a+/b", "",
+        "1.2.3.4", "01.2.3.4", "256.1.1.1", "1.2.3.4:443", "::1", "2001:db8::1", "2001:DB8::1", "2001:0db8::1", "[2001:db8::1]:80",
+        "::ffff:1.2.3.4", "alice@contoso.example", "Alice@Contoso.example",
+    ]
+
+    /// Each byte check holds only where the string normaliser keeps the value unchanged, so the
+    /// bytes and the string paths give one result.
+    @Test func byteChecksAgreeWithTheNormalisers() {
+        func kept(_ result: Result<String, IdentifierNormalizer.Refusal>, _ value: String) -> Bool {
+            if case .success(let normalised) = result { return normalised.sameBytes(as: value) }
+            return false
+        }
+        var held = 0
+        for value in Self.values {
+            let bytes = Array(value.utf8)
+            bytes.withUnsafeBufferPointer { raw in
+                if IdentifierNormalizer.isCanonicalGUID(raw) && !IdentifierNormalizer.isPlaceholderGUID(raw) {
+                    held += 1
+                    #expect(kept(IdentifierNormalizer.sessionId(value), value), "\(value)")
+                }
+                if IdentifierNormalizer.isCanonicalGUID(raw) && !IdentifierNormalizer.isZeroGUID(raw) {
+                    #expect(IdentifierNormalizer.guidOrText(value) == value, "\(value)")
+                }
+                if IdentifierNormalizer.isPlainTokenId(raw) {
+                    held += 1
+                    #expect(kept(IdentifierNormalizer.uniqueTokenId(value), value), "\(value)")
+                }
+                if IdentifierNormalizer.isCanonicalIPv4(raw) || IdentifierNormalizer.isCanonicalIPv6(raw) {
+                    held += 1
+                    #expect(kept(IdentifierNormalizer.ipAddress(value), value), "\(value)")
+                }
+                #expect(FieldText.bytes(raw).lowercased().string == value.lowercased())
+            }
+        }
+        // Each check holds for some values and fails for others: one session id; six token ids
+        // (GUID text is base64url too); three addresses.
+        #expect(held == 10)
+        #expect(!Array("AAAAAAAAAAAAAAAAAAAAAA".utf8).withUnsafeBufferPointer(IdentifierNormalizer.isPlainTokenId))
+        #expect(!Array("2001:DB8::1".utf8).withUnsafeBufferPointer(IdentifierNormalizer.isCanonicalIPv6))
+        #expect(Array("11111111-1111-1111-1111-111111111111".utf8).withUnsafeBufferPointer(IdentifierNormalizer.isPlaceholderGUID))
+    }
+}

@@ -7,7 +7,7 @@ enum AuditRecordMapper {
 
     static func map<Audit: RecordFields>(_ audit: Audit, shape: ExportShape, provenance: Provenance) throws(RecordRejection) -> EventDraft {
         var notes: [String] = []
-        let time = try EventBuilder.time([(audit["CreationTime"], "CreationTime")], notes: &notes)
+        let time = try EventBuilder.time([(audit.raw("CreationTime"), "CreationTime")], notes: &notes)
         let isLogon = audit["RecordType"]?.integer == stsLogonRecordType
         var b = EventBuilder(time: time, source: .unifiedAuditLog, shape: shape, kind: isLogon ? .signIn : .action, provenance: provenance)
         b.event.notes = notes
@@ -38,8 +38,8 @@ enum AuditRecordMapper {
         }
         b.setSession(audit.nested("DeviceProperties")?.namedValue("SessionId").map(FieldText.text), field: "DeviceProperties.SessionId")
         b.setToken(context?.field("UniqueTokenId"), field: "AppAccessContext.UniqueTokenId")
-        b.setIssuedAt(context?["IssuedAtTime"], field: "AppAccessContext.IssuedAtTime")
-        b.setIssuedAt(context?["TokenIssuedAtTime"], field: "AppAccessContext.TokenIssuedAtTime")
+        b.setIssuedAt(context?.raw("IssuedAtTime"), field: "AppAccessContext.IssuedAtTime")
+        b.setIssuedAt(context?.raw("TokenIssuedAtTime"), field: "AppAccessContext.TokenIssuedAtTime")
         b.setGUID(\.correlationId, audit.field("InterSystemsId", "CorrelationId") ?? context?.field("CorrelationId"))
         b.setGUID(\.deviceId, audit.field("DeviceId"))
 
@@ -111,7 +111,7 @@ enum AuditRecordMapper {
     /// (schemas.md §5.2), so it links only by user and time.
     static func mapOfficeActivity<Row: RecordFields>(_ row: Row, shape: ExportShape, provenance: Provenance) throws(RecordRejection) -> EventDraft {
         var notes: [String] = []
-        let time = try EventBuilder.time([(row["TimeGenerated"], "TimeGenerated"), (row["Start_Time"], "Start_Time"), (row["CreationTime"], "CreationTime")], notes: &notes)
+        let time = try EventBuilder.time([(row.raw("TimeGenerated"), "TimeGenerated"), (row.raw("Start_Time"), "Start_Time"), (row.raw("CreationTime"), "CreationTime")], notes: &notes)
         var b = EventBuilder(time: time, source: .officeActivity, shape: shape, kind: .action, provenance: provenance)
         b.event.notes = notes
         b.setGUID(\.recordId, row.field("OfficeId", "Id"))

@@ -7,7 +7,7 @@ enum CloudAppEventRecordMapper {
         var notes: [String] = []
         let raw = row.nested("RawEventData")
         let time = try EventBuilder.time(
-            [(row["Timestamp"], "Timestamp"), (row["TimeGenerated"], "TimeGenerated"), (raw?["CreationTime"], "CreationTime"), (envelope?["time"], "time")], notes: &notes)
+            [(row.raw("Timestamp"), "Timestamp"), (row.raw("TimeGenerated"), "TimeGenerated"), (raw?.raw("CreationTime"), "CreationTime"), (envelope?.raw("time"), "time")], notes: &notes)
         var b = EventBuilder(time: time, source: .cloudAppEvents, shape: shape, kind: .action, provenance: provenance)
         b.event.notes = notes
 

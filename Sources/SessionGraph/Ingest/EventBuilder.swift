@@ -38,20 +38,23 @@ struct EventBuilder {
 
     /// Reads the event time from the first candidate present (each the value of its key, nil
     /// when absent); rejects the record when none is, or when the one present cannot be read.
-    static func time(_ candidates: [(JSONValue?, String)], notes: inout [String]) throws(RecordRejection) -> UTCInstant {
+    static func time(_ candidates: [(RawField?, String)], notes: inout [String]) throws(RecordRejection) -> UTCInstant {
         for (index, (value, key)) in candidates.enumerated() {
             guard let raw = value else { continue }
             let parsed: Result<ParsedTimestamp, TimestampError>
             switch raw {
-            case .string(let text) where !text.isEmpty:
+            case .bytes(let bytes):
+                guard !bytes.isEmpty else { continue }
+                parsed = TimestampParser.parse(bytes)
+            case .value(.string(let text)) where !text.isEmpty:
                 parsed = TimestampParser.parse(text)
-            case .number(let lexeme):
+            case .value(.number(let lexeme)):
                 guard let value = Int64(lexeme) else { throw RecordRejection(reason: "\(key) is the number \(lexeme) (expected a timestamp)") }
                 parsed = TimestampParser.epoch(value)
-            case .string, .null:
+            case .value(.string), .value(.null):
                 continue
-            default:
-                throw RecordRejection(reason: "\(key) is \(kindName(raw)) (expected a timestamp)")
+            case .value(let other):
+                throw RecordRejection(reason: "\(key) is \(kindName(other)) (expected a timestamp)")
             }
             switch parsed {
             case .success(let value):
@@ -109,12 +112,13 @@ struct EventBuilder {
         }
     }
 
-    mutating func setIssuedAt(_ raw: JSONValue?, field: String) {
+    mutating func setIssuedAt(_ raw: RawField?, field: String) {
         guard event.tokenIssuedAt == nil, let raw else { return }
         let parsed: Result<ParsedTimestamp, TimestampError>
         switch raw {
-        case .string(let text) where !text.isEmpty: parsed = TimestampParser.parse(text)
-        case .number(let lexeme): parsed = Int64(lexeme).map(TimestampParser.epoch) ?? .failure(.unrecognised(lexeme))
+        case .bytes(let bytes) where !bytes.isEmpty: parsed = TimestampParser.parse(bytes)
+        case .value(.string(let text)) where !text.isEmpty: parsed = TimestampParser.parse(text)
+        case .value(.number(let lexeme)): parsed = Int64(lexeme).map(TimestampParser.epoch) ?? .failure(.unrecognised(lexeme))
         default: return
         }
         switch parsed {

@@ -3,7 +3,7 @@
 enum GraphActivityRecordMapper {
     static func map<Body: RecordFields, Envelope: RecordFields>(_ body: Body, envelope: Envelope?, shape: ExportShape, provenance: Provenance) throws(RecordRejection) -> EventDraft {
         var notes: [String] = []
-        let time = try EventBuilder.time([(body["TimeGenerated"], "TimeGenerated"), (envelope?["time"], "time")], notes: &notes)
+        let time = try EventBuilder.time([(body.raw("TimeGenerated"), "TimeGenerated"), (envelope?.raw("time"), "time")], notes: &notes)
         var b = EventBuilder(time: time, source: .graphActivityLogs, shape: shape, kind: .action, provenance: provenance)
         b.event.notes = notes
 
@@ -11,8 +11,8 @@ enum GraphActivityRecordMapper {
         b.setSession(body.field("SessionId"), field: "SessionId")
         b.setSession(body.field("C_Sid"), field: "C_Sid")
         b.setToken(body.field("SignInActivityId"), field: "SignInActivityId")
-        b.setIssuedAt(body["TokenIssuedAt"], field: "TokenIssuedAt")
-        b.setIssuedAt(body["C_Iat"], field: "C_Iat")
+        b.setIssuedAt(body.raw("TokenIssuedAt"), field: "TokenIssuedAt")
+        b.setIssuedAt(body.raw("C_Iat"), field: "C_Iat")
         b.setGUID(\.deviceId, body.field("DeviceId", "C_DeviceId"))
 
         b.setGUID(\.userId, body.field("UserId"))

@@ -166,6 +166,7 @@ func asciiCaseInsensitiveEqual(_ a: String, _ b: String) -> Bool {
 
 @inline(__always)
 func asciiCaseInsensitiveEqual(_ x: UnsafeBufferPointer<UInt8>, _ y: UnsafeBufferPointer<UInt8>) -> Bool {
+    guard x.count == y.count else { return false }
     for i in 0..<x.count {
         let cx = x[i], cy = y[i]
         if cx != cy && lowerASCII(cx) != lowerASCII(cy) { return false }

@@ -14,6 +14,8 @@ protocol RecordFields {
     /// What ``text(_:)`` gives, as the record holds it: no string is made of a plain string
     /// value of a record read flat.
     func field(_ key: String) -> FieldText?
+    /// The member named `key` as the record holds it: a plain string's bytes, or the value.
+    func raw(_ key: String) -> RawField?
     /// Whether the record has a member named `key`, whatever its value.
     func has(_ key: String) -> Bool
     /// Whether the record has a member named exactly `key` (case-sensitive).
@@ -52,6 +54,8 @@ extension JSONValue: RecordFields {
     func text(_ key: String) -> String? { self[key]?.text }
 
     func field(_ key: String) -> FieldText? { self[key]?.text.map(FieldText.text) }
+
+    func raw(_ key: String) -> RawField? { self[key].map(RawField.value) }
 
     var nonObjectKind: String? {
         if case .object = self { return nil }
@@ -146,6 +150,13 @@ struct FlatRecord: RecordFields {
         return length > 0 ? .bytes(UnsafeBufferPointer(rebasing: bytes[start..<(start + length)])) : nil
     }
 
+    func raw(_ key: String) -> RawField? {
+        guard let index = index(of: key) else { return nil }
+        let start = members[index].textStart
+        guard start >= 0 else { return .value(values[-1 - start]) }
+        return .bytes(UnsafeBufferPointer(rebasing: bytes[start..<(start + members[index].textLength)]))
+    }
+
     func has(_ key: String) -> Bool { index(of: key) != nil }
 
     func hasExactly(_ key: String) -> Bool { members.indices.contains { self.key(at: $0) == key } }
@@ -153,6 +164,13 @@ struct FlatRecord: RecordFields {
     var keys: [String] { members.indices.map(key(at:)) }
 
     var nonObjectKind: String? { nil }
+}
+
+/// A member's value as the record holds it: the bytes of a plain string of a record read flat
+/// (a timestamp read straight from them), or the value.
+enum RawField {
+    case bytes(UnsafeBufferPointer<UInt8>)
+    case value(JSONValue)
 }
 
 /// One record as the JSON reader parsed it: a record object read flat, or any other value

@@ -16,15 +16,22 @@ enum RecordInterpreter {
         "managedidentitysigninlogs": .managedIdentitySignInLogs,
     ]
 
-    static let tables: [String: LogSource] = [
-        "signinlogs": .signInLogs,
-        "aadnoninteractiveusersigninlogs": .nonInteractiveSignInLogs,
-        "aadserviceprincipalsigninlogs": .servicePrincipalSignInLogs,
-        "aadmanagedidentitysigninlogs": .managedIdentitySignInLogs,
-        "microsoftgraphactivitylogs": .graphActivityLogs,
-        "cloudappevents": .cloudAppEvents,
-        "officeactivity": .officeActivity,
+    /// The Log Analytics tables a row may name in `Type`, lower-cased.
+    static let tables: [(name: String, source: LogSource)] = [
+        ("signinlogs", .signInLogs),
+        ("aadnoninteractiveusersigninlogs", .nonInteractiveSignInLogs),
+        ("aadserviceprincipalsigninlogs", .servicePrincipalSignInLogs),
+        ("aadmanagedidentitysigninlogs", .managedIdentitySignInLogs),
+        ("microsoftgraphactivitylogs", .graphActivityLogs),
+        ("cloudappevents", .cloudAppEvents),
+        ("officeactivity", .officeActivity),
     ]
+
+    /// The source of a Log Analytics table name, matched ASCII case-insensitively on the bytes
+    /// (every row names its table: no string is made to look it up).
+    static func source(ofTable name: UnsafeBufferPointer<UInt8>) -> LogSource? {
+        tables.first { table in table.name.withUTF8Bytes { asciiCaseInsensitiveEqual($0, name) } }?.source
+    }
 
     /// Interprets one record; `duplicateKeys` are the keys the parser saw repeated in it.
     static func interpret<Record: RecordFields>(_ record: Record, origin: RecordOrigin, provenance: Provenance, duplicateKeys: [String] = []) throws(RecordRejection) -> EventDraft {
@@ -53,7 +60,7 @@ enum RecordInterpreter {
             return try AuditRecordMapper.map(audit, shape: .purviewCSV, provenance: provenance)
         }
         // 3. A Log Analytics row that names its table.
-        if let table = record.text("Type"), let source = tables[table.lowercased()] {
+        if let table = record.field("Type"), let source = table.withUTF8(source(ofTable:)) {
             return try map(record, envelope: JSONValue?.none, source: source, shape: laShape, provenance: provenance)
         }
         // 4. Recognised by its columns.

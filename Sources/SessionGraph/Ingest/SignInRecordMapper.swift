@@ -24,7 +24,7 @@ enum SignInRecordMapper {
     static func map<Body: RecordFields, Envelope: RecordFields>(_ body: Body, envelope: Envelope?, source: LogSource, shape: ExportShape, provenance: Provenance) throws(RecordRejection) -> EventDraft {
         var notes: [String] = []
         let time = try EventBuilder.time(
-            [(body["CreatedDateTime"], "CreatedDateTime"), (body["TimeGenerated"], "TimeGenerated"), (envelope?["time"], "time")], notes: &notes)
+            [(body.raw("CreatedDateTime"), "CreatedDateTime"), (body.raw("TimeGenerated"), "TimeGenerated"), (envelope?.raw("time"), "time")], notes: &notes)
         var b = EventBuilder(time: time, source: source, shape: shape, kind: .signIn, provenance: provenance)
         b.event.notes = notes
 

@@ -12,25 +12,33 @@ struct ParsedTimestamp: Equatable {
 enum TimestampParser {
     /// Parses `text`, or returns why it cannot.
     static func parse(_ text: String) -> Result<ParsedTimestamp, TimestampError> {
-        var bytes = Array(text.utf8)
-        while let last = bytes.last, last == 0x20 || last == 0x09 || last == 0x0D || last == 0x0A { bytes.removeLast() }
-        while let first = bytes.first, first == 0x20 || first == 0x09 { bytes.removeFirst() }
+        text.withUTF8Bytes(parse)
+    }
+
+    /// Parses the UTF-8 bytes of a timestamp (a record's value as it is in the file).
+    static func parse(_ text: UnsafeBufferPointer<UInt8>) -> Result<ParsedTimestamp, TimestampError> {
+        var start = 0, end = text.count
+        while end > start, text[end - 1] == 0x20 || text[end - 1] == 0x09 || text[end - 1] == 0x0D || text[end - 1] == 0x0A { end -= 1 }
+        while start < end, text[start] == 0x20 || text[start] == 0x09 { start += 1 }
+        let bytes = UnsafeBufferPointer(rebasing: text[start..<end])
+        /// The start of the text, for a refusal.
+        func quoted() -> String { String(String(decoding: text, as: UTF8.self).prefix(40)) }
         guard !bytes.isEmpty else { return .failure(.empty) }
-        guard bytes.count <= 64 else { return .failure(.unrecognised(String(text.prefix(40)))) }
+        guard bytes.count <= 64 else { return .failure(.unrecognised(quoted())) }
         var scanner = ByteScanner(bytes: bytes)
         let result: ParsedTimestamp?
         if bytes.count >= 10, bytes[4] == UInt8(ascii: "-") {
             result = parseISO(&scanner)
         } else if bytes.contains(UInt8(ascii: "/")) {
             result = parseUS(&scanner)
-        } else if bytes.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let value = Int64(text.trimmingASCIIWhitespace()) {
+        } else if bytes.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let value = Int64(String(decoding: bytes, as: UTF8.self)) {
             return epoch(value)
         } else {
             result = nil
         }
-        guard let parsed = result, scanner.atEnd else { return .failure(.unrecognised(String(text.prefix(40)))) }
+        guard let parsed = result, scanner.atEnd else { return .failure(.unrecognised(quoted())) }
         guard parsed.instant >= UTCInstant.earliestAccepted, parsed.instant < UTCInstant.latestAccepted else {
-            return .failure(.outOfRange(String(text.prefix(40))))
+            return .failure(.outOfRange(quoted()))
         }
         return .success(parsed)
     }
@@ -134,7 +142,7 @@ enum TimestampError: Error, Equatable, CustomStringConvertible {
 
 /// A tiny cursor over ASCII bytes for the timestamp grammar.
 private struct ByteScanner {
-    let bytes: [UInt8]
+    let bytes: UnsafeBufferPointer<UInt8>
     var index = 0
 
     /// True only when every byte was consumed; a malformed zone moves past the end to fail.
