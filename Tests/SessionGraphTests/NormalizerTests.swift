@@ -170,6 +170,26 @@ struct UTCInstantTests {
         #expect(UTCInstant(civilYear: 2024, month: 2, day: 29, hour: 23, minute: 59, second: 59).iso8601 == "2024-02-29T23:59:59Z")
         #expect(UTCInstant(seconds: 10).seconds(until: UTCInstant(seconds: 70)) == 60)
         #expect(UTCInstant(seconds: 10).adding(seconds: 1.5) == UTCInstant(microseconds: 11_500_000))
+        #expect(UTCInstant(civilYear: 9999, month: 12, day: 31, hour: 23, minute: 59, second: 59).iso8601 == "9999-12-31T23:59:59Z")
+        #expect(UTCInstant(civilYear: 1, month: 1, day: 1, hour: 0, minute: 0, second: 0).iso8601 == "0001-01-01T00:00:00Z")
+    }
+
+    /// The text agrees with Foundation's Gregorian UTC calendar on instants spread over four
+    /// centuries, with every fraction form (none, milliseconds, microseconds).
+    @Test func iso8601AgreesWithTheCalendar() {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        for step in 0..<2000 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            let seconds = Int64(state >> 33) % 12_622_780_800 - 6_311_390_400  // 1770 to 2170
+            let micros: Int64 = [0, 123_000, 654_321][step % 3]
+            let instant = UTCInstant(microseconds: seconds * 1_000_000 + micros)
+            let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: Date(timeIntervalSince1970: TimeInterval(seconds)))
+            let fraction = micros == 0 ? "" : micros % 1000 == 0 ? "." + String(format: "%03d", micros / 1000) : "." + String(format: "%06d", micros)
+            let expected = String(format: "%04d-%02d-%02dT%02d:%02d:%02d", parts.year!, parts.month!, parts.day!, parts.hour!, parts.minute!, parts.second!) + fraction + "Z"
+            #expect(instant.iso8601 == expected)
+        }
     }
 }
 

@@ -23,6 +23,20 @@ extension String {
         withUTF8Bytes { text in needle.withUTF8Bytes { find($0, in: text, anchored: true) } }
     }
 
+    /// Whether the text ends with `needle` (lower-case ASCII), ignoring ASCII case.
+    func hasSuffixIgnoringASCIICase(_ needle: String) -> Bool {
+        withUTF8Bytes { text in
+            needle.withUTF8Bytes { needle in
+                text.count >= needle.count && find(needle, in: UnsafeBufferPointer(rebasing: text[(text.count - needle.count)...]), anchored: true)
+            }
+        }
+    }
+
+    /// Whether the text is `needle` (lower-case ASCII), ignoring ASCII case.
+    func equalsIgnoringASCIICase(_ needle: String) -> Bool {
+        utf8.count == needle.utf8.count && hasPrefixIgnoringASCIICase(needle)
+    }
+
     /// Whether the text contains any of `needles` (each lower-case ASCII), ignoring ASCII case.
     func containsAnyIgnoringASCIICase(_ needles: [String]) -> Bool {
         withUTF8Bytes { text in needles.contains { needle in needle.withUTF8Bytes { find($0, in: text, anchored: false) } } }

@@ -47,6 +47,32 @@ public struct UTCInstant: Sendable, Hashable, Comparable, CustomStringConvertibl
         }
         let (y, m, d) = Self.civilFromDays(Int(days))
         let hh = Int(secondOfDay / 3600), mm = Int(secondOfDay / 60 % 60), ss = Int(secondOfDay % 60)
+        if y >= 0 && y <= 9999 {
+            // Written in place: the outputs format hundreds of thousands of times.
+            return String(unsafeUninitializedCapacity: 27) { out in
+                var at = 0
+                func put(_ value: Int, _ width: Int) {
+                    var divisor = 1
+                    for _ in 1..<width { divisor *= 10 }
+                    while divisor > 0 {
+                        out[at] = UInt8(truncatingIfNeeded: 0x30 + value / divisor % 10)
+                        at += 1
+                        divisor /= 10
+                    }
+                }
+                func put(_ byte: Character) {
+                    out[at] = byte.asciiValue!
+                    at += 1
+                }
+                put(y, 4); put("-"); put(m, 2); put("-"); put(d, 2); put("T"); put(hh, 2); put(":"); put(mm, 2); put(":"); put(ss, 2)
+                if micros != 0 {
+                    put(".")
+                    if micros % 1000 == 0 { put(Int(micros / 1000), 3) } else { put(Int(micros), 6) }
+                }
+                put("Z")
+                return at
+            }
+        }
         var text = "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))T\(pad(hh, 2)):\(pad(mm, 2)):\(pad(ss, 2))"
         if micros != 0 {
             if micros % 1000 == 0 {

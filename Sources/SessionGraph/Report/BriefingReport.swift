@@ -4,6 +4,11 @@ import Foundation
 /// characters are removed as in DOT, so a log value cannot reorder or hide what is shown.
 public enum HTMLText {
     public static func escape(_ text: String, limit: Int = 2000) -> String {
+        // Most values are short printable ASCII with nothing to escape: given back as they are.
+        let plain = text.utf8.count <= limit && text.withUTF8Bytes { bytes in
+            bytes.allSatisfy { $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "&") && $0 != UInt8(ascii: "<") && $0 != UInt8(ascii: ">") && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "'") }
+        }
+        if plain { return text }
         var out = ""
         var count = 0
         for scalar in text.unicodeScalars {

@@ -59,7 +59,8 @@ struct InboxRuleHidingRule: SessionRule {
         let graph = view.graph
         var byBranch: [Int32: (nodes: [NodeID], signs: [String], strong: Bool)] = [:]
         for node in view.session.nodes where graph.nodes[Int(node)].kind == .action {
-            guard let event = view.event(node), let operation = event.operation, Self.operations.contains(operation.lowercased()) else { continue }
+            guard let event = view.event(node), let operation = event.operation,
+                  Self.operations.contains(where: operation.equalsIgnoringASCIICase) else { continue }
             let signs = Self.signs(event)
             guard !signs.list.isEmpty else { continue }
             let branch = graph.nodes[Int(node)].branch

@@ -14,8 +14,10 @@ struct MailForwardingRule: SessionRule {
         let graph = view.graph
         var findings: [RawFinding] = []
         for node in view.session.nodes where graph.nodes[Int(node)].kind == .action {
-            guard let event = view.event(node), let operation = event.operation?.lowercased(),
-                  operation.hasSuffix("-inboxrule") || operation == "set-mailbox" || operation.hasSuffix("-transportrule") else { continue }
+            // Compared in place (every action of every session comes here): no lower-cased copy.
+            guard let event = view.event(node), let operation = event.operation,
+                  operation.hasSuffixIgnoringASCIICase("-inboxrule") || operation.equalsIgnoringASCIICase("set-mailbox")
+                    || operation.hasSuffixIgnoringASCIICase("-transportrule") else { continue }
             let targets = event.parameters.filter { Self.forwardingParameters.contains($0.name.lowercased()) && !$0.value.isEmpty }.map(\.value)
             let external = targets.flatMap { $0.split(whereSeparator: { $0 == ";" || $0 == "," || $0 == " " }) }.map(String.init).filter { address in
                 guard let at = address.lastIndex(of: "@") else { return false }
@@ -24,7 +26,7 @@ struct MailForwardingRule: SessionRule {
             }
             guard !external.isEmpty else { continue }
             findings.append(RawFinding(
-                rule: id, family: family, severity: operation.hasSuffix("-transportrule") ? .high : .medium, session: view.index,
+                rule: id, family: family, severity: operation.hasSuffixIgnoringASCIICase("-transportrule") ? .high : .medium, session: view.index,
                 branch: graph.nodes[Int(node)].branch, nodes: [node],
                 summary: "\(view.user() ?? "A user")'s mail is forwarded to \(external.prefix(3).map { TerminalText.safe($0, limit: 80) }.joined(separator: ", ")) (\(event.operation ?? "") at \(event.time.iso8601)).",
                 reason: "forwarding target outside \(view.input.tenantDomains.sorted().prefix(3).joined(separator: ", "))"))

@@ -5,13 +5,15 @@ struct MassSendRule: SessionRule {
     let id = "act-mass-send"
     let family = FindingFamily.riskyAction
     static let threshold = 100
+    static let sendOperations = ["send", "sendas", "sendonbehalf"]
 
     func evaluate(_ view: SessionView) -> [RawFinding] {
         var findings: [RawFinding] = []
         for branch in view.branches.dropFirst() {
             let sends = branch.nodes.filter { node in
-                guard let operation = view.event(node)?.operation?.lowercased() else { return false }
-                return ["send", "sendas", "sendonbehalf"].contains(operation) || (operation.hasPrefix("post ") && (operation.contains("/sendmail") || operation.hasSuffix("/send")))
+                guard let operation = view.event(node)?.operation else { return false }
+                return Self.sendOperations.contains(where: operation.equalsIgnoringASCIICase)
+                    || (operation.hasPrefixIgnoringASCIICase("post ") && (operation.containsIgnoringASCIICase("/sendmail") || operation.hasSuffixIgnoringASCIICase("/send")))
             }
             let burst = BulkCollectionRule().maxPerHour(sends, view)
             guard burst >= Self.threshold else { continue }
