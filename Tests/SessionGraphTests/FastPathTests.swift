@@ -98,6 +98,18 @@ import Testing
         #expect("\(FieldText("a\"b"))" == "a\"b" && String(reflecting: FieldText("a\"b")) == String(reflecting: "a\"b"))
     }
 
+    @Test func joinedFieldsEqualTheJoinedStrings() {
+        let method = Array("GET".utf8), uri: [UInt8] = Array("https://graph.microsoft.com/v1.0/me/".utf8) + [0xE2, 0x82] + Array(" x".utf8) + [0xFF]
+        method.withUnsafeBufferPointer { m in
+            uri.withUnsafeBufferPointer { u in
+                let expected = "\(String(decoding: m, as: UTF8.self)) \(String(decoding: u, as: UTF8.self))"
+                #expect(FieldText.joined(.bytes(m), " ", .bytes(u)) == expected)
+                #expect(FieldText.joined("scopes=", .bytes(u), "; roles=", "Admin") == "scopes=" + String(decoding: u, as: UTF8.self) + "; roles=Admin")
+            }
+        }
+        #expect(FieldText.joined("?", " ", "") == "? ")
+    }
+
     // MARK: record keys
 
     @Test func sharedKeysKeepTheirExactSpelling() throws {

@@ -88,9 +88,14 @@ extension TextInterner {
         s.workload = code(draft.workload)
         s.operation = code(draft.operation)
         s.uniqueTokenId = draft.uniqueTokenId.map(CompactIdentifier.init(_:))
-        s.requestId = draft.requestId.map(CompactIdentifier.init(_:))
         s.correlationId = draft.correlationId.map(CompactIdentifier.init(_:))
         s.recordId = draft.recordId.map(CompactIdentifier.init(_:))
+        // A sign-in's request id is its record id: made once.
+        if let request = draft.requestId, let record = draft.recordId, request.sameBytes(as: record) {
+            s.requestId = s.recordId
+        } else {
+            s.requestId = draft.requestId.map(CompactIdentifier.init(_:))
+        }
         s.tokenIssuedAt = draft.tokenIssuedAt
         s.isCompliant = draft.isCompliant
         s.isManaged = draft.isManaged

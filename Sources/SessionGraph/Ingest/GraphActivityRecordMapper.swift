@@ -28,15 +28,23 @@ enum GraphActivityRecordMapper {
         b.event.userAgent = body.field("UserAgent")
         b.event.appId = body.field("AppId").flatMap(IdentifierNormalizer.guidOrText)
         b.event.workload = "MicrosoftGraph"
-        let method = body.text("RequestMethod") ?? "?"
-        let uri = body.text("RequestUri") ?? ""
-        b.event.operation = FieldText("\(method) \(uri)")
-        if let scopes = body.text("Scopes") { b.event.operationDetail = "scopes=\(scopes)" }
-        if let roles = body.text("Roles") { b.event.operationDetail = (b.event.operationDetail.map { $0 + "; " } ?? "") + "roles=\(roles)" }
+        // `GET https://…`, made in one string from the record's bytes.
+        let method = body.field("RequestMethod") ?? "?"
+        let uri = body.field("RequestUri") ?? ""
+        b.event.operation = FieldText(FieldText.joined(method, " ", uri))
+        let scopes = body.field("Scopes"), roles = body.field("Roles")
+        if let scopes, let roles {
+            b.event.operationDetail = FieldText.joined("scopes=", scopes, "; roles=", roles)
+        } else if let scopes {
+            b.event.operationDetail = FieldText.joined("scopes=", scopes)
+        } else if let roles {
+            b.event.operationDetail = FieldText.joined("roles=", roles)
+        }
         if let status = body.text("ResponseStatusCode") ?? envelope?.text("resultSignature") {
             b.event.resultCode = FieldText(status)
             b.event.result = status.hasPrefix("2") || status.hasPrefix("3") ? "success" : "failure"
         }
         return b.event
     }
+
 }

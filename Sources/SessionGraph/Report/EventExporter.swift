@@ -136,20 +136,39 @@ public enum EventExporter {
 
     /// A one-line human summary: who did what from where, with the linking ids.
     public static func message(_ event: Event) -> String {
-        var parts: [String] = []
-        let who = event.userPrincipalName ?? event.userDisplayName ?? event.userId ?? event.servicePrincipalId ?? "unknown identity"
+        // One string grown in place (an evidence line is written for every finding's events).
+        var text = ""
+        text.reserveCapacity(192)
+        func add(_ piece: String) {
+            text += " "
+            text += piece
+        }
+        text += event.userPrincipalName ?? event.userDisplayName ?? event.userId ?? event.servicePrincipalId ?? "unknown identity"
         switch event.kind {
         case .signIn:
-            let flavour = event.interactive == true ? "interactive sign-in" : "non-interactive sign-in"
-            parts.append("\(who) \(flavour) to \(event.appName ?? event.appId ?? "?")")
-            if let result = event.result { parts.append(result) }
+            add(event.interactive == true ? "interactive sign-in to" : "non-interactive sign-in to")
+            add(event.appName ?? event.appId ?? "?")
+            if let result = event.result { add(result) }
         case .action:
-            parts.append("\(who) \(event.operation ?? "?")")
-            if let workload = event.workload { parts.append("[\(workload)]") }
+            add(event.operation ?? "?")
+            if let workload = event.workload {
+                text += " ["
+                text += workload
+                text += "]"
+            }
         }
-        if let ip = event.ipAddress { parts.append("from \(ip)") }
-        if let sid = event.sessionId { parts.append("sid \(sid)") }
-        if let uti = event.uniqueTokenId { parts.append("uti \(uti)") }
-        return parts.joined(separator: " ")
+        if let ip = event.ipAddress {
+            text += " from "
+            text += ip
+        }
+        if let sid = event.sessionId {
+            text += " sid "
+            text += sid
+        }
+        if let uti = event.uniqueTokenId {
+            text += " uti "
+            text += uti
+        }
+        return text
     }
 }
