@@ -141,7 +141,7 @@ struct FileReader {
     }
 
     private func accept<Record: RecordFields>(_ outcome: inout FileReadOutcome, _ record: Record, origin: RecordOrigin, line: Int, column: Int?, truncatedStrings: Int = 0,
-                        duplicateKeys: [String] = [], unfiltered: (() -> JSONValue?)? = nil) {
+                        duplicateKeys: [String] = [], jsonFrom source: (bytes: UnsafeBufferPointer<UInt8>, start: Int)? = nil) {
         let index = outcome.read + 1
         guard outcome.read < limits.maxRecordsPerFile else {
             reject(&outcome, line: line, column: column, reason: "more than \(limits.maxRecordsPerFile) records in one file (limit --max-records-per-file)")
@@ -157,7 +157,11 @@ struct FileReader {
             outcome.events.append(outcome.interner.event(draft))
         } catch {
             var reason = error.reason
-            if reason.hasPrefix("unrecognised record"), let full = unfiltered?(),
+            // An unrecognised JSON record is read again in full, so its rejection names its keys.
+            if reason.hasPrefix("unrecognised record"), let full = source.flatMap({ source -> JSONValue? in
+                var parser = JSONParser(bytes: source.bytes, position: source.start, maxDepth: limits.maxDepth, maxStringBytes: limits.maxStringBytes)
+                return try? parser.parseValue(depth: 0)
+            }),
                case .failure(let again) = Result(catching: { () throws(RecordRejection) -> EventDraft in
                    try RecordInterpreter.interpret(full, origin: origin, provenance: Provenance(fileIndex: fileIndex, line: 0, record: 0))
                }) {
@@ -194,18 +198,13 @@ struct FileReader {
                 // `sessiongraph simulate` writes its ground truth next to the exports.
                 outcome.unrecognised = "SessionGraph simulator ground truth (truth.json), not an export"
             case .success(let parsed):
-                // An unrecognised record is read again in full, so its rejection names its keys.
-                let full: () -> JSONValue? = {
-                    var parser = JSONParser(bytes: bytes, position: raw.bytes.lowerBound, maxDepth: limits.maxDepth, maxStringBytes: limits.maxStringBytes)
-                    return try? parser.parseValue(depth: 0)
-                }
                 switch parsed {
                 case .fields(let record):
                     accept(&outcome, record, origin: .json(raw.container), line: raw.line, column: nil, truncatedStrings: raw.truncatedStrings,
-                           duplicateKeys: raw.duplicateKeys, unfiltered: full)
+                           duplicateKeys: raw.duplicateKeys, jsonFrom: (bytes, raw.bytes.lowerBound))
                 case .value(let value):
                     accept(&outcome, value, origin: .json(raw.container), line: raw.line, column: nil, truncatedStrings: raw.truncatedStrings,
-                           duplicateKeys: raw.duplicateKeys, unfiltered: full)
+                           duplicateKeys: raw.duplicateKeys, jsonFrom: (bytes, raw.bytes.lowerBound))
                 }
             case .failure(let error):
                 outcome.parseFailures += 1
