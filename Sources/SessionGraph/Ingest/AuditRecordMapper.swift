@@ -73,23 +73,26 @@ enum AuditRecordMapper {
             b.event.resultCode = audit.field("ErrorNumber")
             b.event.userAgent = extended?.namedValue("UserAgent").map(FieldText.text) ?? b.event.userAgent
         } else {
-            b.event.parameters = parameters(audit)
+            let pairs = parameters(audit)
+            b.event.parameters = pairs
             if let count = audit["OperationCount"]?.integer, count > 0 {
                 b.event.itemCount = Int(clamping: count)
             } else if let folders = audit.nested("Folders")?.elements, !folders.isEmpty {
                 b.event.itemCount = folders.reduce(0) { $0 + ($1.nested("FolderItems")?.elements.count ?? 0) }
             }
-            b.event.operationDetail = b.event.operationDetail ?? parameterSummary(audit)
+            b.event.operationDetail = b.event.operationDetail ?? parameterSummary(audit, pairs: pairs)
             if let status = audit.text("ResultStatus") {
                 b.event.result = ["true", "succeeded", "success", "partiallysucceeded"].contains(status.lowercased()) ? "success" : (status.lowercased() == "failed" || status.lowercased() == "false" ? "failure" : FieldText(status))
             }
         }
     }
 
+    static let parameterKeys = ["Parameters", "OperationProperties"]
+
     /// The `{Name, Value}` pairs of an admin cmdlet's `Parameters` or a client rule's
     /// `OperationProperties`.
     static func parameters<Audit: RecordFields>(_ audit: Audit) -> [NameValue] {
-        for key in ["Parameters", "OperationProperties"] {
+        for key in parameterKeys {
             let pairs = audit.nested(key)?.elements.compactMap { item -> NameValue? in
                 guard let name = item.text("Name") else { return nil }
                 return NameValue(name: name, value: item["Value"]?.text ?? "")
@@ -100,8 +103,7 @@ enum AuditRecordMapper {
     }
 
     /// `Name=Value` pairs of the parameters, or the file/item the action touched.
-    static func parameterSummary<Audit: RecordFields>(_ audit: Audit) -> String? {
-        let pairs = parameters(audit)
+    static func parameterSummary<Audit: RecordFields>(_ audit: Audit, pairs: [NameValue]) -> String? {
         if !pairs.isEmpty { return pairs.map { "\($0.name)=\($0.value)" }.joined(separator: "; ") }
         if let file = audit.text("SourceFileName") ?? audit.text("ObjectId") { return file }
         return nil
@@ -121,7 +123,7 @@ enum AuditRecordMapper {
         b.setGUID(\.tenantId, row.field("OrganizationId", "OfficeTenantId"))
         b.setIP(row.field("ClientIP", "Client_IPAddress"), field: "ClientIP")
         b.event.userAgent = row.field("UserAgent")
-        b.event.operationDetail = parameterSummary(row)
+        b.event.operationDetail = parameterSummary(row, pairs: parameters(row))
         if let status = row.field("ResultStatus") { b.event.result = status }
         b.note("OfficeActivity has no session or token id column; this record links by user and time only")
         return b.event
