@@ -62,7 +62,7 @@ public enum GraphBuilder {
         let groupings = parallelChunks(count: order.count, chunkSize: max(256, (order.count + cores - 1) / cores)) { range in
             var chunk: (jobs: [AssemblyJob], errors: [DataError]) = ([], [])
             for sidCode in order[range] {
-                jobsForSession(sidCode, members: grouped[sidCode]!, events: events, userKey: userKey, into: &chunk)
+                jobsForSession(sidCode, members: grouped[sidCode]!, events: events, into: &chunk)
             }
             return chunk
         }
@@ -139,7 +139,7 @@ public enum GraphBuilder {
             if event.source == .servicePrincipalSignInLogs || event.source == .managedIdentitySignInLogs {
                 unlinked.workloadIdentitySignIns += 1
             } else if event.sessionIdCode != TextVocabulary.none {
-                return (event.sessionIdCode, SessionMember(event: Int32(index)))
+                return (event.sessionIdCode, SessionMember(event: Int32(index), user: userKey(index) ?? TextVocabulary.none))
             } else {
                 unlinked.signInsWithoutSession += 1
             }
@@ -157,9 +157,9 @@ public enum GraphBuilder {
             // A workload identity's token: its session ids never chain (schemas.md §1.3).
             unlinked.appOnlyActions += 1
         } else if let minting, events[Int(minting)].sessionIdCode != TextVocabulary.none {
-            return (events[Int(minting)].sessionIdCode, SessionMember(event: Int32(index), minting: minting, link: link))
+            return (events[Int(minting)].sessionIdCode, SessionMember(event: Int32(index), minting: minting, link: link, user: userKey(index) ?? TextVocabulary.none))
         } else if event.sessionIdCode != TextVocabulary.none {
-            return (event.sessionIdCode, SessionMember(event: Int32(index)))
+            return (event.sessionIdCode, SessionMember(event: Int32(index), user: userKey(index) ?? TextVocabulary.none))
         } else if userKey(index) == nil || (event.servicePrincipalId != nil && event.userId == nil) || minting != nil {
             unlinked.appOnlyActions += 1
         } else {
@@ -170,7 +170,7 @@ public enum GraphBuilder {
 
     /// The chains of one session id: one per user (a session id seen with two users is a data
     /// error: split per user, never merged), the members without a user going with the primary.
-    private static func jobsForSession(_ sidCode: UInt32, members: [SessionMember], events: [Event], userKey: (Int) -> UInt32?,
+    private static func jobsForSession(_ sidCode: UInt32, members: [SessionMember], events: [Event],
                                        into chunk: inout (jobs: [AssemblyJob], errors: [DataError])) {
         let vocabulary = TextVocabulary.shared
         let sid = vocabulary.text(sidCode)!
@@ -178,7 +178,8 @@ public enum GraphBuilder {
         var userCodes: [UInt32] = []
         var anonymous: [SessionMember] = []
         for member in members {
-            if let user = userKey(Int(member.event)) {
+            let user = member.user
+            if user != TextVocabulary.none {
                 if byUserCode[user] == nil { userCodes.append(user) }
                 byUserCode[user, default: []].append(member)
             } else {
@@ -340,4 +341,7 @@ struct SessionMember {
     var event: Int32
     var minting: Int32?
     var link: LinkKey?
+    /// The event's user key (``TextVocabulary/none`` for none), read while the event is at hand:
+    /// grouping a session's members by user then reads no event again.
+    var user: UInt32 = TextVocabulary.none
 }

@@ -87,13 +87,41 @@ public struct GraphNode: Sendable {
     public var event: Int32?
     public var time: UTCInstant
     /// The unique token identifier of a token node.
-    public var token: String? { tokenKey?.text }
-    var tokenKey: CompactIdentifier?
+    public var token: String? { tokenKey?.identifier.text }
+    var tokenKey: NodeTokenKey?
     public var context: NodeContext
     /// Index into the session's ``SessionChain/branches``.
     public var branch: Int32
     /// An action Microsoft's own services made (first-party app from AS8075): it never starts a branch.
     public var serviceSide: Bool
+}
+
+/// A token node's identifier as plain data: the two compact forms of ``CompactIdentifier`` as
+/// they are, any other text as its vocabulary code. With no reference inside, a node is plain
+/// bytes, so the arrays of millions of nodes grow and copy without retaining anything (a
+/// ``CompactIdentifier`` may hold a string, which made every node copy go through the value
+/// witness).
+struct NodeTokenKey: Hashable, Sendable {
+    private let high: UInt64
+    private let low: UInt64
+    /// 0: a GUID, 1: a token, 2: a vocabulary code (in `low`).
+    private let form: UInt8
+
+    init(_ identifier: CompactIdentifier) {
+        switch identifier {
+        case let .guid(high, low): (self.high, self.low, form) = (high, low, 0)
+        case let .token(high, low): (self.high, self.low, form) = (high, low, 1)
+        case let .text(text): (high, low, form) = (0, UInt64(TextVocabulary.shared.code(text)), 2)
+        }
+    }
+
+    var identifier: CompactIdentifier {
+        switch form {
+        case 0: return .guid(high, low)
+        case 1: return .token(high, low)
+        default: return .text(TextVocabulary.shared.text(UInt32(truncatingIfNeeded: low)) ?? "")
+        }
+    }
 }
 
 public struct GraphEdge: Sendable, Hashable {

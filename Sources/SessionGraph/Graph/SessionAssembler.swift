@@ -28,10 +28,11 @@ struct SessionAssembler {
 
     func assemble(into nodes: inout [GraphNode], edges: inout [GraphEdge], networks: inout NetworkCodes) -> SessionChain {
         let start = NodeID(nodes.count)
-        let ordered = members.sorted { a, b in
-            let ea = events[Int(a.event)], eb = events[Int(b.event)]
-            return ea.time != eb.time ? ea.time < eb.time : a.event < b.event
-        }
+        // Sorted on keys read once per member: a comparison that read both events went to two
+        // objects somewhere in memory, n log n times.
+        let ordered = members.map { (time: events[Int($0.event)].time, member: $0) }
+            .sorted { a, b in a.time != b.time ? a.time < b.time : a.member.event < b.member.event }
+            .map(\.member)
         let signIns = ordered.filter { events[Int($0.event)].kind == .signIn }
         let actions = ordered.filter { events[Int($0.event)].kind == .action }
         let first = events[Int(ordered[0].event)].time
@@ -73,7 +74,7 @@ struct SessionAssembler {
             guard let parent = signInNode[signIn] else { return nil }
             let event = events[Int(signIn)]
             let id = NodeID(nodes.count)
-            nodes.append(GraphNode(kind: .token, event: signIn, time: event.time, tokenKey: uti, context: context(of: signIn, networks: &networks), branch: 0, serviceSide: false))
+            nodes.append(GraphNode(kind: .token, event: signIn, time: event.time, tokenKey: NodeTokenKey(uti), context: context(of: signIn, networks: &networks), branch: 0, serviceSide: false))
             edges.append(GraphEdge(from: parent, to: id, kind: .signInToToken, key: key))
             tokenNode[uti] = id
             return id

@@ -65,7 +65,7 @@ extension InvestigationGraph {
         var trace = TokenTrace(token: uti, requestId: IdentifierNormalizer.requestId(fromTokenId: uti), tokenNode: nil, session: nil, events: [])
         // Compared as link keys: no text is made per node or event.
         let token = CompactIdentifier(uti)
-        if let node = nodes.indices.first(where: { nodes[$0].kind == .token && nodes[$0].tokenKey == token }) {
+        if let node = nodes.indices.first(where: { nodes[$0].kind == .token && nodes[$0].tokenKey?.identifier == token }) {
             trace.tokenNode = NodeID(node)
             trace.session = session(containing: NodeID(node))
             if let signIn = nodes[node].event { trace.events.append(signIn) }
