@@ -137,4 +137,17 @@ import Testing
             #expect(TextVocabulary.shared.text(codes.first!) == text)
         }
     }
+
+    @Test func nodeTokenKeysGiveBackTheirIdentifier() {
+        let texts = ["3kVZRE8tFkinHtPA7_EFAA", "0a1b2c3d-0000-4000-8000-000000000001", "not-a-token", "Jos\u{E9}", "Jose\u{301}"]
+        let keys = texts.map { NodeTokenKey(CompactIdentifier($0)) }
+        for (text, key) in zip(texts, keys) {
+            #expect(key.identifier == CompactIdentifier(text))
+            #expect(Array(key.identifier.text.utf8) == Array(text.utf8))
+        }
+        // Equal only for the same bytes: the two spellings of José are two keys.
+        #expect(Set(keys).count == texts.count)
+        #expect(NodeTokenKey(CompactIdentifier("not-a-token")) == keys[2])
+        #expect(_isPOD(GraphNode.self), "a node holds no reference")
+    }
 }
