@@ -97,24 +97,46 @@ func appendJSONString(_ value: String, to text: inout String) {
         text += "\""
         return
     }
-    for scalar in value.unicodeScalars {
-        switch scalar {
-        case "\"": text += "\\\""
-        case "\\": text += "\\\\"
-        case "\n": text += "\\n"
-        case "\r": text += "\\r"
-        case "\t": text += "\\t"
-        case "\u{2028}": text += "\\u2028"
-        case "\u{2029}": text += "\\u2029"
-        default:
-            if scalar.value < 0x20 {
-                let digits = Array("0123456789abcdef")
-                text += "\\u00\(digits[Int(scalar.value >> 4)])\(digits[Int(scalar.value & 0xF)])"
-            } else {
-                text.unicodeScalars.append(scalar)
+    // Runs of bytes that need nothing are appended whole, between the escapes (a run ends only
+    // at an ASCII byte or at U+2028/U+2029, so each is whole characters).
+    let utf8 = value.utf8
+    var runStart = utf8.startIndex
+    var index = utf8.startIndex
+    while index != utf8.endIndex {
+        let unit = utf8[index]
+        var escape: String?
+        var width = 1
+        switch unit {
+        case 0x22: escape = "\\\""
+        case 0x5C: escape = "\\\\"
+        case 0x0A: escape = "\\n"
+        case 0x0D: escape = "\\r"
+        case 0x09: escape = "\\t"
+        case 0x00..<0x20:
+            let digits = Array("0123456789abcdef")
+            escape = "\\u00\(digits[Int(unit >> 4)])\(digits[Int(unit & 0xF)])"
+        case 0xE2:
+            let second = utf8.index(after: index)
+            if second != utf8.endIndex, utf8[second] == 0x80 {
+                let third = utf8.index(after: second)
+                if third != utf8.endIndex, utf8[third] == 0xA8 || utf8[third] == 0xA9 {
+                    escape = utf8[third] == 0xA8 ? "\\u2028" : "\\u2029"
+                    width = 3
+                }
             }
+        default:
+            break
+        }
+        if let escape {
+            text += value[runStart..<index]
+            text += escape
+            index = utf8.index(index, offsetBy: width)
+            runStart = index
+        } else {
+            index = utf8.index(after: index)
         }
     }
+    text += value[runStart..<utf8.endIndex]
     text += "\""
 }
 
