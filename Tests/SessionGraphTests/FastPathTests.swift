@@ -46,19 +46,19 @@ import Testing
         let texts = (0..<5000).map { "Mozilla/5.0 client build \($0) (Windows NT 10.0)" } + ["10.0.0.1", "", "ü"]
         var first: [UInt32] = []
         for text in texts {
-            first.append(interner.code(String(decoding: Array(text.utf8), as: UTF8.self)))
+            first.append(interner.code(FieldText(String(decoding: Array(text.utf8), as: UTF8.self))))
         }
         #expect(Set(first).count == texts.count, "distinct texts, distinct codes")
         for (index, text) in texts.enumerated() {
             let copy = String(decoding: Array(text.utf8), as: UTF8.self)
-            #expect(interner.code(copy) == first[index])
+            #expect(interner.code(FieldText(copy)) == first[index])
             // Another file's cache reaches the same shared code.
-            #expect(other.code(copy) == first[index])
+            #expect(other.code(FieldText(copy)) == first[index])
             #expect(TextVocabulary.shared.text(first[index]) == text)
         }
         // The vocabulary hands back one held copy of a long value, not the caller's.
         let held = TextVocabulary.shared.text(first[0])
-        #expect(Self.storage(held) == Self.storage(TextVocabulary.shared.text(interner.code(String(decoding: Array(texts[0].utf8), as: UTF8.self)))))
+        #expect(Self.storage(held) == Self.storage(TextVocabulary.shared.text(interner.code(FieldText(String(decoding: Array(texts[0].utf8), as: UTF8.self))))))
         #expect(interner.code(FieldText?.none) == TextVocabulary.none)
         #expect(TextVocabulary.shared.text(TextVocabulary.none) == nil)
     }
@@ -71,7 +71,7 @@ import Testing
         bytes.withUnsafeBufferPointer { buffer in
             #expect(interner.code(FieldText.bytes(buffer)) == expected, "new to the file")
             #expect(interner.code(FieldText.bytes(buffer)) == expected, "seen by the file")
-            #expect(interner.code(agent) == expected)
+            #expect(interner.code(FieldText(agent)) == expected)
         }
         // Invalid UTF-8 gets the code of its repaired text, however often it comes.
         let broken: [UInt8] = Array("agent ".utf8) + [0xC3, 0x28, 0xFF] + Array(" end of bytes test".utf8)

@@ -45,9 +45,6 @@ struct TextInterner {
         }
     }
 
-    /// The vocabulary code of a string value.
-    mutating func code(_ value: String?) -> UInt32 { code(value.map(FieldText.text)) }
-
     private mutating func grow() {
         let size = held.count * 2
         var newHeld = [String?](repeating: nil, count: size)
