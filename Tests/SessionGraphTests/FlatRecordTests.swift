@@ -143,3 +143,26 @@ import Testing
         #expect(records >= (samplesAvailable ? 700 : 600))
     }
 }
+
+/// Found by review: checks made on a record's bytes must read characters as the string checks
+/// they replaced did. A combining mark after `@` or `/` makes another character.
+@Suite struct ByteChecksReadCharactersTests {
+    @Test func aCombiningMarkAfterTheMarkerIsAnotherCharacter() throws {
+        let scratch = try Scratch()
+        let lines = [
+            #"{"Type":"CloudAppEvents","Timestamp":"2026-03-02T13:05:57Z","ActionType":"FileAccessed","ReportId":"r1","AccountId":"a@\u0301b.example"}"#,
+            #"{"Type":"CloudAppEvents","Timestamp":"2026-03-02T13:05:58Z","ActionType":"FileAccessed","ReportId":"r2","AccountId":"Alice@Contoso.example"}"#,
+            #"{"CreationTime":"2026-03-02T13:05:59","Id":"11111111-2222-4333-8444-555555555555","Operation":"FileAccessed","RecordType":6,"Workload":"OneDrive","UserId":"b@\u0301c"}"#,
+            #"{"Type":"SigninLogs","TimeGenerated":"2026-03-02T13:06:00Z","AppDisplayName":"x","resourceId":"/\u0301abc"}"#,
+            #"{"Type":"SigninLogs","TimeGenerated":"2026-03-02T13:06:01Z","AppDisplayName":"x","resourceId":"/subscriptions/abc"}"#,
+        ]
+        let (report, events) = ingestOne(try scratch.write("marks.ndjson", lines.joined(separator: "\n") + "\n"))
+        #expect(report.used == 5)
+        #expect(try event(events, record: 1).userPrincipalName == nil)
+        #expect(try event(events, record: 2).userPrincipalName == "alice@contoso.example")
+        let audit = try event(events, record: 3)
+        #expect(audit.userPrincipalName == nil && audit.userDisplayName == "b@\u{301}c")
+        #expect(try event(events, record: 4).resource == "/\u{301}abc")
+        #expect(try event(events, record: 5).resource == nil)
+    }
+}

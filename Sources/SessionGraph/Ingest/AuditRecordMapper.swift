@@ -24,7 +24,7 @@ enum AuditRecordMapper {
         b.event.operation = b.event.operation ?? operation
 
         if let user = audit.field("UserId") {
-            if user.contains(UInt8(ascii: "@")) { b.event.userPrincipalName = b.event.userPrincipalName ?? user.lowercased() } else { b.event.userDisplayName = b.event.userDisplayName ?? user }
+            if user.contains("@") { b.event.userPrincipalName = b.event.userPrincipalName ?? user.lowercased() } else { b.event.userDisplayName = b.event.userDisplayName ?? user }
         }
         b.setGUID(\.userId, audit.field("TokenObjectId"))
         b.setGUID(\.tenantId, audit.field("TokenTenantId", "OrganizationId"))

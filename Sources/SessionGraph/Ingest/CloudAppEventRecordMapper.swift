@@ -15,7 +15,7 @@ enum CloudAppEventRecordMapper {
         b.event.operation = row.field("ActionType")
         b.event.workload = row.field("Application")
         b.setGUID(\.userId, row.field("AccountObjectId"))
-        if let account = row.field("AccountId"), account.contains(UInt8(ascii: "@")) { b.event.userPrincipalName = account.lowercased() }
+        if let account = row.field("AccountId"), account.contains("@") { b.event.userPrincipalName = account.lowercased() }
         b.event.userDisplayName = row.field("AccountDisplayName")
         b.setGUID(\.tenantId, envelope?.field("tenantId"))
         b.setIP(row.field("IPAddress"), field: "IPAddress")

@@ -38,9 +38,12 @@ enum FieldText {
         withUTF8 { mine in other.withUTF8 { theirs in mine.elementsEqual(theirs) } }
     }
 
-    /// Whether the value holds `byte` (an ASCII character).
-    func contains(_ byte: UInt8) -> Bool {
-        withUTF8 { $0.contains(byte) }
+    /// Whether the value holds `character` (ASCII) as a character of its own, as
+    /// `String.contains` finds it: the bytes are searched first, and only a value that has the
+    /// byte becomes a string (`@` followed by a combining mark is another character).
+    func contains(_ character: Character) -> Bool {
+        guard let byte = character.asciiValue, withUTF8({ $0.contains(byte) }) else { return false }
+        return string.contains(character)
     }
 
     /// The value lower-cased: itself when it has no upper-case letter and is all ASCII (no copy),
@@ -62,7 +65,7 @@ extension FieldText {
             func copy(_ piece: FieldText?) {
                 piece?.withUTF8 { bytes in
                     guard let source = bytes.baseAddress, let target = out.baseAddress else { return }
-                    (target + at).update(from: source, count: bytes.count)
+                    (target + at).initialize(from: source, count: bytes.count)
                     at += bytes.count
                 }
             }

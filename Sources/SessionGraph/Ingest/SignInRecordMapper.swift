@@ -59,7 +59,7 @@ enum SignInRecordMapper {
         b.event.appName = body.field("AppDisplayName")
         // Graph `resourceId` is the resource app; Log Analytics `ResourceId` is an ARM path and
         // `ResourceIdentity` is the resource app (schemas.md §2.2).
-        let resource = body.field("ResourceIdentity") ?? body.field("resourceId").flatMap { $0.withUTF8 { $0.first == UInt8(ascii: "/") } ? nil : $0 }
+        let resource = body.field("ResourceIdentity") ?? body.field("resourceId").flatMap { $0.string.hasPrefix("/") ? nil : $0 }
         b.event.resource = resource.flatMap(IdentifierNormalizer.guidOrText)
         b.event.resourceName = body.field("ResourceDisplayName")
 
