@@ -29,8 +29,9 @@ public enum GraphvizError: Error, Equatable, Sendable, CustomStringConvertible {
 ///
 /// libcgraph/libgvc keep process-global state (error buffer, lexer, attribute dictionaries), so
 /// every call goes through this one actor and its one context (swift-graphviz.md §1.4). Every C
-/// resource is released on every path: `sg_read_dot` (agread with a deterministic ID discipline)/`agclose`, `gvLayout`/`gvFreeLayout`,
-/// `gvRenderData`/`gvFreeRenderData`, `aglasterr`/`free`. Errors are captured with
+/// resource is released on every path: `sg_read_dot` (agread with a deterministic ID
+/// discipline)/`agclose`, `gvLayout`/`gvFreeLayout`, `gvRenderData`/`gvFreeRenderData`,
+/// `aglasterr`/`free`. Errors are captured with
 /// `agseterr(AGMAX)` + `aglasterr()`, never with an `agseterrf` callback, which crashes
 /// Graphviz 2.42 on long messages (§1.5).
 public actor GraphvizRenderer {

@@ -71,21 +71,26 @@ struct EventBuilder {
 
     mutating func note(_ text: String) { event.notes.append(text) }
 
-    mutating func setSession(_ raw: FieldText?, field: String) {
-        guard let raw else { return }
-        let sid: FieldText
-        if raw.withUTF8({ IdentifierNormalizer.isCanonicalGUID($0) && !IdentifierNormalizer.isPlaceholderGUID($0) }) {
-            sid = raw
-        } else {
-            let text = raw.string
-            guard !text.isEmpty else { return }
-            switch IdentifierNormalizer.sessionId(text) {
-            case .success(let value): sid = FieldText(value)
-            case .failure(let refusal):
-                note("\(field) not used for linking: \(refusal.reason)")
-                return
-            }
+    /// `raw` as a normaliser gives it: the record's value itself when `kept` holds for its bytes
+    /// (the normaliser would give it back unchanged; no string is made), else the normaliser's
+    /// result; nil for empty text, and for a refusal, noted as "`field` `refused`: reason".
+    private mutating func normalised(_ raw: FieldText, keptWhen kept: (UnsafeBufferPointer<UInt8>) -> Bool,
+                                     by normalise: (String) -> Result<String, IdentifierNormalizer.Refusal>,
+                                     field: String, refused: String) -> FieldText? {
+        if raw.withUTF8(kept) { return raw }
+        let text = raw.string
+        guard !text.isEmpty else { return nil }
+        switch normalise(text) {
+        case .success(let value): return FieldText(value)
+        case .failure(let refusal):
+            note("\(field) \(refused): \(refusal.reason)")
+            return nil
         }
+    }
+
+    mutating func setSession(_ raw: FieldText?, field: String) {
+        guard let raw, let sid = normalised(raw, keptWhen: { IdentifierNormalizer.isCanonicalGUID($0) && !IdentifierNormalizer.isPlaceholderGUID($0) },
+                                            by: IdentifierNormalizer.sessionId, field: field, refused: "not used for linking") else { return }
         if let existing = event.sessionId {
             if !existing.sameBytes(as: sid) {
                 note("\(field) \(sid) differs from \(event.sessionIdField?.string ?? "session id") \(existing); kept the first")
@@ -98,18 +103,8 @@ struct EventBuilder {
 
     mutating func setToken(_ raw: FieldText?, field: String) {
         guard let raw, event.uniqueTokenId == nil else { return }
-        if raw.withUTF8(IdentifierNormalizer.isPlainTokenId) {
-            event.uniqueTokenId = raw
-            return
-        }
-        let text = raw.string
-        guard !text.isEmpty else { return }
-        switch IdentifierNormalizer.uniqueTokenId(text) {
-        case .success(let uti):
-            event.uniqueTokenId = FieldText(uti)
-        case .failure(let refusal):
-            note("\(field) not used for linking: \(refusal.reason)")
-        }
+        event.uniqueTokenId = normalised(raw, keptWhen: IdentifierNormalizer.isPlainTokenId, by: IdentifierNormalizer.uniqueTokenId,
+                                         field: field, refused: "not used for linking")
     }
 
     mutating func setIssuedAt(_ raw: RawField?, field: String) {
@@ -129,16 +124,8 @@ struct EventBuilder {
 
     mutating func setIP(_ raw: FieldText?, field: String) {
         guard event.ipAddress == nil, let raw else { return }
-        if raw.withUTF8({ IdentifierNormalizer.isCanonicalIPv4($0) || IdentifierNormalizer.isCanonicalIPv6($0) }) {
-            event.ipAddress = raw
-            return
-        }
-        let text = raw.string
-        guard !text.isEmpty else { return }
-        switch IdentifierNormalizer.ipAddress(text) {
-        case .success(let ip): event.ipAddress = FieldText(ip)
-        case .failure(let refusal): note("\(field) ignored: \(refusal.reason)")
-        }
+        event.ipAddress = normalised(raw, keptWhen: { IdentifierNormalizer.isCanonicalIPv4($0) || IdentifierNormalizer.isCanonicalIPv6($0) },
+                                     by: IdentifierNormalizer.ipAddress, field: field, refused: "ignored")
     }
 
     mutating func setASN(_ raw: JSONValue?) {

@@ -46,5 +46,4 @@ enum GraphActivityRecordMapper {
         }
         return b.event
     }
-
 }

@@ -8,11 +8,9 @@
 protocol RecordFields {
     /// The member named `key`, as a JSON value.
     subscript(key: String) -> JSONValue? { get }
-    /// The member named `key` when it is non-empty text: strings as they are, numbers as their
-    /// lexeme, booleans as `true`/`false`.
-    func text(_ key: String) -> String?
-    /// What ``text(_:)`` gives, as the record holds it: no string is made of a plain string
-    /// value of a record read flat.
+    /// The member named `key` when it is non-empty text (strings as they are, numbers as their
+    /// lexeme, booleans as `true`/`false`), as the record holds it: no string is made of a plain
+    /// string value of a record read flat.
     func field(_ key: String) -> FieldText?
     /// The member named `key` as the record holds it: a plain string's bytes, or the value.
     func raw(_ key: String) -> RawField?
@@ -27,6 +25,9 @@ protocol RecordFields {
 }
 
 extension RecordFields {
+    /// ``field(_:)`` as a string.
+    func text(_ key: String) -> String? { field(key)?.string }
+
     /// The first of the keys that holds a non-empty text value.
     func text(_ first: String, _ second: String) -> String? { text(first) ?? text(second) }
 
@@ -51,8 +52,6 @@ extension RecordFields {
 }
 
 extension JSONValue: RecordFields {
-    func text(_ key: String) -> String? { self[key]?.text }
-
     func field(_ key: String) -> FieldText? { self[key]?.text.map(FieldText.text) }
 
     func raw(_ key: String) -> RawField? { self[key].map(RawField.value) }
@@ -133,13 +132,6 @@ struct FlatRecord: RecordFields {
         guard let index = index(of: key) else { return nil }
         let start = members[index].textStart
         return start >= 0 ? .string(string(at: index)) : values[-1 - start]
-    }
-
-    func text(_ key: String) -> String? {
-        guard let index = index(of: key) else { return nil }
-        let start = members[index].textStart
-        guard start >= 0 else { return values[-1 - start].text }
-        return members[index].textLength > 0 ? string(at: index) : nil
     }
 
     func field(_ key: String) -> FieldText? {

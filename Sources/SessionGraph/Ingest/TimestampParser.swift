@@ -21,7 +21,7 @@ enum TimestampParser {
         while end > start, text[end - 1] == 0x20 || text[end - 1] == 0x09 || text[end - 1] == 0x0D || text[end - 1] == 0x0A { end -= 1 }
         while start < end, text[start] == 0x20 || text[start] == 0x09 { start += 1 }
         let bytes = UnsafeBufferPointer(rebasing: text[start..<end])
-        /// The start of the text, for a refusal.
+        // The start of the text, for a refusal.
         func quoted() -> String { String(String(decoding: text, as: UTF8.self).prefix(40)) }
         guard !bytes.isEmpty else { return .failure(.empty) }
         guard bytes.count <= 64 else { return .failure(.unrecognised(quoted())) }
