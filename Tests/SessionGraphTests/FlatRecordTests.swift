@@ -114,6 +114,75 @@ import Testing
         expectAlike(String(Self.signIn.dropLast()) + #","ConditionalAccessPolicies":[{"id":"p"}]}"#, limits: limits)
     }
 
+    /// Objects down to two levels below the record are read flat too, as blocks of members of
+    /// their own; deeper ones, and arrays, are parsed values.
+    @Test func nestedObjectsReadAlike() {
+        // A sign-in: DeviceDetail (one level down), LocationDetails.geoCoordinates (two), a third
+        // level below that, an empty object, arrays of objects.
+        let signIn = #"{"TimeGenerated":"2026-03-10T08:00:00Z","Type":"SigninLogs","DeviceDetail":{"deviceId":"d1","displayName":"PC-1","isCompliant":true,"isManaged":"false","trustType":"Azure AD joined"},"#
+            + #""LocationDetails":{"city":"Zurich","countryOrRegion":"CH","geoCoordinates":{"latitude":47.37,"longitude":8.54,"deeper":{"a":{"b":1}}}},"#
+            + #""Status":{},"NetworkLocationDetails":[{"networkType":"trustedNamedLocation"}],"SessionId":"0a1b2c3d-0000-4000-8000-000000000001"}"#
+        expectAlike(signIn)
+        // A CloudAppEvents row: RawEventData one level down, AppAccessContext two.
+        let row = #"{"Type":"CloudAppEvents","Timestamp":"2026-03-02T13:05:57Z","ActionType":"MailItemsAccessed","ReportId":"r1","#
+            + #""RawEventData":{"Operation":"MailItemsAccessed","ClientIP":"203.0.113.9","UserId":"Alice@Contoso.example","Folders":[{"FolderItems":[{"Id":"1"},{"Id":"2"}]}],"#
+            + #""AppAccessContext":{"AADSessionId":"0A1B2C3D-0000-4000-8000-000000000001","UniqueTokenId":"E8wcuhlwekWeLAD6N1kKAA","IssuedAtTime":"2026-03-02T06:56:05"}}}"#
+        expectAlike(row)
+        // A diagnostic-settings record: properties one level down, its DeviceDetail two, the
+        // coordinates three (parsed as a value).
+        let diagnostic = #"{"time":"2026-03-10T08:00:00Z","category":"SignInLogs","properties":{"id":"i1","userPrincipalName":"a@b.example","deviceDetail":{"deviceId":"d2","isCompliant":false},"#
+            + #""location":{"city":"Bern","countryOrRegion":"CH","geoCoordinates":{"latitude":46.9,"longitude":7.4}},"status":{"errorCode":50126}}}"#
+        expectAlike(diagnostic)
+    }
+
+    @Test func nestedObjectsKeepTheRulesOfTheirLevel() {
+        // One level down, repeated keys are named and unread members stepped over; two levels
+        // down, neither (as the tree does it). Escaped and cut keys and values alike.
+        expectAlike(#"{"Type":"SigninLogs","TimeGenerated":"2026-03-10T08:00:00Z","DeviceDetail":{"deviceId":"d1","deviceId":"d2","unused":{"x":[1,2]},"\u0062rowser":"Edge\t1"},"#
+            + #""LocationDetails":{"geoCoordinates":{"latitude":1,"latitude":2,"\u006congitude":3}}}"#)
+        var limits = ReadLimits()
+        limits.maxStringBytes = 10
+        expectAlike(#"{"Type":"SigninLogs","TimeGenerated":"2026-03-10T08:00:00Z","DeviceDetail":{"operatingSystemAndMore":"Windows","browser":"A long browser name","deviceId":"d1"},"#
+            + #""LocationDetails":{"geoCoordinates":{"latitudeAndMore":5,"longitude":"far too long a number"}}}"#, limits: limits)
+        limits = ReadLimits()
+        limits.skipUnusedFields = false
+        expectAlike(#"{"Type":"SigninLogs","TimeGenerated":"2026-03-10T08:00:00Z","DeviceDetail":{"deviceId":"d1","extra":{"x":{"y":1}}},"Status":{"errorCode":"0","additionalDetails":"x"}}"#, limits: limits)
+    }
+
+    @Test func aRecordBrokenInsideANestedObjectLeavesNothingBehind() {
+        // The first line breaks two levels down, with members already read at every level; the
+        // next record must not see them.
+        let broken = #"{"Type":"SigninLogs","TimeGenerated":"2026-03-10T08:00:00Z","DeviceDetail":{"deviceId":"d9","browser":"x"},"LocationDetails":{"city":"Nowhere","geoCoordinates":{"latitude":1,"#
+        let good = #"{"Type":"SigninLogs","TimeGenerated":"2026-03-10T08:00:01Z","LocationDetails":{"geoCoordinates":{"longitude":2}}}"#
+        expectAlike(broken + "\n" + good + "\n")
+        let events = ingestText(broken + "\n" + good + "\n")
+        #expect(events.count == 1)
+        #expect(events.first?.deviceId == nil && events.first?.city == nil && events.first?.latitude == nil && events.first?.longitude == 2)
+    }
+
+    @Test func nestedObjectsDeeperThanTheLimitAreRefusedAlike() {
+        var limits = ReadLimits()
+        limits.maxDepth = 2
+        let text = #"{"Type":"SigninLogs","TimeGenerated":"2026-03-10T08:00:00Z","LocationDetails":{"geoCoordinates":{"latitude":1}}}"#
+        let bytes = Array(text.utf8)
+        let errors: (flat: String?, tree: String?) = bytes.withUnsafeBufferPointer { buffer in
+            var reader = JSONRecordReader(bytes: buffer, limits: limits)
+            var flat: String?
+            reader.read(from: 0) { raw in if case .failure(let error) = raw.value { flat = "\(error.offset): \(error.message)" } }
+            var parser = JSONParser(bytes: buffer, maxDepth: limits.maxDepth, maxStringBytes: limits.maxStringBytes)
+            let tree = Result { () throws(JSONParseError) in try parser.parseValue(depth: 0) }
+            guard case .failure(let error) = tree else { return (flat, nil) }
+            return (flat, "\(error.offset): \(error.message)")
+        }
+        #expect(errors.flat != nil && errors.flat == errors.tree)
+    }
+
+    /// The events of one NDJSON text.
+    func ingestText(_ text: String) -> [Event] {
+        guard let scratch = try? Scratch(), let file = try? scratch.write("nested.ndjson", text) else { return [] }
+        return ingestOne(file).1
+    }
+
     /// Every JSON record of the bundled examples and of the public samples.
     @Test func examplesAndSamplesReadAlike() throws {
         var roots = [packageRoot.appendingPathComponent("Examples")]

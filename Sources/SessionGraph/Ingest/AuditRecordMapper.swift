@@ -31,12 +31,13 @@ enum AuditRecordMapper {
 
         // The session id: AppAccessContext first, then Exchange's top-level SessionId, then the
         // STS logon's device properties (schemas.md §1, §5.3, §5.4).
-        let context = audit.nested("AppAccessContext")
+        let context = audit.object("AppAccessContext")
         b.setSession(context?.field("AADSessionId"), field: "AppAccessContext.AADSessionId")
         if let exchangeSid = audit.field("SessionId") {
             b.setSession(exchangeSid, field: "SessionId")
         }
-        b.setSession(audit.nested("DeviceProperties")?.namedValue("SessionId").map(FieldText.text), field: "DeviceProperties.SessionId")
+        let devices = audit.elements("DeviceProperties")
+        b.setSession(devices.namedValue("SessionId").map(FieldText.text), field: "DeviceProperties.SessionId")
         b.setToken(context?.field("UniqueTokenId"), field: "AppAccessContext.UniqueTokenId")
         b.setIssuedAt(context?.raw("IssuedAtTime"), field: "AppAccessContext.IssuedAtTime")
         b.setIssuedAt(context?.raw("TokenIssuedAtTime"), field: "AppAccessContext.TokenIssuedAtTime")
@@ -50,12 +51,12 @@ enum AuditRecordMapper {
         }
         b.setIP(audit.field("ClientIP", "ClientIPAddress", "ActorIpAddress") ?? displayIP, field: "ClientIP")
 
-        let extended = audit.nested("ExtendedProperties")
-        b.event.userAgent = b.event.userAgent ?? audit.field("UserAgent") ?? extended?.namedValue("UserAgent").map(FieldText.text) ?? audit.field("ClientInfoString")
+        let extended = audit.elements("ExtendedProperties")
+        b.event.userAgent = b.event.userAgent ?? audit.field("UserAgent") ?? extended.namedValue("UserAgent").map(FieldText.text) ?? audit.field("ClientInfoString")
         // The client app: Exchange puts itself in `AppId` and the client in `ClientAppId`.
         b.event.appId = b.event.appId ?? (audit.field("ClientAppId") ?? context?.field("ClientAppId") ?? audit.field("AppId", "ApplicationId")).flatMap(IdentifierNormalizer.guidOrText)
         b.event.appName = b.event.appName ?? context?.field("ClientAppName")
-        if let devices = audit.nested("DeviceProperties") {
+        if !devices.isEmpty {
             b.event.operatingSystem = b.event.operatingSystem ?? devices.namedValue("OS").map(FieldText.text)
             b.event.browser = b.event.browser ?? devices.namedValue("BrowserType").map(FieldText.text)
         }
@@ -64,21 +65,22 @@ enum AuditRecordMapper {
             // A sign-in: Id is the Entra request id; ObjectId is the resource app.
             b.event.requestId = b.event.recordId
             b.event.resource = audit.field("ObjectId").flatMap(IdentifierNormalizer.guidOrText)
-            let requestType = extended?.namedValue("RequestType")
+            let requestType = extended.namedValue("RequestType")
             b.event.authProtocol = requestType.map(FieldText.text)
             // The token endpoint is a non-interactive redemption; every other STS request type
             // (login, KMSI, authorize, reprocess) is an interactive browser sign-in.
             b.event.interactive = !(requestType?.lowercased().hasSuffix(":token") ?? false)
             b.event.result = operation?.sameBytes(as: "UserLoginFailed") == true ? "failure" : "success"
             b.event.resultCode = audit.field("ErrorNumber")
-            b.event.userAgent = extended?.namedValue("UserAgent").map(FieldText.text) ?? b.event.userAgent
+            b.event.userAgent = extended.namedValue("UserAgent").map(FieldText.text) ?? b.event.userAgent
         } else {
             let pairs = parameters(audit)
             b.event.parameters = pairs
             if let count = audit["OperationCount"]?.integer, count > 0 {
                 b.event.itemCount = Int(clamping: count)
-            } else if let folders = audit.nested("Folders")?.elements, !folders.isEmpty {
-                b.event.itemCount = folders.reduce(0) { $0 + ($1.nested("FolderItems")?.elements.count ?? 0) }
+            } else {
+                let folders = audit.elements("Folders")
+                if !folders.isEmpty { b.event.itemCount = folders.reduce(0) { $0 + $1.elements("FolderItems").count } }
             }
             b.event.operationDetail = b.event.operationDetail ?? parameterSummary(audit, pairs: pairs)
             if let status = audit.text("ResultStatus") {
@@ -93,10 +95,10 @@ enum AuditRecordMapper {
     /// `OperationProperties`.
     static func parameters<Audit: RecordFields>(_ audit: Audit) -> [NameValue] {
         for key in parameterKeys {
-            let pairs = audit.nested(key)?.elements.compactMap { item -> NameValue? in
+            let pairs = audit.elements(key).compactMap { item -> NameValue? in
                 guard let name = item.text("Name") else { return nil }
                 return NameValue(name: name, value: item["Value"]?.text ?? "")
-            } ?? []
+            }
             if !pairs.isEmpty { return pairs }
         }
         return []

@@ -5,7 +5,7 @@
 enum CloudAppEventRecordMapper {
     static func map<Row: RecordFields, Envelope: RecordFields>(_ row: Row, envelope: Envelope?, shape: ExportShape, provenance: Provenance) throws(RecordRejection) -> EventDraft {
         var notes: [String] = []
-        let raw = row.nested("RawEventData")
+        let raw = row.object("RawEventData")
         let time = try EventBuilder.time(
             [(row.raw("Timestamp"), "Timestamp"), (row.raw("TimeGenerated"), "TimeGenerated"), (raw?.raw("CreationTime"), "CreationTime"), (envelope?.raw("time"), "time")], notes: &notes)
         var b = EventBuilder(time: time, source: .cloudAppEvents, shape: shape, kind: .action, provenance: provenance)
@@ -26,7 +26,7 @@ enum CloudAppEventRecordMapper {
         b.event.appId = row.field("OAuthAppId").flatMap(IdentifierNormalizer.guidOrText)
         b.event.operationDetail = row.text("ObjectName")
 
-        if let raw, case .object = raw {
+        if let raw {
             // Fills only what the row itself did not say (identifiers, client IP, UPN).
             let rowOperation = b.event.operation
             AuditRecordMapper.fill(&b, from: raw)

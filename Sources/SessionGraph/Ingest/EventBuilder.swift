@@ -4,11 +4,11 @@ struct RecordRejection: Error {
     var reason: String
 }
 
-extension JSONValue {
+extension Array where Element == JSONValue {
     /// The `Value` of the `{Name, Value}` element named `name` in a name/value list
     /// (UAL `DeviceProperties`, `ExtendedProperties`, `Parameters`).
     func namedValue(_ name: String) -> String? {
-        for item in elements {
+        for item in self {
             if let itemName = item.text("Name"), asciiCaseInsensitiveEqual(itemName, name) {
                 return item["Value"]?.text
             }
@@ -137,7 +137,7 @@ struct EventBuilder {
         }
     }
 
-    mutating func setDevice(_ detail: JSONValue?) {
+    mutating func setDevice(_ detail: NestedRecord?) {
         guard let detail else { return }
         if let id = detail.field("deviceId") { event.deviceId = IdentifierNormalizer.guidOrText(id) }
         event.deviceName = event.deviceName ?? detail.field("displayName")
@@ -149,11 +149,11 @@ struct EventBuilder {
     }
 
     /// `LocationDetails` / Graph `location`: city, state, country and coordinates.
-    mutating func setLocation(_ location: JSONValue?) {
-        guard let location, case .object = location else { return }
+    mutating func setLocation(_ location: NestedRecord?) {
+        guard let location else { return }
         event.city = event.city ?? location.field("city")
         event.country = event.country ?? location.field("countryOrRegion")
-        if let coordinates = location.nested("geoCoordinates") {
+        if let coordinates = location.object("geoCoordinates") {
             event.latitude = coordinates["latitude"]?.double
             event.longitude = coordinates["longitude"]?.double
         }

@@ -32,9 +32,14 @@ struct JSONParser {
     private var seenKeyHashes: [UInt64] = []
     /// How many keys of one object are listed before they move to a set.
     static let listedKeys = 64
-    /// The members of the last record read flat (``parseRecordFields(depth:)``); the storage is
-    /// reused from record to record.
+    /// The members of the last record read flat (``parseRecordFields(depth:)``), and of the
+    /// objects inside it read flat, each object's in one block; the storage is reused from
+    /// record to record.
     private(set) var recordMembers: [FlatRecord.Member] = []
+    /// The record's own block of ``recordMembers``.
+    private(set) var recordRange = 0..<0
+    /// The members of the objects being read flat, one list per level below the record.
+    private var flatScratch: [[FlatRecord.Member]] = []
     /// The values of the last record read flat that are not plain strings, parsed.
     private(set) var recordValues: [JSONValue] = []
     /// The keys of the last record read flat that are not plain bytes of the file (escaped, or
@@ -190,28 +195,49 @@ struct JSONParser {
         return try endOfMember()
     }
 
-    /// Reads a record object at the current position into ``recordMembers`` without building a
-    /// tree; `depth` is the one ``parseValue(depth:)`` would be called with. Returns false, having
-    /// read nothing, when the value there is not an object. Checks, limits, skipped members and
-    /// repeated keys are those of ``parseObject(depth:)`` at record level; a plain string value
-    /// is kept as its byte range (cut at the string limit, and counted as cut, as a parsed one).
+    /// Reads a record object at the current position flat, without building a tree; `depth` is
+    /// the one ``parseValue(depth:)`` would be called with. Returns false, having read nothing,
+    /// when the value there is not an object. Checks, limits, skipped members and repeated keys
+    /// are those of ``parseObject(depth:)``; a plain string value is kept as its byte range (cut
+    /// at the string limit, and counted as cut, as a parsed one), and an object down to
+    /// ``flatLevels`` below the record is read flat too. The record's members are the last block
+    /// of ``recordMembers`` (``recordRange``).
     mutating func parseRecordFields(depth valueDepth: Int) throws(JSONParseError) -> Bool {
         skipWhitespace()
         guard current == UInt8(ascii: "{") else { return false }
         guard valueDepth < maxDepth else { throw fail("nesting deeper than \(maxDepth) levels (limit --max-depth)") }
-        let depth = valueDepth + 1
-        position += 1  // {
         recordMembers.removeAll(keepingCapacity: true)
         recordDecodedKeys.removeAll(keepingCapacity: true)
         recordValues.removeAll(keepingCapacity: true)
+        seenKeyHashes.removeAll(keepingCapacity: true)
+        // A record that failed part-way may have left members in the scratch lists.
+        for level in flatScratch.indices { flatScratch[level].removeAll(keepingCapacity: true) }
+        recordRange = try parseFlatObject(depth: valueDepth + 1, level: 0)
+        return true
+    }
+
+    /// How many levels of objects below the record are read flat (a sign-in's `DeviceDetail`,
+    /// and its `LocationDetails.geoCoordinates`, a CloudAppEvents row's
+    /// `RawEventData.AppAccessContext`); deeper objects, and arrays, are parsed as values.
+    static let flatLevels = 2
+
+    /// The members of the object at the current `{`, `level` objects below the record, read flat
+    /// into the scratch list of its level and then appended to ``recordMembers`` as one block
+    /// (an object inside it closes first, so its block comes before): the block's range.
+    private mutating func parseFlatObject(depth: Int, level: Int) throws(JSONParseError) -> Range<Int> {
+        position += 1  // {
         skipWhitespace()
         if current == UInt8(ascii: "}") {
             position += 1
-            return true
+            return recordMembers.count..<recordMembers.count
         }
-        let filter = depth <= recordDepth + 1 ? keyFilter : nil
-        seenKeyHashes.removeAll(keepingCapacity: true)
-        var repeated = RepeatedKeyCheck(base: 0)
+        // The record and the objects just below it are at record level: unread members are
+        // stepped over and repeated keys named, as in parseObject.
+        let recordLevel = depth <= recordDepth + 1
+        let filter = recordLevel ? keyFilter : nil
+        var repeated = RepeatedKeyCheck(base: seenKeyHashes.count)
+        defer { if level > 0 { seenKeyHashes.removeSubrange(repeated.base...) } }
+        if flatScratch.count <= level { flatScratch.append([]) }
         while true {
             try expectKey()
             let keyStart: Int, keyLength: Int
@@ -219,8 +245,8 @@ struct JSONParser {
             if let end = plainStringEnd(from: position + 1) {
                 let keyBytes = UnsafeBufferPointer(rebasing: bytes[(position + 1)..<end])
                 let hash = ReadFields.hash(keyBytes)
-                if let closed = try stepOverUnread(keyEnd: end, hash: hash, filter: filter, repeated: &repeated, depth: depth) {
-                    if closed { return true } else { continue }
+                if recordLevel, let closed = try stepOverUnread(keyEnd: end, hash: hash, filter: filter, repeated: &repeated, depth: depth) {
+                    if closed { return closeFlatObject(level: level) } else { continue }
                 }
                 if keyBytes.count <= maxStringBytes {
                     (keyStart, keyLength) = (position + 1, keyBytes.count)
@@ -244,17 +270,31 @@ struct JSONParser {
             }
             try expect(UInt8(ascii: ":"), "':' after a key")
             skipWhitespace()
+            var member = FlatRecord.Member(keyHash: keyHash, keyStart: keyStart, keyLength: keyLength, textStart: 0, textLength: 0)
             if current == UInt8(ascii: "\""), let end = plainStringEnd(from: position + 1) {
                 let length = end - position - 1
                 if length > maxStringBytes { truncatedStrings += 1 }
-                recordMembers.append(FlatRecord.Member(keyHash: keyHash, keyStart: keyStart, keyLength: keyLength, textStart: position + 1, textLength: min(length, maxStringBytes)))
+                (member.textStart, member.textLength) = (position + 1, min(length, maxStringBytes))
                 position = end + 1
+            } else if current == UInt8(ascii: "{"), level < Self.flatLevels {
+                guard depth < maxDepth else { throw fail("nesting deeper than \(maxDepth) levels (limit --max-depth)") }
+                let block = try parseFlatObject(depth: depth + 1, level: level + 1)
+                (member.objectStart, member.textLength) = (block.lowerBound, block.count)
             } else {
                 recordValues.append(try parseValue(depth: depth))
-                recordMembers.append(FlatRecord.Member(keyHash: keyHash, keyStart: keyStart, keyLength: keyLength, textStart: -recordValues.count, textLength: 0))
+                member.textStart = -recordValues.count
             }
-            if try endOfMember() { return true }
+            flatScratch[level].append(member)
+            if try endOfMember() { return closeFlatObject(level: level) }
         }
+    }
+
+    /// Moves the scratch list of `level` to the end of ``recordMembers``: the block's range.
+    private mutating func closeFlatObject(level: Int) -> Range<Int> {
+        let start = recordMembers.count
+        recordMembers.append(contentsOf: flatScratch[level])
+        flatScratch[level].removeAll(keepingCapacity: true)
+        return start..<recordMembers.count
     }
 
     mutating func parseArray(depth: Int) throws(JSONParseError) -> JSONValue {

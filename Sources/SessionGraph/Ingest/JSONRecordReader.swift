@@ -44,6 +44,10 @@ struct JSONRecordReader {
     private var lineCursor = 0
     private var lineNumber = 1
     private var lineStart = 0
+    /// A newline already found at or after ``lineCursor``, with none between them (the end of
+    /// the line a record starts on), so the counter steps over it instead of scanning the line a
+    /// second time; -1 when none is known.
+    private var newlineAhead = -1
 
     /// `lineOrigin` is a line start from which lines are counted as line 1 (a part of a file
     /// read on its own; see ``FilePartPlan``); reading starts there or later.
@@ -60,9 +64,15 @@ struct JSONRecordReader {
             lineCursor = 0
             lineNumber = 1
             lineStart = 0
+            newlineAhead = -1
         }
-        // memchr from newline to newline: every byte of the file passes through here.
         var i = lineCursor
+        if newlineAhead >= i && newlineAhead < offset {
+            lineNumber += 1
+            lineStart = newlineAhead + 1
+            i = newlineAhead + 1
+        }
+        // memchr from newline to newline over what is left.
         while let at = memchrOffset(bytes, 0x0A, from: i, to: offset) {
             lineNumber += 1
             lineStart = at + 1
@@ -110,7 +120,11 @@ struct JSONRecordReader {
             let start = parser.position
             let (line, column) = location(of: start)
             // The end of the current line, found once per line (several records may share one).
-            if start >= lineEnd { lineEnd = nextNewline(from: start) }
+            if start >= lineEnd {
+                lineEnd = nextNewline(from: start)
+                // The counter is at `start`: no newline lies between it and the one found.
+                if lineEnd > start, bytes[lineEnd - 1] == 0x0A { newlineAhead = lineEnd - 1 }
+            }
             var contentEnd = lineEnd
             while contentEnd > start, bytes[contentEnd - 1] == 0x0A || bytes[contentEnd - 1] == 0x0D { contentEnd -= 1 }
             if contentEnd - start > limits.maxRecordBytes && !endsWithin(from: start, bound: start + limits.maxRecordBytes) {
@@ -389,7 +403,7 @@ extension JSONParser {
     /// One record: an object read flat (``parseRecordFields(depth:)``), any other value parsed.
     mutating func parseRecord(depth: Int) throws(JSONParseError) -> ParsedRecord {
         if try parseRecordFields(depth: depth) {
-            return .fields(FlatRecord(bytes: bytes, members: recordMembers, decodedKeys: recordDecodedKeys, values: recordValues))
+            return .fields(FlatRecord(bytes: bytes, members: recordMembers, range: recordRange, decodedKeys: recordDecodedKeys, values: recordValues))
         }
         return .value(try parseValue(depth: depth))
     }

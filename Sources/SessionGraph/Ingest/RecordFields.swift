@@ -14,6 +14,9 @@ protocol RecordFields {
     func field(_ key: String) -> FieldText?
     /// The member named `key` as the record holds it: a plain string's bytes, or the value.
     func raw(_ key: String) -> RawField?
+    /// The member named `key` as structured data (an object or array, or JSON text of one);
+    /// nil when it is absent or anything else.
+    func structured(_ key: String) -> StructuredField?
     /// Whether the record has a member named `key`, whatever its value.
     func has(_ key: String) -> Bool
     /// Whether the record has a member named exactly `key` (case-sensitive).
@@ -42,12 +45,22 @@ extension RecordFields {
         field(first) ?? field(second) ?? field(third)
     }
 
-    /// The value of `key` as structured data (an object/array, or JSON text of one).
-    func nested(_ key: String) -> JSONValue? { self[key]?.structured }
+    /// The object named `key` (or JSON text of one), as a record of its own.
+    func object(_ key: String) -> NestedRecord? {
+        if case .object(let record)? = structured(key) { return record }
+        return nil
+    }
 
-    /// The first of the keys that holds structured data.
-    func nested(_ first: String, _ second: String, _ third: String) -> JSONValue? {
-        self[first]?.structured ?? self[second]?.structured ?? self[third]?.structured
+    /// The first of the keys that holds structured data, when that is an object.
+    func object(_ first: String, _ second: String, _ third: String) -> NestedRecord? {
+        guard let found = structured(first) ?? structured(second) ?? structured(third), case .object(let record) = found else { return nil }
+        return record
+    }
+
+    /// The elements of the array named `key` (or JSON text of one); empty for anything else.
+    func elements(_ key: String) -> [JSONValue] {
+        if case .array(let items)? = structured(key) { return items }
+        return []
     }
 }
 
@@ -55,6 +68,8 @@ extension JSONValue: RecordFields {
     func field(_ key: String) -> FieldText? { self[key]?.text.map(FieldText.text) }
 
     func raw(_ key: String) -> RawField? { self[key].map(RawField.value) }
+
+    func structured(_ key: String) -> StructuredField? { self[key].flatMap(StructuredField.init) }
 
     var nonObjectKind: String? {
         if case .object = self { return nil }
@@ -65,7 +80,9 @@ extension JSONValue: RecordFields {
 /// A record object read from a JSON file's bytes without building a tree: for each member the
 /// mappers may read (``ReadFields``; the others were stepped over), its key, the key's hash and
 /// its value. A plain string value (no escape: nearly all of them) stays a byte range of the file
-/// until a mapper asks for it, and then becomes a string; other values were parsed as they are.
+/// until a mapper asks for it, and then becomes a string; an object just below the record (two
+/// levels down, ``JSONParser/flatLevels``) is read flat the same way, as a block of members of
+/// its own; other values were parsed as they are.
 ///
 /// It points into the file's mapped bytes: the reader hands it to the interpreter within its
 /// callback, and it is never kept beyond that.
@@ -81,14 +98,21 @@ struct FlatRecord: RecordFields {
         var keyStart: Int
         var keyLength: Int
         /// Where a plain string value's bytes start (after the opening quote), or `-1 - i` for
-        /// the i-th of ``FlatRecord/values`` (any other value, parsed).
+        /// the i-th of ``FlatRecord/values`` (any other value, parsed); unused for an object
+        /// read flat.
         var textStart: Int
-        /// How many of those bytes are kept (at most the string limit).
+        /// How many of those bytes are kept (at most the string limit); for an object read
+        /// flat, how many members it has.
         var textLength: Int
+        /// For an object read flat, where its block of members starts; -1 otherwise.
+        var objectStart = -1
     }
 
     let bytes: UnsafeBufferPointer<UInt8>
+    /// The members of the record and of the objects inside it read flat, one block each.
     let members: [Member]
+    /// This object's block of ``members``.
+    let range: Range<Int>
     let decodedKeys: [String]
     let values: [JSONValue]
 
@@ -98,8 +122,8 @@ struct FlatRecord: RecordFields {
         key.withUTF8Bytes { wanted -> Int? in
             let hash = ReadFields.hash(wanted)
             return members.withUnsafeBufferPointer { members -> Int? in
-                var index = members.count - 1
-                while index >= 0 {
+                var index = range.upperBound - 1
+                while index >= range.lowerBound {
                     if members[index].keyHash == hash {
                         let start = members[index].keyStart
                         if start >= 0 {
@@ -122,40 +146,128 @@ struct FlatRecord: RecordFields {
         return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<(start + members[index].keyLength)]), as: UTF8.self)
     }
 
-    @inline(__always)
-    private func string(at index: Int) -> String {
-        let start = members[index].textStart
-        return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<(start + members[index].textLength)]), as: UTF8.self)
+    /// The object read flat at member `index`, as a record of its own.
+    private func object(at index: Int) -> FlatRecord {
+        let start = members[index].objectStart
+        return FlatRecord(bytes: bytes, members: members, range: start..<(start + members[index].textLength), decodedKeys: decodedKeys, values: values)
     }
 
-    subscript(key: String) -> JSONValue? {
-        guard let index = index(of: key) else { return nil }
-        let start = members[index].textStart
-        return start >= 0 ? .string(string(at: index)) : values[-1 - start]
+    /// The value at member `index` as a tree (an object read flat is built as one).
+    private func value(at index: Int) -> JSONValue {
+        let member = members[index]
+        if member.objectStart >= 0 { return object(at: index).tree }
+        if member.textStart < 0 { return values[-1 - member.textStart] }
+        return .string(String(decoding: UnsafeBufferPointer(rebasing: bytes[member.textStart..<(member.textStart + member.textLength)]), as: UTF8.self))
     }
+
+    /// The object as the parser would have built it.
+    var tree: JSONValue { .object(range.map { (key(at: $0), value(at: $0)) }) }
+
+    subscript(key: String) -> JSONValue? { index(of: key).map(value(at:)) }
 
     func field(_ key: String) -> FieldText? {
         guard let index = index(of: key) else { return nil }
-        let start = members[index].textStart
-        guard start >= 0 else { return values[-1 - start].text.map(FieldText.text) }
-        let length = members[index].textLength
-        return length > 0 ? .bytes(UnsafeBufferPointer(rebasing: bytes[start..<(start + length)])) : nil
+        let member = members[index]
+        if member.objectStart >= 0 { return nil }
+        guard member.textStart >= 0 else { return values[-1 - member.textStart].text.map(FieldText.text) }
+        return member.textLength > 0 ? .bytes(UnsafeBufferPointer(rebasing: bytes[member.textStart..<(member.textStart + member.textLength)])) : nil
     }
 
     func raw(_ key: String) -> RawField? {
         guard let index = index(of: key) else { return nil }
-        let start = members[index].textStart
-        guard start >= 0 else { return .value(values[-1 - start]) }
-        return .bytes(UnsafeBufferPointer(rebasing: bytes[start..<(start + members[index].textLength)]))
+        let member = members[index]
+        guard member.objectStart < 0, member.textStart >= 0 else { return .value(value(at: index)) }
+        return .bytes(UnsafeBufferPointer(rebasing: bytes[member.textStart..<(member.textStart + member.textLength)]))
+    }
+
+    func structured(_ key: String) -> StructuredField? {
+        guard let index = index(of: key) else { return nil }
+        if members[index].objectStart >= 0 { return .object(.flat(object(at: index))) }
+        return StructuredField(value(at: index))
     }
 
     func has(_ key: String) -> Bool { index(of: key) != nil }
 
-    func hasExactly(_ key: String) -> Bool { members.indices.contains { self.key(at: $0) == key } }
+    func hasExactly(_ key: String) -> Bool { range.contains { self.key(at: $0) == key } }
 
-    var keys: [String] { members.indices.map(key(at:)) }
+    var keys: [String] { range.map(key(at:)) }
 
     var nonObjectKind: String? { nil }
+}
+
+/// An object a mapper reads as a record of its own (a sign-in's `DeviceDetail`, a row's
+/// `RawEventData`, a diagnostic record's `properties`): read flat from the file's bytes, or a
+/// parsed object (a CSV cell's JSON text, an object deeper than the parser reads flat).
+enum NestedRecord: RecordFields {
+    case flat(FlatRecord)
+    case value(JSONValue)
+
+    subscript(key: String) -> JSONValue? {
+        switch self {
+        case .flat(let record): return record[key]
+        case .value(let value): return value[key]
+        }
+    }
+
+    func field(_ key: String) -> FieldText? {
+        switch self {
+        case .flat(let record): return record.field(key)
+        case .value(let value): return value.field(key)
+        }
+    }
+
+    func raw(_ key: String) -> RawField? {
+        switch self {
+        case .flat(let record): return record.raw(key)
+        case .value(let value): return value.raw(key)
+        }
+    }
+
+    func structured(_ key: String) -> StructuredField? {
+        switch self {
+        case .flat(let record): return record.structured(key)
+        case .value(let value): return value.structured(key)
+        }
+    }
+
+    func has(_ key: String) -> Bool {
+        switch self {
+        case .flat(let record): return record.has(key)
+        case .value(let value): return value.has(key)
+        }
+    }
+
+    func hasExactly(_ key: String) -> Bool {
+        switch self {
+        case .flat(let record): return record.hasExactly(key)
+        case .value(let value): return value.hasExactly(key)
+        }
+    }
+
+    var keys: [String] {
+        switch self {
+        case .flat(let record): return record.keys
+        case .value(let value): return value.keys
+        }
+    }
+
+    var nonObjectKind: String? { nil }
+}
+
+/// A member's value as structured data (``JSONValue/structured``): an object, as a record of
+/// its own, or an array.
+enum StructuredField {
+    case object(NestedRecord)
+    case array([JSONValue])
+
+    /// `value` as structured data: an object or array, or JSON text of one; nil otherwise.
+    init?(_ value: JSONValue) {
+        switch value.structured {
+        case let object?:
+            if case .array(let items) = object { self = .array(items) } else { self = .object(.value(object)) }
+        case nil: return nil
+        }
+    }
 }
 
 /// A member's value as the record holds it: the bytes of a plain string of a record read flat

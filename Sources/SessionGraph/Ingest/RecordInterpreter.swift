@@ -54,7 +54,7 @@ enum RecordInterpreter {
         let laShape: ExportShape = origin == .csv ? .logAnalyticsCSV : (origin == .json(.array) ? .logAnalyticsJSON : .logAnalyticsNDJSON)
         // 2. Purview / classic audit export: the AuditData column holds the record.
         if origin == .csv, record.has("AuditData") {
-            guard let audit = record.nested("AuditData"), case .object = audit else {
+            guard let audit = record.object("AuditData") else {
                 throw RecordRejection(reason: "AuditData is not a JSON object (expected the audit record as JSON text)")
             }
             return try AuditRecordMapper.map(audit, shape: .purviewCSV, provenance: provenance)
@@ -104,7 +104,7 @@ enum RecordInterpreter {
         } else {
             throw RecordRejection(reason: "category '\(IdentifierNormalizer.clip(category, 60))' is not a source SessionGraph reads (expected a sign-in category, MicrosoftGraphActivityLogs or AdvancedHunting-CloudAppEvents)")
         }
-        guard let properties = record.nested("properties"), case .object = properties else {
+        guard let properties = record.object("properties") else {
             throw RecordRejection(reason: "\(category) record has no properties object (expected the \(source.rawValue) fields under 'properties')")
         }
         return try map(properties, envelope: record, source: source, shape: shape, provenance: provenance)

@@ -41,17 +41,18 @@ enum SignInRecordMapper {
         if b.event.userDisplayName == nil { b.event.userDisplayName = body.field("ServicePrincipalName") }
         b.setGUID(\.tenantId, body.field("ResourceTenantId", "HomeTenantId", "AADTenantId") ?? envelope?.field("tenantId"))
 
-        b.setDevice(body.nested("DeviceDetail", "DeviceDetail_dynamic", "DeviceDetail_string"))
+        b.setDevice(body.object("DeviceDetail", "DeviceDetail_dynamic", "DeviceDetail_string"))
         b.setIP(body.field("IPAddress") ?? envelope?.field("callerIpAddress"), field: "IPAddress")
         b.setASN(body["AutonomousSystemNumber"])
         // `LocationDetails` (Log Analytics) or `location` (Graph, an object); the Log Analytics
         // `Location` column and the diagnostic envelope `location` are the country alone.
-        b.setLocation(body.nested("LocationDetails", "LocationDetails_dynamic", "LocationDetails_string") ?? body.nested("location"))
+        b.setLocation(body.object("LocationDetails", "LocationDetails_dynamic", "LocationDetails_string") ?? body.object("location"))
         if b.event.country == nil, let country = body["Location"]?.text ?? envelope?.text("location"), country.utf8.count == 2 {
             b.event.country = FieldText(country)
         }
         b.event.userAgent = body.field("UserAgent")
-        if let locations = body.nested("NetworkLocationDetails")?.elements, !locations.isEmpty {
+        let locations = body.elements("NetworkLocationDetails")
+        if !locations.isEmpty {
             b.event.trustedLocation = locations.contains { $0.text("networkType")?.lowercased() == "trustednamedlocation" }
         }
 
@@ -69,7 +70,7 @@ enum SignInRecordMapper {
         b.event.originalTransferMethod = body.field("OriginalTransferMethod")
         b.event.clientAppUsed = body.field("ClientAppUsed")
 
-        let status = body.nested("Status", "Status_dynamic", "Status_string")
+        let status = body.object("Status", "Status_dynamic", "Status_string")
         let code = body.text("ResultType") ?? status?.text("errorCode") ?? envelope?.text("resultType")
         if let code {
             b.event.resultCode = FieldText(code)
