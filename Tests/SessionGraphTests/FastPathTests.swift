@@ -32,6 +32,29 @@ import Testing
         #expect("OKHTTP/4".containsIgnoringASCIICase("okhttp"))
     }
 
+    // MARK: string scan
+
+    @Test func stringScanFindsTheFirstSpecialByteAtEveryPosition() {
+        // Every position of one to three special bytes, and bytes next to them in value
+        // (0x21/0x23, 0x5B/0x5D, 0x09/0x0B, high bytes), over lengths that end inside a word.
+        var generator = SystemRandomNumberGenerator()
+        let specials: [UInt8] = [0x22, 0x5C, 0x0A]
+        let fillers: [UInt8] = [0x21, 0x23, 0x5B, 0x5D, 0x09, 0x0B, 0x80, 0xFF, 0x00, 0x41, 0xA2, 0xDC]
+        for length in 0...40 {
+            for _ in 0..<60 {
+                var bytes = (0..<length).map { _ in fillers.randomElement(using: &generator)! }
+                for _ in 0..<Int.random(in: 0...3, using: &generator) where length > 0 {
+                    bytes[Int.random(in: 0..<length, using: &generator)] = specials.randomElement(using: &generator)!
+                }
+                let start = length == 0 ? 0 : Int.random(in: 0...length, using: &generator)
+                let expected = bytes[start...].firstIndex(where: specials.contains) ?? length
+                bytes.withUnsafeBufferPointer { buffer in
+                    #expect(JSONParser(bytes: buffer).nextStringSpecial(from: start) == expected, "\(bytes) from \(start)")
+                }
+            }
+        }
+    }
+
     // MARK: interner
 
     /// Where a string's bytes live: equal for two values sharing one heap copy.
