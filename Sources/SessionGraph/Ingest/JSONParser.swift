@@ -36,10 +36,14 @@ struct JSONParser {
     /// objects inside it read flat, each object's in one block; the storage is reused from
     /// record to record.
     private(set) var recordMembers: [FlatRecord.Member] = []
+    /// The key hash of each of ``recordMembers``, at the same index: a lookup scans these.
+    private(set) var recordKeyHashes: [UInt64] = []
     /// The record's own block of ``recordMembers``.
     private(set) var recordRange = 0..<0
-    /// The members of the objects being read flat, one list per level below the record.
+    /// The members of the objects being read flat, and their key hashes, one list per level
+    /// below the record.
     private var flatScratch: [[FlatRecord.Member]] = []
+    private var flatScratchHashes: [[UInt64]] = []
     /// The values of the last record read flat that are not plain strings, parsed.
     private(set) var recordValues: [JSONValue] = []
     /// The keys of the last record read flat that are not plain bytes of the file (escaped, or
@@ -207,11 +211,15 @@ struct JSONParser {
         guard current == UInt8(ascii: "{") else { return false }
         guard valueDepth < maxDepth else { throw fail("nesting deeper than \(maxDepth) levels (limit --max-depth)") }
         recordMembers.removeAll(keepingCapacity: true)
+        recordKeyHashes.removeAll(keepingCapacity: true)
         recordDecodedKeys.removeAll(keepingCapacity: true)
         recordValues.removeAll(keepingCapacity: true)
         seenKeyHashes.removeAll(keepingCapacity: true)
         // A record that failed part-way may have left members in the scratch lists.
-        for level in flatScratch.indices { flatScratch[level].removeAll(keepingCapacity: true) }
+        for level in flatScratch.indices {
+            flatScratch[level].removeAll(keepingCapacity: true)
+            flatScratchHashes[level].removeAll(keepingCapacity: true)
+        }
         recordRange = try parseFlatObject(depth: valueDepth + 1, level: 0)
         return true
     }
@@ -237,7 +245,10 @@ struct JSONParser {
         let filter = recordLevel ? keyFilter : nil
         var repeated = RepeatedKeyCheck(base: seenKeyHashes.count)
         defer { if level > 0 { seenKeyHashes.removeSubrange(repeated.base...) } }
-        if flatScratch.count <= level { flatScratch.append([]) }
+        if flatScratch.count <= level {
+            flatScratch.append([])
+            flatScratchHashes.append([])
+        }
         while true {
             try expectKey()
             let keyStart: Int, keyLength: Int
@@ -270,7 +281,7 @@ struct JSONParser {
             }
             try expect(UInt8(ascii: ":"), "':' after a key")
             skipWhitespace()
-            var member = FlatRecord.Member(keyHash: keyHash, keyStart: keyStart, keyLength: keyLength, textStart: 0, textLength: 0)
+            var member = FlatRecord.Member(keyStart: keyStart, keyLength: keyLength, textStart: 0, textLength: 0)
             if current == UInt8(ascii: "\""), let end = plainStringEnd(from: position + 1) {
                 let length = end - position - 1
                 if length > maxStringBytes { truncatedStrings += 1 }
@@ -285,6 +296,7 @@ struct JSONParser {
                 member.textStart = -recordValues.count
             }
             flatScratch[level].append(member)
+            flatScratchHashes[level].append(keyHash)
             if try endOfMember() { return closeFlatObject(level: level) }
         }
     }
@@ -293,7 +305,9 @@ struct JSONParser {
     private mutating func closeFlatObject(level: Int) -> Range<Int> {
         let start = recordMembers.count
         recordMembers.append(contentsOf: flatScratch[level])
+        recordKeyHashes.append(contentsOf: flatScratchHashes[level])
         flatScratch[level].removeAll(keepingCapacity: true)
+        flatScratchHashes[level].removeAll(keepingCapacity: true)
         return start..<recordMembers.count
     }
 

@@ -90,9 +90,6 @@ struct FlatRecord: RecordFields {
     /// One member: offsets and lengths only (the parsed values are in ``FlatRecord/values``), so
     /// reading, copying and clearing members costs no reference counting.
     struct Member {
-        /// ``ReadFields/hash(_:)`` of the key: ASCII case folded, so equal for keys that differ
-        /// only in case.
-        var keyHash: UInt64
         /// Where the key's bytes start (after its opening quote), or `-1 - i` for the i-th of
         /// ``FlatRecord/decodedKeys`` (a key with an escape, or longer than the string limit).
         var keyStart: Int
@@ -111,6 +108,10 @@ struct FlatRecord: RecordFields {
     let bytes: UnsafeBufferPointer<UInt8>
     /// The members of the record and of the objects inside it read flat, one block each.
     let members: [Member]
+    /// ``ReadFields/hash(_:)`` of each member's key, at the member's index (ASCII case folded,
+    /// so equal for keys that differ only in case): side by side, so a lookup scans 8 bytes a
+    /// member.
+    let keyHashes: [UInt64]
     /// This object's block of ``members``.
     let range: Range<Int>
     let decodedKeys: [String]
@@ -121,10 +122,10 @@ struct FlatRecord: RecordFields {
     private func index(of key: String) -> Int? {
         key.withUTF8Bytes { wanted -> Int? in
             let hash = ReadFields.hash(wanted)
-            return members.withUnsafeBufferPointer { members -> Int? in
+            return keyHashes.withUnsafeBufferPointer { hashes -> Int? in
                 var index = range.upperBound - 1
                 while index >= range.lowerBound {
-                    if members[index].keyHash == hash {
+                    if hashes[index] == hash {
                         let start = members[index].keyStart
                         if start >= 0 {
                             let length = members[index].keyLength
@@ -149,7 +150,7 @@ struct FlatRecord: RecordFields {
     /// The object read flat at member `index`, as a record of its own.
     private func object(at index: Int) -> FlatRecord {
         let start = members[index].objectStart
-        return FlatRecord(bytes: bytes, members: members, range: start..<(start + members[index].textLength), decodedKeys: decodedKeys, values: values)
+        return FlatRecord(bytes: bytes, members: members, keyHashes: keyHashes, range: start..<(start + members[index].textLength), decodedKeys: decodedKeys, values: values)
     }
 
     /// The value at member `index` as a tree (an object read flat is built as one).
