@@ -6,10 +6,18 @@
 /// every record passes through here, and `Dictionary<String, _>`'s SipHash over long user agents
 /// and URIs was a tenth of the ingest time.
 struct TextInterner {
-    private var held: [String?] = Array(repeating: nil, count: 1024)
-    private var hashes: [UInt64] = Array(repeating: 0, count: 1024)
-    private var codes: [UInt32] = Array(repeating: 0, count: 1024)
-    private var count = 0
+    /// One entry of the table: the hash and code side by side, so a probe reads one slot (three
+    /// parallel arrays cost three cache misses a lookup once a file's table outgrew the cache).
+    private struct Slot {
+        var hash: UInt64 = 0
+        var code: UInt32 = 0
+        /// Where the text is in ``texts``; -1 for an empty slot.
+        var text: Int32 = -1
+    }
+
+    private var slots = [Slot](repeating: Slot(), count: 1024)
+    /// The texts held, in the order they came; a slot's hash match is confirmed on these bytes.
+    private var texts: [String] = []
 
     /// The vocabulary code of `value` (``TextVocabulary/none`` for nil). A value the file has
     /// seen is found by its bytes, without making a string.
@@ -17,10 +25,10 @@ struct TextInterner {
         guard let value else { return TextVocabulary.none }
         return value.withUTF8 { bytes in
             let hash = Self.hash(bytes)
-            let mask = held.count - 1
+            let mask = slots.count - 1
             var slot = Int(truncatingIfNeeded: hash) & mask
-            while let existing = held[slot] {
-                if hashes[slot] == hash && existing.sameBytes(as: bytes) { return codes[slot] }
+            while slots[slot].text >= 0 {
+                if slots[slot].hash == hash && texts[Int(slots[slot].text)].sameBytes(as: bytes) { return slots[slot].code }
                 slot = (slot + 1) & mask
             }
             let text: String
@@ -36,31 +44,22 @@ struct TextInterner {
                 text = valid
             }
             let code = TextVocabulary.shared.code(text)
-            held[slot] = text
-            hashes[slot] = hash
-            codes[slot] = code
-            count += 1
-            if count * 2 > held.count { grow() }
+            texts.append(text)
+            slots[slot] = Slot(hash: hash, code: code, text: Int32(texts.count - 1))
+            if texts.count * 2 > slots.count { grow() }
             return code
         }
     }
 
     private mutating func grow() {
-        let size = held.count * 2
-        var newHeld = [String?](repeating: nil, count: size)
-        var newHashes = [UInt64](repeating: 0, count: size)
-        var newCodes = [UInt32](repeating: 0, count: size)
-        for index in held.indices {
-            guard let text = held[index] else { continue }
-            var slot = Int(truncatingIfNeeded: hashes[index]) & (size - 1)
-            while newHeld[slot] != nil { slot = (slot + 1) & (size - 1) }
-            newHeld[slot] = text
-            newHashes[slot] = hashes[index]
-            newCodes[slot] = codes[index]
+        let size = slots.count * 2
+        var grown = [Slot](repeating: Slot(), count: size)
+        for entry in slots where entry.text >= 0 {
+            var slot = Int(truncatingIfNeeded: entry.hash) & (size - 1)
+            while grown[slot].text >= 0 { slot = (slot + 1) & (size - 1) }
+            grown[slot] = entry
         }
-        held = newHeld
-        hashes = newHashes
-        codes = newCodes
+        slots = grown
     }
 
     /// Drawn per process, like the standard library's hash seed, so log text cannot be written
