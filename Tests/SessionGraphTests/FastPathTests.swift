@@ -55,6 +55,23 @@ import Testing
         }
     }
 
+    // MARK: event layout
+
+    @Test func theFieldsEveryPassReadsComeFirstInAnEvent() {
+        let storage = Event.Storage(time: UTCInstant(microseconds: 0), source: .signInLogs, shape: .logAnalyticsNDJSON, kind: .signIn,
+                                    provenance: Provenance(fileIndex: 0, line: 0, record: 0))
+        let base = UInt(bitPattern: Unmanaged.passUnretained(storage).toOpaque())
+        func offset<T>(_ field: inout T) -> UInt { withUnsafeMutablePointer(to: &field) { UInt(bitPattern: $0) } &- base }
+        let offsets = [offset(&storage.time), offset(&storage.source), offset(&storage.kind), offset(&storage.interactive), offset(&storage.userId),
+                       offset(&storage.userPrincipalName), offset(&storage.sessionId), offset(&storage.ipAddress), offset(&storage.userAgent),
+                       offset(&storage.country), offset(&storage.servicePrincipalId), offset(&storage.appId), offset(&storage.result),
+                       offset(&storage.uniqueTokenId), offset(&storage.requestId), offset(&storage.tokenIssuedAt), offset(&storage.asn)]
+        // After the 16-byte object header, within the next 128 bytes (two or three cache lines,
+        // as malloc aligns the object to 16 bytes); the rest after them.
+        #expect(offsets.allSatisfy { $0 >= 16 && $0 < 144 }, "\(offsets)")
+        #expect(offset(&storage.recordId) >= 144 && offset(&storage.notes) >= 144)
+    }
+
     // MARK: interner
 
     /// Where a string's bytes live: equal for two values sharing one heap copy.
