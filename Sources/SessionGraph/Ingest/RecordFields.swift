@@ -2,9 +2,10 @@
 /// case-insensitively, the last of a repeated key winning (the common behaviour of JSON readers,
 /// and what Log Analytics keeps).
 ///
-/// Two kinds of record provide it: a parsed ``JSONValue`` (a CSV row, a nested `properties` or
-/// `AuditData` object, a record read again in full) and a ``FlatRecord`` (a record object read
-/// straight from a JSON file's bytes, the common case).
+/// Two kinds of record provide it: a parsed ``JSONValue`` (a CSV row, a CSV cell's `AuditData`,
+/// a record read again in full) and a ``FlatRecord`` (a record object read straight from a JSON
+/// file's bytes, the common case, and the objects inside it down to two levels). A mapper reads
+/// an object inside a record as a ``NestedRecord``, which is either.
 protocol RecordFields {
     /// The member named `key`, as a JSON value.
     subscript(key: String) -> JSONValue? { get }
