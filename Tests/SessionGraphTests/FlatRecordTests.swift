@@ -177,6 +177,33 @@ import Testing
         #expect(errors.flat != nil && errors.flat == errors.tree)
     }
 
+    /// Found by review: the first of `LocationDetails`, `_dynamic`, `_string` that holds
+    /// structured data is read, as before the nested objects were read flat; an array there is
+    /// no location and does not fall through to `location`.
+    @Test func aLocationDetailsArrayIsNoLocation() {
+        let text = #"{"TimeGenerated":"2026-03-10T08:00:00Z","Type":"SigninLogs","UserPrincipalName":"a@b.example","LocationDetails":[],"location":{"city":"Bern","countryOrRegion":"CH"}}"#
+        expectAlike(text)
+        #expect(ingestText(text + "\n").first?.city == nil)
+        let object = #"{"TimeGenerated":"2026-03-10T08:00:00Z","Type":"SigninLogs","UserPrincipalName":"a@b.example","location":{"city":"Bern","countryOrRegion":"CH"}}"#
+        #expect(ingestText(object + "\n").first?.city == "Bern")
+    }
+
+    /// Found by review: a string limit shorter than `records` or `value` cut the envelope's key,
+    /// and its records were read as an ignored member.
+    @Test func aShortStringLimitDoesNotHideAnEnvelopesRecords() {
+        for (envelope, limit) in [("records", 6), ("value", 4), ("records", 1)] {
+            var limits = ReadLimits()
+            limits.maxStringBytes = limit
+            let text = #"{""# + envelope + #"":["# + Self.signIn + "," + Self.signIn + "]}"
+            var count = 0
+            Array(text.utf8).withUnsafeBufferPointer { buffer in
+                var reader = JSONRecordReader(bytes: buffer, limits: limits)
+                reader.read(from: 0) { _ in count += 1 }
+            }
+            #expect(count == 2, "\(envelope) with limit \(limit)")
+        }
+    }
+
     /// The events of one NDJSON text.
     func ingestText(_ text: String) -> [Event] {
         guard let scratch = try? Scratch(), let file = try? scratch.write("nested.ndjson", text) else { return [] }

@@ -264,9 +264,14 @@ struct JSONRecordReader {
                 parser.position += 1
                 continue
             }
+            // The key is read whole up to the length of the key sought, whatever the string
+            // limit: a limit shorter than `records` must not hide the records.
+            let limit = parser.maxStringBytes
             do throws(JSONParseError) {
                 guard byte == UInt8(ascii: "\"") else { throw parser.fail("unexpected \(describe(byte)) (expected a quoted key)") }
+                parser.maxStringBytes = max(limit, 16)
                 let key = try parser.parseString()
+                parser.maxStringBytes = limit
                 try parser.expect(UInt8(ascii: ":"), "':' after a key")
                 parser.skipWhitespace()
                 if asciiCaseInsensitiveEqual(key, recordsKey) {
@@ -281,6 +286,7 @@ struct JSONRecordReader {
                     _ = try parser.parseValue(depth: 1)
                 }
             } catch {
+                parser.maxStringBytes = limit
                 let (l, c) = location(of: error.offset)
                 body(RawJSONRecord(value: .failure(error), line: l, column: c, container: container))
                 return false

@@ -52,10 +52,14 @@ extension RecordFields {
         return nil
     }
 
+    /// The first of the keys that holds structured data (an object or an array).
+    func structured(_ first: String, _ second: String, _ third: String) -> StructuredField? {
+        structured(first) ?? structured(second) ?? structured(third)
+    }
+
     /// The first of the keys that holds structured data, when that is an object.
     func object(_ first: String, _ second: String, _ third: String) -> NestedRecord? {
-        guard let found = structured(first) ?? structured(second) ?? structured(third), case .object(let record) = found else { return nil }
-        return record
+        structured(first, second, third)?.record
     }
 
     /// The elements of the array named `key` (or JSON text of one); empty for anything else.
@@ -261,6 +265,12 @@ enum NestedRecord: RecordFields {
 enum StructuredField {
     case object(NestedRecord)
     case array([JSONValue])
+
+    /// The object, as a record of its own; nil for an array.
+    var record: NestedRecord? {
+        if case .object(let record) = self { return record }
+        return nil
+    }
 
     /// `value` as structured data: an object or array, or JSON text of one; nil otherwise.
     init?(_ value: JSONValue) {

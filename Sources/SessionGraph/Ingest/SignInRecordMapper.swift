@@ -46,7 +46,9 @@ enum SignInRecordMapper {
         b.setASN(body["AutonomousSystemNumber"])
         // `LocationDetails` (Log Analytics) or `location` (Graph, an object); the Log Analytics
         // `Location` column and the diagnostic envelope `location` are the country alone.
-        b.setLocation(body.object("LocationDetails", "LocationDetails_dynamic", "LocationDetails_string") ?? body.object("location"))
+        // The first of them that holds structured data is read; an array there reads as no
+        // location (it does not fall through to `location`).
+        b.setLocation((body.structured("LocationDetails", "LocationDetails_dynamic", "LocationDetails_string") ?? body.structured("location"))?.record)
         if b.event.country == nil, let country = body["Location"]?.text ?? envelope?.text("location"), country.utf8.count == 2 {
             b.event.country = FieldText(country)
         }
