@@ -56,10 +56,8 @@ enum AuditRecordMapper {
         // The client app: Exchange puts itself in `AppId` and the client in `ClientAppId`.
         b.event.appId = b.event.appId ?? (audit.field("ClientAppId") ?? context?.field("ClientAppId") ?? audit.field("AppId", "ApplicationId")).flatMap(IdentifierNormalizer.guidOrText)
         b.event.appName = b.event.appName ?? context?.field("ClientAppName")
-        if !devices.isEmpty {
-            b.event.operatingSystem = b.event.operatingSystem ?? devices.namedValue("OS").map(FieldText.text)
-            b.event.browser = b.event.browser ?? devices.namedValue("BrowserType").map(FieldText.text)
-        }
+        b.event.operatingSystem = b.event.operatingSystem ?? devices.namedValue("OS").map(FieldText.text)
+        b.event.browser = b.event.browser ?? devices.namedValue("BrowserType").map(FieldText.text)
 
         if audit["RecordType"]?.integer == stsLogonRecordType {
             // A sign-in: Id is the Entra request id; ObjectId is the resource app.

@@ -246,6 +246,15 @@ struct JSONRecordReader {
     /// kept aside; the array is streamed.
     /// Returns false when the envelope could not be read to its closing brace.
     @discardableResult
+    /// An envelope member's key, read whole up to 16 bytes whatever the string limit: a limit
+    /// shorter than `records` or `value` must not hide the records.
+    private static func envelopeKey(_ parser: inout JSONParser) throws(JSONParseError) -> String {
+        let limit = parser.maxStringBytes
+        parser.maxStringBytes = max(limit, 16)
+        defer { parser.maxStringBytes = limit }
+        return try parser.parseString()
+    }
+
     private mutating func readEnvelope(_ parser: inout JSONParser, container: JSONContainer, _ body: (RawJSONRecord) -> Void) -> Bool {
         let recordsKey = container == .recordsEnvelope ? "records" : "value"
         parser.position += 1  // {
@@ -264,14 +273,9 @@ struct JSONRecordReader {
                 parser.position += 1
                 continue
             }
-            // The key is read whole up to the length of the key sought, whatever the string
-            // limit: a limit shorter than `records` must not hide the records.
-            let limit = parser.maxStringBytes
             do throws(JSONParseError) {
                 guard byte == UInt8(ascii: "\"") else { throw parser.fail("unexpected \(describe(byte)) (expected a quoted key)") }
-                parser.maxStringBytes = max(limit, 16)
-                let key = try parser.parseString()
-                parser.maxStringBytes = limit
+                let key = try Self.envelopeKey(&parser)
                 try parser.expect(UInt8(ascii: ":"), "':' after a key")
                 parser.skipWhitespace()
                 if asciiCaseInsensitiveEqual(key, recordsKey) {
@@ -286,7 +290,6 @@ struct JSONRecordReader {
                     _ = try parser.parseValue(depth: 1)
                 }
             } catch {
-                parser.maxStringBytes = limit
                 let (l, c) = location(of: error.offset)
                 body(RawJSONRecord(value: .failure(error), line: l, column: c, container: container))
                 return false

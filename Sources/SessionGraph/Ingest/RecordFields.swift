@@ -47,10 +47,7 @@ extension RecordFields {
     }
 
     /// The object named `key` (or JSON text of one), as a record of its own.
-    func object(_ key: String) -> NestedRecord? {
-        if case .object(let record)? = structured(key) { return record }
-        return nil
-    }
+    func object(_ key: String) -> NestedRecord? { structured(key)?.record }
 
     /// The first of the keys that holds structured data (an object or an array).
     func structured(_ first: String, _ second: String, _ third: String) -> StructuredField? {
@@ -274,11 +271,8 @@ enum StructuredField {
 
     /// `value` as structured data: an object or array, or JSON text of one; nil otherwise.
     init?(_ value: JSONValue) {
-        switch value.structured {
-        case let object?:
-            if case .array(let items) = object { self = .array(items) } else { self = .object(.value(object)) }
-        case nil: return nil
-        }
+        guard let structured = value.structured else { return nil }
+        if case .array(let items) = structured { self = .array(items) } else { self = .object(.value(structured)) }
     }
 }
 
