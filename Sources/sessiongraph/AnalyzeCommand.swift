@@ -91,7 +91,9 @@ struct AnalyzeCommand: AsyncParsableCommand {
             // The JSON documents are independent of the diagrams: they are encoded and written on
             // every core while Graphviz (one core) draws the diagrams.
             let paths = input.paths
-            async let documentsWritten: Void = onDispatchQueue {
+            let outputsStarted = DispatchTime.now().uptimeNanoseconds
+            @Sendable func secondsSince(_ start: UInt64) -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
+            async let documentsWritten: Double = onDispatchQueue {
                 let encoded = EncodedFindings(findings)
                 // Each document streams to its file; a redacted run builds it first, since the
                 // pseudonyms replace values across the whole text.
@@ -122,9 +124,11 @@ struct AnalyzeCommand: AsyncParsableCommand {
                 if let redactor {
                     try OutputFile.write(redactor.mappingDocument(), to: folder.appendingPathComponent("redaction-map.json").path)
                 }
+                return secondsSince(outputsStarted)
             }
             // The diagrams and the report: an error here still waits for the documents, so that
             // both failures are said and no write is left running.
+            var diagramSeconds = 0.0, reportSeconds = 0.0
             do {
                 for index in chosen {
                     let session = graph.sessions[index]
@@ -147,18 +151,21 @@ struct AnalyzeCommand: AsyncParsableCommand {
                         printError("session \(session.sessionId): \(error)")
                     }
                 }
+                diagramSeconds = secondsSince(outputsStarted)
                 let report = BriefingReport(ingest: result, graph: graph, findings: findings, diagrams: diagrams, generatedAt: now, inputs: input.paths)
                 try OutputFile.write(shown(report.html()), to: folder.appendingPathComponent("report.html").path)
+                reportSeconds = secondsSince(outputsStarted) - diagramSeconds
             } catch {
                 do {
-                    try await documentsWritten
+                    _ = try await documentsWritten
                 } catch let documentsError {
                     printError("cannot write to \(out): \(documentsError.localizedDescription)")
                 }
                 throw error
             }
-            try await documentsWritten
+            let documentSeconds = try await documentsWritten
             clock.mark("outputs")
+            clock.detail("outputs: JSON documents \(String(format: "%.3f", documentSeconds)) s, beside them diagrams \(String(format: "%.3f", diagramSeconds)) s then report.html \(String(format: "%.3f", reportSeconds)) s")
         } catch {
             printError("cannot write to \(out): \(error.localizedDescription)")
             throw ExitCode(1)
@@ -198,12 +205,11 @@ private final class WriteFailures: @unchecked Sendable {
 
 /// Runs `work` on a dispatch thread (it may block in `concurrentPerform`, which a task of the
 /// cooperative pool must not) and resumes when it is done.
-func onDispatchQueue(_ work: @escaping @Sendable () throws -> Void) async throws {
-    try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, Error>) in
+func onDispatchQueue<Result: Sendable>(_ work: @escaping @Sendable () throws -> Result) async throws -> Result {
+    try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Result, Error>) in
         DispatchQueue.global(qos: .userInitiated).async {
             do {
-                try work()
-                continuation.resume()
+                continuation.resume(returning: try work())
             } catch {
                 continuation.resume(throwing: error)
             }
@@ -218,6 +224,7 @@ struct StageClock {
     private var last = DispatchTime.now().uptimeNanoseconds
     private var lastCPU = Self.processCPUSeconds()
     private var stages: [String] = []
+    private var details: [String] = []
 
     mutating func mark(_ stage: String) {
         let now = DispatchTime.now().uptimeNanoseconds
@@ -237,9 +244,13 @@ struct StageClock {
         return seconds(usage.ru_utime) + seconds(usage.ru_stime)
     }
 
+    /// A line of detail about a stage, said after the stages.
+    mutating func detail(_ text: String) { details.append(text) }
+
     func report() {
         guard ProcessInfo.processInfo.environment["SESSIONGRAPH_PROFILE"] == "1" else { return }
         FileHandle.standardError.write(Data(("profile: " + stages.joined(separator: ", ") + "\n").utf8))
+        for detail in details { FileHandle.standardError.write(Data(("profile " + detail + "\n").utf8)) }
     }
 
     /// Resident and peak resident memory from /proc (Linux), for the profile line.

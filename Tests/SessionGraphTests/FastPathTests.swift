@@ -451,4 +451,34 @@ import Testing
             #expect(replayBranch.nodes.allSatisfy { graph.nodes[Int($0)].branch == 1 && session.nodes.contains($0) })
         }
     }
+
+    /// The number fast path says yes only to lexemes `Double` reads; the others still go to it.
+    @Test func plainDecimalsAreNumbersDoubleReads() {
+        let plain = ["0", "7", "-1", "200", "12.5", "-0.000001", "48.8566", "123456789012345678901234567890"]
+        let other = ["", "-", ".", "1.", ".5", "-.5", "+1", "1e5", "1E-5", "--1", "1-2", "1.2.3", "e", "0000000000000000000000000000001.5"]
+        for lexeme in plain + other {
+            let bytes = Array(lexeme.utf8)
+            let fast = bytes.withUnsafeBufferPointer(JSONParser.isPlainDecimal)
+            #expect(fast == plain.contains(lexeme), "\(lexeme)")
+            if fast { #expect(Double(lexeme) != nil, "\(lexeme)") }
+        }
+        // Every short lexeme of the number alphabet: the fast path never accepts what Double refuses.
+        let alphabet = Array("0123456789-+.eE".utf8)
+        var lexeme: [UInt8] = []
+        func visit(_ length: Int) {
+            if lexeme.count == length {
+                if lexeme.withUnsafeBufferPointer(JSONParser.isPlainDecimal) {
+                    #expect(Double(String(decoding: lexeme, as: UTF8.self)) != nil)
+                }
+                return
+            }
+            for byte in alphabet {
+                lexeme.append(byte)
+                visit(length)
+                lexeme.removeLast()
+            }
+        }
+        for length in 1...4 { visit(length) }
+    }
 }
+

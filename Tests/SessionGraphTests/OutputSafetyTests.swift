@@ -109,4 +109,34 @@ struct JSONStringEscapingTests {
             #expect(read?.elementsEqual(value.unicodeScalars.filter { $0 != "\u{FEFF}" }) == true)
         }
     }
+
+    @Test(arguments: [0, 1, -1, 9, 10, -10, 99, 100, 1_234_567, Int.max, Int.min, Int.min + 1])
+    func decimalsAreWrittenAsSwiftWritesThem(value: Int) {
+        var bytes: [UInt8] = []
+        appendDecimal(value, to: &bytes)
+        #expect(String(decoding: bytes, as: UTF8.self) == String(value))
+    }
+
+    /// The object writer builds bytes: members, nested objects, lists and nulls read back as the
+    /// values written, with the log text escaped.
+    @Test func objectWriterReadsBack() throws {
+        var object = JSONObjectWriter(includeNulls: true)
+        object.string("s", "a\"b\u{2028}</script>")
+        object.int("i", -42)
+        object.double("d", 0.5)
+        object.bool("b", false)
+        object.string("n", nil)
+        object.strings("l", ["x", "\n"])
+        object.objects("o", [1, 2]) { item, entry in
+            entry.int("v", item)
+            entry.strings("e", [], keepEmpty: true)
+        }
+        object.objects("empty", [Int]()) { _, _ in }
+        let text = object.finish()
+        #expect(text == #"{"s":"a\"b\u2028</script>","i":-42,"d":0.5,"b":false,"n":null,"l":["x","\n"],"o":[{"v":1,"e":[]},{"v":2,"e":[]}],"empty":[]}"#)
+        let parsed = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]
+        #expect(parsed?["s"] as? String == "a\"b\u{2028}</script>")
+        #expect((parsed?["o"] as? [[String: Any]])?.count == 2)
+    }
 }
+

@@ -14,7 +14,10 @@ public enum Detector {
     static let profileRules = ProcessInfo.processInfo.environment["SESSIONGRAPH_PROFILE"] == "1"
 
     public static func run(_ graph: InvestigationGraph, config: DetectionConfig = DetectionConfig()) -> [Finding] {
+        var profile = StepProfile("detect")
+        defer { profile.report() }
         let input = DetectionInput(graph: graph, config: config)
+        profile.mark("user facts")
         let profiling = profileRules
         let slots = RuleRegistry.sessionRules.count + RuleRegistry.runRules.count + 1
         // Sessions are independent: evaluate them in chunks on every core, then merge the chunks
@@ -45,6 +48,7 @@ public enum Detector {
             }
             chunks.store(result, at: chunk)
         }
+        profile.mark("rules")
         var raw: [RawFinding] = []
         var views: [SessionView] = []
         views.reserveCapacity(graph.sessions.count)
@@ -99,16 +103,20 @@ public enum Detector {
             raw[i].adjustments.append("raised to high from \(raw[i].severity.rawValue): done from branch \(b), which has \(rules.uniqued().joined(separator: ", "))")
             raw[i].severity = .high
         }
+        profile.mark("adjustments")
         // Finalising (stable ids, evidence summaries) is per finding: on every core, in order.
         let adjusted = raw
         let findings = Array(parallelChunks(count: adjusted.count, chunkSize: 256) { range in
             adjusted[range].map { finalise($0, graph) }
         }.joined())
-        return findings.sorted { a, b in
+        profile.mark("evidence")
+        let ranked = findings.sorted { a, b in
             if a.severity != b.severity { return a.severity > b.severity }
             if a.firstSeen != b.firstSeen { return a.firstSeen < b.firstSeen }
             return (a.rule, a.id) < (b.rule, b.id)
         }
+        profile.mark("rank")
+        return ranked
     }
 
     /// The allow-list entry that covers every evidence record of `finding`: same user (UPN or

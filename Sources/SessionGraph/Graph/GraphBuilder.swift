@@ -16,6 +16,8 @@ public enum GraphBuilder {
     public static func build(events: [Event], files: [String]) -> InvestigationGraph {
         var unlinked = UnlinkedCounts()
         var dataErrors: [DataError] = []
+        var profile = StepProfile("link")
+        defer { profile.report() }
 
         // 1. Indexes: the token index and the context index read the events independently, so
         // they are built side by side.
@@ -30,6 +32,7 @@ public enum GraphBuilder {
             return upn == TextVocabulary.none ? nil : upnToUser[upn] ?? upn
         }
         let cores = ProcessInfo.processInfo.activeProcessorCount
+        profile.mark("indexes")
 
         // 2–3. Minting sign-in of each action, and the session each event belongs to (keyed by
         // the session id's vocabulary code): found in chunks on every core, then grouped in
@@ -43,6 +46,7 @@ public enum GraphBuilder {
             }
             return chunk
         }
+        profile.mark("place")
         var bySession: [UInt32: [SessionMember]] = [:]
         var sessionOrder: [UInt32] = []
         for chunk in placements {
@@ -57,6 +61,7 @@ public enum GraphBuilder {
         // members are split per user in chunks on every core; the sessions are then assembled
         // in chunks on every core and the chunks appended in order, so node ids do not depend
         // on scheduling.
+        profile.mark("group")
         let grouped = bySession
         let order = sessionOrder
         let groupings = parallelChunks(count: order.count, chunkSize: max(256, (order.count + cores - 1) / cores)) { range in
@@ -72,6 +77,7 @@ public enum GraphBuilder {
             jobs.append(contentsOf: chunk.jobs)
             dataErrors.append(contentsOf: chunk.errors)
         }
+        profile.mark("split per user")
         // One chunk per core: joining chunks copies their nodes, and the first is taken as it is.
         let chunkSize = max(256, (jobs.count + ProcessInfo.processInfo.activeProcessorCount - 1) / ProcessInfo.processInfo.activeProcessorCount)
         let work = jobs
@@ -91,6 +97,7 @@ public enum GraphBuilder {
             }
             return local
         }
+        profile.mark("assemble")
         var nodes: [GraphNode] = []
         var edges: [GraphEdge] = []
         var sessions: [SessionChain] = []
@@ -115,6 +122,7 @@ public enum GraphBuilder {
             }
         }
 
+        profile.mark("join")
         // CSR: edges sorted by source, offsets per node; parent edge per node.
         edges.sort { ($0.from, $0.to) < ($1.from, $1.to) }
         var offsets = [Int32](repeating: 0, count: nodes.count + 1)
@@ -123,10 +131,12 @@ public enum GraphBuilder {
         var parents = [Int32](repeating: -1, count: nodes.count)
         for (index, edge) in edges.enumerated() { parents[Int(edge.to)] = Int32(index) }
 
+        profile.mark("edges")
         var graph = InvestigationGraph(
             events: events, eventClientCodes: eventClients, files: files, nodes: nodes, edges: edges, outgoingOffsets: offsets,
             sessions: sessions, dataErrors: dataErrors, unlinked: unlinked, parents: parents, tokenIndex: tokens)
         BranchAssigner.assign(&graph)
+        profile.mark("branches")
         return graph
     }
 

@@ -66,8 +66,7 @@ public enum FindingsReport {
         var object = JSONObjectWriter()
         object.strings("adjustments", finding.adjustments, keepEmpty: true)
         object.int("branch", finding.branch)
-        object.array("evidence", finding.evidence.map { item in
-            var entry = JSONObjectWriter()
+        object.objects("evidence", finding.evidence) { item, entry in
             entry.string("file", item.file)
             entry.string("kind", item.kind)
             entry.int("line", item.line)
@@ -75,8 +74,7 @@ public enum FindingsReport {
             entry.int("record", item.record)
             entry.string("summary", item.summary)
             entry.string("time", item.time)
-            return entry.finish()
-        })
+        }
         object.int("evidenceCount", finding.evidenceCount)
         object.string("family", finding.family.rawValue)
         object.string("firstSeen", finding.firstSeen)

@@ -3,141 +3,181 @@ import Foundation
 /// Builds one JSON object as text with members in a fixed order (stable output for diffing
 /// and for jq), escaping every string so that log text cannot break the structure. Members
 /// whose value is `nil` are written as `null` only when `includeNulls` is set.
+///
+/// The object grows as UTF-8 bytes and becomes a string once, in ``finish()``: a run writes
+/// tens of thousands of findings and sessions, and growing a `String` piece by piece was most of
+/// the output stage's time.
 struct JSONObjectWriter {
-    private(set) var text = "{"
+    private var bytes: [UInt8] = [0x7B]
     private var first = true
     let includeNulls: Bool
 
-    init(includeNulls: Bool = false) { self.includeNulls = includeNulls }
+    init(includeNulls: Bool = false) {
+        self.includeNulls = includeNulls
+        bytes.reserveCapacity(256)
+    }
 
+    /// A member's key: always one of the program's own names, never log text.
     private mutating func key(_ name: String) {
-        if !first { text += "," }
+        if !first { bytes.append(0x2C) }
         first = false
-        text += "\""
-        text += name
-        text += "\":"
+        bytes.append(0x22)
+        bytes.append(contentsOf: name.utf8)
+        bytes.append(0x22)
+        bytes.append(0x3A)
+    }
+
+    private mutating func literal(_ text: StaticString) {
+        bytes.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
+    private mutating func null(_ name: String) {
+        if includeNulls { key(name); literal("null") }
     }
 
     mutating func string(_ name: String, _ value: String?) {
-        guard let value else {
-            if includeNulls { key(name); text += "null" }
-            return
-        }
+        guard let value else { return null(name) }
         key(name)
-        appendJSONString(value, to: &text)
+        appendJSONString(value, to: &bytes)
     }
 
     mutating func int(_ name: String, _ value: Int?) {
-        guard let value else {
-            if includeNulls { key(name); text += "null" }
-            return
-        }
+        guard let value else { return null(name) }
         key(name)
-        text += String(value)
+        appendDecimal(value, to: &bytes)
     }
 
     mutating func double(_ name: String, _ value: Double?) {
-        guard let value, value.isFinite else {
-            if includeNulls { key(name); text += "null" }
-            return
-        }
+        guard let value, value.isFinite else { return null(name) }
         key(name)
-        text += String(value)
+        bytes.append(contentsOf: String(value).utf8)
     }
 
     mutating func bool(_ name: String, _ value: Bool?) {
-        guard let value else {
-            if includeNulls { key(name); text += "null" }
-            return
-        }
+        guard let value else { return null(name) }
         key(name)
-        text += value ? "true" : "false"
+        literal(value ? "true" : "false")
     }
 
     /// A list of strings; an empty list is left out unless `keepEmpty` or `includeNulls` is set.
     mutating func strings(_ name: String, _ values: [String], keepEmpty: Bool = false) {
         guard !values.isEmpty else {
-            if includeNulls || keepEmpty { key(name); text += "[]" }
+            if includeNulls || keepEmpty { key(name); literal("[]") }
             return
         }
         key(name)
-        text += "["
+        bytes.append(0x5B)
         for (index, value) in values.enumerated() {
-            if index > 0 { text += "," }
-            appendJSONString(value, to: &text)
+            if index > 0 { bytes.append(0x2C) }
+            appendJSONString(value, to: &bytes)
         }
-        text += "]"
+        bytes.append(0x5D)
     }
 
-    /// An array of already-encoded JSON values, written even when empty.
-    mutating func array(_ name: String, _ items: [String]) {
+    /// An array of objects, each built by `item` in a writer of its own, written even when empty.
+    mutating func objects<Items: Sequence>(_ name: String, _ items: Items, _ item: (Items.Element, inout JSONObjectWriter) -> Void) {
         key(name)
-        text += "["
-        text += items.joined(separator: ",")
-        text += "]"
+        bytes.append(0x5B)
+        var firstItem = true
+        for element in items {
+            if !firstItem { bytes.append(0x2C) }
+            firstItem = false
+            // The item is written in place: this writer's bytes become the item's for a while.
+            var writer = JSONObjectWriter(continuing: bytes, includeNulls: includeNulls)
+            bytes = []
+            item(element, &writer)
+            bytes = writer.bytes
+            bytes.append(0x7D)
+        }
+        bytes.append(0x5D)
+    }
+
+    /// An object that continues `bytes` (which then hold its opening brace).
+    private init(continuing bytes: [UInt8], includeNulls: Bool) {
+        self.bytes = bytes
+        self.bytes.append(0x7B)
+        self.includeNulls = includeNulls
     }
 
     mutating func finish() -> String {
-        text += "}"
-        return text
+        bytes.append(0x7D)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}
+
+/// Appends `value` in decimal.
+func appendDecimal(_ value: Int, to bytes: inout [UInt8]) {
+    if value < 0 { bytes.append(0x2D) }
+    var magnitude = value.magnitude
+    // UInt64.max has 20 digits.
+    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+        var index = digits.count
+        repeat {
+            index -= 1
+            digits[index] = 0x30 + UInt8(magnitude % 10)
+            magnitude /= 10
+        } while magnitude > 0
+        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: digits[index...]))
     }
 }
 
 /// Appends `value` as a JSON string literal: quotes, backslashes and every control character
 /// are escaped; U+2028/U+2029 too, so the line is safe to embed in JavaScript as well.
 func appendJSONString(_ value: String, to text: inout String) {
-    text += "\""
-    var needsEscape = false
-    for unit in value.utf8 where unit < 0x20 || unit == 0x22 || unit == 0x5C || unit == 0xE2 {
-        needsEscape = true
-        break
-    }
-    if !needsEscape {
-        text += value
-        text += "\""
-        return
-    }
-    // Runs of bytes that need nothing are appended whole, between the escapes (a run ends only
-    // at an ASCII byte or at U+2028/U+2029, so each is whole characters).
-    let utf8 = value.utf8
-    var runStart = utf8.startIndex
-    var index = utf8.startIndex
-    while index != utf8.endIndex {
-        let unit = utf8[index]
-        var escape: String?
-        var width = 1
-        switch unit {
-        case 0x22: escape = "\\\""
-        case 0x5C: escape = "\\\\"
-        case 0x0A: escape = "\\n"
-        case 0x0D: escape = "\\r"
-        case 0x09: escape = "\\t"
-        case 0x00..<0x20:
-            let digits = Array("0123456789abcdef")
-            escape = "\\u00\(digits[Int(unit >> 4)])\(digits[Int(unit & 0xF)])"
-        case 0xE2:
-            let second = utf8.index(after: index)
-            if second != utf8.endIndex, utf8[second] == 0x80 {
-                let third = utf8.index(after: second)
-                if third != utf8.endIndex, utf8[third] == 0xA8 || utf8[third] == 0xA9 {
-                    escape = utf8[third] == 0xA8 ? "\\u2028" : "\\u2029"
-                    width = 3
-                }
+    var bytes: [UInt8] = []
+    appendJSONString(value, to: &bytes)
+    text += String(decoding: bytes, as: UTF8.self)
+}
+
+/// ``appendJSONString(_:to:)-(_,String)`` on UTF-8 bytes. Runs of bytes that need nothing are
+/// appended whole, between the escapes (a run ends only at an ASCII byte or at U+2028/U+2029,
+/// so each is whole characters).
+func appendJSONString(_ value: String, to bytes: inout [UInt8]) {
+    bytes.append(0x22)
+    value.withUTF8Bytes { source in
+        let count = source.count
+        var runStart = 0
+        var index = 0
+        func flush(upTo end: Int) {
+            if end > runStart { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: source[runStart..<end])) }
+        }
+        while index < count {
+            let unit = source[index]
+            if unit >= 0x20 && unit != 0x22 && unit != 0x5C && unit != 0xE2 {
+                index += 1
+                continue
             }
-        default:
-            break
-        }
-        if let escape {
-            text += value[runStart..<index]
-            text += escape
-            index = utf8.index(index, offsetBy: width)
+            switch unit {
+            case 0x22, 0x5C:
+                flush(upTo: index)
+                bytes.append(0x5C)
+                bytes.append(unit)
+            case 0x0A, 0x0D, 0x09:
+                flush(upTo: index)
+                bytes.append(0x5C)
+                bytes.append(unit == 0x0A ? 0x6E : unit == 0x0D ? 0x72 : 0x74)
+            case 0x00..<0x20:
+                flush(upTo: index)
+                let digits: StaticString = "0123456789abcdef"
+                bytes.append(contentsOf: [0x5C, 0x75, 0x30, 0x30, digits.utf8Start[Int(unit >> 4)], digits.utf8Start[Int(unit & 0xF)]])
+            default:
+                // 0xE2: U+2028 and U+2029 are E2 80 A8 and E2 80 A9; any other E2 sequence stays.
+                guard index + 2 < count, source[index + 1] == 0x80, source[index + 2] == 0xA8 || source[index + 2] == 0xA9 else {
+                    index += 1
+                    continue
+                }
+                flush(upTo: index)
+                bytes.append(contentsOf: source[index + 2] == 0xA8 ? [0x5C, 0x75, 0x32, 0x30, 0x32, 0x38] : [0x5C, 0x75, 0x32, 0x30, 0x32, 0x39])
+                index += 3
+                runStart = index
+                continue
+            }
+            index += 1
             runStart = index
-        } else {
-            index = utf8.index(after: index)
         }
+        flush(upTo: count)
     }
-    text += value[runStart..<utf8.endIndex]
-    text += "\""
+    bytes.append(0x22)
 }
 
 /// A JSON document whose top-level members each start a line and whose arrays hold one item per

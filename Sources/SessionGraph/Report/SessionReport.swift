@@ -101,8 +101,7 @@ public enum SessionReport {
     static func line(_ summary: SessionSummary) -> String {
         var object = JSONObjectWriter()
         object.int("actions", summary.actions)
-        object.array("branches", summary.branches.map { branch in
-            var entry = JSONObjectWriter()
+        object.objects("branches", summary.branches) { branch, entry in
             entry.int("asn", branch.asn)
             entry.int("branchPoint", branch.branchPoint)
             entry.strings("clients", branch.clients, keepEmpty: true)
@@ -117,8 +116,7 @@ public enum SessionReport {
             entry.string("lastSeen", branch.lastSeen)
             entry.string("network", branch.network)
             entry.int("nodes", branch.nodes)
-            return entry.finish()
-        })
+        }
         object.strings("countries", summary.countries, keepEmpty: true)
         object.strings("devices", summary.devices, keepEmpty: true)
         object.string("end", summary.end)
