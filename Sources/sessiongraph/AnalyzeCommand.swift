@@ -126,6 +126,11 @@ struct AnalyzeCommand: AsyncParsableCommand {
                 }
                 return secondsSince(outputsStarted)
             }
+            // The report's opening (summary and findings) needs no diagram: it is made beside them;
+            // the flagged sessions, which show the diagrams, are added once those are drawn.
+            async let reportOpening: String = onDispatchQueue {
+                BriefingReport(ingest: result, graph: graph, findings: findings, diagrams: [:], generatedAt: now, inputs: paths).opening()
+            }
             // The diagrams and the report: an error here still waits for the documents, so that
             // both failures are said and no write is left running.
             var diagramSeconds = 0.0, reportSeconds = 0.0
@@ -153,7 +158,7 @@ struct AnalyzeCommand: AsyncParsableCommand {
                 }
                 diagramSeconds = secondsSince(outputsStarted)
                 let report = BriefingReport(ingest: result, graph: graph, findings: findings, diagrams: diagrams, generatedAt: now, inputs: input.paths)
-                try OutputFile.write(shown(report.html()), to: folder.appendingPathComponent("report.html").path)
+                try OutputFile.write(shown(report.html(opening: try await reportOpening)), to: folder.appendingPathComponent("report.html").path)
                 reportSeconds = secondsSince(outputsStarted) - diagramSeconds
             } catch {
                 do {

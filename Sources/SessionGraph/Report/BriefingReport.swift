@@ -65,15 +65,22 @@ public struct BriefingReport {
         details summary{cursor:pointer;color:#455a64;margin:.5em 0}
         """
 
-    public func html() -> String {
+    public func html() -> String { html(opening: opening()) }
+
+    /// The page with its opening (``opening()``) already made: the run summary and the findings
+    /// need no diagram, so they can be made while Graphviz draws.
+    public func html(opening: String) -> String {
+        opening + sessionsSection() + "</body></html>\n"
+    }
+
+    /// The page up to the flagged sessions: head, run summary, findings.
+    public func opening() -> String {
         var out = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
         out += "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">"
         out += "<title>SessionGraph briefing</title><style>\(Self.style)</style></head><body>\n"
         out += "<h1>SessionGraph briefing</h1><p class=\"muted\">Generated \(generatedAt.iso8601) · all times UTC</p>\n"
         out += summarySection()
         out += findingsSection()
-        out += sessionsSection()
-        out += "</body></html>\n"
         return out
     }
 
@@ -142,11 +149,12 @@ public struct BriefingReport {
 
     /// The `<svg>` element of a Graphviz SVG document (without its XML prolog and DOCTYPE), with
     /// any `<script>` or event-handler attribute refused outright.
+    /// (Tags and attributes are matched ASCII case-insensitively, as browsers read them.)
     static func inlineSVG(_ svg: String) -> String {
-        guard let start = svg.range(of: "<svg") else { return "" }
-        let body = String(svg[start.lowerBound...])
-        let lowered = body.lowercased()
-        if lowered.contains("<script") || lowered.contains(" onload=") || lowered.contains(" onclick=") || lowered.contains("javascript:") {
+        let bytes = Array(svg.utf8), tag = Array("<svg".utf8)
+        guard let start = bytes.indices.first(where: { bytes[$0...].starts(with: tag) }) else { return "" }
+        let body = String(decoding: bytes[start...], as: UTF8.self)
+        if body.containsAnyIgnoringASCIICase(["<script", " onload=", " onclick=", "javascript:"]) {
             return "<p class=\"high\">diagram withheld: unexpected active content in the SVG</p>"
         }
         return body
