@@ -174,12 +174,22 @@ struct FileReader {
     /// How many bytes are read before their mapped pages are released.
     static let releaseStep = 32 << 20
 
-    /// A callback for the offset reached in the bytes from `start` on: every ``releaseStep``
-    /// bytes it releases the mapped pages read since `start` (only those: another core may be
-    /// reading the pages of another part of the file).
+    /// How far ahead of the parser the file's pages are asked for.
+    static let prefetchStep = 16 << 20
+
+    /// A callback for the offset reached in the bytes from `start` on: it keeps the OS reading
+    /// the next ``prefetchStep`` bytes ahead of the parser, and every ``releaseStep`` bytes it
+    /// releases the mapped pages read since `start` (only those: another core may be reading the
+    /// pages of another part of the file).
     static func pageReleaser(_ input: InputBytes, from start: Int) -> (Int) -> Void {
         var released = start
+        var prefetched = start + prefetchStep
+        input.prefetch(start..<prefetched)
         return { offset in
+            if offset + prefetchStep / 2 >= prefetched {
+                input.prefetch(prefetched..<(prefetched + prefetchStep))
+                prefetched += prefetchStep
+            }
             if offset - released >= releaseStep {
                 input.releasePages(from: start, before: offset)
                 released = offset

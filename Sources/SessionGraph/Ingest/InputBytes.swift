@@ -70,6 +70,18 @@ final class InputBytes: @unchecked Sendable {
         madvise(UnsafeMutableRawPointer(mutating: base + first), end - first, MADV_DONTNEED)
     }
 
+    /// Asks the OS to start reading the mapped pages of `range` from the file now, so that the
+    /// parser does not wait for them a fault at a time when they are not in the page cache (a
+    /// multi-GB export often is not). Does nothing for decoded (owned) bytes.
+    func prefetch(_ range: Range<Int>) {
+        guard mapped, let base else { return }
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let first = max(range.lowerBound, 0) / page * page
+        let end = min(range.upperBound, count)
+        guard end > first else { return }
+        madvise(UnsafeMutableRawPointer(mutating: base + first), end - first, MADV_WILLNEED)
+    }
+
     /// Whether the bytes are the file's own pages (not inflated or transcoded into memory).
     var isMapped: Bool { mapped }
 
