@@ -19,8 +19,9 @@ struct RawFinding {
     var adjustments: [String] = []
 }
 
-/// What every rule reads, computed once per run.
-struct DetectionInput {
+/// What every rule reads, computed once per run. A class: every session's view holds it, and
+/// copying the graph and the tables by value cost a reference-count operation per array per view.
+final class DetectionInput: Sendable {
     let graph: InvestigationGraph
     let config: DetectionConfig
     let hostingASNs: Set<Int>

@@ -110,11 +110,14 @@ public enum Detector {
             adjusted[range].map { finalise($0, graph) }
         }.joined())
         profile.mark("evidence")
-        let ranked = findings.sorted { a, b in
+        // Ranked by position: a finding is a large value, and sorting the values moved each many times.
+        let order = findings.indices.sorted { i, j in
+            let a = findings[i], b = findings[j]
             if a.severity != b.severity { return a.severity > b.severity }
             if a.firstSeen != b.firstSeen { return a.firstSeen < b.firstSeen }
             return (a.rule, a.id) < (b.rule, b.id)
         }
+        let ranked = order.map { findings[$0] }
         profile.mark("rank")
         return ranked
     }
