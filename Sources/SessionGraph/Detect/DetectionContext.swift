@@ -126,25 +126,45 @@ struct FactCodes: Sendable {
     let primaryRefreshToken = TextVocabulary.shared.code("primaryRefreshToken")
 }
 
-/// The facts of one branch that several rules read.
-struct BranchFacts {
-    var index: Int32
+/// The facts of one branch that several rules read. A class: the rules read a session's
+/// branches many times over, and each copy of the value retained its sets one by one.
+final class BranchFacts: Sendable {
+    let index: Int32
     /// Sign-in and action nodes (tokens and the anchor excluded), in time order.
-    var nodes: [NodeID]
-    var network: String
-    var device: String
-    var deviceIds: Set<String>
+    let nodes: [NodeID]
+    let network: String
+    let device: String
+    let deviceIds: Set<String>
     /// Client families seen (the empty user agent excluded: it never counts as a change).
-    var clients: Set<String>
+    let clients: Set<String>
     /// Client families of the branch's sign-ins alone (actions carry their app's user agent).
-    var signInClients: Set<String>
-    var countries: Set<String>
-    var asns: Set<Int>
-    var hosting: Bool
-    var trusted: Bool
-    var successful: Int
-    var hasRefresh: Bool
-    var hasActions: Bool
+    let signInClients: Set<String>
+    let countries: Set<String>
+    let asns: Set<Int>
+    let hosting: Bool
+    let trusted: Bool
+    let successful: Int
+    let hasRefresh: Bool
+    let hasActions: Bool
+
+    init(index: Int32, nodes: [NodeID], network: String, device: String, deviceIds: Set<String>, clients: Set<String>,
+         signInClients: Set<String>, countries: Set<String>, asns: Set<Int>, hosting: Bool, trusted: Bool, successful: Int,
+         hasRefresh: Bool, hasActions: Bool) {
+        self.index = index
+        self.nodes = nodes
+        self.network = network
+        self.device = device
+        self.deviceIds = deviceIds
+        self.clients = clients
+        self.signInClients = signInClients
+        self.countries = countries
+        self.asns = asns
+        self.hosting = hosting
+        self.trusted = trusted
+        self.successful = successful
+        self.hasRefresh = hasRefresh
+        self.hasActions = hasActions
+    }
 }
 
 /// One session as the rules see it.
@@ -164,55 +184,55 @@ struct SessionView {
         self.index = index
         let session = input.graph.sessions[index]
         self.session = session
-        let graph = input.graph
+        // The three tables read here, not the whole graph value (a copy retains every array of it).
+        let nodeTable = input.graph.nodes, events = input.graph.events, clientCodes = input.graph.eventClientCodes
         let codes = FactCodes.shared
         branches = session.branches.map { branch in
-            let nodes = branch.nodes.filter { graph.nodes[Int($0)].kind != .token && graph.nodes[Int($0)].kind != .session }
-                .sorted { (graph.nodes[Int($0)].time, $0) < (graph.nodes[Int($1)].time, $1) }
-            var facts = BranchFacts(index: branch.index, nodes: nodes, network: branch.context.network, device: branch.context.device,
-                                    deviceIds: [], clients: [], signInClients: [], countries: [], asns: [], hosting: false, trusted: false,
-                                    successful: 0, hasRefresh: false, hasActions: false)
+            let nodes = branch.nodes.filter { nodeTable[Int($0)].kind != .token && nodeTable[Int($0)].kind != .session }
+                .sorted { (nodeTable[Int($0)].time, $0) < (nodeTable[Int($1)].time, $1) }
+            var asns = Set<Int>()
+            var hosting = false, trusted = false, hasRefresh = false, hasActions = false
+            var successful = 0
             // Gathered as vocabulary codes (a branch repeats a handful of values over many
             // nodes); each distinct code becomes text once, at the end.
             var deviceIds = DistinctCodes(), clients = DistinctCodes(), signInClients = DistinctCodes(), countries = DistinctCodes()
             for node in nodes {
-                let value = graph.nodes[Int(node)]
+                let value = nodeTable[Int(node)]
                 guard let eventIndex = value.event else { continue }
-                let event = graph.events[Int(eventIndex)]
+                let event = events[Int(eventIndex)]
                 deviceIds.insert(event.deviceIdCode)
-                let family = graph.eventClientCodes[Int(eventIndex)]
+                let family = clientCodes[Int(eventIndex)]
                 if family != codes.emptyClient {
                     clients.insert(family)
                     if event.kind == .signIn { signInClients.insert(family) }
                 }
                 countries.insert(value.context.countryCode)
                 if let asn = value.context.asn {
-                    facts.asns.insert(asn)
-                    if input.isHosting(asn) { facts.hosting = true }
+                    asns.insert(asn)
+                    if input.isHosting(asn) { hosting = true }
                 }
-                if !facts.trusted, event.trustedLocation == true || input.isTrusted(value.context) { facts.trusted = true }
-                if event.outcomeCode != codes.failure { facts.successful += 1 }
-                if event.kind == .action { facts.hasActions = true }
+                if !trusted, event.trustedLocation == true || input.isTrusted(value.context) { trusted = true }
+                if event.outcomeCode != codes.failure { successful += 1 }
+                if event.kind == .action { hasActions = true }
                 if event.kind == .signIn, event.interactive != true || event.incomingTokenTypeCode == codes.refreshToken || event.incomingTokenTypeCode == codes.primaryRefreshToken {
-                    facts.hasRefresh = true
+                    hasRefresh = true
                 }
             }
-            facts.deviceIds = Set(deviceIds.texts)
-            facts.clients = Set(clients.texts)
-            facts.signInClients = Set(signInClients.texts)
-            facts.countries = Set(countries.texts)
-            return facts
+            return BranchFacts(index: branch.index, nodes: nodes, network: branch.context.network, device: branch.context.device,
+                               deviceIds: Set(deviceIds.texts), clients: Set(clients.texts), signInClients: Set(signInClients.texts),
+                               countries: Set(countries.texts), asns: asns, hosting: hosting, trusted: trusted, successful: successful,
+                               hasRefresh: hasRefresh, hasActions: hasActions)
         }
         var seen: [String: Set<Int32>] = [:]
         if let reference = branches.first, let referenceBranch = session.branches.first, reference.deviceIds.contains(reference.device) {
             let device = referenceBranch.context.deviceCode
             for node in session.nodes {
-                guard let eventIndex = graph.nodes[Int(node)].event else { continue }
-                let event = graph.events[Int(eventIndex)]
+                guard let eventIndex = nodeTable[Int(node)].event else { continue }
+                let event = events[Int(eventIndex)]
                 guard event.kind == .signIn, event.deviceIdCode == device else { continue }
-                let family = graph.eventClientCodes[Int(eventIndex)]
+                let family = clientCodes[Int(eventIndex)]
                 if family != codes.emptyClient, let text = TextVocabulary.shared.text(family) {
-                    seen[text, default: []].insert(graph.nodes[Int(node)].branch)
+                    seen[text, default: []].insert(nodeTable[Int(node)].branch)
                 }
             }
         }
