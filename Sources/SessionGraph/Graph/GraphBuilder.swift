@@ -47,13 +47,41 @@ public enum GraphBuilder {
             return chunk
         }
         profile.mark("place")
-        var bySession: [UInt32: [SessionMember]] = [:]
+        // Grouped by counting: each session id numbered in order of first appearance (one
+        // lookup per member), then the members laid out session by session in one array (a
+        // growing array per session was most of this step's time at three million events).
+        var sessionNumber: [UInt32: Int32] = [:]
         var sessionOrder: [UInt32] = []
+        var counts: [Int] = []
+        var numbers: [Int32] = []
+        numbers.reserveCapacity(placements.reduce(0) { $0 + $1.placed.count })
         for chunk in placements {
             unlinked.add(chunk.unlinked)
-            for (sid, member) in chunk.placed {
-                if bySession[sid] == nil { sessionOrder.append(sid) }
-                bySession[sid, default: []].append(member)
+            for (sid, _) in chunk.placed {
+                let number: Int32
+                if let known = sessionNumber[sid] {
+                    number = known
+                } else {
+                    number = Int32(sessionOrder.count)
+                    sessionNumber[sid] = number
+                    sessionOrder.append(sid)
+                    counts.append(0)
+                }
+                counts[Int(number)] += 1
+                numbers.append(number)
+            }
+        }
+        var starts = [Int](repeating: 0, count: counts.count + 1)
+        for (number, count) in counts.enumerated() { starts[number + 1] = starts[number] + count }
+        var grouped = [SessionMember](repeating: SessionMember(event: 0), count: numbers.count)
+        var next = starts
+        var position = 0
+        for chunk in placements {
+            for (_, member) in chunk.placed {
+                let number = Int(numbers[position])
+                grouped[next[number]] = member
+                next[number] += 1
+                position += 1
             }
         }
 
@@ -62,12 +90,12 @@ public enum GraphBuilder {
         // in chunks on every core and the chunks appended in order, so node ids do not depend
         // on scheduling.
         profile.mark("group")
-        let grouped = bySession
+        let members = grouped, memberStarts = starts
         let order = sessionOrder
         let groupings = parallelChunks(count: order.count, chunkSize: max(256, (order.count + cores - 1) / cores)) { range in
             var chunk: (jobs: [AssemblyJob], errors: [DataError]) = ([], [])
-            for sidCode in order[range] {
-                jobsForSession(sidCode, members: grouped[sidCode]!, events: events, into: &chunk)
+            for number in range {
+                jobsForSession(order[number], members: members[memberStarts[number]..<memberStarts[number + 1]], events: events, into: &chunk)
             }
             return chunk
         }
@@ -180,10 +208,30 @@ public enum GraphBuilder {
 
     /// The chains of one session id: one per user (a session id seen with two users is a data
     /// error: split per user, never merged), the members without a user going with the primary.
-    private static func jobsForSession(_ sidCode: UInt32, members: [SessionMember], events: [Event],
+    private static func jobsForSession(_ sidCode: UInt32, members: ArraySlice<SessionMember>, events: [Event],
                                        into chunk: inout (jobs: [AssemblyJob], errors: [DataError])) {
         let vocabulary = TextVocabulary.shared
         let sid = vocabulary.text(sidCode)!
+        // Nearly every session id has one user: its members, then those without a user, as
+        // the general case below orders them, without a table per session.
+        var only: UInt32?, anonymousCount = 0
+        for member in members {
+            if member.user == TextVocabulary.none {
+                anonymousCount += 1
+            } else if only == nil {
+                only = member.user
+            } else if only != member.user {
+                only = nil
+                break
+            }
+        }
+        if only != nil || anonymousCount == members.count {
+            let group = only == nil || anonymousCount == 0
+                ? Array(members)
+                : members.filter { $0.user != TextVocabulary.none } + members.filter { $0.user == TextVocabulary.none }
+            chunk.jobs.append(AssemblyJob(sessionId: sid, user: only.map { vocabulary.text($0)! }, members: group, split: false))
+            return
+        }
         var byUserCode: [UInt32: [SessionMember]] = [:]
         var userCodes: [UInt32] = []
         var anonymous: [SessionMember] = []
