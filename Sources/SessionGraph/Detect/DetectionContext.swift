@@ -73,45 +73,76 @@ private struct UserFacts: Sendable {
     var domains: Set<String>
     var interactive: [String: Set<String>] = [:]
 
-    /// Learnt from chunks of the events on every core, then joined in event order (the first
-    /// coordinates of an address win, as in one pass).
+    /// Learnt from chunks of the events on every core, keyed by vocabulary codes, then joined
+    /// in event order (the first coordinates of an address win, as in one pass) and made text
+    /// once per distinct user and address.
     init(_ events: [Event], tenantDomains: [String]) {
         domains = Set(tenantDomains.map { $0.lowercased() })
         let learnDomains = tenantDomains.isEmpty
         let cores = ProcessInfo.processInfo.activeProcessorCount
         let parts = parallelChunks(count: events.count, chunkSize: max(1 << 16, (events.count + cores - 1) / cores)) { range in
-            var part = UserFacts(domains: [])
+            var part = LearntCodes()
             part.learn(events[range], learnDomains: learnDomains)
             return part
         }
+        var learnt = LearntCodes()
         for part in parts {
-            geo.merge(part.geo) { first, _ in first }
-            times.merge(part.times) { first, later in first + later }
-            interactive.merge(part.interactive) { first, later in first.union(later) }
+            learnt.geo.merge(part.geo) { first, _ in first }
+            learnt.times.merge(part.times) { first, later in first + later }
+            learnt.interactive.merge(part.interactive) { first, later in first.union(later) }
             domains.formUnion(part.domains)
         }
+        // Keyed by text: two codes whose texts `==` holds equal share an entry, as when the
+        // facts were gathered by text (for an address, the coordinates seen first win).
+        let vocabulary = TextVocabulary.shared
+        for (code, value) in learnt.geo.sorted(by: { $0.value.first < $1.value.first }) {
+            let ip = vocabulary.text(code)!
+            if geo[ip] == nil { geo[ip] = (value.latitude, value.longitude) }
+        }
+        for (code, list) in learnt.times { times[vocabulary.text(code)!, default: []] += list }
+        for (code, uses) in learnt.interactive {
+            interactive[vocabulary.text(code)!, default: []].formUnion(uses.map { NetworkKey.of(ip: vocabulary.text($0.ip), asn: $0.asn) })
+        }
+    }
+}
+
+/// What one chunk of events says, keyed by vocabulary codes (a hash of four bytes, not of a
+/// string, per sign-in).
+private struct LearntCodes: Sendable {
+    /// An address's first coordinates and the index of the event that gave them.
+    var geo: [UInt32: (latitude: Double, longitude: Double, first: Int)] = [:]
+    /// Sign-in times per user code (object id, else UPN).
+    var times: [UInt32: [UTCInstant]] = [:]
+    /// The networks each user signed in from interactively and successfully: the ASN when
+    /// known, else the address (``NetworkKey/of(ip:asn:)`` of the pair).
+    var interactive: [UInt32: Set<NetworkUse>] = [:]
+    var domains: Set<String> = []
+
+    struct NetworkUse: Hashable, Sendable {
+        var ip: UInt32
+        var asn: Int?
     }
 
-    private init(domains: Set<String>) {
-        self.domains = domains
-    }
-
-    private mutating func learn(_ events: ArraySlice<Event>, learnDomains: Bool) {
+    mutating func learn(_ events: ArraySlice<Event>, learnDomains: Bool) {
         // Each distinct UPN once (by its vocabulary code): a domain comes from the first record
         // of each user, not from every record.
         var seenUPNs = Set<UInt32>()
-        for event in events {
+        let failure = FactCodes.shared.failure
+        for index in events.indices {
+            let event = events[index]
             if learnDomains, event.userPrincipalNameCode != TextVocabulary.none, seenUPNs.insert(event.userPrincipalNameCode).inserted,
                let upn = event.userPrincipalName, let at = upn.utf8.lastIndex(of: UInt8(ascii: "@")) {
                 domains.insert(String(upn[upn.utf8.index(after: at)...]))
             }
             guard event.kind == .signIn else { continue }
-            if let ip = event.ipAddress, let lat = event.latitude, let lon = event.longitude, geo[ip] == nil { geo[ip] = (lat, lon) }
-            if let user = event.userId ?? event.userPrincipalName {
-                times[user, default: []].append(event.time)
-                if event.interactive == true, event.result != "failure" {
-                    interactive[user, default: []].insert(NetworkKey.of(ip: event.ipAddress, asn: event.asn))
-                }
+            let ip = event.ipAddressCode
+            if ip != TextVocabulary.none, geo[ip] == nil, let lat = event.latitude, let lon = event.longitude { geo[ip] = (lat, lon, index) }
+            let user = event.userIdCode != TextVocabulary.none ? event.userIdCode : event.userPrincipalNameCode
+            guard user != TextVocabulary.none else { continue }
+            times[user, default: []].append(event.time)
+            if event.interactive == true, event.outcomeCode != failure {
+                let asn = event.asn
+                interactive[user, default: []].insert(NetworkUse(ip: asn == nil ? ip : TextVocabulary.none, asn: asn))
             }
         }
     }
