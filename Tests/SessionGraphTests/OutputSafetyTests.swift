@@ -137,6 +137,16 @@ struct JSONStringEscapingTests {
         let parsed = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]
         #expect(parsed?["s"] as? String == "a\"b\u{2028}</script>")
         #expect((parsed?["o"] as? [[String: Any]])?.count == 2)
+
+        // Items holding items: each level hands its buffer down and takes it back.
+        var outer = JSONObjectWriter()
+        outer.objects("a", 0..<3) { i, entry in
+            entry.int("i", i)
+            entry.objects("b", 0..<i) { j, inner in inner.int("j", j) }
+            entry.string("after", "x")
+        }
+        outer.int("end", 1)
+        #expect(outer.finish() == #"{"a":[{"i":0,"b":[],"after":"x"},{"i":1,"b":[{"j":0}],"after":"x"},{"i":2,"b":[{"j":0},{"j":1}],"after":"x"}],"end":1}"#)
     }
 }
 

@@ -187,8 +187,10 @@ struct FileReader {
         input.prefetch(start..<prefetched)
         return { offset in
             if offset + prefetchStep / 2 >= prefetched {
-                input.prefetch(prefetched..<(prefetched + prefetchStep))
-                prefetched += prefetchStep
+                // From the parser's offset when a long record jumped past what was asked for.
+                let from = max(prefetched, offset)
+                input.prefetch(from..<(from + prefetchStep))
+                prefetched = from + prefetchStep
             }
             if offset - released >= releaseStep {
                 input.releasePages(from: start, before: offset)

@@ -8,12 +8,13 @@ import Foundation
 /// tens of thousands of findings and sessions, and growing a `String` piece by piece was most of
 /// the output stage's time.
 struct JSONObjectWriter {
-    private var bytes: [UInt8] = [0x7B]
+    private var bytes: [UInt8]
     private var first = true
     let includeNulls: Bool
 
     init(includeNulls: Bool = false) {
         self.includeNulls = includeNulls
+        bytes = [0x7B]
         bytes.reserveCapacity(256)
     }
 
@@ -82,19 +83,20 @@ struct JSONObjectWriter {
         for element in items {
             if !firstItem { bytes.append(0x2C) }
             firstItem = false
-            // The item is written in place: this writer's bytes become the item's for a while.
-            var writer = JSONObjectWriter(continuing: bytes, includeNulls: includeNulls)
-            bytes = []
+            // The item is written in place: this writer's buffer is handed to the item's writer
+            // and back, never shared, so no item copies what was written before it.
+            var writer = JSONObjectWriter(taking: &bytes, includeNulls: includeNulls)
             item(element, &writer)
-            bytes = writer.bytes
+            swap(&bytes, &writer.bytes)
             bytes.append(0x7D)
         }
         bytes.append(0x5D)
     }
 
-    /// An object that continues `bytes` (which then hold its opening brace).
-    private init(continuing bytes: [UInt8], includeNulls: Bool) {
-        self.bytes = bytes
+    /// An object that continues the text in `bytes`, taking the buffer (`bytes` is left empty).
+    private init(taking bytes: inout [UInt8], includeNulls: Bool) {
+        self.bytes = []
+        swap(&self.bytes, &bytes)
         self.bytes.append(0x7B)
         self.includeNulls = includeNulls
     }
