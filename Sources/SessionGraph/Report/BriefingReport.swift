@@ -148,8 +148,10 @@ public struct BriefingReport {
     }
 
     /// The `<svg>` element of a Graphviz SVG document (without its XML prolog and DOCTYPE), with
-    /// any `<script>` or event-handler attribute refused outright.
-    /// (Tags and attributes are matched ASCII case-insensitively, as browsers read them.)
+    /// a `<script>` element, a `javascript:` URL or an `onload`/`onclick` attribute refused
+    /// outright, matched ASCII case-insensitively as browsers read tags and attributes. The
+    /// page's Content-Security-Policy (`default-src 'none'`) is what keeps any script from
+    /// running; this check is a second line.
     static func inlineSVG(_ svg: String) -> String {
         let bytes = Array(svg.utf8), tag = Array("<svg".utf8)
         guard let start = bytes.indices.first(where: { bytes[$0...].starts(with: tag) }) else { return "" }
