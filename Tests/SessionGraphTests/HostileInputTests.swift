@@ -482,6 +482,31 @@ struct HostileInputTests {
         }
     }
 
+    @Test("a session with thousands of branches (a network per sign-in) is written to sessions.json in linear time")
+    func sessionOfManyBranches() throws {
+        func written(_ branches: Int) throws -> (Duration, Int) {
+            let rows = (0..<branches).map { i in
+                HX.row(i, [("SessionId", #""5e551011-aaaa-4bbb-8ccc-000000000001""#), ("AutonomousSystemNumber", "\(1000 + i)"),
+                           ("IPAddress", "\"10.\(i / 65_536).\(i / 256 % 256).\(i % 256)\"")])
+            }
+            let run = try ingestHostile("branches-\(branches).ndjson", rows.joined(separator: "\n") + "\n", within: .seconds(300))
+            let graph = GraphBuilder.build(run.result)
+            let clock = ContinuousClock()
+            var document = Data()
+            let elapsed = clock.measure { document = SessionReport.sessionsDocument(graph.sessions, in: graph) }
+            let parsed = try JSONSerialization.jsonObject(with: document) as? [String: Any]
+            let sessions = parsed?["sessions"] as? [[String: Any]]
+            return (elapsed, (sessions?.first?["branches"] as? [Any])?.count ?? 0)
+        }
+        let (small, smallBranches) = try written(4_000)
+        let (large, largeBranches) = try written(16_000)
+        #expect(smallBranches == 4_000 && largeBranches == 16_000)
+        // Each branch is one item of the session's line: an item that copied the line before it
+        // made the line quadratic (measured with that mistake put back: 9x for 4x the branches
+        // at these sizes, against 4x without it).
+        #expect(large < max(.seconds(1), small * 6), "4,000 branches: \(small); 16,000 branches: \(large)")
+    }
+
     @Test("many records concatenated on one line (no line breaks) are read in linear time")
     func concatenatedOnOneLine() throws {
         let small = try ingestHostile("concat-small.json", (0..<750).map { HX.row($0) }.joined() + "\n", within: .seconds(30))
