@@ -502,8 +502,8 @@ struct HostileInputTests {
         let (large, largeBranches) = try written(16_000)
         #expect(smallBranches == 4_000 && largeBranches == 16_000)
         // Each branch is one item of the session's line: an item that copied the line before it
-        // made the line quadratic (measured with that mistake put back: 9x for 4x the branches
-        // at these sizes, against 4x without it).
+        // made the line quadratic (measured with that mistake put back: 0.20 s for 4,000
+        // branches, 6.1 s for 16,000; without it, about 4x).
         #expect(large < max(.seconds(1), small * 6), "4,000 branches: \(small); 16,000 branches: \(large)")
     }
 
