@@ -157,7 +157,7 @@ struct AnalyzeCommand: AsyncParsableCommand {
                     }
                 }
                 diagramSeconds = secondsSince(outputsStarted)
-                let report = BriefingReport(ingest: result, graph: graph, findings: findings, diagrams: diagrams, generatedAt: now, inputs: input.paths)
+                let report = BriefingReport(ingest: result, graph: graph, findings: findings, diagrams: diagrams, generatedAt: now, inputs: paths)
                 try OutputFile.write(shown(report.html(opening: try await reportOpening)), to: folder.appendingPathComponent("report.html").path)
                 reportSeconds = secondsSince(outputsStarted) - diagramSeconds
             } catch {

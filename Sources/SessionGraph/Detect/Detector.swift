@@ -11,14 +11,12 @@ import Foundation
 /// 4. the ancestry lift raises a risky action to high when its branch carries a medium-or-higher
 ///    finding of another family (the action descends from an anomalous branch).
 public enum Detector {
-    static let profileRules = ProcessInfo.processInfo.environment["SESSIONGRAPH_PROFILE"] == "1"
-
     public static func run(_ graph: InvestigationGraph, config: DetectionConfig = DetectionConfig()) -> [Finding] {
         var profile = StepProfile("detect")
         defer { profile.report() }
         let input = DetectionInput(graph: graph, config: config)
         profile.mark("user facts")
-        let profiling = profileRules
+        let profiling = StepProfile.enabled
         let slots = RuleRegistry.sessionRules.count + RuleRegistry.runRules.count + 1
         // Sessions are independent: evaluate them in chunks on every core, then merge the chunks
         // in session order, so the result does not depend on scheduling.

@@ -47,60 +47,24 @@ public enum GraphBuilder {
             return chunk
         }
         profile.mark("place")
-        // Grouped by counting: each session id numbered in order of first appearance (one
-        // lookup per member), then the members laid out session by session in one array (a
-        // growing array per session was most of this step's time at three million events).
-        var sessionNumber: [UInt32: Int32] = [:]
-        var sessionOrder: [UInt32] = []
-        var counts: [Int] = []
-        var numbers: [Int32] = []
-        numbers.reserveCapacity(placements.reduce(0) { $0 + $1.placed.count })
-        for chunk in placements {
-            unlinked.add(chunk.unlinked)
-            for (sid, _) in chunk.placed {
-                let number: Int32
-                if let known = sessionNumber[sid] {
-                    number = known
-                } else {
-                    number = Int32(sessionOrder.count)
-                    sessionNumber[sid] = number
-                    sessionOrder.append(sid)
-                    counts.append(0)
-                }
-                counts[Int(number)] += 1
-                numbers.append(number)
-            }
-        }
-        var starts = [Int](repeating: 0, count: counts.count + 1)
-        for (number, count) in counts.enumerated() { starts[number + 1] = starts[number] + count }
-        var grouped = [SessionMember](repeating: SessionMember(event: 0), count: numbers.count)
-        var next = starts
-        var position = 0
-        for chunk in placements {
-            for (_, member) in chunk.placed {
-                let number = Int(numbers[position])
-                grouped[next[number]] = member
-                next[number] += 1
-                position += 1
-            }
-        }
+        for chunk in placements { unlinked.add(chunk.unlinked) }
+        let groups = SessionGroups(placements)
+        profile.mark("group")
 
         // 4. Nodes and edges, session by session, in order of first appearance. Each session's
         // members are split per user in chunks on every core; the sessions are then assembled
         // in chunks on every core and the chunks appended in order, so node ids do not depend
         // on scheduling.
-        profile.mark("group")
-        let members = grouped, memberStarts = starts
-        let order = sessionOrder
+        let order = groups.order
         let groupings = parallelChunks(count: order.count, chunkSize: max(256, (order.count + cores - 1) / cores)) { range in
             var chunk: (jobs: [AssemblyJob], errors: [DataError]) = ([], [])
             for number in range {
-                jobsForSession(order[number], members: members[memberStarts[number]..<memberStarts[number + 1]], events: events, into: &chunk)
+                jobsForSession(order[number], members: groups.members(of: number), events: events, into: &chunk)
             }
             return chunk
         }
         var jobs: [AssemblyJob] = []
-        jobs.reserveCapacity(sessionOrder.count)
+        jobs.reserveCapacity(order.count)
         for chunk in groupings {
             jobs.append(contentsOf: chunk.jobs)
             dataErrors.append(contentsOf: chunk.errors)
@@ -375,6 +339,56 @@ struct ContextIndex {
 struct PlacedChunk {
     var placed: [(UInt32, SessionMember)] = []
     var unlinked = UnlinkedCounts()
+}
+
+/// The placed members grouped by session id, in order of each id's first appearance and, within
+/// a session, in event order. Grouped by counting: each id is numbered on first sight (one lookup
+/// per member), then the members are laid out session by session in one array (a growing array
+/// per session in a dictionary was most of this step's time at three million events).
+struct SessionGroups {
+    /// The session ids' vocabulary codes, in order of first appearance.
+    private(set) var order: [UInt32] = []
+    private var grouped: [SessionMember] = []
+    /// Session `n`'s members are `grouped[starts[n]..<starts[n + 1]]`.
+    private var starts: [Int] = [0]
+
+    init(_ placements: [PlacedChunk]) {
+        var numberOf: [UInt32: Int32] = [:]
+        var numbers: [Int32] = []
+        numbers.reserveCapacity(placements.reduce(0) { $0 + $1.placed.count })
+        // First pass: number the ids and count each one's members (in starts[n + 1]).
+        for chunk in placements {
+            for (sid, _) in chunk.placed {
+                let number: Int32
+                if let known = numberOf[sid] {
+                    number = known
+                } else {
+                    number = Int32(order.count)
+                    numberOf[sid] = number
+                    order.append(sid)
+                    starts.append(0)
+                }
+                starts[Int(number) + 1] += 1
+                numbers.append(number)
+            }
+        }
+        for number in order.indices { starts[number + 1] += starts[number] }
+        // Second pass: each member to the next free place of its session.
+        grouped = [SessionMember](repeating: SessionMember(event: 0), count: numbers.count)
+        var next = starts
+        var position = 0
+        for chunk in placements {
+            for (_, member) in chunk.placed {
+                let number = Int(numbers[position])
+                grouped[next[number]] = member
+                next[number] += 1
+                position += 1
+            }
+        }
+    }
+
+    /// The members of the `number`-th session id.
+    func members(of number: Int) -> ArraySlice<SessionMember> { grouped[starts[number]..<starts[number + 1]] }
 }
 
 /// One chain to assemble: a session id and the members of one of its users.

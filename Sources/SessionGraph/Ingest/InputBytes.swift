@@ -61,9 +61,11 @@ final class InputBytes: @unchecked Sendable {
     /// dropped from memory (they are paged in again from the file if touched), so a multi-GB
     /// file does not stay resident while the rest of it is parsed. Does nothing for decoded
     /// (owned) bytes.
+    private static let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
+
     func releasePages(from start: Int, before offset: Int) {
         guard mapped, let base else { return }
-        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let page = Self.pageSize
         let first = (max(start, 0) + page - 1) / page * page
         let end = min(offset, count) / page * page
         guard end > first else { return }
@@ -75,7 +77,7 @@ final class InputBytes: @unchecked Sendable {
     /// multi-GB export often is not). Does nothing for decoded (owned) bytes.
     func prefetch(_ range: Range<Int>) {
         guard mapped, let base else { return }
-        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let page = Self.pageSize
         let first = max(range.lowerBound, 0) / page * page
         let end = min(range.upperBound, count)
         guard end > first else { return }

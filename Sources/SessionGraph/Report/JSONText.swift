@@ -14,18 +14,17 @@ struct JSONObjectWriter {
 
     init(includeNulls: Bool = false) {
         self.includeNulls = includeNulls
-        bytes = [0x7B]
+        bytes = [UInt8(ascii: "{")]
         bytes.reserveCapacity(256)
     }
 
     /// A member's key: always one of the program's own names, never log text.
     private mutating func key(_ name: String) {
-        if !first { bytes.append(0x2C) }
+        if !first { bytes.append(UInt8(ascii: ",")) }
         first = false
-        bytes.append(0x22)
+        bytes.append(UInt8(ascii: "\""))
         bytes.append(contentsOf: name.utf8)
-        bytes.append(0x22)
-        bytes.append(0x3A)
+        literal("\":")
     }
 
     private mutating func literal(_ text: StaticString) {
@@ -67,56 +66,56 @@ struct JSONObjectWriter {
             return
         }
         key(name)
-        bytes.append(0x5B)
+        bytes.append(UInt8(ascii: "["))
         for (index, value) in values.enumerated() {
-            if index > 0 { bytes.append(0x2C) }
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
             appendJSONString(value, to: &bytes)
         }
-        bytes.append(0x5D)
+        bytes.append(UInt8(ascii: "]"))
     }
 
     /// An array of objects, each built by `item` in a writer of its own, written even when empty.
     mutating func objects<Items: Sequence>(_ name: String, _ items: Items, _ item: (Items.Element, inout JSONObjectWriter) -> Void) {
         key(name)
-        bytes.append(0x5B)
+        bytes.append(UInt8(ascii: "["))
         var firstItem = true
         for element in items {
-            if !firstItem { bytes.append(0x2C) }
+            if !firstItem { bytes.append(UInt8(ascii: ",")) }
             firstItem = false
             // The item is written in place: this writer's buffer is handed to the item's writer
             // and back, never shared, so no item copies what was written before it.
             var writer = JSONObjectWriter(taking: &bytes, includeNulls: includeNulls)
             item(element, &writer)
             swap(&bytes, &writer.bytes)
-            bytes.append(0x7D)
+            bytes.append(UInt8(ascii: "}"))
         }
-        bytes.append(0x5D)
+        bytes.append(UInt8(ascii: "]"))
     }
 
     /// An object that continues the text in `bytes`, taking the buffer (`bytes` is left empty).
     private init(taking bytes: inout [UInt8], includeNulls: Bool) {
         self.bytes = []
         swap(&self.bytes, &bytes)
-        self.bytes.append(0x7B)
+        self.bytes.append(UInt8(ascii: "{"))
         self.includeNulls = includeNulls
     }
 
     mutating func finish() -> String {
-        bytes.append(0x7D)
+        bytes.append(UInt8(ascii: "}"))
         return String(decoding: bytes, as: UTF8.self)
     }
 }
 
 /// Appends `value` in decimal.
 func appendDecimal(_ value: Int, to bytes: inout [UInt8]) {
-    if value < 0 { bytes.append(0x2D) }
+    if value < 0 { bytes.append(UInt8(ascii: "-")) }
     var magnitude = value.magnitude
     // UInt64.max has 20 digits.
     withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
         var index = digits.count
         repeat {
             index -= 1
-            digits[index] = 0x30 + UInt8(magnitude % 10)
+            digits[index] = UInt8(ascii: "0") + UInt8(magnitude % 10)
             magnitude /= 10
         } while magnitude > 0
         bytes.append(contentsOf: UnsafeBufferPointer(rebasing: digits[index...]))
@@ -135,7 +134,8 @@ func appendJSONString(_ value: String, to text: inout String) {
 /// appended whole, between the escapes (a run ends only at an ASCII byte or at U+2028/U+2029,
 /// so each is whole characters).
 func appendJSONString(_ value: String, to bytes: inout [UInt8]) {
-    bytes.append(0x22)
+    let quote = UInt8(ascii: "\""), backslash = UInt8(ascii: "\\")
+    bytes.append(quote)
     value.withUTF8Bytes { source in
         let count = source.count
         var runStart = 0
@@ -145,23 +145,24 @@ func appendJSONString(_ value: String, to bytes: inout [UInt8]) {
         }
         while index < count {
             let unit = source[index]
-            if unit >= 0x20 && unit != 0x22 && unit != 0x5C && unit != 0xE2 {
+            if unit >= 0x20 && unit != quote && unit != backslash && unit != 0xE2 {
                 index += 1
                 continue
             }
             switch unit {
-            case 0x22, 0x5C:
+            case quote, backslash:
                 flush(upTo: index)
-                bytes.append(0x5C)
+                bytes.append(backslash)
                 bytes.append(unit)
-            case 0x0A, 0x0D, 0x09:
-                flush(upTo: index)
-                bytes.append(0x5C)
-                bytes.append(unit == 0x0A ? 0x6E : unit == 0x0D ? 0x72 : 0x74)
+            case UInt8(ascii: "\n"): flush(upTo: index); bytes.append(contentsOf: #"\n"#.utf8)
+            case UInt8(ascii: "\r"): flush(upTo: index); bytes.append(contentsOf: #"\r"#.utf8)
+            case UInt8(ascii: "\t"): flush(upTo: index); bytes.append(contentsOf: #"\t"#.utf8)
             case 0x00..<0x20:
                 flush(upTo: index)
                 let digits: StaticString = "0123456789abcdef"
-                bytes.append(contentsOf: [0x5C, 0x75, 0x30, 0x30, digits.utf8Start[Int(unit >> 4)], digits.utf8Start[Int(unit & 0xF)]])
+                bytes.append(contentsOf: #"\u00"#.utf8)
+                bytes.append(digits.utf8Start[Int(unit >> 4)])
+                bytes.append(digits.utf8Start[Int(unit & 0xF)])
             default:
                 // 0xE2: U+2028 and U+2029 are E2 80 A8 and E2 80 A9; any other E2 sequence stays.
                 guard index + 2 < count, source[index + 1] == 0x80, source[index + 2] == 0xA8 || source[index + 2] == 0xA9 else {
@@ -169,7 +170,7 @@ func appendJSONString(_ value: String, to bytes: inout [UInt8]) {
                     continue
                 }
                 flush(upTo: index)
-                bytes.append(contentsOf: source[index + 2] == 0xA8 ? [0x5C, 0x75, 0x32, 0x30, 0x32, 0x38] : [0x5C, 0x75, 0x32, 0x30, 0x32, 0x39])
+                bytes.append(contentsOf: (source[index + 2] == 0xA8 ? #"\u2028"# : #"\u2029"#).utf8)
                 index += 3
                 runStart = index
                 continue
@@ -179,7 +180,7 @@ func appendJSONString(_ value: String, to bytes: inout [UInt8]) {
         }
         flush(upTo: count)
     }
-    bytes.append(0x22)
+    bytes.append(quote)
 }
 
 /// A JSON document whose top-level members each start a line and whose arrays hold one item per
