@@ -82,6 +82,9 @@ struct AnalyzeCommand: AsyncParsableCommand {
         case .all: Array(graph.sessions.indices)
         }
         let idCounts = Dictionary(grouping: graph.sessions.map(\.sessionId), by: { $0 }).mapValues(\.count)
+        // Each diagram is given its session's findings, not all of them (a filter of every
+        // finding per diagram grew with sessions times findings).
+        let findingsBySession = Dictionary(grouping: findings.filter { $0.sessionId != nil }, by: { $0.sessionId! })
         var diagrams: [Int: String] = [:]
         let diagram = SessionDiagram(view: .full, nodeBudget: nodeBudget)
         let redactor = redact ? Redactor(events: graph.events) : nil
@@ -137,7 +140,8 @@ struct AnalyzeCommand: AsyncParsableCommand {
             do {
                 for index in chosen {
                     let session = graph.sessions[index]
-                    let dot = shown(diagram.dot(session, in: graph, findings: findings))
+                    let sessionFindings = findingsBySession[session.sessionId] ?? []
+                    let dot = shown(diagram.dot(session, in: graph, findings: sessionFindings))
                     let name = OutputFile.sessionFileName(sessionId: session.sessionId, index: index, shared: (idCounts[session.sessionId] ?? 0) > 1)
                     let base = folder.appendingPathComponent("sessions").appendingPathComponent(name)
                     try OutputFile.write(dot, to: base.appendingPathExtension("dot").path)
@@ -147,7 +151,7 @@ struct AnalyzeCommand: AsyncParsableCommand {
                         if flaggedIDs.contains(session.sessionId) {
                             diagrams[index] = String(decoding: svg, as: UTF8.self)
                             // The suspicious view too: only the anomalous branches and their ancestry.
-                            let suspicious = shown(SessionDiagram(view: .suspicious, nodeBudget: nodeBudget).dot(session, in: graph, findings: findings))
+                            let suspicious = shown(SessionDiagram(view: .suspicious, nodeBudget: nodeBudget).dot(session, in: graph, findings: sessionFindings))
                             let suspiciousBase = base.deletingLastPathComponent().appendingPathComponent(name + ".suspicious")
                             try OutputFile.write(suspicious, to: suspiciousBase.appendingPathExtension("dot").path)
                             try OutputFile.write(Data(try await DiagramWriter.render(suspicious, format: .svg)), to: suspiciousBase.appendingPathExtension("svg").path)

@@ -49,6 +49,20 @@ import SessionGraphRenderer
         #expect(dot.components(separatedBy: "\" [label=").count < full.components(separatedBy: "\" [label=").count)
     }
 
+    /// `analyze` gives each diagram its own session's findings: the DOT must be the same as with
+    /// every finding of the run, in both views, and lose the marks with none.
+    @Test func sessionFindingsAloneDrawTheSameDiagram() throws {
+        let (graph, findings) = try fixture()
+        let session = graph.sessions[0]
+        let own = findings.filter { $0.sessionId == session.sessionId }
+        #expect(!own.isEmpty)
+        for view in [DiagramView.full, .suspicious] {
+            let diagram = SessionDiagram(view: view)
+            #expect(diagram.dot(session, in: graph, findings: own) == diagram.dot(session, in: graph, findings: findings))
+        }
+        #expect(SessionDiagram(view: .full).dot(session, in: graph, findings: []) != SessionDiagram(view: .full).dot(session, in: graph, findings: own))
+    }
+
     @Test func rendersSVGPNGAndPDFInProcess() async throws {
         let (graph, findings) = try fixture()
         let dot = SessionDiagram().dot(graph.sessions[0], in: graph, findings: findings)

@@ -25,7 +25,8 @@ public struct SessionDiagram {
 
     static let severityColour: [Severity: String] = [.high: "#c62828", .medium: "#ef6c00", .low: "#f9a825", .info: "#607d8b"]
 
-    /// The DOT text of `session`.
+    /// The DOT text of `session`, marked with those of `findings` that are about it (any
+    /// superset of them will do: a caller drawing many sessions passes each its own).
     public func dot(_ session: SessionChain, in graph: InvestigationGraph, findings: [Finding]) -> String {
         let sessionFindings = findings.filter { $0.sessionId == session.sessionId && ($0.user == nil || $0.user == (session.userPrincipalName ?? session.user)) }
         var branchSeverity: [Int32: Severity] = [:]

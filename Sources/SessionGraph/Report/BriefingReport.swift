@@ -121,6 +121,8 @@ public struct BriefingReport {
         var out = "<section id=\"sessions\"><h2>Flagged sessions</h2>"
         let flagged = diagrams.keys.sorted()
         guard !flagged.isEmpty else { return out + "<p>No session has a finding of medium or higher.</p></section>\n" }
+        // The findings of medium or higher per session id, in their order, gathered once.
+        let evidenceFindings = Dictionary(grouping: findings.filter { $0.sessionId != nil && $0.severity >= .medium }, by: { $0.sessionId! })
         for index in flagged {
             let session = graph.sessions[index]
             let user = session.userPrincipalName ?? session.user ?? "unknown user"
@@ -128,7 +130,7 @@ public struct BriefingReport {
             out += "<p class=\"muted\">\(session.firstSeen.iso8601) → \(session.lastSeen.iso8601) · root \(session.root == nil ? "absent" : "present") · \(session.signIns) sign-ins, \(session.tokens) tokens, \(session.actions) actions, \(session.branches.count) branches</p>"
             if let svg = diagrams[index] { out += "<div class=\"diagram\">\(Self.inlineSVG(svg))</div>" }
             out += "<h4>Evidence</h4><table><tr><th>rule</th><th>time</th><th>record</th><th>file</th></tr>"
-            for finding in findings where finding.sessionId == session.sessionId && finding.severity >= .medium {
+            for finding in evidenceFindings[session.sessionId] ?? [] {
                 for evidence in finding.evidence.prefix(10) {
                     out += "<tr><td><code>\(HTMLText.escape(finding.rule))</code></td><td>\(evidence.time)</td><td>\(HTMLText.escape(evidence.summary))</td><td><code>\(HTMLText.escape(evidence.file ?? "-")):\(evidence.line)</code></td></tr>"
                 }
