@@ -108,12 +108,14 @@ public enum Detector {
             adjusted[range].map { finalise($0, graph) }
         }.joined())
         profile.mark("evidence")
-        // Ranked by position: a finding is a large value, and sorting the values moved each many times.
-        let order = findings.indices.sorted { i, j in
-            let a = findings[i], b = findings[j]
-            if a.severity != b.severity { return a.severity > b.severity }
-            if a.firstSeen != b.firstSeen { return a.firstSeen < b.firstSeen }
-            return (a.rule, a.id) < (b.rule, b.id)
+        // Ranked by position on keys taken out once: a finding is a large value, and sorting the
+        // values (or comparing copies of them) moved or retained each of its fields many times.
+        struct RankKey { var severity: Int; var firstSeen: String; var rule: String; var id: String }
+        let keys = findings.map { RankKey(severity: $0.severity.rank, firstSeen: $0.firstSeen, rule: $0.rule, id: $0.id) }
+        let order = keys.indices.sorted { i, j in
+            if keys[i].severity != keys[j].severity { return keys[i].severity > keys[j].severity }
+            if keys[i].firstSeen != keys[j].firstSeen { return keys[i].firstSeen < keys[j].firstSeen }
+            return (keys[i].rule, keys[i].id) < (keys[j].rule, keys[j].id)
         }
         let ranked = order.map { findings[$0] }
         profile.mark("rank")

@@ -40,7 +40,7 @@ public enum GraphBuilder {
         let placements = parallelChunks(count: events.count, chunkSize: max(1 << 15, (events.count + cores - 1) / cores)) { range in
             var chunk = PlacedChunk()
             for index in range {
-                if let placed = place(index, events: events, tokens: tokens, unlinked: &chunk.unlinked, userKey: userKey) {
+                if let placed = place(index, events: events, tokens: tokens, unlinked: &chunk.unlinked, unmatched: &chunk.unmatchedTokens, userKey: userKey) {
                     chunk.placed.append(placed)
                 }
             }
@@ -48,6 +48,7 @@ public enum GraphBuilder {
         }
         profile.mark("place")
         for chunk in placements { unlinked.add(chunk.unlinked) }
+        let unmatchedTokenActions = Array(placements.map(\.unmatchedTokens).joined())
         let groups = SessionGroups(placements)
         profile.mark("group")
 
@@ -126,16 +127,18 @@ public enum GraphBuilder {
         profile.mark("edges")
         var graph = InvestigationGraph(
             events: events, eventClientCodes: eventClients, files: files, nodes: nodes, edges: edges, outgoingOffsets: offsets,
-            sessions: sessions, dataErrors: dataErrors, unlinked: unlinked, parents: parents, tokenIndex: tokens)
+            sessions: sessions, dataErrors: dataErrors, unlinked: unlinked, parents: parents,
+            unmatchedTokenActions: unmatchedTokenActions)
         BranchAssigner.assign(&graph)
         profile.mark("branches")
         return graph
     }
 
     /// Where event `index` belongs: its session id's code and its membership, or nil with the
-    /// reason counted in `unlinked`.
+    /// reason counted in `unlinked`. An action whose token id matches no sign-in, by token id or
+    /// by the request id decoded from it, is also added to `unmatched`.
     private static func place(_ index: Int, events: [Event], tokens: TokenIndex, unlinked: inout UnlinkedCounts,
-                              userKey: (Int) -> UInt32?) -> (UInt32, SessionMember)? {
+                              unmatched: inout [Int32], userKey: (Int) -> UInt32?) -> (UInt32, SessionMember)? {
         let event = events[index]
         if event.kind == .signIn {
             if event.source == .servicePrincipalSignInLogs || event.source == .managedIdentitySignInLogs {
@@ -155,6 +158,7 @@ public enum GraphBuilder {
             minting = bestCandidate(candidates, for: event, events: events)
             link = .requestIdFromToken
         }
+        if minting == nil && event.tokenKey != nil { unmatched.append(Int32(index)) }
         if let minting, events[Int(minting)].source == .servicePrincipalSignInLogs || events[Int(minting)].source == .managedIdentitySignInLogs {
             // A workload identity's token: its session ids never chain (schemas.md §1.3).
             unlinked.appOnlyActions += 1
@@ -285,12 +289,6 @@ struct TokenIndex: Sendable {
         }
     }
 
-    /// Whether a sign-in has token id `token`.
-    func hasSignIn(token: CompactIdentifier) -> Bool { signInByToken[token] != nil }
-
-    /// Whether a sign-in has request id `request`.
-    func hasSignIn(request: CompactIdentifier) -> Bool { firstSignInByRequest[request] != nil }
-
     /// The sign-ins whose request id is `request`, in event order; nil for none.
     func signIns(withRequest request: CompactIdentifier) -> [Int32]? {
         guard let first = firstSignInByRequest[request] else { return nil }
@@ -339,6 +337,8 @@ struct ContextIndex {
 struct PlacedChunk {
     var placed: [(UInt32, SessionMember)] = []
     var unlinked = UnlinkedCounts()
+    /// Actions whose token matched no sign-in, in event order.
+    var unmatchedTokens: [Int32] = []
 }
 
 /// The placed members grouped by session id, in order of each id's first appearance and, within

@@ -227,8 +227,9 @@ public struct InvestigationGraph: Sendable {
     /// Index of the edge entering each node, or -1.
     var parents: [Int32]
 
-    /// Sign-ins by token id and request id (the link stage's index, kept for the detections).
-    let tokenIndex: TokenIndex
+    /// The actions whose token id matched no sign-in, by token id or by the request id decoded
+    /// from it, in event order: found by the link stage's lookups, for the orphan-token rule.
+    let unmatchedTokenActions: [Int32]
 
     public func event(of node: NodeID) -> Event? {
         nodes[Int(node)].event.map { events[Int($0)] }

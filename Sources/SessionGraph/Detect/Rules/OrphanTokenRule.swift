@@ -14,12 +14,11 @@ struct OrphanTokenRule: RunRule {
         let nonInteractiveLoaded = graph.events.contains { $0.source == .nonInteractiveSignInLogs }
         var groups: [CompactIdentifier: [Int32]] = [:]
         var order: [CompactIdentifier] = []
-        for (index, event) in graph.events.enumerated() where event.kind == .action {
-            // The index lookups first: most actions' tokens have their sign-in, and the user's
-            // name is text made from the vocabulary.
-            guard let uti = event.tokenKey, !graph.tokenIndex.hasSignIn(token: uti) else { continue }
-            if let request = event.requestKeyFromToken, graph.tokenIndex.hasSignIn(request: request) { continue }
-            guard let user = event.userId ?? event.userPrincipalName else { continue }
+        // The link stage already looked up every action's token: only those it found no sign-in
+        // for (by token id or decoded request id) are read here.
+        for index in graph.unmatchedTokenActions {
+            let event = graph.events[Int(index)]
+            guard let uti = event.tokenKey, let user = event.userId ?? event.userPrincipalName else { continue }
             if let app = event.appId, ServiceSide.firstPartyAppPrefixes.contains(String(app.prefix(8))) { continue }
             let at = event.tokenIssuedAt ?? event.time
             guard input.userSignedIn(user, near: at, window: 3600) else { continue }
