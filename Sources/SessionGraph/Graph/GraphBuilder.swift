@@ -40,7 +40,7 @@ public enum GraphBuilder {
         let placements = parallelChunks(count: events.count, chunkSize: max(1 << 15, (events.count + cores - 1) / cores)) { range in
             var chunk = PlacedChunk()
             for index in range {
-                if let placed = place(index, events: events, tokens: tokens, unlinked: &chunk.unlinked, unmatched: &chunk.unmatchedTokens, userKey: userKey) {
+                if let placed = place(index, events: events, tokens: tokens, noting: &chunk, userKey: userKey) {
                     chunk.placed.append(placed)
                 }
             }
@@ -49,6 +49,7 @@ public enum GraphBuilder {
         profile.mark("place")
         for chunk in placements { unlinked.add(chunk.unlinked) }
         let unmatchedTokenActions = Array(placements.map(\.unmatchedTokens).joined())
+        let servicePrincipalTokenUses = Array(placements.map(\.servicePrincipalTokenUses).joined())
         let groups = SessionGroups(placements)
         profile.mark("group")
 
@@ -128,25 +129,25 @@ public enum GraphBuilder {
         var graph = InvestigationGraph(
             events: events, eventClientCodes: eventClients, files: files, nodes: nodes, edges: edges, outgoingOffsets: offsets,
             sessions: sessions, dataErrors: dataErrors, unlinked: unlinked, parents: parents,
-            unmatchedTokenActions: unmatchedTokenActions)
+            unmatchedTokenActions: unmatchedTokenActions, servicePrincipalTokenUses: servicePrincipalTokenUses, asnByIP: asnByIP)
         BranchAssigner.assign(&graph)
         profile.mark("branches")
         return graph
     }
 
     /// Where event `index` belongs: its session id's code and its membership, or nil with the
-    /// reason counted in `unlinked`. An action whose token id matches no sign-in, by token id or
-    /// by the request id decoded from it, is also added to `unmatched`.
-    private static func place(_ index: Int, events: [Event], tokens: TokenIndex, unlinked: inout UnlinkedCounts,
-                              unmatched: inout [Int32], userKey: (Int) -> UInt32?) -> (UInt32, SessionMember)? {
+    /// reason counted in the chunk's `unlinked`. An action whose token matched no sign-in, or
+    /// matched a service principal's sign-in by token id, is also noted in the chunk.
+    private static func place(_ index: Int, events: [Event], tokens: TokenIndex, noting chunk: inout PlacedChunk,
+                              userKey: (Int) -> UInt32?) -> (UInt32, SessionMember)? {
         let event = events[index]
         if event.kind == .signIn {
             if event.source == .servicePrincipalSignInLogs || event.source == .managedIdentitySignInLogs {
-                unlinked.workloadIdentitySignIns += 1
+                chunk.unlinked.workloadIdentitySignIns += 1
             } else if event.sessionIdCode != TextVocabulary.none {
                 return (event.sessionIdCode, SessionMember(event: Int32(index), user: userKey(index) ?? TextVocabulary.none))
             } else {
-                unlinked.signInsWithoutSession += 1
+                chunk.unlinked.signInsWithoutSession += 1
             }
             return nil
         }
@@ -158,18 +159,21 @@ public enum GraphBuilder {
             minting = bestCandidate(candidates, for: event, events: events)
             link = .requestIdFromToken
         }
-        if minting == nil && event.tokenKey != nil { unmatched.append(Int32(index)) }
+        if minting == nil && event.tokenKey != nil { chunk.unmatchedTokens.append(Int32(index)) }
         if let minting, events[Int(minting)].source == .servicePrincipalSignInLogs || events[Int(minting)].source == .managedIdentitySignInLogs {
             // A workload identity's token: its session ids never chain (schemas.md §1.3).
-            unlinked.appOnlyActions += 1
+            chunk.unlinked.appOnlyActions += 1
+            if link == .uniqueTokenId && events[Int(minting)].source == .servicePrincipalSignInLogs {
+                chunk.servicePrincipalTokenUses.append(TokenUse(action: Int32(index), signIn: minting))
+            }
         } else if let minting, events[Int(minting)].sessionIdCode != TextVocabulary.none {
             return (events[Int(minting)].sessionIdCode, SessionMember(event: Int32(index), minting: minting, link: link, user: userKey(index) ?? TextVocabulary.none))
         } else if event.sessionIdCode != TextVocabulary.none {
             return (event.sessionIdCode, SessionMember(event: Int32(index), user: userKey(index) ?? TextVocabulary.none))
         } else if userKey(index) == nil || (event.servicePrincipalId != nil && event.userId == nil) || minting != nil {
-            unlinked.appOnlyActions += 1
+            chunk.unlinked.appOnlyActions += 1
         } else {
-            unlinked.unlinkedActions += 1
+            chunk.unlinked.unlinkedActions += 1
         }
         return nil
     }
@@ -339,6 +343,8 @@ struct PlacedChunk {
     var unlinked = UnlinkedCounts()
     /// Actions whose token matched no sign-in, in event order.
     var unmatchedTokens: [Int32] = []
+    /// Actions whose token id matched a service principal's sign-in, in event order.
+    var servicePrincipalTokenUses: [TokenUse] = []
 }
 
 /// The placed members grouped by session id, in order of each id's first appearance and, within

@@ -200,6 +200,12 @@ public struct UnlinkedCounts: Sendable, Codable, Equatable {
 
 /// The linked graph of a whole run: every session's chain, in compact storage (integer node
 /// ids, edges in arrays with an offset index per node).
+/// An action and the sign-in that minted its token (event indexes).
+struct TokenUse: Sendable {
+    var action: Int32
+    var signIn: Int32
+}
+
 public struct InvestigationGraph: Sendable {
     public internal(set) var events: [Event]
     /// The client family of each event's user agent (``ClientFamily``) as a vocabulary code,
@@ -230,6 +236,14 @@ public struct InvestigationGraph: Sendable {
     /// The actions whose token id matched no sign-in, by token id or by the request id decoded
     /// from it, in event order: found by the link stage's lookups, for the orphan-token rule.
     let unmatchedTokenActions: [Int32]
+
+    /// The actions done with a token that a service principal's sign-in minted (matched by token
+    /// id, the link's minting sign-in), with that sign-in, in event order: for the app-only
+    /// token replay rule.
+    let servicePrincipalTokenUses: [TokenUse]
+
+    /// Each address's ASN (vocabulary code to number), from the first event that reported one.
+    let asnByIP: [UInt32: Int]
 
     public func event(of node: NodeID) -> Event? {
         nodes[Int(node)].event.map { events[Int($0)] }

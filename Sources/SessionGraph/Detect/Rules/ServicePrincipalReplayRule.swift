@@ -8,41 +8,20 @@ struct ServicePrincipalReplayRule: RunRule {
     func evaluate(_ input: DetectionInput) -> [RawFinding] {
         let graph = input.graph
         let none = TextVocabulary.none
-        var minted: [CompactIdentifier: Int32] = [:]
-        for (index, event) in graph.events.enumerated() where event.source == .servicePrincipalSignInLogs {
-            if let uti = event.tokenKey, event.ipAddressCode != none { minted[uti] = Int32(index) }
-        }
-        guard !minted.isEmpty else { return [] }
+        // The link stage matched every action's token to its minting sign-in (the first sign-in
+        // with that token id): only the uses of a service principal's tokens are read here.
         var groups: [Int32: [Int32]] = [:]
         var order: [Int32] = []
-        for (index, event) in graph.events.enumerated() where event.kind == .action {
-            guard let uti = event.tokenKey, let signIn = minted[uti] else { continue }
-            let ip = event.ipAddressCode, mintIP = graph.events[Int(signIn)].ipAddressCode
+        for use in graph.servicePrincipalTokenUses {
+            let ip = graph.events[Int(use.action)].ipAddressCode, mintIP = graph.events[Int(use.signIn)].ipAddressCode
             guard ip != none, mintIP != none, ip != mintIP else { continue }
-            if groups[signIn] == nil { order.append(signIn) }
-            groups[signIn, default: []].append(Int32(index))
+            if groups[use.signIn] == nil { order.append(use.signIn) }
+            groups[use.signIn, default: []].append(use.action)
         }
-        // The ASN of each address a finding names (mint and first use), from the first event
-        // with that address that reported one: looked up only for those addresses, so no table
-        // of every address in the run is built (0 marks one not yet found; ASNs are positive).
-        // Addresses are compared as vocabulary codes.
-        var asnByIP: [UInt32: Int] = [:]
-        for signIn in order {
-            for event in [signIn, groups[signIn]![0]] {
-                let ip = graph.events[Int(event)].ipAddressCode
-                if ip != none { asnByIP[ip] = 0 }
-            }
-        }
-        var unresolved = asnByIP.count
-        for event in graph.events {
-            guard unresolved > 0 else { break }
-            let ip = event.ipAddressCode
-            if ip != none, asnByIP[ip] == 0, let asn = event.asn {
-                asnByIP[ip] = asn
-                unresolved -= 1
-            }
-        }
-        asnByIP = asnByIP.filter { $0.value != 0 }
+        guard !order.isEmpty else { return [] }
+        // The ASN of each address a finding names (mint and first use): the link stage's, from
+        // the first event with that address that reported one.
+        let asnByIP = graph.asnByIP
         return order.map { signIn in
             let sp = graph.events[Int(signIn)]
             let uses = groups[signIn]!
