@@ -396,10 +396,10 @@ import Testing
         }
         let x = "3fa85f64-5717-4562-b3fc-2c963f66afa6", y = "0d6a8f3e-1b2c-4d5e-8f90-a1b2c3d4e5f6", text = "ReportId-42"
         var first = FileReadOutcome(), second = FileReadOutcome()
-        first.events = [event(0, 1, 10_200_000, x), event(0, 2, 11_000_000, y), event(0, 3, 10_900_000, x),
-                        event(0, 4, 10_300_000, x, .signInLogs)]
-        second.events = [event(1, 1, 10_500_000, x), event(1, 2, 12_000_000, text), event(1, 3, 9_000_000, nil),
-                         event(1, 4, 12_400_000, text), event(1, 5, 13_000_000, text)]
+        for made in [event(0, 1, 10_200_000, x), event(0, 2, 11_000_000, y), event(0, 3, 10_900_000, x),
+                     event(0, 4, 10_300_000, x, .signInLogs)] { first.add(made) }
+        for made in [event(1, 1, 10_500_000, x), event(1, 2, 12_000_000, text), event(1, 3, 9_000_000, nil),
+                     event(1, 4, 12_400_000, text), event(1, 5, 13_000_000, text)] { second.add(made) }
         first.read = first.events.count
         second.read = second.events.count
         let result = Ingestor.merge(files: ["/nonexistent/a", "/nonexistent/b"], outcomes: [first, second])

@@ -113,17 +113,10 @@ extension FileReader {
         guard parts.count > 1 else { return parts.first ?? FileReadOutcome() }
         var whole = parts[0]
         parts[0] = FileReadOutcome()
-        whole.events.reserveCapacity(parts.reduce(whole.events.count) { $0 + $1.events.count })
         for index in parts.indices.dropFirst() {
             let offset = whole.read
             let lines = whole.lineFeeds
-            var events = parts[index].events
-            parts[index].events = []
-            for event in events.indices {
-                events[event].provenance.record += Int32(clamping: offset)
-                events[event].provenance.line += Int32(clamping: lines)
-            }
-            whole.events.append(contentsOf: events)
+            whole.append(eventsOf: &parts[index], records: Int32(clamping: offset), lines: Int32(clamping: lines))
             let part = parts[index]
             for var rejection in part.rejections where whole.rejections.count < limits.maxListedRejections {
                 rejection.record += offset

@@ -8,7 +8,11 @@ public struct Rejection: Sendable, Codable, Equatable {
 
 /// What reading one file produced, before duplicates across the run are removed.
 struct FileReadOutcome {
-    var events: [Event] = []
+    /// The events read, in file order (added with ``add(_:)``).
+    private(set) var events: [Event] = []
+    /// What the merge reads of each event, at the same index: taken when the event is added,
+    /// while its storage is in the cache.
+    private(set) var mergeFacts: [MergeFacts] = []
     var read = 0
     var rejected = 0
     var rejections: [Rejection] = []
@@ -25,6 +29,37 @@ struct FileReadOutcome {
     var parseFailures = 0
     /// Line feeds in a part of a file, to number the next part's lines on from it.
     var lineFeeds = 0
+
+    mutating func add(_ event: Event) {
+        mergeFacts.append(MergeFacts(event))
+        events.append(event)
+    }
+
+    /// Appends the events of a later part of the same file, their records and lines numbered on
+    /// by `records` and `lines` (the part is left without events).
+    mutating func append(eventsOf part: inout FileReadOutcome, records: Int32, lines: Int32) {
+        var moved: [Event] = []
+        swap(&moved, &part.events)
+        for index in moved.indices {
+            moved[index].provenance.record += records
+            moved[index].provenance.line += lines
+        }
+        events.append(contentsOf: moved)
+        mergeFacts.append(contentsOf: part.mergeFacts.lazy.map { facts in
+            var facts = facts
+            facts.record += records
+            return facts
+        })
+        part.mergeFacts = []
+    }
+
+    /// Takes the events out (the merge moves them into time order).
+    mutating func takeEvents() -> [Event] {
+        var taken: [Event] = []
+        swap(&taken, &events)
+        mergeFacts = []
+        return taken
+    }
 }
 
 /// Reads one file: decides JSON or CSV from its first bytes, walks its records and interprets
@@ -154,7 +189,7 @@ struct FileReader {
                 draft.notes.append("\(truncatedStrings) value(s) longer than \(limits.maxStringBytes) bytes were cut to that length (limit --max-string-bytes)")
             }
             outcome.read += 1
-            outcome.events.append(outcome.interner.event(draft))
+            outcome.add(outcome.interner.event(draft))
         } catch {
             var reason = error.reason
             // An unrecognised JSON record is read again in full, so its rejection names its keys.

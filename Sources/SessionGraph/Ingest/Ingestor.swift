@@ -167,6 +167,8 @@ public enum Ingestor {
     static func merge(files: [String], outcomes input: consuming [FileReadOutcome]) -> IngestResult {
         // Owned here, so that the events can be moved out at the end without a copy.
         var outcomes = input
+        var profile = StepProfile("merge")
+        defer { profile.report() }
         let counts = outcomes.map(\.events.count)
         var running = 0
         let starts = counts.map { count in
@@ -183,27 +185,19 @@ public enum Ingestor {
             }
             return (low, p - starts[low])
         }
-        let facts: [MergeFacts] = Array(parallelChunks(count: total, chunkSize: 1 << 16) { [outcomes] (range: Range<Int>) -> [MergeFacts] in
-            guard !range.isEmpty else { return [] }
-            var (outcome, index) = locate(range.lowerBound)
-            var chunk: [MergeFacts] = []
-            chunk.reserveCapacity(range.count)
-            for _ in range {
-                while index == outcomes[outcome].events.count { outcome += 1; index = 0 }
-                let event = outcomes[outcome].events[index]
-                chunk.append(MergeFacts(
-                    duplicateHash: DuplicateKey(event)?.mergeHash ?? 0, time: event.time.microseconds,
-                    file: event.provenance.fileIndex, record: event.provenance.record, sourceShape: UInt8(SourceShapeKey.ordinal(event.source, event.shape))))
-                index += 1
-            }
-            return chunk
-        }.joined())
+        // Each event's facts were taken when it was made (its storage was in the cache then):
+        // laid side by side in position order, so this pass reads small arrays, not the events.
+        var facts: [MergeFacts] = []
+        facts.reserveCapacity(total)
+        for outcome in outcomes { facts.append(contentsOf: outcome.mergeFacts) }
+        profile.mark("facts")
 
         var seen = DuplicateTable(capacity: total)
         // The kept events' sort keys, copied next to their positions: a comparison reads the two
         // elements it compares, not two facts elsewhere in memory.
         var order: [SortKey] = []
         order.reserveCapacity(total)
+        var duplicates: [Int] = []
         var reports: [FileReport] = []
         var totals = IngestTotals()
         for (index, outcome) in outcomes.enumerated() {
@@ -218,6 +212,7 @@ public enum Ingestor {
                     return DuplicateKey(outcomes[o].events[i]) == DuplicateKey(outcome.events[position - starts[index]])
                 }) {
                     duplicate += 1
+                    duplicates.append(position)
                     continue
                 }
                 used += 1
@@ -252,24 +247,76 @@ public enum Ingestor {
             totals.duplicate += duplicate
             totals.rejected += outcome.rejected
         }
+        profile.mark("dedupe")
         // Sort by time, file and record.
         order.sort { a, b in (a.time, a.file, a.record) < (b.time, b.file, b.record) }
-        // Each event is moved out of its file's outcome, a placeholder left in its place: a copy
+        profile.mark("sort")
+        // Each kept event is moved, not copied, to its place in time order, on every core: a copy
         // would retain every event, then release it again when the outcomes are freed, touching
-        // millions of objects in no useful order.
-        let placeholder = Event(time: UTCInstant(microseconds: 0), source: .signInLogs, shape: .logAnalyticsNDJSON, kind: .action,
-                                provenance: Provenance(fileIndex: 0, line: 0, record: 0))
-        var events: [Event] = []
-        events.reserveCapacity(order.count)
-        for key in order {
-            let (o, i) = locate(key.position)
-            var taken = placeholder
-            swap(&taken, &outcomes[o].events[i])
-            events.append(taken)
+        // millions of objects in no useful order. The duplicates are released.
+        let sources = outcomes.indices.map { MovableEvents(outcomes[$0].takeEvents()) }
+        let sorted = order
+        let events = [Event](unsafeUninitializedCapacity: sorted.count) { buffer, initialized in
+            let destination = MovableEvents.Destination(buffer)
+            DispatchQueue.concurrentPerform(iterations: (sorted.count + (1 << 16) - 1) >> 16) { chunk in
+                for k in (chunk << 16)..<min(sorted.count, (chunk + 1) << 16) {
+                    let (o, i) = locate(sorted[k].position)
+                    sources[o].move(i, to: destination, at: k)
+                }
+            }
+            initialized = sorted.count
+        }
+        for position in duplicates {
+            let (o, i) = locate(position)
+            sources[o].release(i)
         }
         let range = events.isEmpty ? nil : events.first!.time...events.last!.time
+        profile.mark("gather")
         return IngestResult(files: reports, events: events, totals: totals, timeRange: range)
     }
+}
+
+/// A file's events in memory the merge owns, each moved out exactly once (to its place in time
+/// order, or released as a duplicate), without a reference count: the events are first moved in
+/// as a block of memory from the outcome's array, which keeps as many copies of one empty event.
+/// Items are moved from any thread, each by one thread.
+private final class MovableEvents: @unchecked Sendable {
+    /// The array being filled, handed to the threads that fill it (each slot by one thread).
+    struct Destination: @unchecked Sendable {
+        let base: UnsafeMutablePointer<Event>?
+        init(_ buffer: UnsafeMutableBufferPointer<Event>) { base = buffer.baseAddress }
+    }
+
+    private static let empty = Event(time: UTCInstant(microseconds: 0), source: .signInLogs, shape: .logAnalyticsNDJSON, kind: .action,
+                                     provenance: Provenance(fileIndex: 0, line: 0, record: 0))
+    private let base: UnsafeMutablePointer<Event>
+    private let count: Int
+
+    init(_ events: consuming [Event]) {
+        var events = events
+        count = events.count
+        base = .allocate(capacity: max(count, 1))
+        events.withUnsafeMutableBufferPointer { source in
+            guard let start = source.baseAddress else { return }
+            base.moveInitialize(from: start, count: source.count)
+            start.initialize(repeating: Self.empty, count: source.count)
+        }
+    }
+
+    /// Moves event `index` to slot `slot` of `destination`.
+    func move(_ index: Int, to destination: Destination, at slot: Int) {
+        precondition(index < count)
+        (destination.base! + slot).initialize(to: (base + index).move())
+    }
+
+    /// Releases event `index`, which is not moved.
+    func release(_ index: Int) {
+        precondition(index < count)
+        (base + index).deinitialize(count: 1)
+    }
+
+    /// Every event has been moved or released: only the memory is left.
+    deinit { base.deallocate() }
 }
 
 /// A kept event's sort key and position in the outcomes.
@@ -280,14 +327,22 @@ private struct SortKey {
     var position: Int
 }
 
-/// What the merge reads of one event.
-private struct MergeFacts {
+/// What the merge reads of one event, taken when the event is made (``FileReadOutcome/mergeFacts``).
+struct MergeFacts {
     /// ``DuplicateKey/mergeHash``, or 0 for a record without an id (never a duplicate).
     var duplicateHash: UInt64
     var time: Int64
     var file: Int32
     var record: Int32
     var sourceShape: UInt8
+
+    init(_ event: Event) {
+        duplicateHash = DuplicateKey(event)?.mergeHash ?? 0
+        time = event.time.microseconds
+        file = event.provenance.fileIndex
+        record = event.provenance.record
+        sourceShape = UInt8(SourceShapeKey.ordinal(event.source, event.shape))
+    }
 }
 
 /// The records already kept, by duplicate-key hash (open addressing over positions); a hash
