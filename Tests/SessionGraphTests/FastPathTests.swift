@@ -410,6 +410,40 @@ import Testing
         #expect(result.totals.used == 6 && result.totals.duplicate == 3)
     }
 
+    /// Enough records for the merge's work to split (duplicates checked in two halves of the key
+    /// hashes, the sort on two cores): the same result as one naive pass in position order.
+    @Test func mergeOfManyRecordsMatchesANaivePass() {
+        var generator = SystemRandomNumberGenerator()
+        var outcomes = [FileReadOutcome(), FileReadOutcome(), FileReadOutcome()]
+        var all: [(file: Int32, record: Int32, micros: Int64, id: String)] = []
+        for file in 0..<3 {
+            for record in 1...40_000 {
+                // Ids from a pool of 8,000 and times in 20 seconds: many copies, some of them
+                // in another second (not copies), across and within files.
+                let id = String(format: "3fa85f64-5717-4562-b3fc-%012d", Int.random(in: 0..<8_000, using: &generator))
+                let micros = Int64.random(in: 0..<20_000_000, using: &generator)
+                var event = Event(time: UTCInstant(microseconds: micros), source: .graphActivityLogs, shape: .logAnalyticsNDJSON, kind: .action,
+                                  provenance: Provenance(fileIndex: Int32(file), line: Int32(record), record: Int32(record)))
+                event.recordId = id
+                outcomes[file].add(event)
+                outcomes[file].read += 1
+                all.append((Int32(file), Int32(record), micros, id))
+            }
+        }
+        var seen = Set<String>()
+        var kept: [(file: Int32, record: Int32, micros: Int64, id: String)] = []
+        var duplicates = [0, 0, 0]
+        for item in all {
+            if seen.insert("\(item.id)/\(item.micros / 1_000_000)").inserted { kept.append(item) } else { duplicates[Int(item.file)] += 1 }
+        }
+        kept.sort { ($0.micros, $0.file, $0.record) < ($1.micros, $1.file, $1.record) }
+        let result = Ingestor.merge(files: ["/nonexistent/a", "/nonexistent/b", "/nonexistent/c"], outcomes: outcomes)
+        #expect(result.files.map(\.duplicate) == duplicates)
+        #expect(duplicates.allSatisfy { $0 > 1000 } && kept.count > 1 << 16)
+        let same = result.events.map { "\($0.provenance.fileIndex):\($0.provenance.record)" } == kept.map { "\($0.file):\($0.record)" }
+        #expect(same, "the kept records, in time order, are those of one pass")
+    }
+
     // MARK: chunked graph assembly
 
     /// Enough sessions for the assembly and branch stages to split their work into several

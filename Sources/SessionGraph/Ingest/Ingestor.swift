@@ -192,12 +192,13 @@ public enum Ingestor {
         for outcome in outcomes { facts.append(contentsOf: outcome.mergeFacts) }
         profile.mark("facts")
 
-        var seen = DuplicateTable(capacity: total)
+        let duplicatePositions = duplicates(facts, in: outcomes, locate: locate)
+        profile.mark("dedupe")
         // The kept events' sort keys, copied next to their positions: a comparison reads the two
         // elements it compares, not two facts elsewhere in memory.
         var order: [SortKey] = []
         order.reserveCapacity(total)
-        var duplicates: [Int] = []
+        var nextDuplicate = 0
         var reports: [FileReport] = []
         var totals = IngestTotals()
         for (index, outcome) in outcomes.enumerated() {
@@ -207,12 +208,9 @@ public enum Ingestor {
             for position in starts[index]..<(starts[index] + outcome.events.count) {
                 let fact = facts[position]
                 counts[Int(fact.sourceShape)] += 1
-                if fact.duplicateHash != 0, seen.containsOrAdd(fact.duplicateHash, position, sameKey: { earlier in
-                    let (o, i) = locate(earlier)
-                    return DuplicateKey(outcomes[o].events[i]) == DuplicateKey(outcome.events[position - starts[index]])
-                }) {
+                if nextDuplicate < duplicatePositions.count && duplicatePositions[nextDuplicate] == position {
+                    nextDuplicate += 1
                     duplicate += 1
-                    duplicates.append(position)
                     continue
                 }
                 used += 1
@@ -247,9 +245,8 @@ public enum Ingestor {
             totals.duplicate += duplicate
             totals.rejected += outcome.rejected
         }
-        profile.mark("dedupe")
-        // Sort by time, file and record.
-        order.sort { a, b in (a.time, a.file, a.record) < (b.time, b.file, b.record) }
+        profile.mark("count")
+        order = sortedByTime(order)
         profile.mark("sort")
         // Each kept event is moved, not copied, to its place in time order, on every core: a copy
         // would retain every event, then release it again when the outcomes are freed, touching
@@ -266,7 +263,7 @@ public enum Ingestor {
             }
             initialized = sorted.count
         }
-        for position in duplicates {
+        for position in duplicatePositions {
             let (o, i) = locate(position)
             sources[o].release(i)
         }
@@ -274,6 +271,61 @@ public enum Ingestor {
         profile.mark("gather")
         return IngestResult(files: reports, events: events, totals: totals, timeRange: range)
     }
+}
+
+/// The positions of the records that repeat an earlier one (``DuplicateKey``), ascending; the
+/// first copy is kept, as in one pass in position order. Found on every core: the records are
+/// split by the top bit of their key's hash (a record and its copies have one hash, so they fall
+/// in the same half), each half checked in position order in a table of its own.
+private func duplicates(_ facts: [MergeFacts], in outcomes: [FileReadOutcome], locate: @escaping @Sendable (Int) -> (outcome: Int, index: Int)) -> [Int] {
+    // Shares the outcomes' event arrays only until this returns (the merge then moves them out).
+    let events = outcomes.map(\.events)
+    let halves = parallelChunks(count: 2, chunkSize: 1) { range -> [Int] in
+        let half = UInt64(range.lowerBound)
+        let count = facts.reduce(0) { $0 + ($1.duplicateHash != 0 && $1.duplicateHash >> 63 == half ? 1 : 0) }
+        var seen = DuplicateTable(capacity: count)
+        var found: [Int] = []
+        for position in facts.indices {
+            let hash = facts[position].duplicateHash
+            guard hash != 0, hash >> 63 == half else { continue }
+            let repeated = seen.containsOrAdd(hash, position) { earlier in
+                let (o, i) = locate(earlier), (p, j) = locate(position)
+                return DuplicateKey(events[o][i]) == DuplicateKey(events[p][j])
+            }
+            if repeated { found.append(position) }
+        }
+        return found
+    }
+    return merged(halves[0], halves[1], by: <)
+}
+
+/// Two lists, each in order by `before`, as one in order (on a tie, `first`'s element first).
+private func merged<T>(_ first: [T], _ second: [T], by before: (T, T) -> Bool) -> [T] {
+    var result: [T] = []
+    result.reserveCapacity(first.count + second.count)
+    var (a, b) = (0, 0)
+    while a < first.count && b < second.count {
+        if before(second[b], first[a]) {
+            result.append(second[b])
+            b += 1
+        } else {
+            result.append(first[a])
+            a += 1
+        }
+    }
+    result.append(contentsOf: first[a...])
+    result.append(contentsOf: second[b...])
+    return result
+}
+
+/// The sort keys in time, file and record order (each key is unique: file and record name one
+/// record): the two halves sorted on two cores, then merged.
+private func sortedByTime(_ keys: [SortKey]) -> [SortKey] {
+    @Sendable func before(_ a: SortKey, _ b: SortKey) -> Bool { (a.time, a.file, a.record) < (b.time, b.file, b.record) }
+    guard keys.count >= 1 << 16 else { return keys.sorted(by: before) }
+    let middle = keys.count / 2
+    let (low, high) = inParallel({ keys[..<middle].sorted(by: before) }, { keys[middle...].sorted(by: before) })
+    return merged(low, high, by: before)
 }
 
 /// A file's events in memory the merge owns, each moved out exactly once (to its place in time
@@ -320,7 +372,7 @@ private final class MovableEvents: @unchecked Sendable {
 }
 
 /// A kept event's sort key and position in the outcomes.
-private struct SortKey {
+private struct SortKey: Sendable {
     var time: Int64
     var file: Int32
     var record: Int32
@@ -328,7 +380,7 @@ private struct SortKey {
 }
 
 /// What the merge reads of one event, taken when the event is made (``FileReadOutcome/mergeFacts``).
-struct MergeFacts {
+struct MergeFacts: Sendable {
     /// ``DuplicateKey/mergeHash``, or 0 for a record without an id (never a duplicate).
     var duplicateHash: UInt64
     var time: Int64
