@@ -151,26 +151,28 @@ public enum GraphBuilder {
             }
             return nil
         }
-        var minting: Int32?
+        // The minting sign-in's facts come with the token index's entry (its object is not
+        // reached again for each action that used its token).
+        var found: MintingSignIn?
         var link: LinkKey?
         if let uti = event.tokenKey, let signIn = tokens.signInByToken[uti] {
-            (minting, link) = (signIn, .uniqueTokenId)
+            (found, link) = (signIn, .uniqueTokenId)
         } else if let request = event.requestKeyFromToken, let candidates = tokens.signIns(withRequest: request) {
-            minting = bestCandidate(candidates, for: event, events: events)
+            found = MintingSignIn(index: bestCandidate(candidates, for: event, events: events), events: events)
             link = .requestIdFromToken
         }
-        if minting == nil && event.tokenKey != nil { chunk.unmatchedTokens.append(Int32(index)) }
-        if let minting, events[Int(minting)].source == .servicePrincipalSignInLogs || events[Int(minting)].source == .managedIdentitySignInLogs {
+        if found == nil && event.tokenKey != nil { chunk.unmatchedTokens.append(Int32(index)) }
+        if let found, found.source == .servicePrincipalSignInLogs || found.source == .managedIdentitySignInLogs {
             // A workload identity's token: its session ids never chain (schemas.md §1.3).
             chunk.unlinked.appOnlyActions += 1
-            if link == .uniqueTokenId && events[Int(minting)].source == .servicePrincipalSignInLogs {
-                chunk.servicePrincipalTokenUses.append(TokenUse(action: Int32(index), signIn: minting))
+            if link == .uniqueTokenId && found.source == .servicePrincipalSignInLogs {
+                chunk.servicePrincipalTokenUses.append(TokenUse(action: Int32(index), signIn: found.index))
             }
-        } else if let minting, events[Int(minting)].sessionIdCode != TextVocabulary.none {
-            return (events[Int(minting)].sessionIdCode, SessionMember(event: Int32(index), minting: minting, link: link, user: userKey(index) ?? TextVocabulary.none))
+        } else if let found, found.sessionIdCode != TextVocabulary.none {
+            return (found.sessionIdCode, SessionMember(event: Int32(index), minting: found.index, link: link, user: userKey(index) ?? TextVocabulary.none))
         } else if event.sessionIdCode != TextVocabulary.none {
             return (event.sessionIdCode, SessionMember(event: Int32(index), user: userKey(index) ?? TextVocabulary.none))
-        } else if userKey(index) == nil || (event.servicePrincipalId != nil && event.userId == nil) || minting != nil {
+        } else if userKey(index) == nil || (event.servicePrincipalId != nil && event.userId == nil) || found != nil {
             chunk.unlinked.appOnlyActions += 1
         } else {
             chunk.unlinked.unlinkedActions += 1
@@ -271,10 +273,23 @@ public enum GraphBuilder {
     }
 }
 
+/// A sign-in that minted tokens, with what placing the actions done with them reads of it.
+struct MintingSignIn: Sendable {
+    var index: Int32
+    var sessionIdCode: UInt32
+    var source: LogSource
+
+    init(index: Int32, events: [Event]) {
+        self.index = index
+        sessionIdCode = events[Int(index)].sessionIdCode
+        source = events[Int(index)].source
+    }
+}
+
 /// Sign-ins by exact token id and by request id. A request id nearly always names one sign-in,
 /// so the first is held directly and only the others in a list of their own.
 struct TokenIndex: Sendable {
-    var signInByToken: [CompactIdentifier: Int32] = [:]
+    var signInByToken: [CompactIdentifier: MintingSignIn] = [:]
     private var firstSignInByRequest: [CompactIdentifier: Int32] = [:]
     private var moreSignInsByRequest: [CompactIdentifier: [Int32]] = [:]
 
@@ -282,7 +297,7 @@ struct TokenIndex: Sendable {
         signInByToken.reserveCapacity(events.count / 2)
         firstSignInByRequest.reserveCapacity(events.count / 2)
         for index in events.indices where events[index].kind == .signIn {
-            if let uti = events[index].tokenKey, signInByToken[uti] == nil { signInByToken[uti] = Int32(index) }
+            if let uti = events[index].tokenKey, signInByToken[uti] == nil { signInByToken[uti] = MintingSignIn(index: Int32(index), events: events) }
             if let request = events[index].requestKey {
                 if firstSignInByRequest[request] == nil {
                     firstSignInByRequest[request] = Int32(index)

@@ -198,14 +198,14 @@ public struct UnlinkedCounts: Sendable, Codable, Equatable {
     }
 }
 
-/// The linked graph of a whole run: every session's chain, in compact storage (integer node
-/// ids, edges in arrays with an offset index per node).
 /// An action and the sign-in that minted its token (event indexes).
 struct TokenUse: Sendable {
     var action: Int32
     var signIn: Int32
 }
 
+/// The linked graph of a whole run: every session's chain, in compact storage (integer node
+/// ids, edges in arrays with an offset index per node).
 public struct InvestigationGraph: Sendable {
     public internal(set) var events: [Event]
     /// The client family of each event's user agent (``ClientFamily``) as a vocabulary code,

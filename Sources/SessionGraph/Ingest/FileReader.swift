@@ -53,6 +53,13 @@ struct FileReadOutcome {
         part.mergeFacts = []
     }
 
+    /// Takes the merge facts out (the merge lays them side by side for all files).
+    mutating func takeMergeFacts() -> [MergeFacts] {
+        var taken: [MergeFacts] = []
+        swap(&taken, &mergeFacts)
+        return taken
+    }
+
     /// Takes the events out (the merge moves them into time order).
     mutating func takeEvents() -> [Event] {
         var taken: [Event] = []

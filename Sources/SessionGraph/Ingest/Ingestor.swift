@@ -162,11 +162,12 @@ public enum Ingestor {
     /// Deterministic merge: files in path order, records in file order; the first copy of a
     /// record is used and later copies are counted as duplicates of it.
     ///
-    /// What the merge needs of each event (its duplicate key's hash, time, source and shape) is
-    /// gathered on every core first, so the sequential pass reads small arrays, not the events.
+    /// What the merge needs of each event (its duplicate key's hash, time, file, record, source
+    /// and shape) was taken when the event was made (``FileReadOutcome/mergeFacts``), so the
+    /// passes here read small arrays, not the events.
     static func merge(files: [String], outcomes input: consuming [FileReadOutcome]) -> IngestResult {
         // Owned here, so that the events can be moved out at the end without a copy.
-        var outcomes = input
+        var outcomes = consume input
         var profile = StepProfile("merge")
         defer { profile.report() }
         let counts = outcomes.map(\.events.count)
@@ -189,7 +190,10 @@ public enum Ingestor {
         // laid side by side in position order, so this pass reads small arrays, not the events.
         var facts: [MergeFacts] = []
         facts.reserveCapacity(total)
-        for outcome in outcomes { facts.append(contentsOf: outcome.mergeFacts) }
+        for index in outcomes.indices {
+            precondition(outcomes[index].mergeFacts.count == outcomes[index].events.count, "merge facts out of step with the events")
+            facts.append(contentsOf: outcomes[index].takeMergeFacts())
+        }
         profile.mark("facts")
 
         let duplicatePositions = duplicates(facts, in: outcomes, locate: locate)
@@ -345,7 +349,7 @@ private final class MovableEvents: @unchecked Sendable {
     private let count: Int
 
     init(_ events: consuming [Event]) {
-        var events = events
+        var events = consume events
         count = events.count
         base = .allocate(capacity: max(count, 1))
         events.withUnsafeMutableBufferPointer { source in
