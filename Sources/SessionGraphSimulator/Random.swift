@@ -2,7 +2,7 @@ import Foundation
 
 /// SplitMix64: a small, fast, seedable generator. The simulator never uses the system
 /// generator, so one seed always gives the same tenant, byte for byte.
-struct SplitMix64 {
+struct SplitMix64: RandomNumberGenerator {
     private(set) var state: UInt64
 
     init(seed: UInt64) { state = seed }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import SessionGraph
+@testable import SessionGraphSimulator
 
 /// The code written for speed gives the answers of the plain code it replaced: byte-level
 /// case-insensitive search, the direct findings writer, and the graph assembled in chunks on
@@ -419,7 +420,7 @@ import Testing
     /// Enough records for the merge's work to split (duplicates checked in two halves of the key
     /// hashes, the sort on two cores): the same result as one naive pass in position order.
     @Test func mergeOfManyRecordsMatchesANaivePass() {
-        var generator = SeededGenerator(state: 7)
+        var generator = SplitMix64(seed: 7)
         var outcomes = [FileReadOutcome(), FileReadOutcome(), FileReadOutcome()]
         var all: [(file: Int32, record: Int32, micros: Int64, id: String)] = []
         for file in 0..<3 {

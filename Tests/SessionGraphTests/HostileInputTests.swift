@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import SessionGraph
+@testable import SessionGraphSimulator
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -251,7 +252,7 @@ struct HostileInputTests {
 
     @Test("binary garbage (random bytes with NULs, even when it starts with '{'): reported as binary, nothing read")
     func binaryGarbage() throws {
-        var random = SeededGenerator(state: 1)
+        var random = SplitMix64(seed: 1)
         var garbage = random.bytes(64 << 10)
         for i in stride(from: 7, to: garbage.count, by: 97) { garbage[i] = 0 }
         garbage[1] = 0  // never a gzip magic number
@@ -267,7 +268,7 @@ struct HostileInputTests {
 
     @Test("good NDJSON records, then a binary block with NULs past the first 4 KiB, then a good record: the good ones are used")
     func binaryBlockAfterRecords() throws {
-        var random = SeededGenerator(state: 2)
+        var random = SplitMix64(seed: 2)
         let head = (1...30).map { HX.row($0) }.joined(separator: "\n") + "\n"
         #expect(head.utf8.count > 4096)
         var junk = random.bytes(16 << 10)
@@ -298,7 +299,7 @@ struct HostileInputTests {
     @Test("fuzz: 500 random files and 1,500 mutants of valid exports in one run balance, without crash or hang")
     func fuzzedFiles() throws {
         let scratch = try Scratch()
-        var random = SeededGenerator(state: 0x5E55_1011)
+        var random = SplitMix64(seed: 0x5E55_1011)
         let starts: [[UInt8]] = [[], Array("{".utf8), Array("[".utf8), Array("\"".utf8), Array("Id,CreatedDateTime,Type\n".utf8), [0xFF, 0xFE], [0xEF, 0xBB, 0xBF]]
         var paths: [String] = []
         for i in 0..<500 {
@@ -1126,7 +1127,7 @@ struct HostileInputTests {
         let text = lines.joined(separator: "\n") + "\n"
         #expect(text.utf8.count > 4096)
         let member = try gzip(Array(text.utf8))
-        var random = SeededGenerator(state: 3)
+        var random = SplitMix64(seed: 3)
         var junk = random.bytes(1024)
         junk[0] = 0x42
         for (name, tail) in [("raw-junk.json.gz", junk), ("nul-padding.json.gz", [UInt8](repeating: 0, count: 512))] {
@@ -1275,7 +1276,7 @@ struct HostileInputTests {
           .enabled(if: gzipPath != nil, "gzip not installed"))
     func everythingTogether() throws {
         let scratch = try Scratch()
-        var random = SeededGenerator(state: 4)
+        var random = SplitMix64(seed: 4)
         let good = (1...20).map { HX.row($0) }.joined(separator: "\n") + "\n"
         let compressed = try gzip(Array(good.utf8))
         let files: [(String, [UInt8])] = [

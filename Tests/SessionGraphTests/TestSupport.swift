@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import SessionGraph
+@testable import SessionGraphSimulator
 
 // Shared helpers for the ingest tests: where the public samples are, a scratch folder for
 // fixtures written from strings, and the accounting check every file report must pass.
@@ -126,17 +127,8 @@ func gzip(_ bytes: [UInt8]) throws -> [UInt8] {
     return Array(compressed)
 }
 
-/// A deterministic generator (SplitMix64), so every run writes the same "random" files and
-/// draws the same "random" records.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
+extension SplitMix64 {
+    /// `count` bytes from the simulator's seeded generator, so every run writes the same
+    /// "random" files.
     mutating func bytes(_ count: Int) -> [UInt8] { (0..<count).map { _ in UInt8.random(in: 0...255, using: &self) } }
 }

@@ -113,6 +113,7 @@ extension FileReader {
         guard parts.count > 1 else { return parts.first ?? FileReadOutcome() }
         var whole = parts[0]
         parts[0] = FileReadOutcome()
+        whole.reserveCapacity(parts.reduce(whole.events.count) { $0 + $1.events.count })
         for index in parts.indices.dropFirst() {
             let offset = whole.read
             let lines = whole.lineFeeds

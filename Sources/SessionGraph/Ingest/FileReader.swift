@@ -35,6 +35,12 @@ struct FileReadOutcome {
         events.append(event)
     }
 
+    /// Makes room for `count` events in all (the parts of a file, before they are joined).
+    mutating func reserveCapacity(_ count: Int) {
+        events.reserveCapacity(count)
+        mergeFacts.reserveCapacity(count)
+    }
+
     /// Appends the events of a later part of the same file, their records and lines numbered on
     /// by `records` and `lines` (the part is left without events).
     mutating func append(eventsOf part: inout FileReadOutcome, records: Int32, lines: Int32) {

@@ -57,12 +57,13 @@ final class InputBytes: @unchecked Sendable {
 
     var byteCount: Int { count }
 
+    /// The size of a page of memory, the unit the OS maps, reads ahead and drops.
+    private static let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
+
     /// Tells the OS the whole mapped pages between `start` and `offset` are read and may be
     /// dropped from memory (they are paged in again from the file if touched), so a multi-GB
     /// file does not stay resident while the rest of it is parsed. Does nothing for decoded
     /// (owned) bytes.
-    private static let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
-
     func releasePages(from start: Int, before offset: Int) {
         guard mapped, let base else { return }
         let page = Self.pageSize
