@@ -24,10 +24,12 @@ let package = Package(
             pkgConfig: "libgvc",
             providers: [.apt(["libgraphviz-dev"]), .brew(["graphviz"])]
         ),
+        // A cache prefetch hint for the passes over every event (Swift has none of its own).
+        .target(name: "CMemoryHints"),
         // The model and the pipeline: ingest → graph → detect → render/report.
         .target(
             name: "SessionGraph",
-            dependencies: ["CZlib"]
+            dependencies: ["CZlib", "CMemoryHints"]
         ),
         // The only code that imports CGraphviz: in-process layout and rendering.
         .target(

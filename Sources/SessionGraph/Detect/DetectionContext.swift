@@ -82,7 +82,7 @@ private struct UserFacts: Sendable {
         let cores = ProcessInfo.processInfo.activeProcessorCount
         let parts = parallelChunks(count: events.count, chunkSize: max(1 << 16, (events.count + cores - 1) / cores)) { range in
             var part = LearntCodes()
-            part.learn(events[range], learnDomains: learnDomains)
+            part.learn(events, range: range, learnDomains: learnDomains)
             return part
         }
         var learnt = LearntCodes()
@@ -123,12 +123,13 @@ private struct LearntCodes: Sendable {
         var asn: Int?
     }
 
-    mutating func learn(_ events: ArraySlice<Event>, learnDomains: Bool) {
+    mutating func learn(_ events: [Event], range: Range<Int>, learnDomains: Bool) {
         // Each distinct UPN once (by its vocabulary code): a domain comes from the first record
         // of each user, not from every record.
         var seenUPNs = Set<UInt32>()
         let failure = FactCodes.shared.failure
-        for index in events.indices {
+        for index in range {
+            events.prefetch(index + [Event].prefetchDistance)
             let event = events[index]
             if learnDomains, event.userPrincipalNameCode != TextVocabulary.none, seenUPNs.insert(event.userPrincipalNameCode).inserted,
                let upn = event.userPrincipalName, let at = upn.utf8.lastIndex(of: UInt8(ascii: "@")) {

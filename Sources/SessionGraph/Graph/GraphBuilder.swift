@@ -40,6 +40,8 @@ public enum GraphBuilder {
         let placements = parallelChunks(count: events.count, chunkSize: max(1 << 15, (events.count + cores - 1) / cores)) { range in
             var chunk = PlacedChunk()
             for index in range {
+                events.prefetch(index + [Event].prefetchDistance)
+                tokens.prefetchMintingSignIn(of: events, at: index + [Event].prefetchDistance / 2)
                 if let placed = place(index, events: events, tokens: tokens, noting: &chunk, userKey: userKey) {
                     chunk.placed.append(placed)
                 }
@@ -77,11 +79,15 @@ public enum GraphBuilder {
         let work = jobs
         var chunks = parallelChunks(count: work.count, chunkSize: chunkSize) { range in
             var local = AssembledChunk()
-            // At most an anchor per chain and a node and a token per member: never regrown.
-            let bound = work[range].reduce(0) { $0 + 1 + 2 * $1.members.count }
+            // At most an anchor per chain and a node and a token per member: never regrown. The
+            // first chunk's arrays become the graph's, so they have room for every chunk's
+            // nodes and edges: joining appends the others in place instead of copying the first
+            // into a larger array (room never written takes no memory).
+            let jobs = range.lowerBound == 0 ? work[...] : work[range]
+            let bound = jobs.reduce(0) { $0 + 1 + 2 * $1.members.count }
             local.nodes.reserveCapacity(bound)
             local.edges.reserveCapacity(bound)
-            local.sessions.reserveCapacity(range.count)
+            local.sessions.reserveCapacity(jobs.count)
             var networks = NetworkCodes()
             for job in work[range] {
                 var chain = SessionAssembler(events: events, clients: eventClients, sessionId: job.sessionId, user: job.user, members: job.members, asnByIP: asnByIP, countryByIP: countryByIP)
@@ -126,9 +132,11 @@ public enum GraphBuilder {
         for (index, edge) in edges.enumerated() { parents[Int(edge.to)] = Int32(index) }
 
         profile.mark("edges")
+        // The node, edge and session arrays are handed over, not shared: the branch assigner
+        // writes to them in place, and a second reference left here made it copy them whole.
         var graph = InvestigationGraph(
-            events: events, eventClientCodes: eventClients, files: files, nodes: nodes, edges: edges, outgoingOffsets: offsets,
-            sessions: sessions, dataErrors: dataErrors, unlinked: unlinked, parents: parents,
+            events: events, eventClientCodes: eventClients, files: files, nodes: consume nodes, edges: consume edges, outgoingOffsets: offsets,
+            sessions: consume sessions, dataErrors: dataErrors, unlinked: unlinked, parents: parents,
             unmatchedTokenActions: unmatchedTokenActions, servicePrincipalTokenUses: servicePrincipalTokenUses, asnByIP: asnByIP)
         BranchAssigner.assign(&graph)
         profile.mark("branches")
@@ -155,7 +163,7 @@ public enum GraphBuilder {
         // reached again for each action that used its token).
         var found: MintingSignIn?
         var link: LinkKey?
-        if let uti = event.tokenKey, let signIn = tokens.signInByToken[uti] {
+        if let uti = event.tokenKey, let signIn = tokens.signIn(byToken: uti) {
             (found, link) = (signIn, .uniqueTokenId)
         } else if let request = event.requestKeyFromToken, let candidates = tokens.signIns(withRequest: request) {
             found = MintingSignIn(index: bestCandidate(candidates, for: event, events: events), events: events)
@@ -280,37 +288,59 @@ struct MintingSignIn: Sendable {
     var source: LogSource
 
     init(index: Int32, events: [Event]) {
+        self.init(index: index, sessionIdCode: events[Int(index)].sessionIdCode, source: events[Int(index)].source)
+    }
+
+    init(index: Int32, sessionIdCode: UInt32, source: LogSource) {
         self.index = index
-        sessionIdCode = events[Int(index)].sessionIdCode
-        source = events[Int(index)].source
+        self.sessionIdCode = sessionIdCode
+        self.source = source
     }
 }
 
 /// Sign-ins by exact token id and by request id. A request id nearly always names one sign-in,
 /// so the first is held directly and only the others in a list of their own.
 struct TokenIndex: Sendable {
-    var signInByToken: [CompactIdentifier: MintingSignIn] = [:]
-    private var firstSignInByRequest: [CompactIdentifier: Int32] = [:]
+    private var signInByToken = IdentifierTable(placeholder: MintingSignIn(index: -1, sessionIdCode: TextVocabulary.none, source: .signInLogs))
+    private var firstSignInByRequest = IdentifierTable<Int32>(placeholder: -1)
     private var moreSignInsByRequest: [CompactIdentifier: [Int32]] = [:]
 
     init(_ events: [Event]) {
-        signInByToken.reserveCapacity(events.count / 2)
-        firstSignInByRequest.reserveCapacity(events.count / 2)
-        for index in events.indices where events[index].kind == .signIn {
-            if let uti = events[index].tokenKey, signInByToken[uti] == nil { signInByToken[uti] = MintingSignIn(index: Int32(index), events: events) }
-            if let request = events[index].requestKey {
-                if firstSignInByRequest[request] == nil {
-                    firstSignInByRequest[request] = Int32(index)
-                } else {
-                    moreSignInsByRequest[request, default: []].append(Int32(index))
-                }
+        let distance = [Event].prefetchDistance
+        for index in events.indices {
+            // The event's object 16 ahead, the table slots of the one 8 ahead (whose object
+            // has come in by now).
+            events.prefetch(index + distance)
+            let next = index + distance / 2
+            if next < events.count, events[next].kind == .signIn {
+                if let uti = events[next].tokenKey { signInByToken.prefetch(uti) }
+                if let request = events[next].requestKey { firstSignInByRequest.prefetch(request) }
+            }
+            guard events[index].kind == .signIn else { continue }
+            if let uti = events[index].tokenKey { signInByToken.insertIfAbsent(uti, MintingSignIn(index: Int32(index), events: events)) }
+            if let request = events[index].requestKey, !firstSignInByRequest.insertIfAbsent(request, Int32(index)) {
+                moreSignInsByRequest[request, default: []].append(Int32(index))
             }
         }
     }
 
+    /// Starts loading what ``signIn(byToken:)`` will read for event `index`, an action looked
+    /// up a few events ahead (its fields are read in place: a copy of the event would retain
+    /// its object, an atomic write that waits for the object's line).
+    @inline(__always)
+    func prefetchMintingSignIn(of events: [Event], at index: Int) {
+        guard index < events.count, events[index].kind == .action, let uti = events[index].tokenKey else { return }
+        signInByToken.prefetch(uti)
+    }
+
+    /// The first sign-in whose token id is `token`, with its facts; nil for none.
+    func signIn(byToken token: CompactIdentifier) -> MintingSignIn? {
+        signInByToken.value(for: token)
+    }
+
     /// The sign-ins whose request id is `request`, in event order; nil for none.
     func signIns(withRequest request: CompactIdentifier) -> [Int32]? {
-        guard let first = firstSignInByRequest[request] else { return nil }
+        guard let first = firstSignInByRequest.value(for: request) else { return nil }
         return [first] + (moreSignInsByRequest[request] ?? [])
     }
 }
@@ -319,17 +349,19 @@ struct TokenIndex: Sendable {
 /// and each IP's ASN and country as sign-ins reported them. Keyed by vocabulary codes.
 struct ContextIndex {
     var eventClientCodes: [UInt32] = []
-    var upnToUser: [UInt32: UInt32] = [:]
-    var asnByIP: [UInt32: Int] = [:]
-    var countryByIP: [UInt32: UInt32] = [:]
+    var upnToUser = CodeTable<UInt32>()
+    var asnByIP = CodeTable<Int>()
+    var countryByIP = CodeTable<UInt32>()
 
     init(_ events: [Event]) {
         let none = TextVocabulary.none
         let vocabulary = TextVocabulary.shared
         let empty = vocabulary.code("empty")
-        var familyOfAgent: [UInt32: UInt32] = [:]
+        var familyOfAgent = CodeTable<UInt32>()
         eventClientCodes.reserveCapacity(events.count)
-        for event in events {
+        for index in events.indices {
+            events.prefetch(index + [Event].prefetchDistance)
+            let event = events[index]
             let upn = event.userPrincipalNameCode, oid = event.userIdCode
             if upn != none, oid != none, upnToUser[upn] == nil { upnToUser[upn] = oid }
             let ip = event.ipAddressCode

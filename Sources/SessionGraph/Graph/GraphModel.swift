@@ -243,7 +243,7 @@ public struct InvestigationGraph: Sendable {
     let servicePrincipalTokenUses: [TokenUse]
 
     /// Each address's ASN (vocabulary code to number), from the first event that reported one.
-    let asnByIP: [UInt32: Int]
+    let asnByIP: CodeTable<Int>
 
     public func event(of node: NodeID) -> Event? {
         nodes[Int(node)].event.map { events[Int($0)] }

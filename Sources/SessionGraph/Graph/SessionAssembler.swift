@@ -8,8 +8,8 @@ struct SessionAssembler {
     let user: String?
     let members: [SessionMember]
     /// Keyed by the address's vocabulary code (``ContextIndex``).
-    let asnByIP: [UInt32: Int]
-    let countryByIP: [UInt32: UInt32]
+    let asnByIP: CodeTable<Int>
+    let countryByIP: CodeTable<UInt32>
 
     func context(of index: Int32, device: UInt32? = nil, networks: inout NetworkCodes) -> NodeContext {
         let i = Int(index)
@@ -30,7 +30,14 @@ struct SessionAssembler {
         let start = NodeID(nodes.count)
         // Sorted on keys read once per member: a comparison that read both events went to two
         // objects somewhere in memory, n log n times.
-        let ordered = members.map { (time: events[Int($0.event)].time, member: $0) }
+        let distance = [Event].prefetchDistance
+        var timed: [(time: UTCInstant, member: SessionMember)] = []
+        timed.reserveCapacity(members.count)
+        for (position, member) in members.enumerated() {
+            if position + distance < members.count { events.prefetch(Int(members[position + distance].event)) }
+            timed.append((time: events[Int(member.event)].time, member: member))
+        }
+        let ordered = timed
             .sorted { a, b in a.time != b.time ? a.time < b.time : a.member.event < b.member.event }
             .map(\.member)
         let signIns = ordered.filter { events[Int($0.event)].kind == .signIn }

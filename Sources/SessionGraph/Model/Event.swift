@@ -1,3 +1,5 @@
+import CMemoryHints
+
 /// The log source (table or category) an event came from. Raw values are the Log Analytics
 /// table names analysts know; they are part of the output contract.
 public enum LogSource: String, Sendable, Codable, CaseIterable, Comparable {
@@ -500,5 +502,31 @@ public struct Event: Sendable {
     public var notes: [String] {
         get { storage.notes }
         set { makeUnique(); storage.notes = newValue }
+    }
+}
+
+extension Array where Element == Event {
+    /// How far ahead of the event a pass reads it asks for the next one (measured: 8 to 16
+    /// events ahead took a pass over three million events from 0.78 to 0.51 s).
+    static var prefetchDistance: Int { 16 }
+
+    /// Starts loading the storage of event `index`, when there is one (the object's first two
+    /// cache lines: its header and the fields every pass reads), so that a pass in time order,
+    /// which reaches objects made in the order the files were read, has several misses in
+    /// flight instead of waiting for each.
+    ///
+    /// The object's address is read as the bits of the event's one stored reference, without
+    /// retaining the object: a retain writes to the object, and an atomic write waits for the
+    /// line it misses. Were `Event` ever laid out otherwise, the hint would go to another
+    /// address, which is harmless: a prefetch never faults and changes nothing.
+    @inline(__always)
+    func prefetch(_ index: Int) {
+        guard index >= 0, index < count else { return }
+        withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
+            let address = UnsafeRawPointer(base).load(fromByteOffset: index * MemoryLayout<Event>.stride, as: UnsafeRawPointer.self)
+            sessiongraph_prefetch(address)
+            sessiongraph_prefetch(address + 64)
+        }
     }
 }

@@ -1,0 +1,58 @@
+import Foundation
+import Testing
+@testable import SessionGraph
+@testable import SessionGraphSimulator
+
+/// The link's tables keyed by compact identifier and by vocabulary code hold what a
+/// `Dictionary` holds: the first value for a key, nothing for a key never held, through growth.
+@Suite struct KeyedTableTests {
+    /// Guid, token and text keys, many sharing bits: a guid and a token with the same two words
+    /// are different keys, as are texts that differ in one byte.
+    @Test func identifierTableMatchesADictionary() {
+        var random = SplitMix64(seed: 11)
+        var table = IdentifierTable<Int>(placeholder: -1)
+        var reference: [CompactIdentifier: Int] = [:]
+        var keys: [CompactIdentifier] = []
+        for round in 0..<60_000 {
+            let high = UInt64.random(in: 0...40, using: &random), low = UInt64.random(in: 0...UInt64.max, using: &random)
+            let key: CompactIdentifier
+            switch round % 7 {
+            case 0: key = .text("id-\(high)")
+            case 1, 2, 3: key = .guid(high, low)
+            default: key = .token(high, low)
+            }
+            keys.append(key)
+            if round % 5 == 0, case let .guid(h, l) = key { keys.append(.token(h, l)) }
+        }
+        for (value, key) in keys.enumerated() {
+            let inserted = table.insertIfAbsent(key, value)
+            #expect(inserted == (reference[key] == nil))
+            if reference[key] == nil { reference[key] = value }
+        }
+        for key in keys { #expect(table.value(for: key) == reference[key]) }
+        // Keys never held: a guid's words as a token, fresh words, an unknown text.
+        #expect(table.value(for: .text("id-41")) == nil)
+        var absent = 0
+        for _ in 0..<10_000 {
+            let key = CompactIdentifier.guid(UInt64.random(in: 41...UInt64.max, using: &random), UInt64.random(in: 0...UInt64.max, using: &random))
+            if table.value(for: key) == nil { absent += 1 }
+        }
+        #expect(absent == 10_000)
+    }
+
+    /// Codes beyond the table's end read as nothing; setting one grows it; nil clears.
+    @Test func codeTableReadsAndGrows() {
+        var table = CodeTable<Int>()
+        #expect(table[0] == nil)
+        #expect(table[4_000_000] == nil)
+        table[70_000] = 7
+        table[3] = 3
+        #expect(table[70_000] == 7)
+        #expect(table[3] == 3)
+        #expect(table[69_999] == nil)
+        table[3] = nil
+        #expect(table[3] == nil)
+        table[5_000_000] = nil
+        #expect(table[5_000_000] == nil)
+    }
+}
