@@ -228,7 +228,13 @@ struct SessionView {
             // Gathered as vocabulary codes (a branch repeats a handful of values over many
             // nodes); each distinct code becomes text once, at the end.
             var deviceIds = DistinctCodes(), clients = DistinctCodes(), signInClients = DistinctCodes(), countries = DistinctCodes()
-            for node in nodes {
+            let distance = [Event].prefetchDistance / 2
+            for (position, node) in nodes.enumerated() {
+                // The fields read here reach the object's fifth cache line (the device id
+                // and the token type lie beyond the link's fields).
+                if position + distance < nodes.count, let ahead = nodeTable[Int(nodes[position + distance])].event {
+                    events.prefetch(Int(ahead), lines: 5)
+                }
                 let value = nodeTable[Int(node)]
                 guard let eventIndex = value.event else { continue }
                 let event = events[Int(eventIndex)]

@@ -510,23 +510,22 @@ extension Array where Element == Event {
     /// events ahead took a pass over three million events from 0.78 to 0.51 s).
     static var prefetchDistance: Int { 16 }
 
-    /// Starts loading the storage of event `index`, when there is one (the object's first two
-    /// cache lines: its header and the fields every pass reads), so that a pass in time order,
-    /// which reaches objects made in the order the files were read, has several misses in
-    /// flight instead of waiting for each.
+    /// Starts loading the storage of event `index`, when there is one: the object's first
+    /// `lines` cache lines (two by default: its header and the fields every pass reads), so
+    /// that a pass in time order, which reaches objects made in the order the files were read,
+    /// has several misses in flight instead of waiting for each.
     ///
     /// The object's address is read as the bits of the event's one stored reference, without
     /// retaining the object: a retain writes to the object, and an atomic write waits for the
     /// line it misses. Were `Event` ever laid out otherwise, the hint would go to another
     /// address, which is harmless: a prefetch never faults and changes nothing.
     @inline(__always)
-    func prefetch(_ index: Int) {
+    func prefetch(_ index: Int, lines: Int = 2) {
         guard index >= 0, index < count else { return }
         withUnsafeBufferPointer { buffer in
             guard let base = buffer.baseAddress else { return }
             let address = UnsafeRawPointer(base).load(fromByteOffset: index * MemoryLayout<Event>.stride, as: UnsafeRawPointer.self)
-            sessiongraph_prefetch(address)
-            sessiongraph_prefetch(address + 64)
+            for line in 0..<lines { sessiongraph_prefetch(address + 64 * line) }
         }
     }
 }
