@@ -87,35 +87,38 @@ private struct UserFacts: Sendable {
         }
         var learnt = LearntCodes()
         for part in parts {
-            learnt.geo.merge(part.geo) { first, _ in first }
-            learnt.times.merge(part.times) { first, later in first + later }
-            learnt.interactive.merge(part.interactive) { first, later in first.union(later) }
+            part.geo.forEach { code, value in if learnt.geo[code] == nil { learnt.geo[code] = value } }
+            part.times.forEach { code, list in learnt.times.update(code, default: []) { $0 += list } }
+            part.interactive.forEach { code, uses in learnt.interactive.update(code, default: []) { $0.formUnion(uses) } }
             domains.formUnion(part.domains)
         }
         // Keyed by text: two codes whose texts `==` holds equal share an entry, as when the
-        // facts were gathered by text (for an address, the coordinates seen first win).
+        // facts were gathered by text (for an address, the coordinates seen first win; a
+        // user's times are joined in code order).
         let vocabulary = TextVocabulary.shared
-        for (code, value) in learnt.geo.sorted(by: { $0.value.first < $1.value.first }) {
+        var firstGeo: [(code: UInt32, value: (latitude: Double, longitude: Double, first: Int))] = []
+        learnt.geo.forEach { code, value in firstGeo.append((code, value)) }
+        for (code, value) in firstGeo.sorted(by: { $0.value.first < $1.value.first }) {
             let ip = vocabulary.text(code)!
             if geo[ip] == nil { geo[ip] = (value.latitude, value.longitude) }
         }
-        for (code, list) in learnt.times { times[vocabulary.text(code)!, default: []] += list }
-        for (code, uses) in learnt.interactive {
+        learnt.times.forEach { code, list in times[vocabulary.text(code)!, default: []] += list }
+        learnt.interactive.forEach { code, uses in
             interactive[vocabulary.text(code)!, default: []].formUnion(uses.map { NetworkKey.of(ip: vocabulary.text($0.ip), asn: $0.asn) })
         }
     }
 }
 
-/// What one chunk of events says, keyed by vocabulary codes (a hash of four bytes, not of a
+/// What one chunk of events says, keyed by vocabulary codes (an array index, not a hash of a
 /// string, per sign-in).
 private struct LearntCodes: Sendable {
     /// An address's first coordinates and the index of the event that gave them.
-    var geo: [UInt32: (latitude: Double, longitude: Double, first: Int)] = [:]
+    var geo = CodeTable<(latitude: Double, longitude: Double, first: Int)>()
     /// Sign-in times per user code (object id, else UPN).
-    var times: [UInt32: [UTCInstant]] = [:]
+    var times = CodeTable<[UTCInstant]>()
     /// The networks each user signed in from interactively and successfully: the ASN when
     /// known, else the address (``NetworkKey/of(ip:asn:)`` of the pair).
-    var interactive: [UInt32: Set<NetworkUse>] = [:]
+    var interactive = CodeTable<Set<NetworkUse>>()
     var domains: Set<String> = []
 
     struct NetworkUse: Hashable, Sendable {
@@ -126,24 +129,27 @@ private struct LearntCodes: Sendable {
     mutating func learn(_ events: [Event], range: Range<Int>, learnDomains: Bool) {
         // Each distinct UPN once (by its vocabulary code): a domain comes from the first record
         // of each user, not from every record.
-        var seenUPNs = Set<UInt32>()
+        var seenUPNs = CodeTable<Bool>()
         let failure = FactCodes.shared.failure
         for index in range {
             events.prefetch(index + [Event].prefetchDistance)
             let event = events[index]
-            if learnDomains, event.userPrincipalNameCode != TextVocabulary.none, seenUPNs.insert(event.userPrincipalNameCode).inserted,
-               let upn = event.userPrincipalName, let at = upn.utf8.lastIndex(of: UInt8(ascii: "@")) {
-                domains.insert(String(upn[upn.utf8.index(after: at)...]))
+            let upnCode = event.userPrincipalNameCode
+            if learnDomains, upnCode != TextVocabulary.none, seenUPNs[upnCode] == nil {
+                seenUPNs[upnCode] = true
+                if let upn = event.userPrincipalName, let at = upn.utf8.lastIndex(of: UInt8(ascii: "@")) {
+                    domains.insert(String(upn[upn.utf8.index(after: at)...]))
+                }
             }
             guard event.kind == .signIn else { continue }
             let ip = event.ipAddressCode
             if ip != TextVocabulary.none, geo[ip] == nil, let lat = event.latitude, let lon = event.longitude { geo[ip] = (lat, lon, index) }
             let user = event.userIdCode != TextVocabulary.none ? event.userIdCode : event.userPrincipalNameCode
             guard user != TextVocabulary.none else { continue }
-            times[user, default: []].append(event.time)
+            times.update(user, default: []) { $0.append(event.time) }
             if event.interactive == true, event.outcomeCode != failure {
                 let asn = event.asn
-                interactive[user, default: []].insert(NetworkUse(ip: asn == nil ? ip : TextVocabulary.none, asn: asn))
+                interactive.update(user, default: []) { $0.insert(NetworkUse(ip: asn == nil ? ip : TextVocabulary.none, asn: asn)) }
             }
         }
     }
