@@ -55,4 +55,21 @@ import Testing
         table[5_000_000] = nil
         #expect(table[5_000_000] == nil)
     }
+
+    /// `update` changes a value in place, starting from the default for a new code, as a
+    /// dictionary's default subscript does; `forEach` visits the held codes in code order.
+    @Test func codeTableUpdatesInPlaceAndIteratesInCodeOrder() {
+        var table = CodeTable<[Int]>()
+        var reference: [UInt32: [Int]] = [:]
+        var random = SplitMix64(seed: 5)
+        for step in 0..<5_000 {
+            let code = UInt32.random(in: 1...900, using: &random)
+            table.update(code, default: [-1]) { $0.append(step) }
+            reference[code, default: [-1]].append(step)
+        }
+        var visited: [(UInt32, [Int])] = []
+        table.forEach { visited.append(($0, $1)) }
+        #expect(visited.map(\.0) == reference.keys.sorted())
+        #expect(visited.allSatisfy { reference[$0.0] == $0.1 })
+    }
 }
