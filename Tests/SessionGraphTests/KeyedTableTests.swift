@@ -30,14 +30,50 @@ import Testing
             if reference[key] == nil { reference[key] = value }
         }
         for key in keys { #expect(table.value(for: key) == reference[key]) }
-        // Keys never held: a guid's words as a token, fresh words, an unknown text.
+        // A key held already keeps its first value, whatever its form.
+        for key in keys.prefix(2_000) {
+            let inserted = table.insertIfAbsent(key, -7)
+            #expect(!inserted)
+            #expect(table.value(for: key) == reference[key])
+        }
+        // Keys never held: a guid's words as a token (for guids never paired), fresh words, an
+        // unknown text.
         #expect(table.value(for: .text("id-41")) == nil)
+        for key in keys {
+            guard case let .guid(high, low) = key, reference[.token(high, low)] == nil else { continue }
+            #expect(table.value(for: .token(high, low)) == nil)
+        }
         var absent = 0
         for _ in 0..<10_000 {
             let key = CompactIdentifier.guid(UInt64.random(in: 41...UInt64.max, using: &random), UInt64.random(in: 0...UInt64.max, using: &random))
             if table.value(for: key) == nil { absent += 1 }
         }
         #expect(absent == 10_000)
+    }
+
+    /// With fixed seeds and structured keys (words that differ only in their high bits, the
+    /// same for a guid and a token), every key is found with its value through the table's
+    /// growth, and a held key keeps its first value.
+    @Test func identifierTableWithLongProbesAndFixedSeeds() {
+        for seed: UInt64 in [0, 1, 0xDEAD_BEEF, .max] {
+            var table = IdentifierTable<Int>(placeholder: -1, seed: seed)
+            var keys: [CompactIdentifier] = []
+            for step in 0..<3_000 {
+                let high = UInt64(step) << 40, low = UInt64(step) << 52
+                keys.append(.token(high, low))
+                keys.append(.guid(high, low))
+            }
+            for (value, key) in keys.enumerated() {
+                let inserted = table.insertIfAbsent(key, value)
+                #expect(inserted)
+            }
+            for (value, key) in keys.enumerated() {
+                #expect(table.value(for: key) == value)
+                let inserted = table.insertIfAbsent(key, -2)
+                #expect(!inserted)
+            }
+            #expect(table.value(for: .token(1 << 40, 0)) == nil)
+        }
     }
 
     /// Codes beyond the table's end read as nothing; setting one grows it; nil clears.

@@ -82,7 +82,8 @@ public enum GraphBuilder {
             // At most an anchor per chain and a node and a token per member: never regrown. The
             // first chunk's arrays become the graph's, so they have room for every chunk's
             // nodes and edges: joining appends the others in place instead of copying the first
-            // into a larger array (room never written takes no memory).
+            // into a larger array (room never written takes no resident memory, though a
+            // system with strict overcommit counts it).
             let jobs = range.lowerBound == 0 ? work[...] : work[range]
             let bound = jobs.reduce(0) { $0 + 1 + 2 * $1.members.count }
             local.nodes.reserveCapacity(bound)

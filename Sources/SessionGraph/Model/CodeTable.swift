@@ -1,7 +1,9 @@
 /// Values keyed by ``TextVocabulary`` code, held in an array at the code's position: a lookup
 /// is one bounds check and one read, with no hashing. Codes are dense (one per distinct text
-/// value of the run, numbered from 1), so the array is as long as the largest code set, not
-/// as the number of events: a few hundred thousand slots for a 5 GB run.
+/// value, numbered from 1), so the array is as long as the largest code set, not as the number
+/// of events: a few hundred thousand slots for a 5 GB run. The vocabulary is the process's, so
+/// in a process that analyses several exports a table has room for every code handed out so
+/// far, not only this run's.
 ///
 /// For the run-wide passes over every event (the link's context index, detection's user
 /// facts): a `Dictionary` hashed each code with SipHash and reached its metadata, keys and

@@ -517,14 +517,16 @@ extension Array where Element == Event {
     ///
     /// The object's address is read as the bits of the event's one stored reference, without
     /// retaining the object: a retain writes to the object, and an atomic write waits for the
-    /// line it misses. Were `Event` ever laid out otherwise, the hint would go to another
-    /// address, which is harmless: a prefetch never faults and changes nothing.
+    /// line it misses. This needs an event to be exactly that reference (checked here, at no
+    /// cost: the sizes are constants); the hint itself never faults and changes nothing.
     @inline(__always)
     func prefetch(_ index: Int, lines: Int = 2) {
-        guard index >= 0, index < count else { return }
+        guard MemoryLayout<Event>.size == MemoryLayout<UInt>.size, MemoryLayout<Event>.stride == MemoryLayout<UInt>.stride,
+              index >= 0, index < count else { return }
         withUnsafeBufferPointer { buffer in
             guard let base = buffer.baseAddress else { return }
-            let address = UnsafeRawPointer(base).load(fromByteOffset: index * MemoryLayout<Event>.stride, as: UnsafeRawPointer.self)
+            let bits = UnsafeRawPointer(base).load(fromByteOffset: index * MemoryLayout<Event>.stride, as: UInt.self)
+            guard let address = UnsafeRawPointer(bitPattern: bits) else { return }
             for line in 0..<lines { sessiongraph_prefetch(address + 64 * line) }
         }
     }

@@ -3,12 +3,14 @@ import CMemoryHints
 /// Values keyed by ``CompactIdentifier``, for the link's token index (a million sign-ins of a
 /// 5 GB run, looked up by millions of actions): open addressing over one array of slots, each
 /// holding a compact id's two words, its form and the value side by side, so a lookup reads
-/// one cache line where a `Dictionary` read its metadata, keys and values apart. The rare id
+/// one slot (usually within one cache line) where a `Dictionary` read its metadata, keys and
+/// values apart. The rare id
 /// that has no compact form (``CompactIdentifier/text(_:)``) is kept in a `Dictionary`.
 ///
-/// The slot comes from a hash seeded per table, with a random seed, so ids chosen in a hostile
-/// log cannot be made to collide. Nothing depends on the slots' order: the table is never
-/// iterated.
+/// The slot comes from a hash seeded per table with a random seed, so that ids chosen in a
+/// hostile log cannot be aimed at one slot without knowing the seed (a mixing function, not a
+/// keyed cryptographic hash: it resists, it does not prove). Nothing depends on the slots'
+/// order: the table is never iterated.
 struct IdentifierTable<Value: Sendable>: Sendable {
     private struct Slot: Sendable {
         var high: UInt64
@@ -22,12 +24,14 @@ struct IdentifierTable<Value: Sendable>: Sendable {
     private var mask: Int
     private var count = 0
     private let placeholder: Value
-    private let seed = UInt64.random(in: .min ... .max)
+    private let seed: UInt64
     private var texts: [CompactIdentifier: Value] = [:]
 
-    /// `placeholder` fills the empty slots; it is never returned.
-    init(placeholder: Value) {
+    /// `placeholder` fills the empty slots; it is never returned. The seed is random unless a
+    /// test fixes it.
+    init(placeholder: Value, seed: UInt64 = .random(in: .min ... .max)) {
         self.placeholder = placeholder
+        self.seed = seed
         slots = [Slot](repeating: Slot(high: 0, low: 0, form: 0, value: placeholder), count: 1024)
         mask = 1023
     }
@@ -85,7 +89,8 @@ struct IdentifierTable<Value: Sendable>: Sendable {
         }
     }
 
-    /// SplitMix64's finaliser (every input bit reaches every output bit) over the seeded words.
+    /// SplitMix64's finaliser (every input bit reaches every output bit) over the seed and the
+    /// form, then each word in turn.
     @inline(__always)
     private func slotIndex(_ high: UInt64, _ low: UInt64, _ form: UInt8) -> Int {
         @inline(__always) func mix(_ x: UInt64) -> UInt64 {
@@ -94,7 +99,7 @@ struct IdentifierTable<Value: Sendable>: Sendable {
             z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
             return z ^ (z >> 31)
         }
-        return Int(truncatingIfNeeded: mix(mix(high ^ seed) ^ low ^ UInt64(form))) & mask
+        return Int(truncatingIfNeeded: mix(mix(mix(seed ^ UInt64(form)) ^ high) ^ low)) & mask
     }
 
     private mutating func grow() {
