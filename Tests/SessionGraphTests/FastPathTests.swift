@@ -521,5 +521,37 @@ import Testing
         }
         for length in 1...4 { visit(length) }
     }
-}
 
+    // MARK: Canonical GUIDs
+
+    /// The check made eight bytes at a time agrees with the byte-by-byte rule on every byte
+    /// value at every position of a canonical GUID, and on lengths 35 to 37.
+    @Test func canonicalGUIDCheckAgreesWithTheByteRule() {
+        func byteRule(_ bytes: [UInt8]) -> Bool {
+            guard bytes.count == 36 else { return false }
+            return bytes.indices.allSatisfy { index in
+                let byte = bytes[index]
+                if [8, 13, 18, 23].contains(index) { return byte == UInt8(ascii: "-") }
+                return (0x30...0x39).contains(byte) || (0x61...0x66).contains(byte)
+            }
+        }
+        let canonical = Array("3fa85f64-5717-4562-b3fc-2c963f66afa6".utf8)
+        var checked = 0, accepted = 0
+        for position in canonical.indices {
+            for value in UInt8.min...UInt8.max {
+                var bytes = canonical
+                bytes[position] = value
+                let fast = bytes.withUnsafeBufferPointer { IdentifierNormalizer.isCanonicalGUID($0) }
+                #expect(fast == byteRule(bytes), "byte \(value) at \(position)")
+                checked += 1
+                if fast { accepted += 1 }
+            }
+        }
+        // 32 digit positions accept 16 values each, the four dashes one each.
+        #expect(checked == 36 * 256)
+        #expect(accepted == 32 * 16 + 4)
+        for bytes in [Array(canonical.dropLast()), canonical + [0x30], Array("3FA85F64-5717-4562-B3FC-2C963F66AFA6".utf8)] {
+            #expect(!bytes.withUnsafeBufferPointer { IdentifierNormalizer.isCanonicalGUID($0) })
+        }
+    }
+}
