@@ -84,11 +84,11 @@ public enum GraphBuilder {
             // nodes and edges: joining appends the others in place instead of copying the first
             // into a larger array (room never written takes no resident memory, though a
             // system with strict overcommit counts it).
-            let jobs = range.lowerBound == 0 ? work[...] : work[range]
-            let bound = jobs.reduce(0) { $0 + 1 + 2 * $1.members.count }
+            let roomFor = range.lowerBound == 0 ? work[...] : work[range]
+            let bound = roomFor.reduce(0) { $0 + 1 + 2 * $1.members.count }
             local.nodes.reserveCapacity(bound)
             local.edges.reserveCapacity(bound)
-            local.sessions.reserveCapacity(jobs.count)
+            local.sessions.reserveCapacity(roomFor.count)
             var networks = NetworkCodes()
             for job in work[range] {
                 var chain = SessionAssembler(events: events, clients: eventClients, sessionId: job.sessionId, user: job.user, members: job.members, asnByIP: asnByIP, countryByIP: countryByIP)

@@ -4,8 +4,8 @@ import CMemoryHints
 /// 5 GB run, looked up by millions of actions): open addressing over one array of slots, each
 /// holding a compact id's two words, its form and the value side by side, so a lookup reads
 /// one slot (usually within one cache line) where a `Dictionary` read its metadata, keys and
-/// values apart. The rare id
-/// that has no compact form (``CompactIdentifier/text(_:)``) is kept in a `Dictionary`.
+/// values apart. The rare id that has no compact form (``CompactIdentifier/text(_:)``) is kept
+/// in a `Dictionary`.
 ///
 /// The slot comes from a hash seeded per table with a random seed, so that ids chosen in a
 /// hostile log cannot be aimed at one slot without knowing the seed (a mixing function, not a
