@@ -176,6 +176,46 @@ import Testing
         }
     }
 
+    @Test func wordHashAndCaseInsensitiveCompareMatchTheByteRules() {
+        // The hash as first written, a byte at a time for the tail.
+        func byteHash(_ bytes: [UInt8], seed: UInt64, fold: Bool) -> UInt64 {
+            var value = (seed ^ UInt64(bytes.count)) &* 0x9E37_79B9_7F4A_7C15
+            var offset = 0
+            while offset + 8 <= bytes.count {
+                var word: UInt64 = 0
+                for i in 0..<8 { word |= UInt64(fold ? lowerASCII(bytes[offset + i]) : bytes[offset + i]) << (8 * UInt64(i)) }
+                value = (value ^ word) &* 0xBF58_476D_1CE4_E5B9
+                value ^= value >> 31
+                offset += 8
+            }
+            var tail: UInt64 = 0
+            for i in offset..<bytes.count { tail |= UInt64(fold ? lowerASCII(bytes[i]) : bytes[i]) << (8 * UInt64(i - offset)) }
+            value = (value ^ tail) &* 0x94D0_49BB_1331_11EB
+            return value ^ (value >> 32)
+        }
+        var generator = SplitMix64(seed: 5)
+        let alphabet: [UInt8] = Array("aAzZ@[`{09_-".utf8) + [0x00, 0x7F, 0x80, 0xC3, 0xFF]
+        for length in 0...41 {
+            for _ in 0..<40 {
+                let bytes = (0..<length).map { _ in alphabet.randomElement(using: &generator)! }
+                // Hashed inside a larger buffer, so the tail's load reads bytes before it.
+                let padded = [0x41, 0x42] + bytes + [0x43]
+                for fold in [true, false] {
+                    let hash = padded.withUnsafeBufferPointer { WordHash.hash(UnsafeBufferPointer(rebasing: $0[2..<(2 + length)]), seed: 9, foldingASCIICase: fold) }
+                    #expect(hash == byteHash(bytes, seed: 9, fold: fold), "length \(length)")
+                }
+                var other = bytes
+                if length > 0 {
+                    let at = Int.random(in: 0..<length, using: &generator)
+                    other[at] = alphabet.randomElement(using: &generator)!
+                }
+                let expected = bytes.map(lowerASCII) == other.map(lowerASCII)
+                let equal = bytes.withUnsafeBufferPointer { x in other.withUnsafeBufferPointer { y in asciiCaseInsensitiveEqual(x, y) } }
+                #expect(equal == expected, "\(bytes) \(other)")
+            }
+        }
+    }
+
     @Test func keyHashesIgnoreCaseAndFindEveryReadField() {
         func hash(_ text: String) -> UInt64 { Array(text.utf8).withUnsafeBufferPointer(ReadFields.hash) }
         #expect(hash("UniqueTokenIdentifier") == hash("uniquetokenidentifier"))

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import SessionGraph
+@testable import SessionGraphSimulator
 
 /// JSON record objects are read flat (``FlatRecord``: byte ranges, no tree). Every record read
 /// that way must read exactly as the tree of the same bytes does: the same event draft or the
@@ -112,6 +113,68 @@ import Testing
         var limits = ReadLimits()
         limits.skipUnusedFields = false
         expectAlike(String(Self.signIn.dropLast()) + #","ConditionalAccessPolicies":[{"id":"p"}]}"#, limits: limits)
+    }
+
+    /// Each record of `text` read flat (every member kept), with the tree of the same bytes.
+    func flatAndTree(_ text: String, _ check: (FlatRecord, JSONValue) -> Void) {
+        var limits = ReadLimits()
+        limits.skipUnusedFields = false
+        let bytes = Array(text.utf8)
+        bytes.withUnsafeBufferPointer { buffer in
+            var reader = JSONRecordReader(bytes: buffer, limits: limits)
+            reader.read(from: 0) { raw in
+                guard case .success(.fields(let record)) = raw.value else { Issue.record("not read flat"); return }
+                var parser = JSONParser(bytes: buffer, position: raw.bytes.lowerBound)
+                guard let tree = try? parser.parseValue(depth: 0) else { Issue.record("no tree"); return }
+                check(record, tree)
+            }
+        }
+    }
+
+    @Test func lookupsByTheMemberIndexFindWhatTheTreeFinds() {
+        // Records of 0 to 130 members (indexed up to MemberIndex.capacity, scanned beyond), keys
+        // repeated in other cases and escaped, every key and some absent ones looked up.
+        var generator = SplitMix64(seed: 11)
+        for count in [0, 1, 2, 7, 40, 95, 96, 97, 130] {
+            var keys: [String] = []
+            var members: [String] = []
+            for index in 0..<count {
+                let key: String
+                switch Int.random(in: 0..<6, using: &generator) {
+                case 0 where !keys.isEmpty: key = keys.randomElement(using: &generator)!.uppercased()
+                case 1 where !keys.isEmpty: key = keys.randomElement(using: &generator)!
+                default: key = "Key\(index)Name"
+                }
+                keys.append(key)
+                let written = Int.random(in: 0..<8, using: &generator) == 0 && key.hasPrefix("K") ? "\\u004B" + key.dropFirst() : key
+                members.append("\"\(written)\":\"v\(index)\"")
+            }
+            let text = "{" + members.joined(separator: ",") + "}"
+            flatAndTree(text) { record, tree in
+                #expect(record.slots.isEmpty == (count > MemberIndex.capacity), "\(count) members")
+                for key in keys + ["absent", "KEY1NAMEX", "key0name".uppercased(), ""] {
+                    #expect(record.field(key)?.string == tree[key]?.text, "\(key) of \(count)")
+                    #expect(record.has(key) == tree.has(key), "\(key) of \(count)")
+                }
+            }
+        }
+    }
+
+    @Test func theMemberIndexKeepsKeysThatShareAHash() {
+        // Keys whose hashes are equal but whose text differs each keep a slot; a repeated key
+        // takes its earlier slot, so the last of it is found.
+        let keys = ["a", "b", "A", "c", "b"]
+        var slots: [UInt8] = []
+        MemberIndex.fill(&slots, range: 0..<keys.count, keyHashes: Array(repeating: 42, count: keys.count)) { later, earlier in
+            keys[later].lowercased() == keys[earlier].lowercased()
+        }
+        #expect(slots.count == MemberIndex.slotCount)
+        #expect(Set(slots.filter { $0 != 0 }) == [3, 4, 5], "a by its repeat A, c, and b by its repeat")
+        // Held at a block's offset: the entries count from the block's start.
+        MemberIndex.fill(&slots, range: 10..<12, keyHashes: Array(repeating: 7, count: 12)) { _, _ in false }
+        #expect(slots.filter { $0 != 0 }.sorted() == [1, 2])
+        MemberIndex.fill(&slots, range: 0..<(MemberIndex.capacity + 1), keyHashes: Array(repeating: 1, count: MemberIndex.capacity + 1)) { _, _ in false }
+        #expect(slots.isEmpty, "too many members to index")
     }
 
     /// Objects down to two levels below the record are read flat too, as blocks of members of

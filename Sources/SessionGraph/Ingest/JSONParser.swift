@@ -40,6 +40,8 @@ struct JSONParser {
     private(set) var recordKeyHashes: [UInt64] = []
     /// The record's own block of ``recordMembers``.
     private(set) var recordRange = 0..<0
+    /// The slots of the record's ``MemberIndex``, reused from record to record.
+    var recordSlots: [UInt8] = []
     /// The members of the objects being read flat, and their key hashes, one list per level
     /// below the record.
     private var flatScratch: [[FlatRecord.Member]] = []

@@ -412,7 +412,7 @@ extension JSONParser {
     /// One record: an object read flat (``parseRecordFields(depth:)``), any other value parsed.
     mutating func parseRecord(depth: Int) throws(JSONParseError) -> ParsedRecord {
         if try parseRecordFields(depth: depth) {
-            return .fields(FlatRecord(bytes: bytes, members: recordMembers, keyHashes: recordKeyHashes, range: recordRange, decodedKeys: recordDecodedKeys, values: recordValues))
+            return .fields(FlatRecord(bytes: bytes, members: recordMembers, keyHashes: recordKeyHashes, range: recordRange, decodedKeys: recordDecodedKeys, values: recordValues, indexingInto: &recordSlots))
         }
         return .value(try parseValue(depth: depth))
     }

@@ -167,7 +167,17 @@ func asciiCaseInsensitiveEqual(_ a: String, _ b: String) -> Bool {
 @inline(__always)
 func asciiCaseInsensitiveEqual(_ x: UnsafeBufferPointer<UInt8>, _ y: UnsafeBufferPointer<UInt8>) -> Bool {
     guard x.count == y.count else { return false }
-    for i in 0..<x.count {
+    var start = 0
+    if let a = x.baseAddress, let b = y.baseAddress {
+        // Eight bytes at a time, each word lowered as ``lowerASCII(_:)`` lowers each byte.
+        let ra = UnsafeRawPointer(a), rb = UnsafeRawPointer(b)
+        while start + 8 <= x.count {
+            let wa = ra.loadUnaligned(fromByteOffset: start, as: UInt64.self), wb = rb.loadUnaligned(fromByteOffset: start, as: UInt64.self)
+            if wa != wb && WordHash.lowerASCIIWord(wa) != WordHash.lowerASCIIWord(wb) { return false }
+            start += 8
+        }
+    }
+    for i in start..<x.count {
         let cx = x[i], cy = y[i]
         if cx != cy && lowerASCII(cx) != lowerASCII(cy) { return false }
     }

@@ -111,36 +111,83 @@ struct FlatRecord: RecordFields {
     /// The members of the record and of the objects inside it read flat, one block each.
     let members: [Member]
     /// ``ReadFields/hash(_:)`` of each member's key, at the member's index (ASCII case folded,
-    /// so equal for keys that differ only in case): side by side, so a lookup scans 8 bytes a
+    /// so equal for keys that differ only in case): side by side, so a scan reads 8 bytes a
     /// member.
     let keyHashes: [UInt64]
     /// This object's block of ``members``.
     let range: Range<Int>
     let decodedKeys: [String]
     let values: [JSONValue]
+    /// The record's own block indexed by key hash (``MemberIndex``), so a mapper's forty-odd
+    /// lookups do not each scan the block; empty for an object inside the record (a handful of
+    /// members, scanned) and for a block too large to index.
+    let slots: [UInt8]
 
-    /// The index of the last member named `key`: hashes compared first, then the key itself.
+    /// The record's own block, indexed by key hash into `slots` (the parser's storage, reused
+    /// from record to record).
+    init(bytes: UnsafeBufferPointer<UInt8>, members: [Member], keyHashes: [UInt64], range: Range<Int>, decodedKeys: [String], values: [JSONValue], indexingInto slots: inout [UInt8]) {
+        MemberIndex.fill(&slots, range: range, keyHashes: keyHashes) { later, earlier in
+            Self.sameKey(later, earlier, members: members, bytes: bytes, decodedKeys: decodedKeys)
+        }
+        self.init(bytes: bytes, members: members, keyHashes: keyHashes, range: range, decodedKeys: decodedKeys, values: values, slots: slots)
+    }
+
+    private init(bytes: UnsafeBufferPointer<UInt8>, members: [Member], keyHashes: [UInt64], range: Range<Int>, decodedKeys: [String], values: [JSONValue], slots: [UInt8]) {
+        self.bytes = bytes
+        self.members = members
+        self.keyHashes = keyHashes
+        self.range = range
+        self.decodedKeys = decodedKeys
+        self.values = values
+        self.slots = slots
+    }
+
+    /// The index of the last member named `key`: by the slots when the block has them, else by
+    /// a scan from the end; hashes compared first, then the key itself.
     @inline(__always)
     private func index(of key: String) -> Int? {
         key.withUTF8Bytes { wanted -> Int? in
             let hash = ReadFields.hash(wanted)
             return keyHashes.withUnsafeBufferPointer { hashes -> Int? in
-                var index = range.upperBound - 1
-                while index >= range.lowerBound {
-                    if hashes[index] == hash {
-                        let start = members[index].keyStart
-                        if start >= 0 {
-                            let length = members[index].keyLength
-                            if length == wanted.count && asciiCaseInsensitiveEqual(UnsafeBufferPointer(rebasing: bytes[start..<(start + length)]), wanted) { return index }
-                        } else if asciiCaseInsensitiveEqual(decodedKeys[-1 - start], key) {
-                            return index
+                if !slots.isEmpty {
+                    return slots.withUnsafeBufferPointer { slots -> Int? in
+                        var slot = MemberIndex.firstSlot(hash)
+                        while true {
+                            let entry = Int(slots[slot])
+                            if entry == 0 { return nil }
+                            let index = range.lowerBound + entry - 1
+                            if hashes[index] == hash && keyIs(wanted, key, at: index) { return index }
+                            slot = MemberIndex.nextSlot(slot)
                         }
                     }
+                }
+                var index = range.upperBound - 1
+                while index >= range.lowerBound {
+                    if hashes[index] == hash && keyIs(wanted, key, at: index) { return index }
                     index -= 1
                 }
                 return nil
             }
         }
+    }
+
+    /// Whether the key of member `index` is `key` (whose bytes are `wanted`), ASCII case-insensitively.
+    @inline(__always)
+    private func keyIs(_ wanted: UnsafeBufferPointer<UInt8>, _ key: String, at index: Int) -> Bool {
+        let start = members[index].keyStart
+        if start < 0 { return asciiCaseInsensitiveEqual(decodedKeys[-1 - start], key) }
+        let length = members[index].keyLength
+        return length == wanted.count && asciiCaseInsensitiveEqual(UnsafeBufferPointer(rebasing: bytes[start..<(start + length)]), wanted)
+    }
+
+    /// Whether members `a` and `b` have the same key, ASCII case-insensitively.
+    private static func sameKey(_ a: Int, _ b: Int, members: [Member], bytes: UnsafeBufferPointer<UInt8>, decodedKeys: [String]) -> Bool {
+        func withKey<R>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+            let start = members[index].keyStart
+            if start < 0 { return decodedKeys[-1 - start].withUTF8Bytes(body) }
+            return body(UnsafeBufferPointer(rebasing: bytes[start..<(start + members[index].keyLength)]))
+        }
+        return withKey(a) { x in withKey(b) { y in asciiCaseInsensitiveEqual(x, y) } }
     }
 
     private func key(at index: Int) -> String {
@@ -152,7 +199,7 @@ struct FlatRecord: RecordFields {
     /// The object read flat at member `index`, as a record of its own.
     private func object(at index: Int) -> FlatRecord {
         let start = members[index].objectStart
-        return FlatRecord(bytes: bytes, members: members, keyHashes: keyHashes, range: start..<(start + members[index].textLength), decodedKeys: decodedKeys, values: values)
+        return FlatRecord(bytes: bytes, members: members, keyHashes: keyHashes, range: start..<(start + members[index].textLength), decodedKeys: decodedKeys, values: values, slots: [])
     }
 
     /// The value at member `index` as a tree (an object read flat is built as one).
@@ -196,6 +243,53 @@ struct FlatRecord: RecordFields {
     var keys: [String] { range.map(key(at:)) }
 
     var nonObjectKind: String? { nil }
+}
+
+/// A record's members by key hash: an open-addressing table of 128 one-byte slots, each the
+/// member's place in the block plus one (0: empty), probed linearly from the hash's low bits.
+/// Members are entered in input order and a later member with the same key (ASCII case folded)
+/// takes the earlier one's slot, so a lookup finds the last, as a scan from the end does; keys
+/// that merely share a hash take slots of their own. At most ``capacity`` members are indexed
+/// (a load of three quarters at most, so a probe ends); a larger block is scanned.
+enum MemberIndex {
+    static let slotCount = 128
+    static let capacity = 96
+
+    @inline(__always)
+    static func firstSlot(_ hash: UInt64) -> Int { Int(truncatingIfNeeded: hash) & (slotCount - 1) }
+
+    @inline(__always)
+    static func nextSlot(_ slot: Int) -> Int { (slot + 1) & (slotCount - 1) }
+
+    /// Fills `slots` with the members of `range` (emptied when there are too many to index);
+    /// `sameKey(later, earlier)` says whether two members whose hashes are equal share a key.
+    static func fill(_ slots: inout [UInt8], range: Range<Int>, keyHashes: [UInt64], sameKey: (Int, Int) -> Bool) {
+        guard range.count <= capacity else {
+            slots.removeAll(keepingCapacity: true)
+            return
+        }
+        if slots.count == slotCount {
+            slots.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+        } else {
+            slots = [UInt8](repeating: 0, count: slotCount)
+        }
+        keyHashes.withUnsafeBufferPointer { hashes in
+            slots.withUnsafeMutableBufferPointer { slots in
+                for index in range {
+                    let hash = hashes[index]
+                    var slot = firstSlot(hash)
+                    while true {
+                        let entry = Int(slots[slot])
+                        if entry == 0 { break }
+                        let earlier = range.lowerBound + entry - 1
+                        if hashes[earlier] == hash && sameKey(index, earlier) { break }
+                        slot = nextSlot(slot)
+                    }
+                    slots[slot] = UInt8(index - range.lowerBound + 1)
+                }
+            }
+        }
+    }
 }
 
 /// An object a mapper reads as a record of its own (a sign-in's `DeviceDetail`, a row's

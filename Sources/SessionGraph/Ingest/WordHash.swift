@@ -7,6 +7,7 @@ enum WordHash {
         let count = bytes.count
         var value = (seed ^ UInt64(truncatingIfNeeded: count)) &* 0x9E37_79B9_7F4A_7C15
         var offset = 0
+        var tail: UInt64 = 0
         if let base = bytes.baseAddress {
             let raw = UnsafeRawPointer(base)
             while offset + 8 <= count {
@@ -15,8 +16,15 @@ enum WordHash {
                 value ^= value >> 31
                 offset += 8
             }
+            let left = count - offset
+            if left > 0 && count >= 8 {
+                // The last eight bytes, shifted so only the ones not yet mixed remain: the same
+                // word the byte loop below builds, in one load.
+                tail = raw.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self).littleEndian >> UInt64(64 - 8 * left)
+                if fold { tail = lowerASCIIWord(tail) }
+                offset = count
+            }
         }
-        var tail: UInt64 = 0
         var shift: UInt64 = 0
         while offset < count {
             tail |= UInt64(fold ? lowerASCII(bytes[offset]) : bytes[offset]) << shift
