@@ -50,7 +50,7 @@ import Testing
                 let start = length == 0 ? 0 : Int.random(in: 0...length, using: &generator)
                 let expected = bytes[start...].firstIndex(where: specials.contains) ?? length
                 bytes.withUnsafeBufferPointer { buffer in
-                    #expect(JSONParser(bytes: buffer).nextStringSpecial(from: start) == expected, "\(bytes) from \(start)")
+                    #expect(JSONParser.nextStringSpecial(buffer, from: start) == expected, "\(bytes) from \(start)")
                 }
             }
         }

@@ -145,7 +145,7 @@ struct JSONParser {
         while true {
             try expectKey()
             var sharedKey: String?
-            if recordLevel, let end = plainStringEnd(from: position + 1) {
+            if recordLevel, let end = Self.plainStringEnd(bytes, from: position + 1) {
                 // Record level: hash the raw key once, for the repeated-key check and the filter.
                 let keyBytes = UnsafeBufferPointer(rebasing: bytes[(position + 1)..<end])
                 let hash = ReadFields.hash(keyBytes)
@@ -255,7 +255,7 @@ struct JSONParser {
             try expectKey()
             let keyStart: Int, keyLength: Int
             let keyHash: UInt64
-            if let end = plainStringEnd(from: position + 1) {
+            if let end = Self.plainStringEnd(bytes, from: position + 1) {
                 let keyBytes = UnsafeBufferPointer(rebasing: bytes[(position + 1)..<end])
                 let hash = ReadFields.hash(keyBytes)
                 if recordLevel, let closed = try stepOverUnread(keyEnd: end, hash: hash, filter: filter, repeated: &repeated, depth: depth) {
@@ -284,7 +284,7 @@ struct JSONParser {
             try expect(UInt8(ascii: ":"), "':' after a key")
             skipWhitespace()
             var member = FlatRecord.Member(keyStart: keyStart, keyLength: keyLength, textStart: 0, textLength: 0)
-            if current == UInt8(ascii: "\""), let end = plainStringEnd(from: position + 1) {
+            if current == UInt8(ascii: "\""), let end = Self.plainStringEnd(bytes, from: position + 1) {
                 let length = end - position - 1
                 if length > maxStringBytes { truncatedStrings += 1 }
                 (member.textStart, member.textLength) = (position + 1, min(length, maxStringBytes))
@@ -394,7 +394,7 @@ struct JSONParser {
         position += 1
         let start = position
         // Fast path: no escapes.
-        position = nextStringSpecial(from: position)
+        position = Self.nextStringSpecial(bytes, from: position)
         if position < bytes.count {
             let byte = bytes[position]
             if byte == UInt8(ascii: "\"") {
@@ -491,11 +491,15 @@ struct JSONParser {
         return String(decoding: buffer, as: UTF8.self)
     }
 
-    /// The index of the closing quote of a string starting at `start` (just after its opening
-    /// quote) when it has no escape and no line break; nil otherwise.
+    /// The index of the closing quote of a string of `bytes` starting at `start` (just after its
+    /// opening quote) when it has no escape and no line break; nil otherwise.
+    ///
+    /// This and ``nextStringSpecial(_:from:)`` are static, on the bytes alone: as methods of a
+    /// parser being changed (`inout`), each call copied the whole parser (168 bytes) to pass it,
+    /// twice for every member of every record (4 % of a run's samples, in `memmove`).
     @inline(__always)
-    func plainStringEnd(from start: Int) -> Int? {
-        let i = nextStringSpecial(from: start)
+    static func plainStringEnd(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
+        let i = nextStringSpecial(bytes, from: start)
         return i < bytes.count && bytes[i] == UInt8(ascii: "\"") ? i : nil
     }
 
@@ -504,7 +508,7 @@ struct JSONParser {
     /// long values of a record (user agents, URIs, skipped policy lists) cost little, and the
     /// byte is then found eight bytes at a time (``firstStringSpecial(_:)``), not one by one.
     @inline(__always)
-    func nextStringSpecial(from start: Int) -> Int {
+    static func nextStringSpecial(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
         var i = start
         let count = bytes.count
         if let base = bytes.baseAddress {
@@ -577,7 +581,7 @@ struct JSONParser {
         let openQuote = position
         position += 1
         while position < bytes.count {
-            position = nextStringSpecial(from: position)
+            position = Self.nextStringSpecial(bytes, from: position)
             guard position < bytes.count else { break }
             let b = bytes[position]
             if b == UInt8(ascii: "\"") {
