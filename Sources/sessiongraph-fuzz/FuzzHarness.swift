@@ -84,7 +84,7 @@ enum FuzzTarget: String, CaseIterable {
             precondition(Array(CompactIdentifier(text).text.utf8) == Array(text.utf8), "compact identifier changed its text")
             let session = IdentifierNormalizer.sessionId(text)
             let address = IdentifierNormalizer.ipAddress(text)
-            // The checks that keep a record's bytes as they are (``EventBuilder``) agree with
+            // The checks that keep a record's bytes as they are (``EventDraft``'s setters) agree with
             // the string normalisers they stand in for.
             func kept(_ result: Result<String, IdentifierNormalizer.Refusal>) -> Bool {
                 if case .success(let value) = result { return Array(value.utf8) == Array(data) }

@@ -7,27 +7,27 @@ enum AuditRecordMapper {
 
     static func map<Audit: RecordFields>(_ audit: Audit, shape: ExportShape, provenance: Provenance) throws(RecordRejection) -> EventDraft {
         var notes: [String] = []
-        let time = try EventBuilder.time([(audit.raw("CreationTime"), "CreationTime")], notes: &notes)
+        let time = try EventDraft.eventTime([(audit.raw("CreationTime"), "CreationTime")], notes: &notes)
         let isLogon = audit["RecordType"]?.integer == stsLogonRecordType
-        var b = EventBuilder(time: time, source: .unifiedAuditLog, shape: shape, kind: isLogon ? .signIn : .action, provenance: provenance)
-        b.event.notes = notes
+        var b = EventDraft(time: time, source: .unifiedAuditLog, shape: shape, kind: isLogon ? .signIn : .action, provenance: provenance)
+        b.notes = notes
         fill(&b, from: audit)
-        return b.event
+        return b
     }
 
     /// Fills identity, identifiers, network and operation from an AuditData object. Shared with
     /// CloudAppEvents, whose `RawEventData` is the same object for Microsoft 365 workloads.
-    static func fill<Audit: RecordFields>(_ b: inout EventBuilder, from audit: Audit) {
-        b.setGUID(\.recordId, audit.field("Id"))
-        b.event.workload = b.event.workload ?? audit.field("Workload")
+    static func fill<Audit: RecordFields>(_ b: inout EventDraft, from audit: Audit) {
+        EventDraft.setGUID(&b.recordId, audit.field("Id"))
+        b.workload = b.workload ?? audit.field("Workload")
         let operation = audit.field("Operation")
-        b.event.operation = b.event.operation ?? operation
+        b.operation = b.operation ?? operation
 
         if let user = audit.field("UserId") {
-            if user.contains("@") { b.event.userPrincipalName = b.event.userPrincipalName ?? user.lowercased() } else { b.event.userDisplayName = b.event.userDisplayName ?? user }
+            if user.contains("@") { b.userPrincipalName = b.userPrincipalName ?? user.lowercased() } else { b.userDisplayName = b.userDisplayName ?? user }
         }
-        b.setGUID(\.userId, audit.field("TokenObjectId"))
-        b.setGUID(\.tenantId, audit.field("TokenTenantId", "OrganizationId"))
+        EventDraft.setGUID(&b.userId, audit.field("TokenObjectId"))
+        EventDraft.setGUID(&b.tenantId, audit.field("TokenTenantId", "OrganizationId"))
 
         // The session id: AppAccessContext first, then Exchange's top-level SessionId, then the
         // STS logon's device properties (schemas.md §1, §5.3, §5.4).
@@ -41,8 +41,8 @@ enum AuditRecordMapper {
         b.setToken(context?.field("UniqueTokenId"), field: "AppAccessContext.UniqueTokenId")
         b.setIssuedAt(context?.raw("IssuedAtTime"), field: "AppAccessContext.IssuedAtTime")
         b.setIssuedAt(context?.raw("TokenIssuedAtTime"), field: "AppAccessContext.TokenIssuedAtTime")
-        b.setGUID(\.correlationId, audit.field("InterSystemsId", "CorrelationId") ?? context?.field("CorrelationId"))
-        b.setGUID(\.deviceId, audit.field("DeviceId"))
+        EventDraft.setGUID(&b.correlationId, audit.field("InterSystemsId", "CorrelationId") ?? context?.field("CorrelationId"))
+        EventDraft.setGUID(&b.deviceId, audit.field("DeviceId"))
 
         // SharePoint writes the client IP into DeviceDisplayName (schemas.md §5.7).
         let displayIP = audit.text("DeviceDisplayName").flatMap { value -> FieldText? in
@@ -52,37 +52,37 @@ enum AuditRecordMapper {
         b.setIP(audit.field("ClientIP", "ClientIPAddress", "ActorIpAddress") ?? displayIP, field: "ClientIP")
 
         let extended = audit.elements("ExtendedProperties")
-        b.event.userAgent = b.event.userAgent ?? audit.field("UserAgent") ?? extended.namedValue("UserAgent").map(FieldText.text) ?? audit.field("ClientInfoString")
+        b.userAgent = b.userAgent ?? audit.field("UserAgent") ?? extended.namedValue("UserAgent").map(FieldText.text) ?? audit.field("ClientInfoString")
         // The client app: Exchange puts itself in `AppId` and the client in `ClientAppId`.
-        b.event.appId = b.event.appId ?? (audit.field("ClientAppId") ?? context?.field("ClientAppId") ?? audit.field("AppId", "ApplicationId")).flatMap(IdentifierNormalizer.guidOrText)
-        b.event.appName = b.event.appName ?? context?.field("ClientAppName")
-        b.event.operatingSystem = b.event.operatingSystem ?? devices.namedValue("OS").map(FieldText.text)
-        b.event.browser = b.event.browser ?? devices.namedValue("BrowserType").map(FieldText.text)
+        b.appId = b.appId ?? (audit.field("ClientAppId") ?? context?.field("ClientAppId") ?? audit.field("AppId", "ApplicationId")).flatMap(IdentifierNormalizer.guidOrText)
+        b.appName = b.appName ?? context?.field("ClientAppName")
+        b.operatingSystem = b.operatingSystem ?? devices.namedValue("OS").map(FieldText.text)
+        b.browser = b.browser ?? devices.namedValue("BrowserType").map(FieldText.text)
 
         if audit["RecordType"]?.integer == stsLogonRecordType {
             // A sign-in: Id is the Entra request id; ObjectId is the resource app.
-            b.event.requestId = b.event.recordId
-            b.event.resource = audit.field("ObjectId").flatMap(IdentifierNormalizer.guidOrText)
+            b.requestId = b.recordId
+            b.resource = audit.field("ObjectId").flatMap(IdentifierNormalizer.guidOrText)
             let requestType = extended.namedValue("RequestType")
-            b.event.authProtocol = requestType.map(FieldText.text)
+            b.authProtocol = requestType.map(FieldText.text)
             // The token endpoint is a non-interactive redemption; every other STS request type
             // (login, KMSI, authorize, reprocess) is an interactive browser sign-in.
-            b.event.interactive = !(requestType?.lowercased().hasSuffix(":token") ?? false)
-            b.event.result = operation?.sameBytes(as: "UserLoginFailed") == true ? "failure" : "success"
-            b.event.resultCode = audit.field("ErrorNumber")
-            b.event.userAgent = extended.namedValue("UserAgent").map(FieldText.text) ?? b.event.userAgent
+            b.interactive = !(requestType?.lowercased().hasSuffix(":token") ?? false)
+            b.result = operation?.sameBytes(as: "UserLoginFailed") == true ? "failure" : "success"
+            b.resultCode = audit.field("ErrorNumber")
+            b.userAgent = extended.namedValue("UserAgent").map(FieldText.text) ?? b.userAgent
         } else {
             let pairs = parameters(audit)
-            b.event.parameters = pairs
+            b.parameters = pairs
             if let count = audit["OperationCount"]?.integer, count > 0 {
-                b.event.itemCount = Int(clamping: count)
+                b.itemCount = Int(clamping: count)
             } else {
                 let folders = audit.elements("Folders")
-                if !folders.isEmpty { b.event.itemCount = folders.reduce(0) { $0 + $1.elements("FolderItems").count } }
+                if !folders.isEmpty { b.itemCount = folders.reduce(0) { $0 + $1.elements("FolderItems").count } }
             }
-            b.event.operationDetail = b.event.operationDetail ?? parameterSummary(audit, pairs: pairs)
+            b.operationDetail = b.operationDetail ?? parameterSummary(audit, pairs: pairs)
             if let status = audit.text("ResultStatus") {
-                b.event.result = ["true", "succeeded", "success", "partiallysucceeded"].contains(status.lowercased()) ? "success" : (status.lowercased() == "failed" || status.lowercased() == "false" ? "failure" : FieldText(status))
+                b.result = ["true", "succeeded", "success", "partiallysucceeded"].contains(status.lowercased()) ? "success" : (status.lowercased() == "failed" || status.lowercased() == "false" ? "failure" : FieldText(status))
             }
         }
     }
@@ -113,19 +113,19 @@ enum AuditRecordMapper {
     /// (schemas.md §5.2), so it links only by user and time.
     static func mapOfficeActivity<Row: RecordFields>(_ row: Row, shape: ExportShape, provenance: Provenance) throws(RecordRejection) -> EventDraft {
         var notes: [String] = []
-        let time = try EventBuilder.time([(row.raw("TimeGenerated"), "TimeGenerated"), (row.raw("Start_Time"), "Start_Time"), (row.raw("CreationTime"), "CreationTime")], notes: &notes)
-        var b = EventBuilder(time: time, source: .officeActivity, shape: shape, kind: .action, provenance: provenance)
-        b.event.notes = notes
-        b.setGUID(\.recordId, row.field("OfficeId", "Id"))
-        b.event.workload = row.field("OfficeWorkload")
-        b.event.operation = row.field("Operation")
-        if let user = row.field("UserId") { b.event.userPrincipalName = user.lowercased() }
-        b.setGUID(\.tenantId, row.field("OrganizationId", "OfficeTenantId"))
+        let time = try EventDraft.eventTime([(row.raw("TimeGenerated"), "TimeGenerated"), (row.raw("Start_Time"), "Start_Time"), (row.raw("CreationTime"), "CreationTime")], notes: &notes)
+        var b = EventDraft(time: time, source: .officeActivity, shape: shape, kind: .action, provenance: provenance)
+        b.notes = notes
+        EventDraft.setGUID(&b.recordId, row.field("OfficeId", "Id"))
+        b.workload = row.field("OfficeWorkload")
+        b.operation = row.field("Operation")
+        if let user = row.field("UserId") { b.userPrincipalName = user.lowercased() }
+        EventDraft.setGUID(&b.tenantId, row.field("OrganizationId", "OfficeTenantId"))
         b.setIP(row.field("ClientIP", "Client_IPAddress"), field: "ClientIP")
-        b.event.userAgent = row.field("UserAgent")
-        b.event.operationDetail = parameterSummary(row, pairs: parameters(row))
-        if let status = row.field("ResultStatus") { b.event.result = status }
+        b.userAgent = row.field("UserAgent")
+        b.operationDetail = parameterSummary(row, pairs: parameters(row))
+        if let status = row.field("ResultStatus") { b.result = status }
         b.note("OfficeActivity has no session or token id column; this record links by user and time only")
-        return b.event
+        return b
     }
 }

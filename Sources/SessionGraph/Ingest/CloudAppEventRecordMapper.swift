@@ -6,34 +6,34 @@ enum CloudAppEventRecordMapper {
     static func map<Row: RecordFields, Envelope: RecordFields>(_ row: Row, envelope: Envelope?, shape: ExportShape, provenance: Provenance) throws(RecordRejection) -> EventDraft {
         var notes: [String] = []
         let raw = row.object("RawEventData")
-        let time = try EventBuilder.time(
+        let time = try EventDraft.eventTime(
             [(row.raw("Timestamp"), "Timestamp"), (row.raw("TimeGenerated"), "TimeGenerated"), (raw?.raw("CreationTime"), "CreationTime"), (envelope?.raw("time"), "time")], notes: &notes)
-        var b = EventBuilder(time: time, source: .cloudAppEvents, shape: shape, kind: .action, provenance: provenance)
-        b.event.notes = notes
+        var b = EventDraft(time: time, source: .cloudAppEvents, shape: shape, kind: .action, provenance: provenance)
+        b.notes = notes
 
-        b.event.recordId = row.field("ReportId")
-        b.event.operation = row.field("ActionType")
-        b.event.workload = row.field("Application")
-        b.setGUID(\.userId, row.field("AccountObjectId"))
-        if let account = row.field("AccountId"), account.contains("@") { b.event.userPrincipalName = account.lowercased() }
-        b.event.userDisplayName = row.field("AccountDisplayName")
-        b.setGUID(\.tenantId, envelope?.field("tenantId"))
+        b.recordId = row.field("ReportId")
+        b.operation = row.field("ActionType")
+        b.workload = row.field("Application")
+        EventDraft.setGUID(&b.userId, row.field("AccountObjectId"))
+        if let account = row.field("AccountId"), account.contains("@") { b.userPrincipalName = account.lowercased() }
+        b.userDisplayName = row.field("AccountDisplayName")
+        EventDraft.setGUID(&b.tenantId, envelope?.field("tenantId"))
         b.setIP(row.field("IPAddress"), field: "IPAddress")
-        b.event.country = row.field("CountryCode")
-        b.event.city = row.field("City")
-        b.event.userAgent = row.field("UserAgent")
-        b.event.operatingSystem = row.field("OSPlatform")
-        b.event.appId = row.field("OAuthAppId").flatMap(IdentifierNormalizer.guidOrText)
-        b.event.operationDetail = row.text("ObjectName")
+        b.country = row.field("CountryCode")
+        b.city = row.field("City")
+        b.userAgent = row.field("UserAgent")
+        b.operatingSystem = row.field("OSPlatform")
+        b.appId = row.field("OAuthAppId").flatMap(IdentifierNormalizer.guidOrText)
+        b.operationDetail = row.text("ObjectName")
 
         if let raw {
             // Fills only what the row itself did not say (identifiers, client IP, UPN).
-            let rowOperation = b.event.operation
+            let rowOperation = b.operation
             AuditRecordMapper.fill(&b, from: raw)
-            b.event.recordId = row.field("ReportId") ?? b.event.recordId
-            b.event.operation = rowOperation ?? b.event.operation
-            b.event.kind = .action
+            b.recordId = row.field("ReportId") ?? b.recordId
+            b.operation = rowOperation ?? b.operation
+            b.kind = .action
         }
-        return b.event
+        return b
     }
 }

@@ -299,6 +299,7 @@ enum NestedRecord: RecordFields {
     case flat(FlatRecord)
     case value(JSONValue)
 
+    @inline(__always)
     subscript(key: String) -> JSONValue? {
         switch self {
         case .flat(let record): return record[key]
@@ -306,6 +307,7 @@ enum NestedRecord: RecordFields {
         }
     }
 
+    @inline(__always)
     func field(_ key: String) -> FieldText? {
         switch self {
         case .flat(let record): return record.field(key)
@@ -313,6 +315,7 @@ enum NestedRecord: RecordFields {
         }
     }
 
+    @inline(__always)
     func raw(_ key: String) -> RawField? {
         switch self {
         case .flat(let record): return record.raw(key)
@@ -320,6 +323,7 @@ enum NestedRecord: RecordFields {
         }
     }
 
+    @inline(__always)
     func structured(_ key: String) -> StructuredField? {
         switch self {
         case .flat(let record): return record.structured(key)
@@ -327,6 +331,7 @@ enum NestedRecord: RecordFields {
         }
     }
 
+    @inline(__always)
     func has(_ key: String) -> Bool {
         switch self {
         case .flat(let record): return record.has(key)

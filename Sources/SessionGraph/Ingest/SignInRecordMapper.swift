@@ -23,23 +23,23 @@ enum SignInRecordMapper {
 
     static func map<Body: RecordFields, Envelope: RecordFields>(_ body: Body, envelope: Envelope?, source: LogSource, shape: ExportShape, provenance: Provenance) throws(RecordRejection) -> EventDraft {
         var notes: [String] = []
-        let time = try EventBuilder.time(
+        let time = try EventDraft.eventTime(
             [(body.raw("CreatedDateTime"), "CreatedDateTime"), (body.raw("TimeGenerated"), "TimeGenerated"), (envelope?.raw("time"), "time")], notes: &notes)
-        var b = EventBuilder(time: time, source: source, shape: shape, kind: .signIn, provenance: provenance)
-        b.event.notes = notes
+        var b = EventDraft(time: time, source: source, shape: shape, kind: .signIn, provenance: provenance)
+        b.notes = notes
 
-        b.setGUID(\.recordId, body.field("Id"))
-        b.event.requestId = b.event.recordId
-        b.setGUID(\.correlationId, body.field("CorrelationId") ?? envelope?.field("correlationId"))
+        EventDraft.setGUID(&b.recordId, body.field("Id"))
+        b.requestId = b.recordId
+        EventDraft.setGUID(&b.correlationId, body.field("CorrelationId") ?? envelope?.field("correlationId"))
         b.setSession(body.field("SessionId"), field: "SessionId")
         b.setToken(body.field("UniqueTokenIdentifier"), field: "UniqueTokenIdentifier")
 
-        b.setGUID(\.userId, body.field("UserId"))
-        b.event.userPrincipalName = body.field("UserPrincipalName")?.lowercased()
-        b.event.userDisplayName = body.field("UserDisplayName")
-        b.setGUID(\.servicePrincipalId, body.field("ServicePrincipalId"))
-        if b.event.userDisplayName == nil { b.event.userDisplayName = body.field("ServicePrincipalName") }
-        b.setGUID(\.tenantId, body.field("ResourceTenantId", "HomeTenantId", "AADTenantId") ?? envelope?.field("tenantId"))
+        EventDraft.setGUID(&b.userId, body.field("UserId"))
+        b.userPrincipalName = body.field("UserPrincipalName")?.lowercased()
+        b.userDisplayName = body.field("UserDisplayName")
+        EventDraft.setGUID(&b.servicePrincipalId, body.field("ServicePrincipalId"))
+        if b.userDisplayName == nil { b.userDisplayName = body.field("ServicePrincipalName") }
+        EventDraft.setGUID(&b.tenantId, body.field("ResourceTenantId", "HomeTenantId", "AADTenantId") ?? envelope?.field("tenantId"))
 
         b.setDevice(body.object("DeviceDetail", "DeviceDetail_dynamic", "DeviceDetail_string"))
         b.setIP(body.field("IPAddress") ?? envelope?.field("callerIpAddress"), field: "IPAddress")
@@ -49,36 +49,36 @@ enum SignInRecordMapper {
         // The first of them that holds structured data is read; an array there reads as no
         // location (it does not fall through to `location`).
         b.setLocation((body.structured("LocationDetails", "LocationDetails_dynamic", "LocationDetails_string") ?? body.structured("location"))?.record)
-        if b.event.country == nil, let country = body["Location"]?.text ?? envelope?.text("location"), country.utf8.count == 2 {
-            b.event.country = FieldText(country)
+        if b.country == nil, let country = body["Location"]?.text ?? envelope?.text("location"), country.utf8.count == 2 {
+            b.country = FieldText(country)
         }
-        b.event.userAgent = body.field("UserAgent")
+        b.userAgent = body.field("UserAgent")
         let locations = body.elements("NetworkLocationDetails")
         if !locations.isEmpty {
-            b.event.trustedLocation = locations.contains { $0.text("networkType")?.lowercased() == "trustednamedlocation" }
+            b.trustedLocation = locations.contains { $0.text("networkType")?.lowercased() == "trustednamedlocation" }
         }
 
-        b.event.appId = body.field("AppId").flatMap(IdentifierNormalizer.guidOrText)
-        b.event.appName = body.field("AppDisplayName")
+        b.appId = body.field("AppId").flatMap(IdentifierNormalizer.guidOrText)
+        b.appName = body.field("AppDisplayName")
         // Graph `resourceId` is the resource app; Log Analytics `ResourceId` is an ARM path and
         // `ResourceIdentity` is the resource app (schemas.md §2.2).
         let resource = body.field("ResourceIdentity") ?? body.field("resourceId").flatMap { $0.string.hasPrefix("/") ? nil : $0 }
-        b.event.resource = resource.flatMap(IdentifierNormalizer.guidOrText)
-        b.event.resourceName = body.field("ResourceDisplayName")
+        b.resource = resource.flatMap(IdentifierNormalizer.guidOrText)
+        b.resourceName = body.field("ResourceDisplayName")
 
-        b.event.interactive = body["IsInteractive"]?.boolean ?? (source == .signInLogs)
-        b.event.incomingTokenType = body.field("IncomingTokenType").map(normaliseTokenType)
-        b.event.authProtocol = body.field("AuthenticationProtocol")
-        b.event.originalTransferMethod = body.field("OriginalTransferMethod")
-        b.event.clientAppUsed = body.field("ClientAppUsed")
+        b.interactive = body["IsInteractive"]?.boolean ?? (source == .signInLogs)
+        b.incomingTokenType = body.field("IncomingTokenType").map(normaliseTokenType)
+        b.authProtocol = body.field("AuthenticationProtocol")
+        b.originalTransferMethod = body.field("OriginalTransferMethod")
+        b.clientAppUsed = body.field("ClientAppUsed")
 
         let status = body.object("Status", "Status_dynamic", "Status_string")
         let code = body.text("ResultType") ?? status?.text("errorCode") ?? envelope?.text("resultType")
         if let code {
-            b.event.resultCode = FieldText(code)
-            b.event.result = code == "0" ? "success" : "failure"
+            b.resultCode = FieldText(code)
+            b.result = code == "0" ? "success" : "failure"
         }
-        return b.event
+        return b
     }
 
     /// Display text (`Primary Refresh Token`) and enum values (`primaryRefreshToken`) alike

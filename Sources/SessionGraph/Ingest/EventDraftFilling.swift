@@ -17,14 +17,12 @@ extension Array where Element == JSONValue {
     }
 }
 
-/// Fills an ``Event`` from raw field values, normalising identifiers and recording in the
-/// event's notes every value it could not use, so the reader's understanding can be checked.
-struct EventBuilder {
-    var event: EventDraft
-
-    init(time: UTCInstant, source: LogSource, shape: ExportShape, kind: EventKind, provenance: Provenance) {
-        event = EventDraft(time: time, source: source, shape: shape, kind: kind, provenance: provenance)
-    }
+/// A mapper fills its draft with these: identifiers normalised, and every value that could not
+/// be used recorded in the draft's notes, so the reader's understanding can be checked. They
+/// change the draft in place, and the mapper returns the draft itself: a builder holding the
+/// draft made the mapper copy the whole draft out of it (a thousand bytes, field by field)
+/// for every record.
+extension EventDraft {
 
     /// The common "no zone" notes as constants, so the audit log's zone-less `CreationTime` does
     /// not cost a new string on every record.
@@ -38,7 +36,7 @@ struct EventBuilder {
 
     /// Reads the event time from the first candidate present (each the value of its key, nil
     /// when absent); rejects the record when none is, or when the one present cannot be read.
-    static func time(_ candidates: [(RawField?, String)], notes: inout [String]) throws(RecordRejection) -> UTCInstant {
+    static func eventTime(_ candidates: [(RawField?, String)], notes: inout [String]) throws(RecordRejection) -> UTCInstant {
         for (index, (value, key)) in candidates.enumerated() {
             guard let raw = value else { continue }
             let parsed: Result<ParsedTimestamp, TimestampError>
@@ -69,7 +67,7 @@ struct EventBuilder {
         throw RecordRejection(reason: "missing time (expected \(names))")
     }
 
-    mutating func note(_ text: String) { event.notes.append(text) }
+    mutating func note(_ text: String) { notes.append(text) }
 
     /// `raw` as a normaliser gives it: the record's value itself when `kept` holds for its bytes
     /// (the normaliser would give it back unchanged; no string is made), else the normaliser's
@@ -91,24 +89,24 @@ struct EventBuilder {
     mutating func setSession(_ raw: FieldText?, field: String) {
         guard let raw, let sid = normalised(raw, keptWhen: { IdentifierNormalizer.isCanonicalGUID($0) && !IdentifierNormalizer.isPlaceholderGUID($0) },
                                             by: IdentifierNormalizer.sessionId, field: field, refused: "not used for linking") else { return }
-        if let existing = event.sessionId {
+        if let existing = sessionId {
             if !existing.sameBytes(as: sid) {
-                note("\(field) \(sid) differs from \(event.sessionIdField?.string ?? "session id") \(existing); kept the first")
+                note("\(field) \(sid) differs from \(sessionIdField?.string ?? "session id") \(existing); kept the first")
             }
             return
         }
-        event.sessionId = sid
-        event.sessionIdField = FieldText(field)
+        sessionId = sid
+        sessionIdField = FieldText(field)
     }
 
     mutating func setToken(_ raw: FieldText?, field: String) {
-        guard let raw, event.uniqueTokenId == nil else { return }
-        event.uniqueTokenId = normalised(raw, keptWhen: IdentifierNormalizer.isPlainTokenId, by: IdentifierNormalizer.uniqueTokenId,
+        guard let raw, uniqueTokenId == nil else { return }
+        uniqueTokenId = normalised(raw, keptWhen: IdentifierNormalizer.isPlainTokenId, by: IdentifierNormalizer.uniqueTokenId,
                                          field: field, refused: "not used for linking")
     }
 
     mutating func setIssuedAt(_ raw: RawField?, field: String) {
-        guard event.tokenIssuedAt == nil, let raw else { return }
+        guard tokenIssuedAt == nil, let raw else { return }
         let parsed: Result<ParsedTimestamp, TimestampError>
         switch raw {
         case .bytes(let bytes) where !bytes.isEmpty: parsed = TimestampParser.parse(bytes)
@@ -117,21 +115,21 @@ struct EventBuilder {
         default: return
         }
         switch parsed {
-        case .success(let value): event.tokenIssuedAt = value.instant
+        case .success(let value): tokenIssuedAt = value.instant
         case .failure(let error): note("\(field) ignored: \(error)")
         }
     }
 
     mutating func setIP(_ raw: FieldText?, field: String) {
-        guard event.ipAddress == nil, let raw else { return }
-        event.ipAddress = normalised(raw, keptWhen: { IdentifierNormalizer.isCanonicalIPv4($0) || IdentifierNormalizer.isCanonicalIPv6($0) },
+        guard ipAddress == nil, let raw else { return }
+        ipAddress = normalised(raw, keptWhen: { IdentifierNormalizer.isCanonicalIPv4($0) || IdentifierNormalizer.isCanonicalIPv6($0) },
                                      by: IdentifierNormalizer.ipAddress, field: field, refused: "ignored")
     }
 
     mutating func setASN(_ raw: JSONValue?) {
         guard let raw else { return }
         if let value = raw.integer, value > 0, value < 1 << 32 {
-            event.asn = Int(value)
+            asn = Int(value)
         } else if let text = raw.text, text != "0" {
             note("AutonomousSystemNumber '\(IdentifierNormalizer.clip(text))' ignored (expected a positive number)")
         }
@@ -139,29 +137,32 @@ struct EventBuilder {
 
     mutating func setDevice(_ detail: NestedRecord?) {
         guard let detail else { return }
-        if let id = detail.field("deviceId") { event.deviceId = IdentifierNormalizer.guidOrText(id) }
-        event.deviceName = event.deviceName ?? detail.field("displayName")
-        event.operatingSystem = event.operatingSystem ?? detail.field("operatingSystem")
-        event.browser = event.browser ?? detail.field("browser")
-        event.trustType = event.trustType ?? detail.field("trustType")
-        event.isCompliant = event.isCompliant ?? detail["isCompliant"]?.boolean
-        event.isManaged = event.isManaged ?? detail["isManaged"]?.boolean
+        if let id = detail.field("deviceId") { deviceId = IdentifierNormalizer.guidOrText(id) }
+        deviceName = deviceName ?? detail.field("displayName")
+        operatingSystem = operatingSystem ?? detail.field("operatingSystem")
+        browser = browser ?? detail.field("browser")
+        trustType = trustType ?? detail.field("trustType")
+        isCompliant = isCompliant ?? detail["isCompliant"]?.boolean
+        isManaged = isManaged ?? detail["isManaged"]?.boolean
     }
 
     /// `LocationDetails` / Graph `location`: city, state, country and coordinates.
     mutating func setLocation(_ location: NestedRecord?) {
         guard let location else { return }
-        event.city = event.city ?? location.field("city")
-        event.country = event.country ?? location.field("countryOrRegion")
+        city = city ?? location.field("city")
+        country = country ?? location.field("countryOrRegion")
         if let coordinates = location.object("geoCoordinates") {
-            event.latitude = coordinates["latitude"]?.double
-            event.longitude = coordinates["longitude"]?.double
+            latitude = coordinates["latitude"]?.double
+            longitude = coordinates["longitude"]?.double
         }
     }
 
-    mutating func setGUID(_ keyPath: WritableKeyPath<EventDraft, FieldText?>, _ raw: FieldText?) {
-        guard event[keyPath: keyPath] == nil, let raw, let value = IdentifierNormalizer.guidOrText(raw) else { return }
-        event[keyPath: keyPath] = value
+    /// Sets `field` (a field of the draft) to `raw` as a GUID, or as text, when it is still
+    /// empty. The field is passed `inout`, not as a key path: a key path applied at run time
+    /// copied the whole draft on every call, six times a record.
+    static func setGUID(_ field: inout FieldText?, _ raw: FieldText?) {
+        guard field == nil, let raw, let value = IdentifierNormalizer.guidOrText(raw) else { return }
+        field = value
     }
 }
 
