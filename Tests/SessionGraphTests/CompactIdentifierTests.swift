@@ -36,7 +36,11 @@ import Testing
     }
 
     @Test func formsAreTakenOnlyForTheirCanonicalSpelling() {
-        if case .guid = CompactIdentifier("3fa85f64-5717-4562-b3fc-2c963f66afa6") {} else { Issue.record("lower-case GUID not held as 16 bytes") }
+        if case .guid(let high, let low) = CompactIdentifier("3fa85f64-5717-4562-b3fc-2c963f66afa6") {
+            #expect(high == 0x3fa8_5f64_5717_4562 && low == 0xb3fc_2c96_3f66_afa6, "the digits in text order")
+        } else {
+            Issue.record("lower-case GUID not held as 16 bytes")
+        }
         if case .token = CompactIdentifier("ZP5TYBXWIEGT6Pr6BKUBAA") {} else { Issue.record("22-character token id not held as 16 bytes") }
         for text in ["3FA85F64-5717-4562-B3FC-2C963F66AFA6", "ZP5TYBXWIEGT6Pr6BKUBAB", "ZP5TYBXW+EGT6Pr6BKUB/A", "ZP5TYBXWIEGT6Pr6BKUBA"] {
             if case .text = CompactIdentifier(text) {} else { Issue.record("\(text) should be kept as text") }

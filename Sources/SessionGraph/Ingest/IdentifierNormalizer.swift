@@ -92,28 +92,9 @@ enum IdentifierNormalizer {
         raw.withUTF8Bytes(isCanonicalGUID)
     }
 
-    /// Checked eight bytes at a time (every id field of every record comes here): the 36 bytes
-    /// as five words (the last overlapping the fourth), each byte a lower-case hex digit, or a
-    /// dash at positions 8, 13, 18 and 23.
+    /// Checked eight bytes at a time (``CanonicalGUID``): every id field of every record comes here.
     static func isCanonicalGUID(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard bytes.count == 36, let base = bytes.baseAddress else { return false }
-        let raw = UnsafeRawPointer(base)
-        @inline(__always) func word(_ offset: Int) -> UInt64 { UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) }
-        let words = (word(0), word(8), word(16), word(24), word(28))
-        let high: UInt64 = 0x8080_8080_8080_8080
-        // Only ASCII bytes: the range tests below need every byte below 0x80.
-        guard (words.0 | words.1 | words.2 | words.3 | words.4) & high == 0 else { return false }
-        /// 0x80 in each byte of `w` that lies in `low...upper`.
-        @inline(__always) func within(_ w: UInt64, _ low: UInt64, _ upper: UInt64) -> UInt64 {
-            let ones: UInt64 = 0x0101_0101_0101_0101
-            return (w &+ ones &* (0x80 - low)) & ~(w &+ ones &* (0x7F - upper)) & high
-        }
-        @inline(__always) func hex(_ w: UInt64) -> UInt64 { within(w, 0x30, 0x39) | within(w, 0x61, 0x66) }
-        // The dashes' bytes within the second word (8 and 13) and the third (18 and 23).
-        let dashes1: UInt64 = 0x0000_8000_0000_0080, dashes2: UInt64 = 0x8000_0000_0080_0000
-        return hex(words.0) == high && hex(words.3) == high && hex(words.4) == high
-            && (hex(words.1) & ~dashes1) | (within(words.1, 0x2D, 0x2D) & dashes1) == high
-            && (hex(words.2) & ~dashes2) | (within(words.2, 0x2D, 0x2D) & dashes2) == high
+        CanonicalGUID.words(bytes) != nil
     }
 
     /// Whether canonical GUID bytes are the zero GUID.

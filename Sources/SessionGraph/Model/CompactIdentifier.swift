@@ -105,17 +105,9 @@ enum CompactIdentifier: Hashable, Sendable {
 
     /// The 128 bits of a lower-case 8-4-4-4-12 GUID, or nil for any other text.
     private static func guidBits(_ bytes: UnsafeBufferPointer<UInt8>) -> (UInt64, UInt64)? {
-        guard bytes.count == 36, bytes[8] == 0x2D, bytes[13] == 0x2D, bytes[18] == 0x2D, bytes[23] == 0x2D else { return nil }
-        var high: UInt64 = 0, low: UInt64 = 0
-        var nibbles = 0
-        for index in 0..<36 where index != 8 && index != 13 && index != 18 && index != 23 {
-            let byte = bytes[index]
-            let value: UInt8
-            if byte >= 0x30 && byte <= 0x39 { value = byte - 0x30 } else if byte >= 0x61 && byte <= 0x66 { value = byte - 0x57 } else { return nil }
-            if nibbles < 16 { high = high << 4 | UInt64(value) } else { low = low << 4 | UInt64(value) }
-            nibbles += 1
-        }
-        return (high, low)
+        guard let words = CanonicalGUID.words(bytes) else { return nil }
+        return (CanonicalGUID.value(words.digits0) << 32 | CanonicalGUID.value(words.digits1),
+                CanonicalGUID.value(words.digits2) << 32 | CanonicalGUID.value(words.digits3))
     }
 
     /// The 16 bytes of a 22-character base64url text whose last digit carries no bits beyond
