@@ -115,6 +115,44 @@ import Testing
         expectAlike(String(Self.signIn.dropLast()) + #","ConditionalAccessPolicies":[{"id":"p"}]}"#, limits: limits)
     }
 
+    @Test func recordsOffTheirPredecessorsKeysReadAlike() {
+        // Each record's keys are first compared with the last plain, unrepeated record's keys
+        // (JSONParser.keyScript): records that follow them, leave them part-way, repeat a key
+        // after following them, add or drop keys, or spell a key otherwise must read as the
+        // tree of their own bytes reads them.
+        let head = #"{"TimeGenerated":"2026-03-10T08:00:00Z","Type":"SigninLogs","ConditionalAccessPolicies":[{"id":"p"}],"#
+        let lines = [
+            head + #""SessionId":"s-1","UserAgent":"ua","IPAddress":"10.0.0.1"}"#,
+            head + #""SessionId":"s-2","UserAgent":"ua","IPAddress":"10.0.0.2"}"#,
+            head + #""SessionId":"s-3","UserAgent":"ua","IPAddress":"10.0.0.3","SessionId":"s-3b"}"#,
+            head + #""SessionId":"s-4","UserAgent":"ua","IPAddress":"10.0.0.4","SessionId":"s-4b"}"#,
+            head + #""SessionId":"s-5","UserAgentX":"ua","IPAddress":"10.0.0.5"}"#,
+            head + #""SessionId":"s-6","UserAgen":"ua","IPAddress":"10.0.0.6","TimeGenerated":"2026-03-10T09:00:00Z"}"#,
+            head + #""sessionid":"s-7","UserAgent":"ua"}"#,
+            head + #""SessionId":"s-8","UserAgent":"ua","IPAddress":"10.0.0.8","UserAgent":"ub"}"#,
+            head + #""SessionId":"s-9","UserAgent":"ua","IPAddress":"10.0.0.9","Extra":1,"extra":2}"#,
+            head + #""SessionId":"s-10","UserAgent":"ua","IPAddress":"10.0.0.10"}"#,
+            #"{"TimeGenerated":"2026-03-10T08:00:00Z"}"#,
+            head + #""SessionId":"s-12","UserAgent":"ua","IPAddress":"10.0.0.12"}"#,
+        ]
+        let text = lines.joined(separator: "\n")
+        expectAlike(text, records: lines.count)
+        var limits = ReadLimits()
+        limits.skipUnusedFields = false
+        expectAlike(text, limits: limits, records: lines.count)
+        limits.maxStringBytes = 9
+        expectAlike(text, limits: limits, records: lines.count)
+        // The repeats named, record by record: following the keys of a record before does not
+        // hide a repeat after them.
+        let bytes = Array(text.utf8)
+        var named: [[String]] = []
+        bytes.withUnsafeBufferPointer { buffer in
+            var reader = JSONRecordReader(bytes: buffer, limits: ReadLimits())
+            reader.read(from: 0) { raw in named.append(raw.duplicateKeys) }
+        }
+        #expect(named == [[], [], ["SessionId"], ["SessionId"], [], ["TimeGenerated"], [], ["UserAgent"], ["extra"], [], [], []])
+    }
+
     /// Each record of `text` read flat (every member kept), with the tree of the same bytes.
     func flatAndTree(_ text: String, _ check: (FlatRecord, JSONValue) -> Void) {
         var limits = ReadLimits()

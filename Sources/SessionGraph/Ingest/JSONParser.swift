@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A failure to parse JSON text: the byte offset where it went wrong and what was expected.
 public struct JSONParseError: Error, Sendable, Equatable {
     public var offset: Int
@@ -51,6 +57,16 @@ struct JSONParser {
     /// The keys of the last record read flat that are not plain bytes of the file (escaped, or
     /// longer than the string limit).
     private(set) var recordDecodedKeys: [String] = []
+    /// The record-level keys of the last record read flat whose keys were all plain and none
+    /// repeated: a file's records nearly all have the same keys in the same order, so each key
+    /// of a record is first compared with the key at its place in this script (its bytes, then
+    /// the closing quote). A key that matches takes the script's hash and filter decision, and,
+    /// while every key so far has matched, needs no repeated-key check (the script has no
+    /// repeat). The first key that does not match is read as any key is, after the ones before
+    /// it are noted for the check.
+    private var keyScript: [ScriptedKey] = []
+    /// The record-level keys of the record being read, to become the next ``keyScript``.
+    private var nextKeyScript: [ScriptedKey] = []
 
     init(bytes: UnsafeBufferPointer<UInt8>, position: Int = 0, maxDepth: Int = 256, maxStringBytes: Int = 1 << 20) {
         self.bytes = bytes
@@ -251,35 +267,65 @@ struct JSONParser {
             flatScratch.append([])
             flatScratchHashes.append([])
         }
+        // The record's own keys follow the script while they match it, and may become the next
+        // script while they are plain (``keyScript``).
+        var following = level == 0, scriptable = level == 0
+        var scripted = 0
+        if level == 0 { nextKeyScript.removeAll(keepingCapacity: true) }
         while true {
             try expectKey()
             let keyStart: Int, keyLength: Int
             let keyHash: UInt64
-            if let end = Self.plainStringEnd(bytes, from: position + 1) {
-                let keyBytes = UnsafeBufferPointer(rebasing: bytes[(position + 1)..<end])
-                let hash = ReadFields.hash(keyBytes)
-                if recordLevel, let closed = try stepOverUnread(keyEnd: end, hash: hash, filter: filter, repeated: &repeated, depth: depth) {
-                    if closed { return closeFlatObject(level: level) } else { continue }
-                }
-                if keyBytes.count <= maxStringBytes {
-                    (keyStart, keyLength) = (position + 1, keyBytes.count)
-                    position = end + 1
-                    keyHash = hash
-                } else {
-                    // Cut to the string limit, and counted as cut, as a parsed key is; looked up
-                    // by what is left of it, as the tree looks it up (the whole key's hash served
-                    // the repeated-key check and the filter above).
-                    let cut = try parseString()
-                    recordDecodedKeys.append(cut)
-                    (keyStart, keyLength) = (-recordDecodedKeys.count, 0)
-                    keyHash = cut.withUTF8Bytes(ReadFields.hash)
+            if following, let key = scriptedKey(at: scripted) {
+                scripted += 1
+                nextKeyScript.append(ScriptedKey(start: position + 1, length: key.length, hash: key.hash, read: key.read))
+                (keyStart, keyLength, keyHash) = (position + 1, key.length, key.hash)
+                position += key.length + 2
+                if !key.read {
+                    try expect(UInt8(ascii: ":"), "':' after a key")
+                    try skipValue(depth: depth)
+                    if try endOfMember() { return closeFlatObject(level: level, adoptingScript: scriptable && !repeated.found) } else { continue }
                 }
             } else {
-                // A key with an escape: decoded, and hashed as decoded for the lookups.
-                let key = try parseString()
-                recordDecodedKeys.append(key)
-                (keyStart, keyLength) = (-recordDecodedKeys.count, 0)
-                keyHash = key.withUTF8Bytes(ReadFields.hash)
+                if following {
+                    // Off the script: the keys read so far were its first ones, none repeated.
+                    following = false
+                    for index in 0..<scripted { _ = repeated.repeats(keyScript[index].hash, seen: &seenKeyHashes) }
+                }
+                if let end = Self.plainStringEnd(bytes, from: position + 1) {
+                    let keyBytes = UnsafeBufferPointer(rebasing: bytes[(position + 1)..<end])
+                    let hash = ReadFields.hash(keyBytes)
+                    if level == 0 {
+                        if keyBytes.count <= maxStringBytes {
+                            nextKeyScript.append(ScriptedKey(start: position + 1, length: keyBytes.count, hash: hash, read: filter?.contains(hash) ?? true))
+                        } else {
+                            scriptable = false
+                        }
+                    }
+                    if recordLevel, let closed = try stepOverUnread(keyEnd: end, hash: hash, filter: filter, repeated: &repeated, depth: depth) {
+                        if closed { return closeFlatObject(level: level, adoptingScript: scriptable && !repeated.found) } else { continue }
+                    }
+                    if keyBytes.count <= maxStringBytes {
+                        (keyStart, keyLength) = (position + 1, keyBytes.count)
+                        position = end + 1
+                        keyHash = hash
+                    } else {
+                        // Cut to the string limit, and counted as cut, as a parsed key is; looked up
+                        // by what is left of it, as the tree looks it up (the whole key's hash served
+                        // the repeated-key check and the filter above).
+                        let cut = try parseString()
+                        recordDecodedKeys.append(cut)
+                        (keyStart, keyLength) = (-recordDecodedKeys.count, 0)
+                        keyHash = cut.withUTF8Bytes(ReadFields.hash)
+                    }
+                } else {
+                    // A key with an escape: decoded, and hashed as decoded for the lookups.
+                    let key = try parseString()
+                    recordDecodedKeys.append(key)
+                    (keyStart, keyLength) = (-recordDecodedKeys.count, 0)
+                    keyHash = key.withUTF8Bytes(ReadFields.hash)
+                    scriptable = false
+                }
             }
             try expect(UInt8(ascii: ":"), "':' after a key")
             skipWhitespace()
@@ -299,12 +345,26 @@ struct JSONParser {
             }
             flatScratch[level].append(member)
             flatScratchHashes[level].append(keyHash)
-            if try endOfMember() { return closeFlatObject(level: level) }
+            if try endOfMember() { return closeFlatObject(level: level, adoptingScript: scriptable && !repeated.found) }
         }
     }
 
+    /// The key at place `index` of ``keyScript`` when the key at the current position (its
+    /// opening quote) has exactly its bytes.
+    @inline(__always)
+    private func scriptedKey(at index: Int) -> ScriptedKey? {
+        guard index < keyScript.count, let base = bytes.baseAddress else { return nil }
+        let key = keyScript[index]
+        let start = position + 1, end = start + key.length
+        guard end < bytes.count, bytes[end] == UInt8(ascii: "\""), memcmp(base + start, base + key.start, key.length) == 0 else { return nil }
+        return key
+    }
+
     /// Moves the scratch list of `level` to the end of ``recordMembers``: the block's range.
-    private mutating func closeFlatObject(level: Int) -> Range<Int> {
+    /// At the record's own level, the record's keys become the ``keyScript`` when
+    /// `adoptingScript` (all plain, none repeated).
+    private mutating func closeFlatObject(level: Int, adoptingScript: Bool = false) -> Range<Int> {
+        if adoptingScript { swap(&keyScript, &nextKeyScript) }
         let start = recordMembers.count
         recordMembers.append(contentsOf: flatScratch[level])
         recordKeyHashes.append(contentsOf: flatScratchHashes[level])
@@ -607,6 +667,8 @@ func describe(_ byte: UInt8) -> String {
 /// allocation (a record and the object inside it nest, each with its own range).
 struct RepeatedKeyCheck {
     let base: Int
+    /// Whether any key was repeated.
+    private(set) var found = false
     private var bits = KeyBits()
     /// The hashes once an object has more than ``JSONParser/listedKeys`` keys.
     private var wide: Set<UInt64>?
@@ -615,7 +677,11 @@ struct RepeatedKeyCheck {
 
     /// Notes `hash` (its hash list is `seen` from ``base`` on); returns whether it was noted before.
     mutating func repeats(_ hash: UInt64, seen: inout [UInt64]) -> Bool {
-        if wide != nil { return !wide!.insert(hash).inserted }
+        if wide != nil {
+            let repeated = !wide!.insert(hash).inserted
+            if repeated { found = true }
+            return repeated
+        }
         let mayRepeat = bits.insert(hash)
         let repeated = mayRepeat && seen[base...].contains(hash)
         seen.append(hash)
@@ -623,8 +689,18 @@ struct RepeatedKeyCheck {
             wide = Set(seen[base...])
             seen.removeSubrange(base...)
         }
+        if repeated { found = true }
         return repeated
     }
+}
+
+/// A record-level key of a ``JSONParser/keyScript``: where its plain bytes are in the file, its
+/// hash, and whether the mappers read it (the key filter's answer).
+struct ScriptedKey {
+    var start: Int
+    var length: Int
+    var hash: UInt64
+    var read: Bool
 }
 
 /// 256 bits, one per value of a key hash's top byte: most keys of a record are new, and a
