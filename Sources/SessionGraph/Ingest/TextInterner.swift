@@ -16,6 +16,8 @@ struct TextInterner {
     }
 
     private var slots = [Slot](repeating: Slot(), count: 1024)
+    /// ``seed``, held by the interner: a static is read through a call on every access.
+    private let hashSeed = TextInterner.seed
     /// The texts held, in the order they came; a slot's hash match is confirmed on these bytes.
     private var texts: [String] = []
 
@@ -24,7 +26,7 @@ struct TextInterner {
     mutating func code(_ value: FieldText?) -> UInt32 {
         guard let value else { return TextVocabulary.none }
         return value.withUTF8 { bytes in
-            let hash = Self.hash(bytes)
+            let hash = WordHash.hash(bytes, seed: hashSeed, foldingASCIICase: false)
             let mask = slots.count - 1
             var slot = Int(truncatingIfNeeded: hash) & mask
             while slots[slot].text >= 0 {
@@ -65,8 +67,4 @@ struct TextInterner {
     /// Drawn per process, like the standard library's hash seed, so log text cannot be written
     /// to collide in this table.
     private static let seed = UInt64.random(in: 0...UInt64.max)
-
-    static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        WordHash.hash(bytes, seed: seed, foldingASCIICase: false)
-    }
 }

@@ -115,8 +115,10 @@ enum CompactIdentifier: Hashable, Sendable {
     private static func tokenBits(_ bytes: UnsafeBufferPointer<UInt8>) -> (UInt64, UInt64)? {
         guard bytes.count == 22 else { return nil }
         var high: UInt64 = 0, low: UInt64 = 0
+        // The table once: each read of a lazily made global is a call to its initialiser's check.
+        let values = base64URLValues
         for index in 0..<22 {
-            let value = base64URLValues[Int(bytes[index])]
+            let value = values[Int(bytes[index])]
             guard value < 64 else { return nil }
             if index == 21 {
                 guard value & 0x0F == 0 else { return nil }

@@ -20,9 +20,25 @@ public enum LogSource: String, Sendable, Codable, CaseIterable, Comparable {
         }
     }
 
-    public static func < (lhs: LogSource, rhs: LogSource) -> Bool {
-        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    /// The case's place in the declaration.
+    private var ordinal: Int {
+        switch self {
+        case .signInLogs: return 0
+        case .nonInteractiveSignInLogs: return 1
+        case .servicePrincipalSignInLogs: return 2
+        case .managedIdentitySignInLogs: return 3
+        case .graphActivityLogs: return 4
+        case .cloudAppEvents: return 5
+        case .unifiedAuditLog: return 6
+        case .officeActivity: return 7
+        }
     }
+
+    public static func < (lhs: LogSource, rhs: LogSource) -> Bool { lhs.ordinal < rhs.ordinal }
+
+    /// Hashed by its case: a raw-valued enum otherwise hashes its raw text, and every record's
+    /// duplicate key holds its source.
+    public func hash(into hasher: inout Hasher) { hasher.combine(ordinal) }
 }
 
 /// How the records were exported. Raw values are part of the output contract.
