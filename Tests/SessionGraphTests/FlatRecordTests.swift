@@ -153,6 +153,29 @@ import Testing
         #expect(named == [[], [], ["SessionId"], ["SessionId"], [], ["TimeGenerated"], [], ["UserAgent"], ["extra"], [], [], []])
     }
 
+    @Test func numbersOfUnreadMembersAreCheckedWithoutBeingRead() {
+        // An unread member's number is stepped over with the checks a read one gets.
+        let lines = [
+            #"{"TimeGenerated":"2026-03-10T08:00:00Z","Type":"SigninLogs","DurationMs":1e,"UserAgent":"x"}"#,
+            #"{"TimeGenerated":"2026-03-10T08:00:00Z","Type":"SigninLogs","DurationMs":-12.5e3,"UserAgent":"x"}"#,
+            #"{"TimeGenerated":"2026-03-10T08:00:00Z","Type":"SigninLogs","DurationMs":390,"UserAgent":"x"}"#,
+            #"{"TimeGenerated":"2026-03-10T08:00:00Z","Type":"SigninLogs","DurationMs":3-9,"UserAgent":"x"}"#,
+        ]
+        let bytes = Array(lines.joined(separator: "\n").utf8)
+        var outcomes: [String] = []
+        bytes.withUnsafeBufferPointer { buffer in
+            var reader = JSONRecordReader(bytes: buffer, limits: ReadLimits())
+            reader.read(from: 0) { raw in
+                switch raw.value {
+                case .success: outcomes.append("read")
+                case .failure(let error): outcomes.append(error.message)
+                }
+            }
+        }
+        #expect(outcomes == ["malformed number '1e'", "read", "read", "malformed number '3-9'"])
+        expectAlike(lines[1] + "\n" + lines[2], records: 2)
+    }
+
     /// Each record of `text` read flat (every member kept), with the tree of the same bytes.
     func flatAndTree(_ text: String, _ check: (FlatRecord, JSONValue) -> Void) {
         var limits = ReadLimits()

@@ -405,16 +405,20 @@ struct JSONParser {
 
     mutating func parseNumber() throws(JSONParseError) -> String {
         let start = position
-        while position < bytes.count {
-            switch bytes[position] {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "+"),
-                 UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E"):
-                position += 1
-            default:
-                return try finishNumber(from: start)
-            }
-        }
+        while position < bytes.count, Self.isNumberByte(bytes[position]) { position += 1 }
         return try finishNumber(from: start)
+    }
+
+    /// Whether `byte` may be part of a number's lexeme (`finishNumber` checks the whole).
+    @inline(__always)
+    static func isNumberByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "+"),
+             UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E"):
+            return true
+        default:
+            return false
+        }
     }
 
     private func finishNumber(from start: Int) throws(JSONParseError) -> String {
@@ -632,6 +636,14 @@ struct JSONParser {
                 }
             }
             throw fail("unexpected end of input inside a value (expected '}' or ']')")
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            // Checked as ``parseNumber()`` checks it, without making the string.
+            let start = position
+            while position < bytes.count, Self.isNumberByte(bytes[position]) { position += 1 }
+            guard Self.isPlainDecimal(UnsafeBufferPointer(rebasing: bytes[start..<position])) else {
+                _ = try finishNumber(from: start)
+                return
+            }
         default:
             _ = try parseValue(depth: depth)
         }
