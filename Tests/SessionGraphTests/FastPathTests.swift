@@ -216,6 +216,11 @@ import Testing
         }
     }
 
+    @Test func logSourcesOrderAndHashByTheirCase() {
+        #expect(LogSource.allCases.sorted() == LogSource.allCases, "declaration order")
+        #expect(Set(LogSource.allCases.map(\.hashValue)).count == LogSource.allCases.count)
+    }
+
     @Test func keyHashesIgnoreCaseAndFindEveryReadField() {
         func hash(_ text: String) -> UInt64 { Array(text.utf8).withUnsafeBufferPointer(ReadFields.hash) }
         #expect(hash("UniqueTokenIdentifier") == hash("uniquetokenidentifier"))

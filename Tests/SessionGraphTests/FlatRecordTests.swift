@@ -129,7 +129,7 @@ import Testing
             head + #""SessionId":"s-5","UserAgentX":"ua","IPAddress":"10.0.0.5"}"#,
             head + #""SessionId":"s-6","UserAgen":"ua","IPAddress":"10.0.0.6","TimeGenerated":"2026-03-10T09:00:00Z"}"#,
             head + #""sessionid":"s-7","UserAgent":"ua"}"#,
-            head + #""SessionId":"s-8","UserAgent":"ua","IPAddress":"10.0.0.8","UserAgent":"ub"}"#,
+            head + #""\u0053essionId":"s-8","UserAgent":"ua","IPAddress":"10.0.0.8","UserAgent":"ub"}"#,
             head + #""SessionId":"s-9","UserAgent":"ua","IPAddress":"10.0.0.9","Extra":1,"extra":2}"#,
             head + #""SessionId":"s-10","UserAgent":"ua","IPAddress":"10.0.0.10"}"#,
             #"{"TimeGenerated":"2026-03-10T08:00:00Z"}"#,
@@ -151,6 +151,27 @@ import Testing
             reader.read(from: 0) { raw in named.append(raw.duplicateKeys) }
         }
         #expect(named == [[], [], ["SessionId"], ["SessionId"], [], ["TimeGenerated"], [], ["UserAgent"], ["extra"], [], [], []])
+    }
+
+    @Test func keysCutAtTheLimitAndBrokenRecordsAmongScriptedOnesReadAlike() {
+        // Keys within a 12-byte limit make a script; a key longer than the limit where a scripted
+        // key stood (its first bytes equal to it), a record broken part-way, an array of records
+        // and a record beyond the script's 512 keys are then read as their trees read them.
+        var limits = ReadLimits()
+        limits.maxStringBytes = 12
+        let short = #"{"Type":"SigninLogs","UserAgent":"ua","IPAddress":"10.0.0.1"}"#
+        let lines = [
+            short, short,
+            #"{"Type":"SigninLogs","UserAgentAndMore":"ub","IPAddress":"10.0.0.2"}"#,
+            short,
+            #"{"Type":"SigninLogs","UserAgent":"#,
+            short,
+            #"{"Type":"SigninLogs","UserAgent":"uc","IPAddress":"10.0.0.3","UserAgent":"ud"}"#,
+        ]
+        expectAlike(lines.joined(separator: "\n"), limits: limits, records: lines.count - 1)
+        expectAlike("[" + [short, short, #"{"Type":"SigninLogs","UserAgen":"ux"}"#, short].joined(separator: ",\n") + "]", limits: limits, records: 4)
+        let wide = "{" + (0..<600).map { "\"k\($0)\":\($0)" }.joined(separator: ",") + #","Type":"SigninLogs","UserAgent":"w"}"#
+        expectAlike([wide, wide, short, wide].joined(separator: "\n"), records: 4)
     }
 
     @Test func numbersOfUnreadMembersAreCheckedWithoutBeingRead() {

@@ -29,12 +29,17 @@ struct JSONParser {
     /// of a top-level array or envelope).
     var recordDepth = 1
     /// Keys that occurred twice in one object at record level (the record, `properties`), since
-    /// the reader last cleared it.
+    /// the reader last cleared it; at most ``namedRepeats`` of them.
     var duplicateKeys: [String] = []
+    /// How many repeated keys a record names. Key hashes are not seeded, so a hostile record can
+    /// make thousands of distinct keys look repeated; each name is looked for among those named,
+    /// and without a bound that search grew with the square of the record.
+    static let namedRepeats = 32
     /// The record-level keys read so far, so each record reuses them instead of allocating.
     private var keyCache = KeyCache()
     /// The key hashes of the record-level objects being read (see ``RepeatedKeyCheck``); the
-    /// storage is reused from record to record.
+    /// storage is reused from record to record. The record's own keys that follow the
+    /// ``keyScript`` are listed only once a key leaves it.
     private var seenKeyHashes: [UInt64] = []
     /// How many keys of one object are listed before they move to a set.
     static let listedKeys = 64
@@ -42,7 +47,8 @@ struct JSONParser {
     /// objects inside it read flat, each object's in one block; the storage is reused from
     /// record to record.
     private(set) var recordMembers: [FlatRecord.Member] = []
-    /// The key hash of each of ``recordMembers``, at the same index: a lookup scans these.
+    /// The key hash of each of ``recordMembers``, at the same index: a lookup in an object inside
+    /// the record scans these; the record's own block is indexed (``recordSlots``).
     private(set) var recordKeyHashes: [UInt64] = []
     /// The record's own block of ``recordMembers``.
     private(set) var recordRange = 0..<0
@@ -67,6 +73,9 @@ struct JSONParser {
     private var keyScript: [ScriptedKey] = []
     /// The record-level keys of the record being read, to become the next ``keyScript``.
     private var nextKeyScript: [ScriptedKey] = []
+    /// The most keys a script holds: a record with more is not scripted, so a hostile record of
+    /// millions of keys does not leave its list held for the rest of the file.
+    static let scriptedKeys = 512
 
     init(bytes: UnsafeBufferPointer<UInt8>, position: Int = 0, maxDepth: Int = 256, maxStringBytes: Int = 1 << 20) {
         self.bytes = bytes
@@ -208,7 +217,7 @@ struct JSONParser {
     private mutating func stepOverUnread(keyEnd: Int, hash: UInt64, filter: KeyHashSet?, repeated: inout RepeatedKeyCheck, depth: Int) throws(JSONParseError) -> Bool? {
         if repeated.repeats(hash, seen: &seenKeyHashes) {
             let name = String(decoding: UnsafeBufferPointer(rebasing: bytes[(position + 1)..<keyEnd]), as: UTF8.self)
-            if !duplicateKeys.contains(name) { duplicateKeys.append(name) }
+            if duplicateKeys.count < Self.namedRepeats && !duplicateKeys.contains(name) { duplicateKeys.append(name) }
         }
         guard let filter, !filter.contains(hash) else { return nil }
         position = keyEnd + 1
@@ -296,7 +305,7 @@ struct JSONParser {
                     let keyBytes = UnsafeBufferPointer(rebasing: bytes[(position + 1)..<end])
                     let hash = ReadFields.hash(keyBytes)
                     if level == 0 {
-                        if keyBytes.count <= maxStringBytes {
+                        if keyBytes.count <= maxStringBytes && nextKeyScript.count < Self.scriptedKeys {
                             nextKeyScript.append(ScriptedKey(start: position + 1, length: keyBytes.count, hash: hash, read: filter?.contains(hash) ?? true))
                         } else {
                             scriptable = false
@@ -404,21 +413,27 @@ struct JSONParser {
     }
 
     mutating func parseNumber() throws(JSONParseError) -> String {
-        let start = position
-        while position < bytes.count, Self.isNumberByte(bytes[position]) { position += 1 }
+        // Two statements: in one, the call would take `self` (and its position) before the
+        // argument moved it.
+        let start = stepOverNumberBytes()
         return try finishNumber(from: start)
     }
 
-    /// Whether `byte` may be part of a number's lexeme (`finishNumber` checks the whole).
+    /// Steps over the bytes a number's lexeme may hold (``finishNumber(from:)`` checks them as a
+    /// whole); returns where they start.
     @inline(__always)
-    static func isNumberByte(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "+"),
-             UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E"):
-            return true
-        default:
-            return false
+    private mutating func stepOverNumberBytes() -> Int {
+        let start = position
+        scan: while position < bytes.count {
+            switch bytes[position] {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "+"),
+                 UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E"):
+                position += 1
+            default:
+                break scan
+            }
         }
+        return start
     }
 
     private func finishNumber(from start: Int) throws(JSONParseError) -> String {
@@ -638,8 +653,7 @@ struct JSONParser {
             throw fail("unexpected end of input inside a value (expected '}' or ']')")
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
             // Checked as ``parseNumber()`` checks it, without making the string.
-            let start = position
-            while position < bytes.count, Self.isNumberByte(bytes[position]) { position += 1 }
+            let start = stepOverNumberBytes()
             guard Self.isPlainDecimal(UnsafeBufferPointer(rebasing: bytes[start..<position])) else {
                 _ = try finishNumber(from: start)
                 return
