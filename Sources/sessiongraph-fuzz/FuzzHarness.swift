@@ -32,6 +32,10 @@ enum FuzzTarget: String, CaseIterable {
             var reader = JSONRecordReader(bytes: data, limits: limits)
             var interner = TextInterner()
             reader.read(from: 0) { raw in
+                // A record the reader fails on fails alike as a tree.
+                if let failures = FlatRecordCheck.failures(of: raw, in: data, limits: limits) {
+                    precondition(failures.flat == failures.tree, "the reader and the tree of the same bytes fail differently")
+                }
                 guard case .success(let parsed) = raw.value else { return }
                 // The record read flat and the tree of the same bytes read alike.
                 if let readings = FlatRecordCheck.readings(of: raw, in: data, limits: limits) {

@@ -15,6 +15,9 @@ import Testing
             var found: [(flat: String, tree: String)] = []
             reader.read(from: 0) { raw in
                 if let pair = FlatRecordCheck.readings(of: raw, in: buffer, limits: limits) { found.append(pair) }
+                if let failed = FlatRecordCheck.failures(of: raw, in: buffer, limits: limits) {
+                    #expect(failed.flat == failed.tree, "a record the reader fails on fails alike as a tree")
+                }
             }
             return found
         }
@@ -369,6 +372,9 @@ import Testing
                     let buffer = raw.bindMemory(to: UInt8.self)
                     var reader = JSONRecordReader(bytes: buffer, limits: limits)
                     reader.read(from: 0) { record in
+                        if let failed = FlatRecordCheck.failures(of: record, in: buffer, limits: limits), failed.flat != failed.tree {
+                            Issue.record("\(url.lastPathComponent), line \(record.line): the reader fails \(failed.flat)\nthe tree \(failed.tree)")
+                        }
                         guard let pair = FlatRecordCheck.readings(of: record, in: buffer, limits: limits) else { return }
                         records += 1
                         if pair.flat != pair.tree {

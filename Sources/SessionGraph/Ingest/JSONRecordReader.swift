@@ -29,6 +29,9 @@ struct RawJSONRecord {
     var duplicateKeys: [String] = []
     /// Where the record's bytes are, to read it again in full when it is not recognised.
     var bytes: Range<Int> = 0..<0
+    /// Where the parser began a record it failed to read (nil for a record refused before it
+    /// was parsed), so the failure can be compared with the tree's (``FlatRecordCheck``).
+    var failedFrom: Int? = nil
 }
 
 /// Walks the top level of a JSON file and hands out one record at a time, so a large array is
@@ -142,7 +145,7 @@ struct JSONRecordReader {
                 let value = try parser.parseRecord(depth: 0)
                 body(RawJSONRecord(value: .success(value), line: line, column: column, container: .sequence, truncatedStrings: parser.truncatedStrings - cutBefore, duplicateKeys: parser.duplicateKeys, bytes: start..<parser.position))
             } catch {
-                body(RawJSONRecord(value: .failure(error), line: line, column: column, container: .sequence))
+                body(RawJSONRecord(value: .failure(error), line: line, column: column, container: .sequence, failedFrom: start))
                 // One record per line (NDJSON): go on at the next line. A record that starts a
                 // pretty-printed object: go on at the next line that starts a value in the same
                 // column, so the rest of the broken object is not read as records.
@@ -191,7 +194,7 @@ struct JSONRecordReader {
                 let value = try parser.parseRecord(depth: 1)
                 body(RawJSONRecord(value: .success(value), line: line, column: column, container: container, truncatedStrings: parser.truncatedStrings - cutBefore, duplicateKeys: parser.duplicateKeys, bytes: start..<parser.position))
             } catch {
-                body(RawJSONRecord(value: .failure(error), line: line, column: column, container: container))
+                body(RawJSONRecord(value: .failure(error), line: line, column: column, container: container, failedFrom: start))
                 guard let resume = resynchronise(after: max(error.offset, start + 1), column: column) ?? nextElement(after: max(error.offset, start + 1)) else {
                     let (l, _) = location(of: max(error.offset, start))
                     remarks.append("line \(l): the rest of the file after this broken record could not be resynchronised and was not read")

@@ -431,4 +431,22 @@ enum FlatRecordCheck {
         }
         return (described(record, truncated: raw.truncatedStrings, repeated: raw.duplicateKeys), tree)
     }
+
+    /// The reader's failure on `raw` and the tree's on the same bytes, as text, equal when they
+    /// agree; nil when `raw` was read, or refused before it was parsed. The reader keeps state
+    /// from record to record (the key script), so a failure only it has would show here.
+    static func failures(of raw: RawJSONRecord, in bytes: UnsafeBufferPointer<UInt8>, limits: ReadLimits) -> (flat: String, tree: String)? {
+        guard case .failure(let error) = raw.value, let start = raw.failedFrom else { return nil }
+        var parser = JSONParser(bytes: bytes, position: start, maxDepth: limits.maxDepth, maxStringBytes: limits.maxStringBytes)
+        parser.keyFilter = limits.skipUnusedFields ? ReadFields.hashes : nil
+        parser.recordDepth = raw.container == .sequence ? 1 : 2
+        let tree: String
+        do {
+            _ = try parser.parseValue(depth: parser.recordDepth - 1)
+            tree = "the tree reads it"
+        } catch {
+            tree = "at \(error.offset): \(error.message)"
+        }
+        return ("at \(error.offset): \(error.message)", tree)
+    }
 }
