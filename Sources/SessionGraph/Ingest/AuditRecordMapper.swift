@@ -9,80 +9,80 @@ enum AuditRecordMapper {
         var notes: [String] = []
         let time = try EventDraft.eventTime([(audit.raw("CreationTime"), "CreationTime")], notes: &notes)
         let isLogon = audit["RecordType"]?.integer == stsLogonRecordType
-        var b = EventDraft(time: time, source: .unifiedAuditLog, shape: shape, kind: isLogon ? .signIn : .action, provenance: provenance)
-        b.notes = notes
-        fill(&b, from: audit)
-        return b
+        var draft = EventDraft(time: time, source: .unifiedAuditLog, shape: shape, kind: isLogon ? .signIn : .action, provenance: provenance)
+        draft.notes = notes
+        fill(&draft, from: audit)
+        return draft
     }
 
     /// Fills identity, identifiers, network and operation from an AuditData object. Shared with
     /// CloudAppEvents, whose `RawEventData` is the same object for Microsoft 365 workloads.
-    static func fill<Audit: RecordFields>(_ b: inout EventDraft, from audit: Audit) {
-        EventDraft.setGUID(&b.recordId, audit.field("Id"))
-        b.workload = b.workload ?? audit.field("Workload")
+    static func fill<Audit: RecordFields>(_ draft: inout EventDraft, from audit: Audit) {
+        EventDraft.setGUID(&draft.recordId, audit.field("Id"))
+        draft.workload = draft.workload ?? audit.field("Workload")
         let operation = audit.field("Operation")
-        b.operation = b.operation ?? operation
+        draft.operation = draft.operation ?? operation
 
         if let user = audit.field("UserId") {
-            if user.contains("@") { b.userPrincipalName = b.userPrincipalName ?? user.lowercased() } else { b.userDisplayName = b.userDisplayName ?? user }
+            if user.contains("@") { draft.userPrincipalName = draft.userPrincipalName ?? user.lowercased() } else { draft.userDisplayName = draft.userDisplayName ?? user }
         }
-        EventDraft.setGUID(&b.userId, audit.field("TokenObjectId"))
-        EventDraft.setGUID(&b.tenantId, audit.field("TokenTenantId", "OrganizationId"))
+        EventDraft.setGUID(&draft.userId, audit.field("TokenObjectId"))
+        EventDraft.setGUID(&draft.tenantId, audit.field("TokenTenantId", "OrganizationId"))
 
         // The session id: AppAccessContext first, then Exchange's top-level SessionId, then the
         // STS logon's device properties (schemas.md §1, §5.3, §5.4).
         let context = audit.object("AppAccessContext")
-        b.setSession(context?.field("AADSessionId"), field: "AppAccessContext.AADSessionId")
+        draft.setSession(context?.field("AADSessionId"), field: "AppAccessContext.AADSessionId")
         if let exchangeSid = audit.field("SessionId") {
-            b.setSession(exchangeSid, field: "SessionId")
+            draft.setSession(exchangeSid, field: "SessionId")
         }
         let devices = audit.elements("DeviceProperties")
-        b.setSession(devices.namedValue("SessionId").map(FieldText.text), field: "DeviceProperties.SessionId")
-        b.setToken(context?.field("UniqueTokenId"), field: "AppAccessContext.UniqueTokenId")
-        b.setIssuedAt(context?.raw("IssuedAtTime"), field: "AppAccessContext.IssuedAtTime")
-        b.setIssuedAt(context?.raw("TokenIssuedAtTime"), field: "AppAccessContext.TokenIssuedAtTime")
-        EventDraft.setGUID(&b.correlationId, audit.field("InterSystemsId", "CorrelationId") ?? context?.field("CorrelationId"))
-        EventDraft.setGUID(&b.deviceId, audit.field("DeviceId"))
+        draft.setSession(devices.namedValue("SessionId").map(FieldText.text), field: "DeviceProperties.SessionId")
+        draft.setToken(context?.field("UniqueTokenId"), field: "AppAccessContext.UniqueTokenId")
+        draft.setIssuedAt(context?.raw("IssuedAtTime"), field: "AppAccessContext.IssuedAtTime")
+        draft.setIssuedAt(context?.raw("TokenIssuedAtTime"), field: "AppAccessContext.TokenIssuedAtTime")
+        EventDraft.setGUID(&draft.correlationId, audit.field("InterSystemsId", "CorrelationId") ?? context?.field("CorrelationId"))
+        EventDraft.setGUID(&draft.deviceId, audit.field("DeviceId"))
 
         // SharePoint writes the client IP into DeviceDisplayName (schemas.md §5.7).
         let displayIP = audit.text("DeviceDisplayName").flatMap { value -> FieldText? in
             if case .success = IdentifierNormalizer.ipAddress(value) { return FieldText(value) }
             return nil
         }
-        b.setIP(audit.field("ClientIP", "ClientIPAddress", "ActorIpAddress") ?? displayIP, field: "ClientIP")
+        draft.setIP(audit.field("ClientIP", "ClientIPAddress", "ActorIpAddress") ?? displayIP, field: "ClientIP")
 
         let extended = audit.elements("ExtendedProperties")
-        b.userAgent = b.userAgent ?? audit.field("UserAgent") ?? extended.namedValue("UserAgent").map(FieldText.text) ?? audit.field("ClientInfoString")
+        draft.userAgent = draft.userAgent ?? audit.field("UserAgent") ?? extended.namedValue("UserAgent").map(FieldText.text) ?? audit.field("ClientInfoString")
         // The client app: Exchange puts itself in `AppId` and the client in `ClientAppId`.
-        b.appId = b.appId ?? (audit.field("ClientAppId") ?? context?.field("ClientAppId") ?? audit.field("AppId", "ApplicationId")).flatMap(IdentifierNormalizer.guidOrText)
-        b.appName = b.appName ?? context?.field("ClientAppName")
-        b.operatingSystem = b.operatingSystem ?? devices.namedValue("OS").map(FieldText.text)
-        b.browser = b.browser ?? devices.namedValue("BrowserType").map(FieldText.text)
+        draft.appId = draft.appId ?? (audit.field("ClientAppId") ?? context?.field("ClientAppId") ?? audit.field("AppId", "ApplicationId")).flatMap(IdentifierNormalizer.guidOrText)
+        draft.appName = draft.appName ?? context?.field("ClientAppName")
+        draft.operatingSystem = draft.operatingSystem ?? devices.namedValue("OS").map(FieldText.text)
+        draft.browser = draft.browser ?? devices.namedValue("BrowserType").map(FieldText.text)
 
         if audit["RecordType"]?.integer == stsLogonRecordType {
             // A sign-in: Id is the Entra request id; ObjectId is the resource app.
-            b.requestId = b.recordId
-            b.resource = audit.field("ObjectId").flatMap(IdentifierNormalizer.guidOrText)
+            draft.requestId = draft.recordId
+            draft.resource = audit.field("ObjectId").flatMap(IdentifierNormalizer.guidOrText)
             let requestType = extended.namedValue("RequestType")
-            b.authProtocol = requestType.map(FieldText.text)
+            draft.authProtocol = requestType.map(FieldText.text)
             // The token endpoint is a non-interactive redemption; every other STS request type
             // (login, KMSI, authorize, reprocess) is an interactive browser sign-in.
-            b.interactive = !(requestType?.lowercased().hasSuffix(":token") ?? false)
-            b.result = operation?.sameBytes(as: "UserLoginFailed") == true ? "failure" : "success"
-            b.resultCode = audit.field("ErrorNumber")
-            b.userAgent = extended.namedValue("UserAgent").map(FieldText.text) ?? b.userAgent
+            draft.interactive = !(requestType?.lowercased().hasSuffix(":token") ?? false)
+            draft.result = operation?.sameBytes(as: "UserLoginFailed") == true ? "failure" : "success"
+            draft.resultCode = audit.field("ErrorNumber")
+            draft.userAgent = extended.namedValue("UserAgent").map(FieldText.text) ?? draft.userAgent
         } else {
             let pairs = parameters(audit)
-            b.parameters = pairs
+            draft.parameters = pairs
             if let count = audit["OperationCount"]?.integer, count > 0 {
-                b.itemCount = Int(clamping: count)
+                draft.itemCount = Int(clamping: count)
             } else {
                 let folders = audit.elements("Folders")
-                if !folders.isEmpty { b.itemCount = folders.reduce(0) { $0 + $1.elements("FolderItems").count } }
+                if !folders.isEmpty { draft.itemCount = folders.reduce(0) { $0 + $1.elements("FolderItems").count } }
             }
-            b.operationDetail = b.operationDetail ?? parameterSummary(audit, pairs: pairs)
+            draft.operationDetail = draft.operationDetail ?? parameterSummary(audit, pairs: pairs)
             if let status = audit.text("ResultStatus") {
-                b.result = ["true", "succeeded", "success", "partiallysucceeded"].contains(status.lowercased()) ? "success" : (status.lowercased() == "failed" || status.lowercased() == "false" ? "failure" : FieldText(status))
+                draft.result = ["true", "succeeded", "success", "partiallysucceeded"].contains(status.lowercased()) ? "success" : (status.lowercased() == "failed" || status.lowercased() == "false" ? "failure" : FieldText(status))
             }
         }
     }
@@ -114,18 +114,18 @@ enum AuditRecordMapper {
     static func mapOfficeActivity<Row: RecordFields>(_ row: Row, shape: ExportShape, provenance: Provenance) throws(RecordRejection) -> EventDraft {
         var notes: [String] = []
         let time = try EventDraft.eventTime([(row.raw("TimeGenerated"), "TimeGenerated"), (row.raw("Start_Time"), "Start_Time"), (row.raw("CreationTime"), "CreationTime")], notes: &notes)
-        var b = EventDraft(time: time, source: .officeActivity, shape: shape, kind: .action, provenance: provenance)
-        b.notes = notes
-        EventDraft.setGUID(&b.recordId, row.field("OfficeId", "Id"))
-        b.workload = row.field("OfficeWorkload")
-        b.operation = row.field("Operation")
-        if let user = row.field("UserId") { b.userPrincipalName = user.lowercased() }
-        EventDraft.setGUID(&b.tenantId, row.field("OrganizationId", "OfficeTenantId"))
-        b.setIP(row.field("ClientIP", "Client_IPAddress"), field: "ClientIP")
-        b.userAgent = row.field("UserAgent")
-        b.operationDetail = parameterSummary(row, pairs: parameters(row))
-        if let status = row.field("ResultStatus") { b.result = status }
-        b.note("OfficeActivity has no session or token id column; this record links by user and time only")
-        return b
+        var draft = EventDraft(time: time, source: .officeActivity, shape: shape, kind: .action, provenance: provenance)
+        draft.notes = notes
+        EventDraft.setGUID(&draft.recordId, row.field("OfficeId", "Id"))
+        draft.workload = row.field("OfficeWorkload")
+        draft.operation = row.field("Operation")
+        if let user = row.field("UserId") { draft.userPrincipalName = user.lowercased() }
+        EventDraft.setGUID(&draft.tenantId, row.field("OrganizationId", "OfficeTenantId"))
+        draft.setIP(row.field("ClientIP", "Client_IPAddress"), field: "ClientIP")
+        draft.userAgent = row.field("UserAgent")
+        draft.operationDetail = parameterSummary(row, pairs: parameters(row))
+        if let status = row.field("ResultStatus") { draft.result = status }
+        draft.note("OfficeActivity has no session or token id column; this record links by user and time only")
+        return draft
     }
 }

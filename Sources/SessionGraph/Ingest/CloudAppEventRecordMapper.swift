@@ -8,32 +8,32 @@ enum CloudAppEventRecordMapper {
         let raw = row.object("RawEventData")
         let time = try EventDraft.eventTime(
             [(row.raw("Timestamp"), "Timestamp"), (row.raw("TimeGenerated"), "TimeGenerated"), (raw?.raw("CreationTime"), "CreationTime"), (envelope?.raw("time"), "time")], notes: &notes)
-        var b = EventDraft(time: time, source: .cloudAppEvents, shape: shape, kind: .action, provenance: provenance)
-        b.notes = notes
+        var draft = EventDraft(time: time, source: .cloudAppEvents, shape: shape, kind: .action, provenance: provenance)
+        draft.notes = notes
 
-        b.recordId = row.field("ReportId")
-        b.operation = row.field("ActionType")
-        b.workload = row.field("Application")
-        EventDraft.setGUID(&b.userId, row.field("AccountObjectId"))
-        if let account = row.field("AccountId"), account.contains("@") { b.userPrincipalName = account.lowercased() }
-        b.userDisplayName = row.field("AccountDisplayName")
-        EventDraft.setGUID(&b.tenantId, envelope?.field("tenantId"))
-        b.setIP(row.field("IPAddress"), field: "IPAddress")
-        b.country = row.field("CountryCode")
-        b.city = row.field("City")
-        b.userAgent = row.field("UserAgent")
-        b.operatingSystem = row.field("OSPlatform")
-        b.appId = row.field("OAuthAppId").flatMap(IdentifierNormalizer.guidOrText)
-        b.operationDetail = row.text("ObjectName")
+        draft.recordId = row.field("ReportId")
+        draft.operation = row.field("ActionType")
+        draft.workload = row.field("Application")
+        EventDraft.setGUID(&draft.userId, row.field("AccountObjectId"))
+        if let account = row.field("AccountId"), account.contains("@") { draft.userPrincipalName = account.lowercased() }
+        draft.userDisplayName = row.field("AccountDisplayName")
+        EventDraft.setGUID(&draft.tenantId, envelope?.field("tenantId"))
+        draft.setIP(row.field("IPAddress"), field: "IPAddress")
+        draft.country = row.field("CountryCode")
+        draft.city = row.field("City")
+        draft.userAgent = row.field("UserAgent")
+        draft.operatingSystem = row.field("OSPlatform")
+        draft.appId = row.field("OAuthAppId").flatMap(IdentifierNormalizer.guidOrText)
+        draft.operationDetail = row.text("ObjectName")
 
         if let raw {
             // Fills only what the row itself did not say (identifiers, client IP, UPN).
-            let rowOperation = b.operation
-            AuditRecordMapper.fill(&b, from: raw)
-            b.recordId = row.field("ReportId") ?? b.recordId
-            b.operation = rowOperation ?? b.operation
-            b.kind = .action
+            let rowOperation = draft.operation
+            AuditRecordMapper.fill(&draft, from: raw)
+            draft.recordId = row.field("ReportId") ?? draft.recordId
+            draft.operation = rowOperation ?? draft.operation
+            draft.kind = .action
         }
-        return b
+        return draft
     }
 }

@@ -417,9 +417,7 @@ enum FlatRecordCheck {
             }
             return "\(reading); cut \(truncated); repeated \(repeated)"
         }
-        var parser = JSONParser(bytes: bytes, position: raw.bytes.lowerBound, maxDepth: limits.maxDepth, maxStringBytes: limits.maxStringBytes)
-        parser.keyFilter = limits.skipUnusedFields ? ReadFields.hashes : nil
-        parser.recordDepth = raw.container == .sequence ? 1 : 2
+        var parser = treeParser(bytes, from: raw.bytes.lowerBound, container: raw.container, limits: limits)
         let tree: String
         do {
             let value = try parser.parseValue(depth: parser.recordDepth - 1)
@@ -432,14 +430,21 @@ enum FlatRecordCheck {
         return (described(record, truncated: raw.truncatedStrings, repeated: raw.duplicateKeys), tree)
     }
 
+    /// A fresh parser at `start`, with the reader's key filter and limits, to read a record as
+    /// a tree.
+    private static func treeParser(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, container: JSONContainer, limits: ReadLimits) -> JSONParser {
+        var parser = JSONParser(bytes: bytes, position: start, maxDepth: limits.maxDepth, maxStringBytes: limits.maxStringBytes)
+        parser.keyFilter = limits.skipUnusedFields ? ReadFields.hashes : nil
+        parser.recordDepth = container == .sequence ? 1 : 2
+        return parser
+    }
+
     /// The reader's failure on `raw` and the tree's on the same bytes, as text, equal when they
     /// agree; nil when `raw` was read, or refused before it was parsed. The reader keeps state
     /// from record to record (the key script), so a failure only it has would show here.
     static func failures(of raw: RawJSONRecord, in bytes: UnsafeBufferPointer<UInt8>, limits: ReadLimits) -> (flat: String, tree: String)? {
         guard case .failure(let error) = raw.value, let start = raw.failedFrom else { return nil }
-        var parser = JSONParser(bytes: bytes, position: start, maxDepth: limits.maxDepth, maxStringBytes: limits.maxStringBytes)
-        parser.keyFilter = limits.skipUnusedFields ? ReadFields.hashes : nil
-        parser.recordDepth = raw.container == .sequence ? 1 : 2
+        var parser = treeParser(bytes, from: start, container: raw.container, limits: limits)
         let tree: String
         do {
             _ = try parser.parseValue(depth: parser.recordDepth - 1)

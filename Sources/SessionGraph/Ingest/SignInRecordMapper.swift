@@ -25,60 +25,60 @@ enum SignInRecordMapper {
         var notes: [String] = []
         let time = try EventDraft.eventTime(
             [(body.raw("CreatedDateTime"), "CreatedDateTime"), (body.raw("TimeGenerated"), "TimeGenerated"), (envelope?.raw("time"), "time")], notes: &notes)
-        var b = EventDraft(time: time, source: source, shape: shape, kind: .signIn, provenance: provenance)
-        b.notes = notes
+        var draft = EventDraft(time: time, source: source, shape: shape, kind: .signIn, provenance: provenance)
+        draft.notes = notes
 
-        EventDraft.setGUID(&b.recordId, body.field("Id"))
-        b.requestId = b.recordId
-        EventDraft.setGUID(&b.correlationId, body.field("CorrelationId") ?? envelope?.field("correlationId"))
-        b.setSession(body.field("SessionId"), field: "SessionId")
-        b.setToken(body.field("UniqueTokenIdentifier"), field: "UniqueTokenIdentifier")
+        EventDraft.setGUID(&draft.recordId, body.field("Id"))
+        draft.requestId = draft.recordId
+        EventDraft.setGUID(&draft.correlationId, body.field("CorrelationId") ?? envelope?.field("correlationId"))
+        draft.setSession(body.field("SessionId"), field: "SessionId")
+        draft.setToken(body.field("UniqueTokenIdentifier"), field: "UniqueTokenIdentifier")
 
-        EventDraft.setGUID(&b.userId, body.field("UserId"))
-        b.userPrincipalName = body.field("UserPrincipalName")?.lowercased()
-        b.userDisplayName = body.field("UserDisplayName")
-        EventDraft.setGUID(&b.servicePrincipalId, body.field("ServicePrincipalId"))
-        if b.userDisplayName == nil { b.userDisplayName = body.field("ServicePrincipalName") }
-        EventDraft.setGUID(&b.tenantId, body.field("ResourceTenantId", "HomeTenantId", "AADTenantId") ?? envelope?.field("tenantId"))
+        EventDraft.setGUID(&draft.userId, body.field("UserId"))
+        draft.userPrincipalName = body.field("UserPrincipalName")?.lowercased()
+        draft.userDisplayName = body.field("UserDisplayName")
+        EventDraft.setGUID(&draft.servicePrincipalId, body.field("ServicePrincipalId"))
+        if draft.userDisplayName == nil { draft.userDisplayName = body.field("ServicePrincipalName") }
+        EventDraft.setGUID(&draft.tenantId, body.field("ResourceTenantId", "HomeTenantId", "AADTenantId") ?? envelope?.field("tenantId"))
 
-        b.setDevice(body.object("DeviceDetail", "DeviceDetail_dynamic", "DeviceDetail_string"))
-        b.setIP(body.field("IPAddress") ?? envelope?.field("callerIpAddress"), field: "IPAddress")
-        b.setASN(body["AutonomousSystemNumber"])
+        draft.setDevice(body.object("DeviceDetail", "DeviceDetail_dynamic", "DeviceDetail_string"))
+        draft.setIP(body.field("IPAddress") ?? envelope?.field("callerIpAddress"), field: "IPAddress")
+        draft.setASN(body["AutonomousSystemNumber"])
         // `LocationDetails` (Log Analytics) or `location` (Graph, an object); the Log Analytics
         // `Location` column and the diagnostic envelope `location` are the country alone.
         // The first of them that holds structured data is read; an array there reads as no
         // location (it does not fall through to `location`).
-        b.setLocation((body.structured("LocationDetails", "LocationDetails_dynamic", "LocationDetails_string") ?? body.structured("location"))?.record)
-        if b.country == nil, let country = body["Location"]?.text ?? envelope?.text("location"), country.utf8.count == 2 {
-            b.country = FieldText(country)
+        draft.setLocation((body.structured("LocationDetails", "LocationDetails_dynamic", "LocationDetails_string") ?? body.structured("location"))?.record)
+        if draft.country == nil, let country = body["Location"]?.text ?? envelope?.text("location"), country.utf8.count == 2 {
+            draft.country = FieldText(country)
         }
-        b.userAgent = body.field("UserAgent")
+        draft.userAgent = body.field("UserAgent")
         let locations = body.elements("NetworkLocationDetails")
         if !locations.isEmpty {
-            b.trustedLocation = locations.contains { $0.text("networkType")?.lowercased() == "trustednamedlocation" }
+            draft.trustedLocation = locations.contains { $0.text("networkType")?.lowercased() == "trustednamedlocation" }
         }
 
-        b.appId = body.field("AppId").flatMap(IdentifierNormalizer.guidOrText)
-        b.appName = body.field("AppDisplayName")
+        draft.appId = body.field("AppId").flatMap(IdentifierNormalizer.guidOrText)
+        draft.appName = body.field("AppDisplayName")
         // Graph `resourceId` is the resource app; Log Analytics `ResourceId` is an ARM path and
         // `ResourceIdentity` is the resource app (schemas.md §2.2).
         let resource = body.field("ResourceIdentity") ?? body.field("resourceId").flatMap { $0.string.hasPrefix("/") ? nil : $0 }
-        b.resource = resource.flatMap(IdentifierNormalizer.guidOrText)
-        b.resourceName = body.field("ResourceDisplayName")
+        draft.resource = resource.flatMap(IdentifierNormalizer.guidOrText)
+        draft.resourceName = body.field("ResourceDisplayName")
 
-        b.interactive = body["IsInteractive"]?.boolean ?? (source == .signInLogs)
-        b.incomingTokenType = body.field("IncomingTokenType").map(normaliseTokenType)
-        b.authProtocol = body.field("AuthenticationProtocol")
-        b.originalTransferMethod = body.field("OriginalTransferMethod")
-        b.clientAppUsed = body.field("ClientAppUsed")
+        draft.interactive = body["IsInteractive"]?.boolean ?? (source == .signInLogs)
+        draft.incomingTokenType = body.field("IncomingTokenType").map(normaliseTokenType)
+        draft.authProtocol = body.field("AuthenticationProtocol")
+        draft.originalTransferMethod = body.field("OriginalTransferMethod")
+        draft.clientAppUsed = body.field("ClientAppUsed")
 
         let status = body.object("Status", "Status_dynamic", "Status_string")
         let code = body.text("ResultType") ?? status?.text("errorCode") ?? envelope?.text("resultType")
         if let code {
-            b.resultCode = FieldText(code)
-            b.result = code == "0" ? "success" : "failure"
+            draft.resultCode = FieldText(code)
+            draft.result = code == "0" ? "success" : "failure"
         }
-        return b
+        return draft
     }
 
     /// Display text (`Primary Refresh Token`) and enum values (`primaryRefreshToken`) alike
