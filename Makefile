@@ -2,7 +2,7 @@
 # Each installs the Debian packages it needs when they are missing.
 
 SWIFT ?= swift
-SYSTEM_PACKAGES := libgraphviz-dev pkg-config zlib1g-dev
+SYSTEM_PACKAGES := libgraphviz-dev libjemalloc-dev pkg-config zlib1g-dev
 # Only for the tests: the briefing report is opened in headless Chromium.
 TEST_PACKAGES := chromium
 BIN := .build/release/sessiongraph
@@ -12,7 +12,7 @@ SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 
 all: build
 
-# Install the system libraries (Graphviz's libgvc, zlib, pkg-config) when any is missing.
+# Install the system libraries (Graphviz's libgvc, jemalloc, zlib, pkg-config) when any is missing.
 deps:
 	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CAllocatorSettings
 import Foundation
 import SessionGraph
 import SessionGraphRenderer
@@ -260,6 +261,7 @@ struct StageClock {
         guard ProcessInfo.processInfo.environment["SESSIONGRAPH_PROFILE"] == "1" else { return }
         FileHandle.standardError.write(Data(("profile: " + stages.joined(separator: ", ") + "\n").utf8))
         for detail in details { FileHandle.standardError.write(Data(("profile " + detail + "\n").utf8)) }
+        FileHandle.standardError.write(Data(("profile allocator: " + String(cString: sessiongraph_allocator_summary()) + "\n").utf8))
     }
 
     /// Resident and peak resident memory from /proc (Linux), for the profile line.

@@ -166,13 +166,14 @@ private struct ChildRun {
 
 /// Runs `sessiongraph events --quiet <path>` in a child process, so an input that traps does
 /// not take the test process down with it.
-private func runCLI(_ arguments: [String], scratch: Scratch, timeout: Duration = .seconds(20)) throws -> ChildRun {
+private func runCLI(_ arguments: [String], scratch: Scratch, environment extra: [String: String] = [:], timeout: Duration = .seconds(20)) throws -> ChildRun {
     let executable = try #require(cliExecutable, "sessiongraph executable not found next to the test bundle")
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
     var environment = ProcessInfo.processInfo.environment
     environment["SWIFT_BACKTRACE"] = "enable=no"
+    environment.merge(extra) { _, new in new }
     process.environment = environment
     let outPath = scratch.url.appendingPathComponent("child-\(UUID().uuidString).out")
     let errPath = scratch.url.appendingPathComponent("child-\(UUID().uuidString).err")
@@ -999,6 +1000,21 @@ struct HostileInputTests {
             #expect(!child.crashed && child.status == 0, "\(name): status \(child.status) \(child.crashed ? "(signal)" : "")")
             #expect(child.stderr.contains(summary), "\(name): \(child.stderr.suffix(300))")
         }
+    }
+
+    @Test("the executable's allocator is jemalloc with transparent huge pages: its malloc_conf was read (child process)",
+          .enabled(if: cliExecutable != nil, "sessiongraph executable not built"))
+    func executableAllocator() throws {
+        let scratch = try Scratch()
+        let path = try scratch.write("one.ndjson", HX.row(1, []) + "\n")
+        let out = scratch.url.appendingPathComponent("out").path
+        let child = try runCLI(["analyze", "--quiet", path, "--out", out], scratch: scratch, environment: ["SESSIONGRAPH_PROFILE": "1"])
+        #expect(!child.crashed && !child.timedOut && child.status == 0, "status \(child.status): \(child.stderr.suffix(300))")
+        // "system malloc" when jemalloc is not linked; "thp default" when the executable's
+        // malloc_conf was not the one jemalloc read.
+        let line = child.stderr.split(separator: "\n").first { $0.hasPrefix("profile allocator: ") }
+        #expect(line?.hasPrefix("profile allocator: jemalloc ") == true, "\(child.stderr.suffix(300))")
+        #expect(line?.hasSuffix(", thp always") == true, "\(line ?? "no allocator line")")
     }
 
     @Test("IP fields that are GUIDs, blank, 10 KB, markup or a boolean: event kept, IP absent, a note says why")
