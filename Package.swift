@@ -37,12 +37,14 @@ let package = Package(
             name: "CAllocatorSettings",
             dependencies: ["CJemalloc"]
         ),
+        // Replacing an output file atomically without forcing its blocks out (renameat2).
+        .target(name: "CFileReplace"),
         // A cache prefetch hint for the passes over every event (Swift has none of its own).
         .target(name: "CMemoryHints"),
         // The model and the pipeline: ingest → graph → detect → render/report.
         .target(
             name: "SessionGraph",
-            dependencies: ["CZlib", "CMemoryHints"]
+            dependencies: ["CZlib", "CMemoryHints", "CFileReplace"]
         ),
         // The only code that imports CGraphviz: in-process layout and rendering.
         .target(

@@ -21,6 +21,28 @@ import Testing
         #expect(OutputFile.sessionFileName(sessionId: "00aa0001-1111-2222-3333-444455556666", index: 3, shared: true) == "00aa0001-1111-2222-3333-444455556666-3")
     }
 
+    /// Replacing: an existing file is swapped with the new one and the old one removed; a
+    /// missing target is created; a folder in the way is an error, and is left where it was.
+    @Test func replacingAFileLeavesOnlyTheNewOneAndNeverMovesAFolder() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sg-replace-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("findings.json").path
+        try OutputFile.write("first", to: path)
+        try OutputFile.write("second, longer than the first", to: path)
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "second, longer than the first")
+        try OutputFile.stream(to: path) { $0.write("third") }
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "third")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["findings.json"])
+        // A folder where the file should go: the write fails, the folder keeps its name and
+        // content, and no temporary file is left.
+        let blocked = folder.appendingPathComponent("report.html")
+        try FileManager.default.createDirectory(at: blocked, withIntermediateDirectories: true)
+        try "kept".write(to: blocked.appendingPathComponent("inside"), atomically: false, encoding: .utf8)
+        #expect(throws: (any Error).self) { try OutputFile.write("html", to: blocked.path) }
+        #expect(try String(contentsOf: blocked.appendingPathComponent("inside"), encoding: .utf8) == "kept")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == ["findings.json", "report.html"])
+    }
+
     /// A run interrupted while it writes leaves the previous outputs whole: files are written to
     /// a temporary name and renamed. The interrupted process is the real command line tool, killed
     /// with SIGINT while it analyses a generated tenant.
