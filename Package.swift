@@ -32,7 +32,7 @@ let package = Package(
             pkgConfig: "jemalloc",
             providers: [.apt(["libjemalloc-dev"]), .brew(["jemalloc"])]
         ),
-        // jemalloc's options for the executable (`malloc_conf`), and what answers `malloc`.
+        // jemalloc's options for the executable (`malloc_conf`), and which allocator serves `malloc`.
         .target(
             name: "CAllocatorSettings",
             dependencies: ["CJemalloc"]
@@ -74,7 +74,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SessionGraphTests",
-            dependencies: ["SessionGraph", "SessionGraphRenderer", "SessionGraphSimulator"],
+            dependencies: ["SessionGraph", "SessionGraphRenderer", "SessionGraphSimulator", "CFileReplace"],
             exclude: ["Golden"]
         ),
     ],

@@ -74,8 +74,8 @@ struct InputOptions: ParsableArguments {
     }
 }
 
-/// Ctrl-C stops at once with a message. Every output is written to a temporary file and renamed
-/// into place, so an interrupted run leaves the previous outputs whole.
+/// Ctrl-C stops at once with a message. Every output is written to a temporary file and put in
+/// place in one step, so an interrupted run leaves the previous outputs whole.
 enum InterruptHandler {
     static func install() {
         signal(SIGINT) { _ in

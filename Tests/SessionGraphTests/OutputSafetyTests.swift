@@ -1,3 +1,4 @@
+import CFileReplace
 import Foundation
 import Testing
 @testable import SessionGraph
@@ -42,6 +43,27 @@ import Testing
         #expect(try String(contentsOf: blocked.appendingPathComponent("inside"), encoding: .utf8) == "kept")
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == ["findings.json", "report.html"])
     }
+
+    /// The swap itself (Linux): each name then holds the other's file. Without it, replacing
+    /// falls back to a rename, which looks the same from outside.
+    #if os(Linux)
+    @Test func exchangingTwoFilesSwapsTheirContents() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sg-swap-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let first = folder.appendingPathComponent("first").path, second = folder.appendingPathComponent("second").path
+        try "one".write(toFile: first, atomically: false, encoding: .utf8)
+        try "two".write(toFile: second, atomically: false, encoding: .utf8)
+        guard sessiongraph_exchange_files(first, second) == 0 else {
+            // A file system that cannot swap (EINVAL) takes the rename path; nothing to check.
+            #expect(errno == EINVAL || errno == ENOSYS, "errno \(errno)")
+            return
+        }
+        #expect(try String(contentsOfFile: first, encoding: .utf8) == "two")
+        #expect(try String(contentsOfFile: second, encoding: .utf8) == "one")
+        #expect(sessiongraph_exchange_files(first, folder.appendingPathComponent("missing").path) == -1 && errno == ENOENT)
+    }
+    #endif
 
     /// A run interrupted while it writes leaves the previous outputs whole: files are written to
     /// a temporary name and renamed. The interrupted process is the real command line tool, killed

@@ -1,9 +1,12 @@
 #ifndef SESSIONGRAPH_ALLOCATOR_SETTINGS_H
 #define SESSIONGRAPH_ALLOCATOR_SETTINGS_H
 
-/// The allocator serving `malloc` in this process, as one line for the profile: jemalloc's
-/// version, its transparent-huge-page setting and its arenas, or "system malloc" when jemalloc is not the
-/// one that answers (the executable was linked or preloaded otherwise).
-const char *sessiongraph_allocator_summary(void);
+#include <stddef.h>
+
+/// Writes into `buffer` (at most `size` bytes, NUL-terminated) the allocator that serves
+/// `malloc` in this process, as one line for the profile: jemalloc's version, its
+/// transparent-huge-page setting and its arenas when jemalloc answers a `malloc` call, else
+/// "system malloc" and why (jemalloc not linked, or linked but another allocator answers).
+void sessiongraph_allocator_summary(char *buffer, size_t size);
 
 #endif

@@ -43,8 +43,9 @@ public enum OutputFile {
         try replace(path, with: temporary.path)
     }
 
-    /// Puts the finished file at `temporary` in place of `path`, atomically: a reader sees the
-    /// old file or the new one, whole.
+    /// Puts the finished file at `temporary` in place of `path` in one step: a reader sees the
+    /// old file or the new one, whole. (Like any file written without `fsync`, the new one is
+    /// not made durable: a power loss soon after a run can leave it empty.)
     ///
     /// An existing target is swapped with the new file (Linux `RENAME_EXCHANGE`) and the old one
     /// then removed, rather than renamed over. ext4 treats a rename over a file as a replacement
@@ -56,8 +57,20 @@ public enum OutputFile {
         var target = stat()
         let targetIsFile = lstat(path, &target) == 0 && (target.st_mode & S_IFMT) == S_IFREG
         if targetIsFile, sessiongraph_exchange_files(temporary, path) == 0 {
-            // `temporary` now names the previous run's file.
-            unlink(temporary)
+            // `temporary` now names what was at `path`: the previous run's file, unless something
+            // else took its place after the check above. Anything but a regular file is swapped
+            // back, so a folder keeps its name, and the write fails as a rename would.
+            var swapped = stat()
+            guard lstat(temporary, &swapped) == 0, (swapped.st_mode & S_IFMT) == S_IFREG else {
+                _ = sessiongraph_exchange_files(temporary, path)
+                unlink(temporary)
+                throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: "cannot replace \(path): it is no longer a regular file"])
+            }
+            guard unlink(temporary) == 0 else {
+                // The new file is in place; the previous one would stay, hidden, beside it.
+                let message = String(cString: strerror(errno))
+                throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: "wrote \(path), but cannot remove the previous file, now at \(temporary): \(message)"])
+            }
             return
         }
         guard rename(temporary, path) == 0 else {
