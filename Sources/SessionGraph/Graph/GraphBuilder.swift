@@ -147,6 +147,12 @@ public enum GraphBuilder {
     /// Where event `index` belongs: its session id's code and its membership, or nil with the
     /// reason counted in the chunk's `unlinked`. An action whose token matched no sign-in, or
     /// matched a service principal's sign-in by token id, is also noted in the chunk.
+    ///
+    /// Inlined into its one caller, the loop of each core's chunk: called, it had the loop
+    /// retain and release the shared event array and the user-key closure for every event, and
+    /// the two cores' writes to those two reference counts waited for each other (placing took
+    /// 0.04–0.10 s on two cores, 0.03 s on one).
+    @inline(__always)
     private static func place(_ index: Int, events: [Event], tokens: TokenIndex, noting chunk: inout PlacedChunk,
                               userKey: (Int) -> UInt32?) -> (UInt32, SessionMember)? {
         let event = events[index]

@@ -24,11 +24,18 @@ struct FociClientSwitchRule: SessionRule {
         }
         var findings: [RawFinding] = []
         var seen = Set<String>()
+        // Read once a session: the global table read for each sign-in had both cores' threads
+        // update its one reference count.
+        let toolingClients = Self.toolingClients
         for node in view.session.nodes where graph.nodes[Int(node)].kind == .signIn {
             guard let event = view.event(node), event.interactive != true, event.result != "failure", let app = event.appId else { continue }
-            let tooling = Self.toolingClients[app]
-            let deviceRenewal = app == Self.windowsSignIn || (event.userAgent ?? "").lowercased().hasPrefix("windows-azuread-authentication-provider")
-            guard tooling != nil || (event.resource == Self.legacyGraph && !deviceRenewal), !interactiveApps.contains(app), seen.insert(app).inserted else { continue }
+            let tooling = toolingClients[app]
+            // The device's own renewal matters only for a legacy-Graph sign-in of another client:
+            // its user agent is lower-cased for those alone.
+            func deviceRenewal() -> Bool {
+                app == Self.windowsSignIn || (event.userAgent ?? "").lowercased().hasPrefix("windows-azuread-authentication-provider")
+            }
+            guard tooling != nil || (event.resource == Self.legacyGraph && !deviceRenewal()), !interactiveApps.contains(app), seen.insert(app).inserted else { continue }
             let branch = graph.nodes[Int(node)].branch
             var severity: Severity = .medium
             if branch != 0 || event.incomingTokenType == "primaryRefreshToken" { severity = .high } else { severity = .low }
