@@ -261,9 +261,10 @@ struct StageClock {
         guard ProcessInfo.processInfo.environment["SESSIONGRAPH_PROFILE"] == "1" else { return }
         FileHandle.standardError.write(Data(("profile: " + stages.joined(separator: ", ") + "\n").utf8))
         for detail in details { FileHandle.standardError.write(Data(("profile " + detail + "\n").utf8)) }
-        var allocator = [CChar](repeating: 0, count: 256)
-        sessiongraph_allocator_summary(&allocator, allocator.count)
-        FileHandle.standardError.write(Data(("profile allocator: " + String(cString: allocator) + "\n").utf8))
+        var summary = [CChar](repeating: 0, count: 256)
+        sessiongraph_allocator_summary(&summary, summary.count)
+        let allocator = String(decoding: summary.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        FileHandle.standardError.write(Data(("profile allocator: " + allocator + "\n").utf8))
     }
 
     /// Resident and peak resident memory from /proc (Linux), for the profile line.

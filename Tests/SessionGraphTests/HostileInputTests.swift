@@ -164,8 +164,8 @@ private struct ChildRun {
     var stderr: String
 }
 
-/// Runs `sessiongraph events --quiet <path>` in a child process, so an input that traps does
-/// not take the test process down with it.
+/// Runs `sessiongraph` with `arguments` (and `extra` added to the environment) in a child
+/// process, so an input that traps does not take the test process down with it.
 private func runCLI(_ arguments: [String], scratch: Scratch, environment extra: [String: String] = [:], timeout: Duration = .seconds(20)) throws -> ChildRun {
     let executable = try #require(cliExecutable, "sessiongraph executable not found next to the test bundle")
     let process = Process()

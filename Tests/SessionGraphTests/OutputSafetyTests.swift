@@ -66,7 +66,7 @@ import Testing
     #endif
 
     /// A run interrupted while it writes leaves the previous outputs whole: files are written to
-    /// a temporary name and renamed. The interrupted process is the real command line tool, killed
+    /// a temporary name and then put in place. The interrupted process is the real command line tool, killed
     /// with SIGINT while it analyses a generated tenant.
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: OutputSafetyTests.tool.path), "the sessiongraph binary is not built"))
     func anInterruptedRunLeavesThePreviousOutputsIntact() throws {

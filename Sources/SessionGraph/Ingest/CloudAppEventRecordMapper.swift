@@ -11,7 +11,8 @@ enum CloudAppEventRecordMapper {
         var draft = EventDraft(time: time, source: .cloudAppEvents, shape: shape, kind: .action, provenance: provenance)
         draft.notes = notes
 
-        draft.recordId = row.field("ReportId")
+        let reportId = row.field("ReportId")
+        draft.recordId = reportId
         draft.operation = row.field("ActionType")
         draft.workload = row.field("Application")
         EventDraft.setGUID(&draft.userId, row.field("AccountObjectId"))
@@ -30,7 +31,7 @@ enum CloudAppEventRecordMapper {
             // Fills only what the row itself did not say (identifiers, client IP, UPN).
             let rowOperation = draft.operation
             AuditRecordMapper.fill(&draft, from: raw)
-            draft.recordId = row.field("ReportId") ?? draft.recordId
+            draft.recordId = reportId ?? draft.recordId
             draft.operation = rowOperation ?? draft.operation
             draft.kind = .action
         }

@@ -221,6 +221,12 @@ struct JSONParser {
         }
         guard let filter, !filter.contains(hash) else { return nil }
         position = keyEnd + 1
+        return try stepOverValue(depth: depth)
+    }
+
+    /// After the key of a member that is not read: steps over `:` and the value without building
+    /// it; whether that closed the object.
+    private mutating func stepOverValue(depth: Int) throws(JSONParseError) -> Bool {
         try expect(UInt8(ascii: ":"), "':' after a key")
         try skipValue(depth: depth)
         return try endOfMember()
@@ -291,9 +297,7 @@ struct JSONParser {
                 (keyStart, keyLength, keyHash) = (position + 1, key.length, key.hash)
                 position += key.length + 2
                 if !key.read {
-                    try expect(UInt8(ascii: ":"), "':' after a key")
-                    try skipValue(depth: depth)
-                    if try endOfMember() { return closeFlatObject(level: level, adoptingScript: scriptable && !repeated.found) } else { continue }
+                    if try stepOverValue(depth: depth) { return closeFlatObject(level: level, adoptingScript: scriptable && !repeated.found) } else { continue }
                 }
             } else {
                 if following {

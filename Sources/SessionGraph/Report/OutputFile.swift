@@ -5,9 +5,7 @@ import Foundation
 /// goes to a temporary file in the same folder, which then replaces the target in one step.
 public enum OutputFile {
     public static func write(_ data: Data, to path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
+        let temporary = try temporaryFile(for: path)
         try data.write(to: temporary)
         try replace(path, with: temporary.path)
     }
@@ -20,9 +18,7 @@ public enum OutputFile {
     /// temporary file, as ``write(_:to:)-(Data,_)`` does): a document of hundreds of megabytes
     /// is never whole in memory.
     public static func stream(to path: String, _ body: (inout FileTextStream) throws -> Void) throws {
-        let url = URL(fileURLWithPath: path)
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
+        let temporary = try temporaryFile(for: path)
         guard let file = fopen(temporary.path, "w") else {
             throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: "cannot create \(temporary.path): \(String(cString: strerror(errno)))"])
         }
@@ -41,6 +37,15 @@ public enum OutputFile {
             throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: "cannot write \(path)"])
         }
         try replace(path, with: temporary.path)
+    }
+
+    /// The temporary file the data for `path` is written to, beside it (its folder made when
+    /// missing), named for the target and this process.
+    private static func temporaryFile(for path: String) throws -> URL {
+        let url = URL(fileURLWithPath: path)
+        let folder = url.deletingLastPathComponent()
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        return folder.appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
     }
 
     /// Puts the finished file at `temporary` in place of `path` in one step: a reader sees the

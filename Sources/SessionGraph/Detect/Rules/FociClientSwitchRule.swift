@@ -16,6 +16,11 @@ struct FociClientSwitchRule: SessionRule {
     /// (EL-RT2PRT excludes it, with the Windows broker's user agent).
     static let windowsSignIn = "38aa3b87-a06d-4817-b275-7a316988d93b"
 
+    /// Windows Sign In, or the Windows broker by its user agent, renewing the device's PRT.
+    static func isDeviceRenewal(_ event: Event, app: String) -> Bool {
+        app == windowsSignIn || (event.userAgent ?? "").lowercased().hasPrefix("windows-azuread-authentication-provider")
+    }
+
     func evaluate(_ view: SessionView) -> [RawFinding] {
         let graph = view.graph
         var interactiveApps = Set<String>()
@@ -30,12 +35,10 @@ struct FociClientSwitchRule: SessionRule {
         for node in view.session.nodes where graph.nodes[Int(node)].kind == .signIn {
             guard let event = view.event(node), event.interactive != true, event.result != "failure", let app = event.appId else { continue }
             let tooling = toolingClients[app]
-            // The device's own renewal matters only for a legacy-Graph sign-in of another client:
-            // its user agent is lower-cased for those alone.
-            func deviceRenewal() -> Bool {
-                app == Self.windowsSignIn || (event.userAgent ?? "").lowercased().hasPrefix("windows-azuread-authentication-provider")
-            }
-            guard tooling != nil || (event.resource == Self.legacyGraph && !deviceRenewal()), !interactiveApps.contains(app), seen.insert(app).inserted else { continue }
+            // The device's own renewal matters only for a legacy-Graph sign-in of another client,
+            // so it is checked (and the user agent lower-cased) for those alone.
+            guard tooling != nil || (event.resource == Self.legacyGraph && !Self.isDeviceRenewal(event, app: app)),
+                  !interactiveApps.contains(app), seen.insert(app).inserted else { continue }
             let branch = graph.nodes[Int(node)].branch
             var severity: Severity = .medium
             if branch != 0 || event.incomingTokenType == "primaryRefreshToken" { severity = .high } else { severity = .low }
