@@ -3,6 +3,9 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#if defined(__linux__)
+#include <sys/prctl.h>
+#endif
 
 /*
  * jemalloc reads its options from this global when the process starts (before main).
@@ -22,10 +25,29 @@
  *
  * Transparent huge pages and per-CPU arenas are Linux features; elsewhere jemalloc's defaults
  * stand.
+ *
+ * Huge pages pay off for large inputs only: see sessiongraph_use_small_pages below.
  */
 #if defined(__linux__)
 const char *malloc_conf = "thp:always,metadata_thp:always,percpu_arena:percpu";
 #endif
+
+/*
+ * Turns transparent huge pages off for the rest of the process (prctl PR_SET_THP_DISABLE, which
+ * overrides jemalloc's madvise). The executable calls it before reading an input under its
+ * threshold: on a virtual machine the kernel hands a huge page from a 2 MiB block it has given
+ * back to the host, and the first touch of each such block is slow (here 0.65 GB/s against
+ * 2.6 GB/s for 4 KiB pages, measured by touching 300 MB). A small run touches a few hundred MB
+ * once and gains little from fewer faults; a large one takes a million faults without huge pages
+ * and spends them in the link passes' random reads (BENCHMARKS.md has both).
+ */
+int sessiongraph_use_small_pages(void) {
+#if defined(__linux__)
+    return prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0) == 0;
+#else
+    return 0;
+#endif
+}
 
 /* Called through a volatile pointer, so the compiler cannot pair and drop the malloc and free
  * below: the call must reach whichever allocator the dynamic linker bound `malloc` to. */
@@ -61,5 +83,9 @@ void sessiongraph_allocator_summary(char *buffer, size_t size) {
     if (mallctl("opt.thp", &thp, &length, NULL, 0) != 0 || thp == NULL) thp = "?";
     length = sizeof(arenas);
     if (mallctl("opt.percpu_arena", &arenas, &length, NULL, 0) != 0 || arenas == NULL) arenas = "?";
-    snprintf(buffer, size, "jemalloc %s, thp %s, percpu_arena %s", version, thp, arenas);
+    const char *pages = "";
+#if defined(__linux__)
+    if (prctl(PR_GET_THP_DISABLE, 0, 0, 0, 0) == 1) pages = " (huge pages off for this run)";
+#endif
+    snprintf(buffer, size, "jemalloc %s, thp %s%s, percpu_arena %s", version, thp, pages, arenas);
 }

@@ -7,6 +7,11 @@
 /// `malloc` in this process, as one line for the profile: jemalloc's version, its
 /// transparent-huge-page setting and its arenas when jemalloc answers a `malloc` call, else
 /// "system malloc" and why (jemalloc not linked, or linked but another allocator answers).
+/// "(huge pages off for this run)" follows the setting when ``sessiongraph_use_small_pages`` was called.
 void sessiongraph_allocator_summary(char *buffer, size_t size);
+
+/// Turns transparent huge pages off for the rest of the process (Linux; elsewhere it does
+/// nothing). Returns 1 when they were turned off.
+int sessiongraph_use_small_pages(void);
 
 #endif
