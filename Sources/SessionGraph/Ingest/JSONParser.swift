@@ -54,10 +54,12 @@ struct JSONParser {
     private(set) var recordRange = 0..<0
     /// The slots of the record's ``MemberIndex``, reused from record to record.
     var recordSlots: [UInt8] = []
-    /// The members of the objects being read flat, and their key hashes, one list per level
-    /// below the record.
-    private var flatScratch: [[FlatRecord.Member]] = []
-    private var flatScratchHashes: [[UInt64]] = []
+    /// The members of the objects being read flat, and their key hashes: a stack, on which an
+    /// object's members start where its parent's so far end, and from which an object's block
+    /// moves to ``recordMembers`` when it closes (an object inside closes first). One list,
+    /// not one per level, so that adding a member checks one buffer's uniqueness, not two.
+    private var flatStack: [FlatRecord.Member] = []
+    private var flatStackHashes: [UInt64] = []
     /// The values of the last record read flat that are not plain strings, parsed.
     private(set) var recordValues: [JSONValue] = []
     /// The keys of the last record read flat that are not plain bytes of the file (escaped, or
@@ -248,11 +250,9 @@ struct JSONParser {
         recordDecodedKeys.removeAll(keepingCapacity: true)
         recordValues.removeAll(keepingCapacity: true)
         seenKeyHashes.removeAll(keepingCapacity: true)
-        // A record that failed part-way may have left members in the scratch lists.
-        for level in flatScratch.indices {
-            flatScratch[level].removeAll(keepingCapacity: true)
-            flatScratchHashes[level].removeAll(keepingCapacity: true)
-        }
+        // A record that failed part-way may have left members on the stack.
+        flatStack.removeAll(keepingCapacity: true)
+        flatStackHashes.removeAll(keepingCapacity: true)
         recordRange = try parseFlatObject(depth: valueDepth + 1, level: 0)
         return true
     }
@@ -263,8 +263,8 @@ struct JSONParser {
     static let flatLevels = 2
 
     /// The members of the object at the current `{`, `level` objects below the record, read flat
-    /// into the scratch list of its level and then appended to ``recordMembers`` as one block
-    /// (an object inside it closes first, so its block comes before): the block's range.
+    /// onto ``flatStack`` and then appended to ``recordMembers`` as one block (an object inside
+    /// it closes first, so its block comes before): the block's range.
     private mutating func parseFlatObject(depth: Int, level: Int) throws(JSONParseError) -> Range<Int> {
         position += 1  // {
         skipWhitespace()
@@ -278,10 +278,7 @@ struct JSONParser {
         let filter = recordLevel ? keyFilter : nil
         var repeated = RepeatedKeyCheck(base: seenKeyHashes.count)
         defer { if level > 0 { seenKeyHashes.removeSubrange(repeated.base...) } }
-        if flatScratch.count <= level {
-            flatScratch.append([])
-            flatScratchHashes.append([])
-        }
+        let base = flatStack.count
         // The record's own keys follow the script while they match it, and may become the next
         // script while they are plain (``keyScript``).
         var following = level == 0, scriptable = level == 0
@@ -297,7 +294,7 @@ struct JSONParser {
                 (keyStart, keyLength, keyHash) = (position + 1, key.length, key.hash)
                 position += key.length + 2
                 if !key.read {
-                    if try stepOverValue(depth: depth) { return closeFlatObject(level: level, adoptingScript: scriptable && !repeated.found) } else { continue }
+                    if try stepOverValue(depth: depth) { return closeFlatObject(from: base, adoptingScript: scriptable && !repeated.found) } else { continue }
                 }
             } else {
                 if following {
@@ -316,7 +313,7 @@ struct JSONParser {
                         }
                     }
                     if recordLevel, let closed = try stepOverUnread(keyEnd: end, hash: hash, filter: filter, repeated: &repeated, depth: depth) {
-                        if closed { return closeFlatObject(level: level, adoptingScript: scriptable && !repeated.found) } else { continue }
+                        if closed { return closeFlatObject(from: base, adoptingScript: scriptable && !repeated.found) } else { continue }
                     }
                     if keyBytes.count <= maxStringBytes {
                         (keyStart, keyLength) = (position + 1, keyBytes.count)
@@ -356,9 +353,9 @@ struct JSONParser {
                 recordValues.append(try parseValue(depth: depth))
                 member.textStart = -recordValues.count
             }
-            flatScratch[level].append(member)
-            flatScratchHashes[level].append(keyHash)
-            if try endOfMember() { return closeFlatObject(level: level, adoptingScript: scriptable && !repeated.found) }
+            flatStack.append(member)
+            flatStackHashes.append(keyHash)
+            if try endOfMember() { return closeFlatObject(from: base, adoptingScript: scriptable && !repeated.found) }
         }
     }
 
@@ -373,16 +370,16 @@ struct JSONParser {
         return key
     }
 
-    /// Moves the scratch list of `level` to the end of ``recordMembers``: the block's range.
-    /// At the record's own level, the record's keys become the ``keyScript`` when
-    /// `adoptingScript` (all plain, none repeated).
-    private mutating func closeFlatObject(level: Int, adoptingScript: Bool = false) -> Range<Int> {
+    /// Moves the members on ``flatStack`` from `base` on (the object that closes) to the end of
+    /// ``recordMembers``: the block's range. The record's keys become the ``keyScript`` when
+    /// `adoptingScript` (the record's own object, its keys all plain, none repeated).
+    private mutating func closeFlatObject(from base: Int, adoptingScript: Bool) -> Range<Int> {
         if adoptingScript { swap(&keyScript, &nextKeyScript) }
         let start = recordMembers.count
-        recordMembers.append(contentsOf: flatScratch[level])
-        recordKeyHashes.append(contentsOf: flatScratchHashes[level])
-        flatScratch[level].removeAll(keepingCapacity: true)
-        flatScratchHashes[level].removeAll(keepingCapacity: true)
+        recordMembers.append(contentsOf: flatStack[base...])
+        recordKeyHashes.append(contentsOf: flatStackHashes[base...])
+        flatStack.removeSubrange(base...)
+        flatStackHashes.removeSubrange(base...)
         return start..<recordMembers.count
     }
 
