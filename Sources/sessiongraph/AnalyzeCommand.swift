@@ -232,26 +232,18 @@ func onDispatchQueue<Result: Sendable>(_ work: @escaping @Sendable () throws -> 
 /// well a stage uses the cores.
 struct StageClock {
     private var last = DispatchTime.now().uptimeNanoseconds
-    private var lastCPU = Self.processCPUSeconds()
+    private var lastCPU = ProcessUsage.cpuSeconds()
     private var stages: [String] = []
     private var details: [String] = []
 
     mutating func mark(_ stage: String) {
         let now = DispatchTime.now().uptimeNanoseconds
-        let cpu = Self.processCPUSeconds()
+        let cpu = ProcessUsage.cpuSeconds()
         let seconds: Double = Double(now - last) / 1e9
         let memory: String = Self.residentMemory()
         stages.append(stage + " " + String(format: "%.3f", seconds) + " s (cpu " + String(format: "%.2f", cpu - lastCPU) + " s, " + memory + ")")
         last = now
         lastCPU = cpu
-    }
-
-    /// User and system time of every thread of the process so far.
-    private static func processCPUSeconds() -> Double {
-        var usage = rusage()
-        guard getrusage(RUSAGE_SELF.rawValue, &usage) == 0 else { return 0 }
-        func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
-        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
     }
 
     /// A line of detail about a stage, said after the stages.
