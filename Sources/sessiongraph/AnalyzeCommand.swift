@@ -39,10 +39,14 @@ struct AnalyzeCommand: AsyncParsableCommand {
     @Option(name: .customLong("node-budget"), help: "Most items drawn in one diagram; above it the diagram collapses further.")
     var nodeBudget = 300
 
+    @Option(name: .customLong("max-diagrams"), help: "Most sessions drawn (DOT and SVG files, and a section of report.html each), highest-ranked first; `sessiongraph session <sid> --format svg` draws any other.")
+    var maxDiagrams = 50
+
     @Flag(name: .long, help: "Pseudonymise users, IPs (keeping /24 and /48 groups), device ids and names, and tenant ids in every output; the mapping goes to DIR/redaction-map.json.")
     var redact = false
 
     func validate() throws {
+        if maxDiagrams < 0 { throw ValidationError("--max-diagrams must be at least 0 (got \(maxDiagrams))") }
         // The tool never writes into its inputs: an output folder inside an input folder would
         // also be read back as input by the next run.
         let target = URL(fileURLWithPath: out).standardizedFileURL.resolvingSymlinksInPath().path
@@ -75,13 +79,23 @@ struct AnalyzeCommand: AsyncParsableCommand {
         let folder = URL(fileURLWithPath: out)
         let now = UTCInstant(microseconds: Int64(Date().timeIntervalSince1970 * 1_000_000))
 
-        // Diagrams of the flagged (or all) sessions.
-        let flaggedIDs = Set(findings.filter { $0.severity >= .medium }.compactMap(\.sessionId))
-        let chosen: [Int] = switch render {
+        // Diagrams of the flagged (or all) sessions, the highest-ranked first (the findings are
+        // ranked; a session ranks by its first finding of medium or higher), at most
+        // --max-diagrams of them: a Graphviz layout costs tens of milliseconds, and an export
+        // with thousands of flagged sessions (an audit log alone, with no sign-in to vouch for
+        // its networks) took half a minute to draw them all.
+        var rankOfID: [String: Int] = [:]
+        for finding in findings where finding.severity >= .medium {
+            if let id = finding.sessionId, rankOfID[id] == nil { rankOfID[id] = rankOfID.count }
+        }
+        let candidates: [Int] = switch render {
         case .none: []
-        case .flagged: graph.sessions.indices.filter { flaggedIDs.contains(graph.sessions[$0].sessionId) }
+        case .flagged: graph.sessions.indices.filter { rankOfID[graph.sessions[$0].sessionId] != nil }
         case .all: Array(graph.sessions.indices)
         }
+        let ranked = candidates.sorted { (rankOfID[graph.sessions[$0].sessionId] ?? Int.max, $0) < (rankOfID[graph.sessions[$1].sessionId] ?? Int.max, $1) }
+        let chosen = Array(ranked.prefix(maxDiagrams))
+        let flaggedIDs = Set(rankOfID.keys)
         let idCounts = Dictionary(grouping: graph.sessions.map(\.sessionId), by: { $0 }).mapValues(\.count)
         // Each diagram is given its session's findings, not all of them (a filter of every
         // finding per diagram grew with sessions times findings).
@@ -187,6 +201,10 @@ struct AnalyzeCommand: AsyncParsableCommand {
         print(shown(FindingsReport.table(findings)))
         if redact { print("Redacted: the pseudonym mapping is in \(out)/redaction-map.json; keep it out of what you share") }
         print("Wrote \(out)/ingest.json, sessions.json, findings.json, findings.jsonl, report.html and \(chosen.count) session diagrams")
+        if candidates.count > chosen.count {
+            let drew = chosen.isEmpty ? "none" : "the \(chosen.count) highest-ranked"
+            print("Drew \(drew) of \(candidates.count) \(render == .all ? "" : "flagged ")sessions (--max-diagrams \(maxDiagrams)); `sessiongraph session <sid> --format svg -o FILE` draws any other")
+        }
         if result.totals.used == 0 { throw ExitCode(2) }
         if let failOn, findings.contains(where: { $0.severity >= failOn }) { throw ExitCode(3) }
         try input.enforceStrict(result)

@@ -95,7 +95,52 @@ import Testing
         }
     }
 
+    /// `--max-diagrams`: only the highest-ranked flagged sessions are drawn (the session of the
+    /// first finding of medium or higher comes first); the command and the report say how many
+    /// flagged sessions were left undrawn, and no file is written for them.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: OutputSafetyTests.tool.path), "the sessiongraph binary is not built"))
+    func diagramsAreCappedHighestRankedFirst() throws {
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("sg-cap-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: work) }
+        let tenant = work.appendingPathComponent("tenant")
+        try run(["simulate", "--users", "300", "--days", "1", "--seed", "3", "--layout", "ndjson", "--out", tenant.path, "--quiet"])
+        for cap in [1, 0] {
+            let out = work.appendingPathComponent("out-\(cap)")
+            let said = try output(["analyze", tenant.path, "--out", out.path, "--quiet", "--max-diagrams", String(cap)])
+            let document = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("findings.json"))) as? [String: Any]
+            let findings = try #require(document?["findings"] as? [[String: Any]])
+            let flagged = findings.filter { ["medium", "high"].contains($0["severity"] as? String) }.compactMap { $0["sessionId"] as? String }
+            let distinct = Set(flagged).count
+            try #require(distinct >= 2, "the tenant needs two flagged sessions for a cap of one to leave one out")
+            let drawn = (try? FileManager.default.contentsOfDirectory(atPath: out.appendingPathComponent("sessions").path)) ?? []
+            let html = try String(contentsOf: out.appendingPathComponent("report.html"), encoding: .utf8)
+            if cap == 1 {
+                #expect(Set(drawn) == Set(["dot", "svg", "suspicious.dot", "suspicious.svg"].map { "\(flagged[0]).\($0)" }), "\(drawn)")
+                #expect(said.contains("Drew the 1 highest-ranked of \(distinct) flagged sessions (--max-diagrams 1)"), "\(said)")
+                #expect(html.contains("\(distinct) sessions have a finding of medium or higher; 1 of them is drawn here."))
+            } else {
+                #expect(drawn.isEmpty, "\(drawn)")
+                #expect(said.contains("Drew none of \(distinct) flagged sessions (--max-diagrams 0)"), "\(said)")
+                #expect(html.contains("\(distinct) sessions have a finding of medium or higher; none of them was drawn."))
+            }
+        }
+    }
+
     static let tool = packageRoot.appendingPathComponent(".build/debug/sessiongraph")
+
+    /// What the command printed on standard output; it must succeed.
+    func output(_ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = Self.tool
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "sessiongraph \(arguments.joined(separator: " ")) failed")
+        return String(decoding: data, as: UTF8.self)
+    }
 
     func run(_ arguments: [String]) throws {
         let process = Process()

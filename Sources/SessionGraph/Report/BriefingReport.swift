@@ -39,7 +39,8 @@ public struct BriefingReport {
     public var ingest: IngestResult
     public var graph: InvestigationGraph
     public var findings: [Finding]
-    /// Rendered SVG per flagged session (index into the graph's sessions).
+    /// Rendered SVG per flagged session drawn (index into the graph's sessions): each has a
+    /// section of its own; the flagged sessions not drawn are counted.
     public var diagrams: [Int: String]
     public var generatedAt: UTCInstant
     public var inputs: [String]
@@ -119,8 +120,16 @@ public struct BriefingReport {
 
     private func sessionsSection() -> String {
         var out = "<section id=\"sessions\"><h2>Flagged sessions</h2>"
+        let flaggedIDs = Set(findings.filter { $0.severity >= .medium }.compactMap(\.sessionId))
+        guard !flaggedIDs.isEmpty else { return out + "<p>No session has a finding of medium or higher.</p></section>\n" }
+        // The sessions drawn: the caller may draw only some (the analyze command draws at most
+        // --max-diagrams); the others are counted here, not left to look absent.
         let flagged = diagrams.keys.sorted()
-        guard !flagged.isEmpty else { return out + "<p>No session has a finding of medium or higher.</p></section>\n" }
+        let shownIDs = Set(flagged.map { graph.sessions[$0].sessionId })
+        if shownIDs.count < flaggedIDs.count {
+            let shown = shownIDs.isEmpty ? "none of them was drawn" : "\(shownIDs.count) of them \(shownIDs.count == 1 ? "is" : "are") drawn here"
+            out += "<p class=\"muted\">\(flaggedIDs.count) sessions have a finding of medium or higher; \(shown). Every finding is in the table above and in findings.json.</p>"
+        }
         // The findings of medium or higher per session id, in their order, gathered once.
         let evidenceFindings = Dictionary(grouping: findings.filter { $0.sessionId != nil && $0.severity >= .medium }, by: { $0.sessionId! })
         for index in flagged {
