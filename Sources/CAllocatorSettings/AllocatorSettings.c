@@ -35,11 +35,11 @@ const char *malloc_conf = "thp:always,metadata_thp:always,percpu_arena:percpu";
 /*
  * Turns transparent huge pages off for the rest of the process (prctl PR_SET_THP_DISABLE, which
  * overrides jemalloc's madvise). The executable calls it before reading an input under its
- * threshold: on a virtual machine the kernel hands a huge page from a 2 MiB block it has given
- * back to the host, and the first touch of each such block is slow (here 0.65 GB/s against
- * 2.6 GB/s for 4 KiB pages, measured by touching 300 MB). A small run touches a few hundred MB
- * once and gains little from fewer faults; a large one takes a million faults without huge pages
- * and spends them in the link passes' random reads (BENCHMARKS.md has both).
+ * threshold. On the benchmark's virtual machine the first touch of a fresh huge page was slow
+ * (0.65 GB/s against 2.6 GB/s for 4 KiB pages, touching 300 MB; most likely the host backing
+ * 2 MiB blocks the guest had given back, while small pages came from blocks still backed). A
+ * small run touches a few hundred MB once and gains little from fewer faults; a large one takes a
+ * million faults without huge pages (BENCHMARKS.md has both).
  */
 int sessiongraph_use_small_pages(void) {
 #if defined(__linux__)
@@ -85,7 +85,10 @@ void sessiongraph_allocator_summary(char *buffer, size_t size) {
     if (mallctl("opt.percpu_arena", &arenas, &length, NULL, 0) != 0 || arenas == NULL) arenas = "?";
     const char *pages = "";
 #if defined(__linux__)
-    if (prctl(PR_GET_THP_DISABLE, 0, 0, 0, 0) == 1) pages = " (huge pages off for this run)";
+    /* Set by sessiongraph_use_small_pages, or inherited from the parent process. */
+    int disabled = prctl(PR_GET_THP_DISABLE, 0, 0, 0, 0);
+    if (disabled == 1) pages = " (huge pages off for this run)";
+    else if (disabled > 1) pages = " (huge pages only where advised)";
 #endif
     snprintf(buffer, size, "jemalloc %s, thp %s%s, percpu_arena %s", version, thp, pages, arenas);
 }

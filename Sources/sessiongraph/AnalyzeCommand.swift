@@ -17,8 +17,8 @@ struct AnalyzeCommand: AsyncParsableCommand {
             duplicate or rejected, with reasons), DIR/sessions.json (one object per session: start, end, root, \
             counts, networks, devices, branches), DIR/findings.json and DIR/findings.jsonl (every finding with \
             its rule, family, severity, reason and evidence records), DIR/sessions/<sid>.dot and .svg for the \
-            sessions with a finding of medium or higher (and <sid>.suspicious.dot/.svg, the suspicious view), \
-            and DIR/report.html, a self-contained briefing.
+            sessions with a finding of medium or higher, at most --max-diagrams of them, highest-ranked first \
+            (and <sid>.suspicious.dot/.svg, the suspicious view), and DIR/report.html, a self-contained briefing.
             """
     )
 
@@ -33,13 +33,13 @@ struct AnalyzeCommand: AsyncParsableCommand {
     @Option(name: .customLong("fail-on"), help: "Exit with status 3 when a finding reaches this severity (info, low, medium, high).")
     var failOn: Severity?
 
-    @Option(name: .long, help: "Which session diagrams to write: none, flagged (a finding of medium or higher), all.")
+    @Option(name: .long, help: "Which sessions to draw: none, flagged (a finding of medium or higher), all (the flagged first); at most --max-diagrams of them.")
     var render: RenderScope = .flagged
 
     @Option(name: .customLong("node-budget"), help: "Most items drawn in one diagram; above it the diagram collapses further.")
     var nodeBudget = 300
 
-    @Option(name: .customLong("max-diagrams"), help: "Most sessions drawn (DOT and SVG files, and a section of report.html each), highest-ranked first; `sessiongraph session <sid> --format svg` draws any other.")
+    @Option(name: .customLong("max-diagrams"), help: "Most sessions drawn (DOT and SVG files, and a section of report.html each), highest-ranked first (a session ranks by its highest-ranked finding); `sessiongraph session <sid> <inputs> --format svg -o FILE` draws any other.")
     var maxDiagrams = 50
 
     @Flag(name: .long, help: "Pseudonymise users, IPs (keeping /24 and /48 groups), device ids and names, and tenant ids in every output; the mapping goes to DIR/redaction-map.json.")
@@ -79,23 +79,21 @@ struct AnalyzeCommand: AsyncParsableCommand {
         let folder = URL(fileURLWithPath: out)
         let now = UTCInstant(microseconds: Int64(Date().timeIntervalSince1970 * 1_000_000))
 
-        // Diagrams of the flagged (or all) sessions, the highest-ranked first (the findings are
-        // ranked; a session ranks by its first finding of medium or higher), at most
-        // --max-diagrams of them: a Graphviz layout costs tens of milliseconds, and an export
-        // with thousands of flagged sessions (an audit log alone, with no sign-in to vouch for
-        // its networks) took half a minute to draw them all.
+        // Diagrams of the flagged (or all) sessions, the highest-ranked first (a session ranks by
+        // its highest-ranked finding), at most --max-diagrams of them: two Graphviz layouts a
+        // session add up, and an export with thousands of flagged sessions (an audit log alone,
+        // with no sign-in to vouch for its networks) took half a minute to draw them all.
         var rankOfID: [String: Int] = [:]
-        for finding in findings where finding.severity >= .medium {
-            if let id = finding.sessionId, rankOfID[id] == nil { rankOfID[id] = rankOfID.count }
-        }
+        for (rank, id) in FindingsReport.flaggedSessionIDs(findings).enumerated() { rankOfID[id] = rank }
+        let rankOf = graph.sessions.map { rankOfID[$0.sessionId] ?? Int.max }
         let candidates: [Int] = switch render {
         case .none: []
-        case .flagged: graph.sessions.indices.filter { rankOfID[graph.sessions[$0].sessionId] != nil }
+        case .flagged: graph.sessions.indices.filter { rankOf[$0] != Int.max }
         case .all: Array(graph.sessions.indices)
         }
-        let ranked = candidates.sorted { (rankOfID[graph.sessions[$0].sessionId] ?? Int.max, $0) < (rankOfID[graph.sessions[$1].sessionId] ?? Int.max, $1) }
-        let chosen = Array(ranked.prefix(maxDiagrams))
+        let chosen = Array(candidates.sorted { (rankOf[$0], $0) < (rankOf[$1], $1) }.prefix(maxDiagrams))
         let flaggedIDs = Set(rankOfID.keys)
+        var drawn = 0
         let idCounts = Dictionary(grouping: graph.sessions.map(\.sessionId), by: { $0 }).mapValues(\.count)
         // Each diagram is given its session's findings, not all of them (a filter of every
         // finding per diagram grew with sessions times findings).
@@ -163,6 +161,7 @@ struct AnalyzeCommand: AsyncParsableCommand {
                     do {
                         let svg = try await DiagramWriter.render(dot, format: .svg)
                         try OutputFile.write(Data(svg), to: base.appendingPathExtension("svg").path)
+                        drawn += 1
                         if flaggedIDs.contains(session.sessionId) {
                             diagrams[index] = String(decoding: svg, as: UTF8.self)
                             // The suspicious view too: only the anomalous branches and their ancestry.
@@ -200,10 +199,10 @@ struct AnalyzeCommand: AsyncParsableCommand {
         print("")
         print(shown(FindingsReport.table(findings)))
         if redact { print("Redacted: the pseudonym mapping is in \(out)/redaction-map.json; keep it out of what you share") }
-        print("Wrote \(out)/ingest.json, sessions.json, findings.json, findings.jsonl, report.html and \(chosen.count) session diagrams")
+        print("Wrote \(out)/ingest.json, sessions.json, findings.json, findings.jsonl, report.html and \(drawn) session diagrams")
         if candidates.count > chosen.count {
-            let drew = chosen.isEmpty ? "none" : "the \(chosen.count) highest-ranked"
-            print("Drew \(drew) of \(candidates.count) \(render == .all ? "" : "flagged ")sessions (--max-diagrams \(maxDiagrams)); `sessiongraph session <sid> --format svg -o FILE` draws any other")
+            let sessions = "\(render == .all ? "" : "flagged ")session\(candidates.count == 1 ? "" : "s")"
+            print("Drew \(chosen.count) of \(candidates.count) \(sessions), highest-ranked first (--max-diagrams \(maxDiagrams)); draw any other with: sessiongraph session <sid> <the same inputs> --format svg -o FILE\(config == nil ? "" : " --config <the same file>")")
         }
         if result.totals.used == 0 { throw ExitCode(2) }
         if let failOn, findings.contains(where: { $0.severity >= failOn }) { throw ExitCode(3) }

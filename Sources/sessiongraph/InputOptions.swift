@@ -58,21 +58,25 @@ struct InputOptions: ParsableArguments {
             printError(error.description)
             throw ExitCode(2)
         }
-        if Self.inputBytes(files) < Self.hugePageInputBytes { _ = sessiongraph_use_small_pages() }
+        if Self.useSmallPages(decodedBytes: Ingestor.decodedBytes(files)) { _ = sessiongraph_use_small_pages() }
         return Ingestor.ingest(files: files, options: options)
     }
 
-    /// From this much input on, the heap is kept on transparent huge pages (2 MiB; see
-    /// CAllocatorSettings). Below it the run touches too little memory to gain from fewer page
-    /// faults, and pays for the slow first touch of huge pages on a virtual machine: measured on
-    /// the benchmark tenants, small pages were 2-4 % faster at 488 MB, level at 1.9 GB, and huge
-    /// pages 4-7 % faster at 4.9 GB (BENCHMARKS.md).
+    /// From this much input on (decoded), the heap stays on transparent huge pages (2 MiB; see
+    /// CAllocatorSettings). Below it a run touches too little memory to gain from fewer page
+    /// faults, and on the benchmark's virtual machine it paid for the slow first touch of huge
+    /// pages: small pages were about 2 % faster at 488 MB, level at 1.9 GB, and huge pages 4-7 %
+    /// faster at 4.9 GB (BENCHMARKS.md, thirteenth round).
     static let hugePageInputBytes = 2 << 30
 
-    /// The files' total size in bytes (a file that cannot be read counts nothing here; reading
-    /// it reports why).
-    static func inputBytes(_ files: [String]) -> Int {
-        files.reduce(0) { total, path in total + ((try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0) }
+    /// Whether to turn huge pages off for this run: by the input's size, unless
+    /// SESSIONGRAPH_HUGE_PAGES says `on` or `off` (another machine may draw the line elsewhere).
+    static func useSmallPages(decodedBytes: Int) -> Bool {
+        switch ProcessInfo.processInfo.environment["SESSIONGRAPH_HUGE_PAGES"] {
+        case "on": false
+        case "off": true
+        default: decodedBytes < hugePageInputBytes
+        }
     }
 
     /// `read 2/4 files, 300/488 MB, 180000 records, 110 MB/s, ETA 2 s`.

@@ -7,7 +7,8 @@
 /// `malloc` in this process, as one line for the profile: jemalloc's version, its
 /// transparent-huge-page setting and its arenas when jemalloc answers a `malloc` call, else
 /// "system malloc" and why (jemalloc not linked, or linked but another allocator answers).
-/// "(huge pages off for this run)" follows the setting when ``sessiongraph_use_small_pages`` was called.
+/// "(huge pages off for this run)" follows the setting when the process's transparent huge pages
+/// are off (``sessiongraph_use_small_pages``, or a parent that turned them off).
 void sessiongraph_allocator_summary(char *buffer, size_t size);
 
 /// Turns transparent huge pages off for the rest of the process (Linux; elsewhere it does

@@ -91,13 +91,22 @@ final class InputBytes: @unchecked Sendable {
     /// Whether the file at `path` starts with the gzip magic or a UTF-16 byte-order mark, read
     /// without mapping or inflating it.
     static func needsDecoding(path: String) -> Bool {
+        guard let head = firstTwoBytes(path: path) else { return true }
+        return isGzip(head) || (head.0 == 0xFF && head.1 == 0xFE) || (head.0 == 0xFE && head.1 == 0xFF)
+    }
+
+    /// Whether the file starts as a gzip stream does.
+    static func isGzip(path: String) -> Bool { firstTwoBytes(path: path).map(isGzip) ?? false }
+
+    private static func isGzip(_ head: (UInt8, UInt8)) -> Bool { head.0 == 0x1F && head.1 == 0x8B }
+
+    private static func firstTwoBytes(path: String) -> (UInt8, UInt8)? {
         let fd = Glibc.open(path, O_RDONLY)
-        guard fd >= 0 else { return true }
+        guard fd >= 0 else { return nil }
         defer { close(fd) }
         var head: (UInt8, UInt8) = (0, 0)
         let got = withUnsafeMutableBytes(of: &head) { read(fd, $0.baseAddress, 2) }
-        guard got == 2 else { return true }
-        return (head.0 == 0x1F && head.1 == 0x8B) || (head.0 == 0xFF && head.1 == 0xFE) || (head.0 == 0xFE && head.1 == 0xFF)
+        return got == 2 ? head : nil
     }
 
     func withBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {

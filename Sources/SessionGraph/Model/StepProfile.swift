@@ -30,9 +30,9 @@ struct StepProfile {
 }
 
 /// The process's own use of the machine, for profiles.
-public enum ProcessUsage {
+package enum ProcessUsage {
     /// User and system time of every thread of the process so far, in seconds.
-    public static func cpuSeconds() -> Double {
+    package static func cpuSeconds() -> Double {
         var usage = rusage()
         guard getrusage(RUSAGE_SELF.rawValue, &usage) == 0 else { return 0 }
         func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }

@@ -120,15 +120,17 @@ public struct BriefingReport {
 
     private func sessionsSection() -> String {
         var out = "<section id=\"sessions\"><h2>Flagged sessions</h2>"
-        let flaggedIDs = Set(findings.filter { $0.severity >= .medium }.compactMap(\.sessionId))
-        guard !flaggedIDs.isEmpty else { return out + "<p>No session has a finding of medium or higher.</p></section>\n" }
+        let flaggedIDs = Set(FindingsReport.flaggedSessionIDs(findings))
+        // Sessions, not ids: one session id used by two users is two sessions.
+        let flaggedCount = graph.sessions.reduce(0) { $0 + (flaggedIDs.contains($1.sessionId) ? 1 : 0) }
+        guard flaggedCount > 0 else { return out + "<p>No session has a finding of medium or higher.</p></section>\n" }
         // The sessions drawn: the caller may draw only some (the analyze command draws at most
-        // --max-diagrams); the others are counted here, not left to look absent.
+        // --max-diagrams, the highest-ranked); the others are counted here, not left to look absent.
         let flagged = diagrams.keys.sorted()
-        let shownIDs = Set(flagged.map { graph.sessions[$0].sessionId })
-        if shownIDs.count < flaggedIDs.count {
-            let shown = shownIDs.isEmpty ? "none of them was drawn" : "\(shownIDs.count) of them \(shownIDs.count == 1 ? "is" : "are") drawn here"
-            out += "<p class=\"muted\">\(flaggedIDs.count) sessions have a finding of medium or higher; \(shown). Every finding is in the table above and in findings.json.</p>"
+        if flagged.count < flaggedCount {
+            let shown = flagged.isEmpty ? "none is drawn here" : "\(flagged.count) \(flagged.count == 1 ? "is" : "are") drawn here"
+            let have = flaggedCount == 1 ? "1 session has" : "\(flaggedCount) sessions have"
+            out += "<p class=\"muted\">\(have) a finding of medium or higher; \(shown). Every finding is in the table above and in findings.json; <code>sessiongraph session &lt;sid&gt; &lt;inputs&gt; --format svg -o FILE</code> draws any session.</p>"
         }
         // The findings of medium or higher per session id, in their order, gathered once.
         let evidenceFindings = Dictionary(grouping: findings.filter { $0.sessionId != nil && $0.severity >= .medium }, by: { $0.sessionId! })

@@ -89,6 +89,16 @@ public enum FindingsReport {
         return object.finish()
     }
 
+    /// The session ids of the findings of medium or higher ("flagged sessions"), each once, in
+    /// the order of the findings (ranked: a session ranks by its highest-ranked finding).
+    public static func flaggedSessionIDs(_ findings: [Finding]) -> [String] {
+        var seen = Set<String>()
+        return findings.compactMap { finding in
+            guard finding.severity >= .medium, let id = finding.sessionId, seen.insert(id).inserted else { return nil }
+            return id
+        }
+    }
+
     /// Findings ranked by severity then time, one line each, with the session and the reason.
     public static func table(_ findings: [Finding], limit: Int = 40) -> String {
         guard !findings.isEmpty else { return "No findings." }
