@@ -92,7 +92,6 @@ struct AnalyzeCommand: AsyncParsableCommand {
         case .all: Array(graph.sessions.indices)
         }
         let chosen = Array(candidates.sorted { (rankOf[$0], $0) < (rankOf[$1], $1) }.prefix(maxDiagrams))
-        let flaggedIDs = Set(rankOfID.keys)
         var drawn = 0
         let idCounts = Dictionary(grouping: graph.sessions.map(\.sessionId), by: { $0 }).mapValues(\.count)
         // Each diagram is given its session's findings, not all of them (a filter of every
@@ -162,7 +161,7 @@ struct AnalyzeCommand: AsyncParsableCommand {
                         let svg = try await DiagramWriter.render(dot, format: .svg)
                         try OutputFile.write(Data(svg), to: base.appendingPathExtension("svg").path)
                         drawn += 1
-                        if flaggedIDs.contains(session.sessionId) {
+                        if rankOf[index] != Int.max {
                             diagrams[index] = String(decoding: svg, as: UTF8.self)
                             // The suspicious view too: only the anomalous branches and their ancestry.
                             let suspicious = shown(SessionDiagram(view: .suspicious, nodeBudget: nodeBudget).dot(session, in: graph, findings: sessionFindings))
@@ -171,7 +170,8 @@ struct AnalyzeCommand: AsyncParsableCommand {
                             try OutputFile.write(Data(try await DiagramWriter.render(suspicious, format: .svg)), to: suspiciousBase.appendingPathExtension("svg").path)
                         }
                     } catch let error as GraphvizError {
-                        printError("session \(session.sessionId): \(error)")
+                        // The session id comes from the logs, and Graphviz's message may quote the DOT.
+                        printError("session \(TerminalText.safe(session.sessionId)): \(TerminalText.safe(String(describing: error), limit: 300))")
                     }
                 }
                 diagramSeconds = secondsSince(outputsStarted)

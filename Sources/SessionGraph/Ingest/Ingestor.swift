@@ -176,7 +176,7 @@ public enum Ingestor {
             byFile[index] = []
             return FileReader(path: files[index], fileIndex: Int32(index), limits: limits).read()
         }
-        return merge(files: files, outcomes: joined)
+        return merge(files: files, sizes: sizes, outcomes: joined)
     }
 
     /// Deterministic merge: files in path order, records in file order; the first copy of a
@@ -185,9 +185,11 @@ public enum Ingestor {
     /// What the merge needs of each event (its duplicate key's hash, time, file, record, source
     /// and shape) was taken when the event was made (``FileReadOutcome/mergeFacts``), so the
     /// passes here read small arrays, not the events.
-    static func merge(files: [String], outcomes input: consuming [FileReadOutcome]) -> IngestResult {
+    static func merge(files: [String], sizes known: [Int]? = nil, outcomes input: consuming [FileReadOutcome]) -> IngestResult {
         // Owned here, so that the events can be moved out at the end without a copy.
         var outcomes = consume input
+        // The sizes the reading was planned with, so the report and the progress agree.
+        let sizes = known ?? fileSizes(files)
         var profile = StepProfile("merge")
         defer { profile.report() }
         let counts = outcomes.map(\.events.count)
@@ -246,7 +248,7 @@ public enum Ingestor {
             }
             let distinctSources = Set(sources.map(\.source))
             let distinctShapes = Set(sources.map(\.shape))
-            let bytes = (try? FileManager.default.attributesOfItem(atPath: files[index])[.size] as? Int) ?? 0
+            let bytes = sizes[index]
             reports.append(FileReport(
                 path: files[index],
                 source: distinctSources.count > 1 ? "mixed" : distinctSources.first?.rawValue,
