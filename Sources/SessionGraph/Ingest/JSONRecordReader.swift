@@ -142,8 +142,11 @@ struct JSONRecordReader {
             let cutBefore = parser.truncatedStrings
             parser.duplicateKeys.removeAll(keepingCapacity: true)
             do {
-                let value = try parser.parseRecord(depth: 0)
-                body(RawJSONRecord(value: .success(value), line: line, column: column, container: .sequence, truncatedStrings: parser.truncatedStrings - cutBefore, duplicateKeys: parser.duplicateKeys, bytes: start..<parser.position))
+                let parsed = try parser.parseRecord(depth: 0)
+                let (truncated, repeated, end) = (parser.truncatedStrings - cutBefore, parser.duplicateKeys, parser.position)
+                parser.withRecord(parsed) { record in
+                    body(RawJSONRecord(value: .success(record), line: line, column: column, container: .sequence, truncatedStrings: truncated, duplicateKeys: repeated, bytes: start..<end))
+                }
             } catch {
                 body(RawJSONRecord(value: .failure(error), line: line, column: column, container: .sequence, failedFrom: start))
                 // One record per line (NDJSON): go on at the next line. A record that starts a
@@ -191,8 +194,11 @@ struct JSONRecordReader {
             let cutBefore = parser.truncatedStrings
             parser.duplicateKeys.removeAll(keepingCapacity: true)
             do {
-                let value = try parser.parseRecord(depth: 1)
-                body(RawJSONRecord(value: .success(value), line: line, column: column, container: container, truncatedStrings: parser.truncatedStrings - cutBefore, duplicateKeys: parser.duplicateKeys, bytes: start..<parser.position))
+                let parsed = try parser.parseRecord(depth: 1)
+                let (truncated, repeated, end) = (parser.truncatedStrings - cutBefore, parser.duplicateKeys, parser.position)
+                parser.withRecord(parsed) { record in
+                    body(RawJSONRecord(value: .success(record), line: line, column: column, container: container, truncatedStrings: truncated, duplicateKeys: repeated, bytes: start..<end))
+                }
             } catch {
                 body(RawJSONRecord(value: .failure(error), line: line, column: column, container: container, failedFrom: start))
                 guard let resume = resynchronise(after: max(error.offset, start + 1), column: column) ?? nextElement(after: max(error.offset, start + 1)) else {
@@ -416,11 +422,36 @@ func memchrOffset(_ bytes: UnsafeBufferPointer<UInt8>, _ byte: UInt8, from: Int,
 }
 
 extension JSONParser {
-    /// One record: an object read flat (``parseRecordFields(depth:)``), any other value parsed.
-    mutating func parseRecord(depth: Int) throws(JSONParseError) -> ParsedRecord {
-        if try parseRecordFields(depth: depth) {
-            return .fields(FlatRecord(bytes: bytes, members: recordMembers, keyHashes: recordKeyHashes, range: recordRange, decodedKeys: recordDecodedKeys, values: recordValues, indexingInto: &recordSlots))
+    /// Parses one record: an object is read flat (``parseRecordFields(depth:)``) and its block
+    /// indexed, and nil returned (``withRecord(_:_:)`` hands it out); any other value is returned
+    /// parsed.
+    mutating func parseRecord(depth: Int) throws(JSONParseError) -> JSONValue? {
+        guard try parseRecordFields(depth: depth) else { return try parseValue(depth: depth) }
+        let (bytes, range) = (bytes, recordRange)
+        recordMembers.withUnsafeBufferPointer { members in
+            recordDecodedKeys.withUnsafeBufferPointer { keys in
+                MemberIndex.fill(&recordSlots, range: range, keyHashes: recordKeyHashes) { later, earlier in
+                    FlatRecord.sameKey(later, earlier, members: members, bytes: bytes, decodedKeys: keys)
+                }
+            }
         }
-        return .value(try parseValue(depth: depth))
+        return nil
+    }
+
+    /// Calls `body` with the record ``parseRecord(depth:)`` just read (`parsed`, its result). A
+    /// record read flat borrows the parser's storage and is valid only during the call.
+    func withRecord<R>(_ parsed: JSONValue?, _ body: (ParsedRecord) -> R) -> R {
+        if let parsed { return body(.value(parsed)) }
+        return recordMembers.withUnsafeBufferPointer { members in
+            recordKeyHashes.withUnsafeBufferPointer { hashes in
+                recordDecodedKeys.withUnsafeBufferPointer { keys in
+                    recordValues.withUnsafeBufferPointer { values in
+                        recordSlots.withUnsafeBufferPointer { slots in
+                            body(.fields(FlatRecord(bytes: bytes, members: members, keyHashes: hashes, range: recordRange, decodedKeys: keys, values: values, slots: slots)))
+                        }
+                    }
+                }
+            }
+        }
     }
 }

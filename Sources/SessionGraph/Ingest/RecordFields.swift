@@ -109,30 +109,26 @@ struct FlatRecord: RecordFields {
 
     let bytes: UnsafeBufferPointer<UInt8>
     /// The members of the record and of the objects inside it read flat, one block each.
-    let members: [Member]
+    let members: UnsafeBufferPointer<Member>
     /// ``ReadFields/hash(_:)`` of each member's key, at the member's index (ASCII case folded,
     /// so equal for keys that differ only in case): side by side, so a scan reads 8 bytes a
     /// member.
-    let keyHashes: [UInt64]
+    let keyHashes: UnsafeBufferPointer<UInt64>
     /// This object's block of ``members``.
     let range: Range<Int>
-    let decodedKeys: [String]
-    let values: [JSONValue]
+    let decodedKeys: UnsafeBufferPointer<String>
+    let values: UnsafeBufferPointer<JSONValue>
     /// The record's own block indexed by key hash (``MemberIndex``), so a mapper's forty-odd
     /// lookups do not each scan the block; empty for an object inside the record (a handful of
     /// members, scanned) and for a block too large to index.
-    let slots: [UInt8]
+    let slots: UnsafeBufferPointer<UInt8>
 
-    /// The record's own block, indexed by key hash into `slots` (the parser's storage, reused
-    /// from record to record).
-    init(bytes: UnsafeBufferPointer<UInt8>, members: [Member], keyHashes: [UInt64], range: Range<Int>, decodedKeys: [String], values: [JSONValue], indexingInto slots: inout [UInt8]) {
-        MemberIndex.fill(&slots, range: range, keyHashes: keyHashes) { later, earlier in
-            Self.sameKey(later, earlier, members: members, bytes: bytes, decodedKeys: decodedKeys)
-        }
-        self.init(bytes: bytes, members: members, keyHashes: keyHashes, range: range, decodedKeys: decodedKeys, values: values, slots: slots)
-    }
-
-    private init(bytes: UnsafeBufferPointer<UInt8>, members: [Member], keyHashes: [UInt64], range: Range<Int>, decodedKeys: [String], values: [JSONValue], slots: [UInt8]) {
+    /// A record over the parser's storage, which it borrows (``JSONParser/withRecord(_:_:)``):
+    /// pointers, not arrays, so that handing the record and the objects inside it from mapper
+    /// to mapper copies a few words and counts no references (five arrays were five retains and
+    /// five releases on every copy of a nested object).
+    init(bytes: UnsafeBufferPointer<UInt8>, members: UnsafeBufferPointer<Member>, keyHashes: UnsafeBufferPointer<UInt64>, range: Range<Int>,
+         decodedKeys: UnsafeBufferPointer<String>, values: UnsafeBufferPointer<JSONValue>, slots: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
         self.members = members
         self.keyHashes = keyHashes
@@ -148,26 +144,22 @@ struct FlatRecord: RecordFields {
     private func index(of key: String) -> Int? {
         key.withUTF8Bytes { wanted -> Int? in
             let hash = ReadFields.hash(wanted)
-            return keyHashes.withUnsafeBufferPointer { hashes -> Int? in
-                if !slots.isEmpty {
-                    return slots.withUnsafeBufferPointer { slots -> Int? in
-                        var slot = MemberIndex.firstSlot(hash)
-                        while true {
-                            let entry = Int(slots[slot])
-                            if entry == 0 { return nil }
-                            let index = range.lowerBound + entry - 1
-                            if hashes[index] == hash && keyIs(wanted, key, at: index) { return index }
-                            slot = MemberIndex.nextSlot(slot)
-                        }
-                    }
+            if !slots.isEmpty {
+                var slot = MemberIndex.firstSlot(hash)
+                while true {
+                    let entry = Int(slots[slot])
+                    if entry == 0 { return nil }
+                    let index = range.lowerBound + entry - 1
+                    if keyHashes[index] == hash && keyIs(wanted, key, at: index) { return index }
+                    slot = MemberIndex.nextSlot(slot)
                 }
-                var index = range.upperBound - 1
-                while index >= range.lowerBound {
-                    if hashes[index] == hash && keyIs(wanted, key, at: index) { return index }
-                    index -= 1
-                }
-                return nil
             }
+            var index = range.upperBound - 1
+            while index >= range.lowerBound {
+                if keyHashes[index] == hash && keyIs(wanted, key, at: index) { return index }
+                index -= 1
+            }
+            return nil
         }
     }
 
@@ -181,7 +173,7 @@ struct FlatRecord: RecordFields {
     }
 
     /// Whether members `a` and `b` have the same key, ASCII case-insensitively.
-    private static func sameKey(_ a: Int, _ b: Int, members: [Member], bytes: UnsafeBufferPointer<UInt8>, decodedKeys: [String]) -> Bool {
+    static func sameKey(_ a: Int, _ b: Int, members: UnsafeBufferPointer<Member>, bytes: UnsafeBufferPointer<UInt8>, decodedKeys: UnsafeBufferPointer<String>) -> Bool {
         func withKey<R>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
             let start = members[index].keyStart
             if start < 0 { return decodedKeys[-1 - start].withUTF8Bytes(body) }
@@ -199,7 +191,7 @@ struct FlatRecord: RecordFields {
     /// The object read flat at member `index`, as a record of its own.
     private func object(at index: Int) -> FlatRecord {
         let start = members[index].objectStart
-        return FlatRecord(bytes: bytes, members: members, keyHashes: keyHashes, range: start..<(start + members[index].textLength), decodedKeys: decodedKeys, values: values, slots: [])
+        return FlatRecord(bytes: bytes, members: members, keyHashes: keyHashes, range: start..<(start + members[index].textLength), decodedKeys: decodedKeys, values: values, slots: UnsafeBufferPointer(start: nil, count: 0))
     }
 
     /// The value at member `index` as a tree (an object read flat is built as one).
