@@ -103,8 +103,9 @@ import Testing
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("sg-cap-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: work) }
         let tenant = work.appendingPathComponent("tenant")
-        try run(["simulate", "--users", "300", "--days", "1", "--seed", "3", "--layout", "ndjson", "--out", tenant.path, "--quiet"])
-        for cap in [1, 0] {
+        // Seed 1: the two highest-ranked sessions came second and first in session order.
+        try run(["simulate", "--users", "300", "--days", "1", "--seed", "1", "--layout", "ndjson", "--out", tenant.path, "--quiet"])
+        for cap in [1, 0, 2] {
             let out = work.appendingPathComponent("out-\(cap)")
             let said = try run(["analyze", tenant.path, "--out", out.path, "--quiet", "--max-diagrams", String(cap)])
             func document(_ name: String) throws -> [String: Any]? {
@@ -115,7 +116,7 @@ import Testing
             let sessions = try #require(try document("sessions.json")?["sessions"] as? [[String: Any]])
             // Sessions, not ids: one id used by two users is two sessions.
             let flaggedSessions = sessions.filter { Set(flagged).contains($0["sessionId"] as? String ?? "") }.count
-            try #require(flaggedSessions >= 2, "the tenant needs two flagged sessions for a cap of one to leave one out")
+            try #require(flaggedSessions >= 3, "the tenant needs three flagged sessions for a cap of two to leave one out")
             let drawn = (try? FileManager.default.contentsOfDirectory(atPath: out.appendingPathComponent("sessions").path)) ?? []
             let html = try String(contentsOf: out.appendingPathComponent("report.html"), encoding: .utf8)
             #expect(said.contains("Drew \(cap) of \(flaggedSessions) flagged sessions, highest-ranked first (--max-diagrams \(cap))"), "\(said)")
@@ -123,9 +124,15 @@ import Testing
                 // The full and suspicious views of the top-ranked session, DOT and SVG.
                 #expect(drawn.count == 4 && drawn.allSatisfy { $0.hasPrefix(flagged[0]) }, "\(drawn)")
                 #expect(html.contains("\(flaggedSessions) sessions have a finding of medium or higher; 1 is drawn here."))
-            } else {
+            } else if cap == 0 {
                 #expect(drawn.isEmpty, "\(drawn)")
                 #expect(html.contains("\(flaggedSessions) sessions have a finding of medium or higher; none is drawn here."))
+            } else {
+                // The report shows the drawn sessions in rank order, as the findings table has them.
+                var ranked: [String] = []
+                for id in flagged where !ranked.contains(id) { ranked.append(id) }
+                let shown = html.components(separatedBy: "<h3>Session <code>").dropFirst().map { String($0.prefix { $0 != "<" }) }
+                #expect(shown == Array(ranked.prefix(cap)), "\(shown) against \(ranked.prefix(cap))")
             }
         }
     }

@@ -162,8 +162,13 @@ import SessionGraphRenderer
         let graph = try GraphBuilderTests.ingestLines(lines)
         let session = try #require(graph.sessions.first)
         #expect(ChainCollapser.collapse(session, in: graph).count > 300)
-        let dot = SessionDiagram(nodeBudget: 300).dot(session, in: graph, findings: Detector.run(graph))
+        let findings = Detector.run(graph)
+        let dot = SessionDiagram(nodeBudget: 300).dot(session, in: graph, findings: findings)
         #expect(dot.contains("COLLAPSED"))
+        // The report's timeline is cut too, and says how to list the whole session.
+        let ingest = try Ingestor.ingest(paths: [try GraphBuilderTests.writeLines(lines).path])
+        let html = BriefingReport(ingest: ingest, graph: graph, findings: findings, diagrams: [0: "<svg></svg>"], generatedAt: UTCInstant(seconds: 0), inputs: ["x"]).html()
+        #expect(html.contains("more; <code>sessiongraph session \(GraphBuilderTests.sid) &lt;inputs&gt;</code> lists them all"))
         let renderer = try #require(GraphvizRenderer.shared)
         let clock = ContinuousClock()
         let elapsed = try await clock.measure { _ = try await renderer.render(dot: dot, format: .svg) }

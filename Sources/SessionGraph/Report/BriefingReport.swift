@@ -120,13 +120,16 @@ public struct BriefingReport {
 
     private func sessionsSection() -> String {
         var out = "<section id=\"sessions\"><h2>Flagged sessions</h2>"
-        let flaggedIDs = Set(FindingsReport.flaggedSessionIDs(findings))
+        var rankOfID: [String: Int] = [:]
+        for (rank, id) in FindingsReport.flaggedSessionIDs(findings).enumerated() { rankOfID[id] = rank }
         // Sessions, not ids: one session id used by two users is two sessions.
-        let flaggedCount = graph.sessions.reduce(0) { $0 + (flaggedIDs.contains($1.sessionId) ? 1 : 0) }
+        let flaggedCount = graph.sessions.reduce(0) { $0 + (rankOfID[$1.sessionId] == nil ? 0 : 1) }
         guard flaggedCount > 0 else { return out + "<p>No session has a finding of medium or higher.</p></section>\n" }
-        // The sessions drawn: the caller may draw only some (the analyze command draws at most
-        // --max-diagrams, the highest-ranked); the others are counted here, not left to look absent.
-        let flagged = diagrams.keys.sorted()
+        // The sessions drawn, highest-ranked first, as the findings table ranks them: the caller
+        // may draw only some (the analyze command draws at most --max-diagrams, the
+        // highest-ranked); the others are counted here, not left to look absent.
+        let rankOf = { (index: Int) in (rankOfID[graph.sessions[index].sessionId] ?? Int.max, index) }
+        let flagged = diagrams.keys.sorted { rankOf($0) < rankOf($1) }
         if flagged.count < flaggedCount {
             let shown = flagged.isEmpty ? "none is drawn here" : "\(flagged.count) \(flagged.count == 1 ? "is" : "are") drawn here"
             let have = flaggedCount == 1 ? "1 session has" : "\(flaggedCount) sessions have"
@@ -154,7 +157,9 @@ public struct BriefingReport {
                 let text = graph.event(of: node).map(EventExporter.message) ?? ""
                 out += "<tr><td>\(value.time.iso8601)</td><td>\(value.branch == 0 ? "root" : String(value.branch))</td><td>\(value.kind.rawValue)</td><td>\(HTMLText.escape(text))</td></tr>"
             }
-            if nodes.count > 400 { out += "<tr><td colspan=\"4\">… \(nodes.count - 400) more in sessions/\(index).json</td></tr>" }
+            if nodes.count > 400 {
+                out += "<tr><td colspan=\"4\">… \(nodes.count - 400) more; <code>sessiongraph session \(HTMLText.escape(session.sessionId)) &lt;inputs&gt;</code> lists them all</td></tr>"
+            }
             out += "</table></article>"
         }
         return out + "</section>\n"
