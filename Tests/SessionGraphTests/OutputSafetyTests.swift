@@ -128,6 +128,8 @@ import Testing
                 #expect(drawn.isEmpty, "\(drawn)")
                 #expect(html.contains("\(flaggedSessions) sessions have a finding of medium or higher; none is drawn here."))
             } else {
+                #expect(drawn.count == 8, "\(drawn)")
+                #expect(html.contains("\(flaggedSessions) sessions have a finding of medium or higher; 2 are drawn here."))
                 // The report shows the drawn sessions in rank order, as the findings table has them.
                 var ranked: [String] = []
                 for id in flagged where !ranked.contains(id) { ranked.append(id) }

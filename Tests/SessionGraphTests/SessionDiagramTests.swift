@@ -159,14 +159,17 @@ import SessionGraphRenderer
             {"Type":"MicrosoftGraphActivityLogs","TimeGenerated":"2026-03-02T10:\(String(format: "%02d", index / 60 % 60)):\(String(format: "%02d", index % 60))Z","RequestId":"55555555-0000-4000-8000-\(String(format: "%012d", index))","SignInActivityId":"\(GraphBuilderTests.uti(for: "11111111-aaaa-4bbb-8ccc-000000000003"))","SessionId":"\(GraphBuilderTests.sid)","UserId":"\(GraphBuilderTests.alice)","IPAddress":"198.51.100.7","RequestMethod":"GET","RequestUri":"https://graph.microsoft.com/v1.0/sites/site\(index)/lists","ResponseStatusCode":200}
             """)
         }
-        let graph = try GraphBuilderTests.ingestLines(lines)
+        let folder = try GraphBuilderTests.writeLines(lines)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let ingest = try Ingestor.ingest(paths: [folder.path])
+        let graph = GraphBuilder.build(ingest)
         let session = try #require(graph.sessions.first)
         #expect(ChainCollapser.collapse(session, in: graph).count > 300)
         let findings = Detector.run(graph)
         let dot = SessionDiagram(nodeBudget: 300).dot(session, in: graph, findings: findings)
         #expect(dot.contains("COLLAPSED"))
         // The report's timeline is cut too, and says how to list the whole session.
-        let ingest = try Ingestor.ingest(paths: [try GraphBuilderTests.writeLines(lines).path])
+        try #require(findings.contains { $0.sessionId == GraphBuilderTests.sid && $0.severity >= .medium }, "the report shows flagged sessions only")
         let html = BriefingReport(ingest: ingest, graph: graph, findings: findings, diagrams: [0: "<svg></svg>"], generatedAt: UTCInstant(seconds: 0), inputs: ["x"]).html()
         #expect(html.contains("more; <code>sessiongraph session \(GraphBuilderTests.sid) &lt;inputs&gt;</code> lists them all"))
         let renderer = try #require(GraphvizRenderer.shared)

@@ -245,6 +245,8 @@ struct JSONParser {
         skipWhitespace()
         guard current == UInt8(ascii: "{") else { return false }
         guard valueDepth < maxDepth else { throw fail("nesting deeper than \(maxDepth) levels (limit --max-depth)") }
+        // No range of the record before is left to a record that fails part-way.
+        recordRange = 0..<0
         recordMembers.removeAll(keepingCapacity: true)
         recordKeyHashes.removeAll(keepingCapacity: true)
         recordDecodedKeys.removeAll(keepingCapacity: true)

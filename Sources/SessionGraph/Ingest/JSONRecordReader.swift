@@ -17,7 +17,9 @@ enum JSONContainer: Equatable {
     case graphPage
 }
 
-/// One record as found in a JSON file, before anyone looked at what it means.
+/// One record as found in a JSON file, before anyone looked at what it means. A record read flat
+/// (`.success(.fields)`) borrows the parser's storage: it is valid only during the reader's
+/// callback, and must not be kept.
 struct RawJSONRecord {
     var value: Result<ParsedRecord, JSONParseError>
     var line: Int
@@ -91,7 +93,8 @@ struct JSONRecordReader {
         location(of: offset).0 - 1
     }
 
-    /// Reads every record from `start`, calling `body` for each.
+    /// Reads every record from `start`, calling `body` for each; a record read flat is valid only
+    /// during its call (it borrows the parser's storage).
     mutating func read(from start: Int, _ body: (RawJSONRecord) -> Void) {
         var parser = JSONParser(bytes: bytes, position: start, maxDepth: limits.maxDepth, maxStringBytes: limits.maxStringBytes)
         parser.keyFilter = limits.skipUnusedFields ? ReadFields.hashes : nil
@@ -442,6 +445,9 @@ extension JSONParser {
     /// record read flat borrows the parser's storage and is valid only during the call.
     func withRecord<R>(_ parsed: JSONValue?, _ body: (ParsedRecord) -> R) -> R {
         if let parsed { return body(.value(parsed)) }
+        // The record's range must lie in the members: checked in release builds too, since the
+        // record reads them through unchecked pointers.
+        precondition(recordRange.upperBound <= recordMembers.count, "withRecord without a record read flat")
         return recordMembers.withUnsafeBufferPointer { members in
             recordKeyHashes.withUnsafeBufferPointer { hashes in
                 recordDecodedKeys.withUnsafeBufferPointer { keys in

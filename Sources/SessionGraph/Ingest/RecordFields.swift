@@ -86,8 +86,9 @@ extension JSONValue: RecordFields {
 /// levels down, ``JSONParser/flatLevels``) is read flat the same way, as a block of members of
 /// its own; other values were parsed as they are.
 ///
-/// It points into the file's mapped bytes: the reader hands it to the interpreter within its
-/// callback, and it is never kept beyond that.
+/// It points into the file's mapped bytes and borrows the parser's storage
+/// (``JSONParser/withRecord(_:_:)``): the reader hands it to the interpreter within its callback,
+/// and it is never kept beyond that (the next record overwrites the storage).
 struct FlatRecord: RecordFields {
     /// One member: offsets and lengths only (the parsed values are in ``FlatRecord/values``), so
     /// reading, copying and clearing members costs no reference counting.

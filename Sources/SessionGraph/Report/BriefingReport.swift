@@ -128,8 +128,7 @@ public struct BriefingReport {
         // The sessions drawn, highest-ranked first, as the findings table ranks them: the caller
         // may draw only some (the analyze command draws at most --max-diagrams, the
         // highest-ranked); the others are counted here, not left to look absent.
-        let rankOf = { (index: Int) in (rankOfID[graph.sessions[index].sessionId] ?? Int.max, index) }
-        let flagged = diagrams.keys.sorted { rankOf($0) < rankOf($1) }
+        let flagged = diagrams.keys.map { (rank: rankOfID[graph.sessions[$0].sessionId] ?? Int.max, index: $0) }.sorted { ($0.rank, $0.index) < ($1.rank, $1.index) }.map(\.index)
         if flagged.count < flaggedCount {
             let shown = flagged.isEmpty ? "none is drawn here" : "\(flagged.count) \(flagged.count == 1 ? "is" : "are") drawn here"
             let have = flaggedCount == 1 ? "1 session has" : "\(flaggedCount) sessions have"
