@@ -83,9 +83,7 @@ struct AnalyzeCommand: AsyncParsableCommand {
         // its highest-ranked finding), at most --max-diagrams of them: two Graphviz layouts a
         // session add up, and an export with thousands of flagged sessions (an audit log alone,
         // with no sign-in to vouch for its networks) took half a minute to draw them all.
-        var rankOfID: [String: Int] = [:]
-        for (rank, id) in FindingsReport.flaggedSessionIDs(findings).enumerated() { rankOfID[id] = rank }
-        let rankOf = graph.sessions.map { rankOfID[$0.sessionId] ?? Int.max }
+        let rankOf = FindingsReport.flaggedRanks(findings, in: graph.sessions).map { $0 ?? Int.max }
         let candidates: [Int] = switch render {
         case .none: []
         case .flagged: graph.sessions.indices.filter { rankOf[$0] != Int.max }

@@ -152,6 +152,30 @@ import SessionGraphRenderer
         #expect(html.contains("&lt;script&gt;"))
     }
 
+    @Test func aSessionIdUsedByTwoUsersIsTwoSessionsWithTheirOwnFindings() throws {
+        // Alice's session is replayed from a VPS (high findings); one sign-in of Bob's carries the
+        // same session id, so the link splits it into two sessions.
+        var lines = try GraphBuilderTests().fixtureLines()
+        lines.append(GraphBuilderTests.signIn("11111111-aaaa-4bbb-8ccc-0000000000b0", "2026-03-02T08:40:00Z", interactive: true, ip: "203.0.113.20", asn: 3303, user: GraphBuilderTests.bob))
+        let folder = try GraphBuilderTests.writeLines(lines)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let ingest = try Ingestor.ingest(paths: [folder.path])
+        let graph = GraphBuilder.build(ingest)
+        let split = graph.sessions.indices.filter { graph.sessions[$0].sessionId == GraphBuilderTests.sid }
+        try #require(split.count == 2 && split.allSatisfy { graph.sessions[$0].splitFromSharedId })
+        let alice = try #require(split.first { graph.sessions[$0].user == GraphBuilderTests.alice })
+        let bob = try #require(split.first { graph.sessions[$0].user == GraphBuilderTests.bob })
+        let findings = Detector.run(graph)
+        try #require(findings.contains { $0.isAbout(graph.sessions[alice]) && $0.severity == .high })
+        #expect(!findings.contains { $0.isAbout(graph.sessions[bob]) && $0.severity >= .medium })
+        // Only Alice's session is flagged, ranked and drawn with her findings.
+        let ranks = FindingsReport.flaggedRanks(findings, in: graph.sessions)
+        #expect(ranks[alice] == 0 && ranks[bob] == nil)
+        #expect(!SessionDiagram().dot(graph.sessions[bob], in: graph, findings: findings).contains("#c62828"), "no high marking on Bob's diagram")
+        let html = BriefingReport(ingest: ingest, graph: graph, findings: findings, diagrams: [alice: "<svg></svg>"], generatedAt: UTCInstant(seconds: 0), inputs: ["x"]).html()
+        #expect(!html.contains("have a finding of medium or higher"), "one flagged session, and it is drawn")
+    }
+
     @Test func staysWithinTheNodeBudget() async throws {
         var lines = try GraphBuilderTests().fixtureLines()
         for index in 0..<3000 {

@@ -69,3 +69,14 @@ public struct Finding: Sendable, Codable {
     /// How many evidence records there were (only the first 50 are listed).
     public var evidenceCount: Int
 }
+
+extension Finding {
+    /// Whether the finding is about `session`: the same session id, and, for a session id the
+    /// link split between users (``SessionChain/splitFromSharedId``), the user the finding names
+    /// (a finding of such a session names its user; the id alone would give each user the
+    /// other's findings).
+    public func isAbout(_ session: SessionChain) -> Bool {
+        guard sessionId == session.sessionId else { return false }
+        return !session.splitFromSharedId || user == (session.userPrincipalName ?? session.user)
+    }
+}

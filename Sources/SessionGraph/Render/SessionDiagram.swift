@@ -28,7 +28,7 @@ public struct SessionDiagram {
     /// The DOT text of `session`, marked with those of `findings` that are about it (any
     /// superset of them will do: a caller drawing many sessions passes each its own).
     public func dot(_ session: SessionChain, in graph: InvestigationGraph, findings: [Finding]) -> String {
-        let sessionFindings = findings.filter { $0.sessionId == session.sessionId && ($0.user == nil || $0.user == (session.userPrincipalName ?? session.user)) }
+        let sessionFindings = findings.filter { $0.isAbout(session) }
         var branchSeverity: [Int32: Severity] = [:]
         var branchRules: [Int32: [(String, Severity)]] = [:]
         for finding in sessionFindings {

@@ -120,15 +120,14 @@ public struct BriefingReport {
 
     private func sessionsSection() -> String {
         var out = "<section id=\"sessions\"><h2>Flagged sessions</h2>"
-        var rankOfID: [String: Int] = [:]
-        for (rank, id) in FindingsReport.flaggedSessionIDs(findings).enumerated() { rankOfID[id] = rank }
         // Sessions, not ids: one session id used by two users is two sessions.
-        let flaggedCount = graph.sessions.reduce(0) { $0 + (rankOfID[$1.sessionId] == nil ? 0 : 1) }
+        let ranks = FindingsReport.flaggedRanks(findings, in: graph.sessions)
+        let flaggedCount = ranks.reduce(0) { $0 + ($1 == nil ? 0 : 1) }
         guard flaggedCount > 0 else { return out + "<p>No session has a finding of medium or higher.</p></section>\n" }
         // The sessions drawn, highest-ranked first, as the findings table ranks them: the caller
         // may draw only some (the analyze command draws at most --max-diagrams, the
         // highest-ranked); the others are counted here, not left to look absent.
-        let flagged = diagrams.keys.map { (rank: rankOfID[graph.sessions[$0].sessionId] ?? Int.max, index: $0) }.sorted { ($0.rank, $0.index) < ($1.rank, $1.index) }.map(\.index)
+        let flagged = diagrams.keys.map { (rank: ranks[$0] ?? Int.max, index: $0) }.sorted { ($0.rank, $0.index) < ($1.rank, $1.index) }.map(\.index)
         if flagged.count < flaggedCount {
             let shown = flagged.isEmpty ? "none is drawn here" : "\(flagged.count) \(flagged.count == 1 ? "is" : "are") drawn here"
             let have = flaggedCount == 1 ? "1 session has" : "\(flaggedCount) sessions have"
@@ -143,7 +142,7 @@ public struct BriefingReport {
             out += "<p class=\"muted\">\(session.firstSeen.iso8601) → \(session.lastSeen.iso8601) · root \(session.root == nil ? "absent" : "present") · \(session.signIns) sign-ins, \(session.tokens) tokens, \(session.actions) actions, \(session.branches.count) branches</p>"
             if let svg = diagrams[index] { out += "<div class=\"diagram\">\(Self.inlineSVG(svg))</div>" }
             out += "<h4>Evidence</h4><table><tr><th>rule</th><th>time</th><th>record</th><th>file</th></tr>"
-            for finding in evidenceFindings[session.sessionId] ?? [] {
+            for finding in evidenceFindings[session.sessionId] ?? [] where finding.isAbout(session) {
                 for evidence in finding.evidence.prefix(10) {
                     out += "<tr><td><code>\(HTMLText.escape(finding.rule))</code></td><td>\(evidence.time)</td><td>\(HTMLText.escape(evidence.summary))</td><td><code>\(HTMLText.escape(evidence.file ?? "-")):\(evidence.line)</code></td></tr>"
                 }

@@ -89,14 +89,23 @@ public enum FindingsReport {
         return object.finish()
     }
 
-    /// The session ids of the findings of medium or higher ("flagged sessions"), each once, in
-    /// the order of the findings (ranked: a session ranks by its highest-ranked finding).
-    public static func flaggedSessionIDs(_ findings: [Finding]) -> [String] {
-        var seen = Set<String>()
-        return findings.compactMap { finding in
-            guard finding.severity >= .medium, let id = finding.sessionId, seen.insert(id).inserted else { return nil }
-            return id
+    /// Each session's rank among the flagged sessions (those a finding of medium or higher is
+    /// about), in the order of the findings (ranked: a session ranks by its highest-ranked
+    /// finding); nil for a session not flagged. One session id used by two users is two
+    /// sessions, flagged each by its own findings.
+    public static func flaggedRanks(_ findings: [Finding], in sessions: [SessionChain]) -> [Int?] {
+        var sessionsByID: [String: [Int]] = [:]
+        for (index, session) in sessions.enumerated() { sessionsByID[session.sessionId, default: []].append(index) }
+        var ranks = [Int?](repeating: nil, count: sessions.count)
+        var next = 0
+        for finding in findings where finding.severity >= .medium {
+            guard let id = finding.sessionId, let indices = sessionsByID[id] else { continue }
+            for index in indices where ranks[index] == nil && finding.isAbout(sessions[index]) {
+                ranks[index] = next
+                next += 1
+            }
         }
+        return ranks
     }
 
     /// Findings ranked by severity then time, one line each, with the session and the reason.
