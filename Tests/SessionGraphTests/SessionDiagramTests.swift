@@ -171,9 +171,17 @@ import SessionGraphRenderer
         // Only Alice's session is flagged, ranked and drawn with her findings.
         let ranks = FindingsReport.flaggedRanks(findings, in: graph.sessions)
         #expect(ranks[alice] == 0 && ranks[bob] == nil)
-        #expect(!SessionDiagram().dot(graph.sessions[bob], in: graph, findings: findings).contains("#c62828"), "no high marking on Bob's diagram")
-        let html = BriefingReport(ingest: ingest, graph: graph, findings: findings, diagrams: [alice: "<svg></svg>"], generatedAt: UTCInstant(seconds: 0), inputs: ["x"]).html()
-        #expect(!html.contains("have a finding of medium or higher"), "one flagged session, and it is drawn")
+        let bobDiagram = SessionDiagram().dot(graph.sessions[bob], in: graph, findings: findings)
+        #expect(!bobDiagram.contains("tok-orphan-use") && !bobDiagram.contains("shape=note"), "no finding marked on Bob's diagram")
+        // Both drawn: only Alice's session is counted as flagged, and only hers shows evidence.
+        let html = BriefingReport(ingest: ingest, graph: graph, findings: findings, diagrams: [alice: "<svg></svg>", bob: "<svg></svg>"], generatedAt: UTCInstant(seconds: 0), inputs: ["x"]).html()
+        #expect(!html.contains("have a finding of medium or higher"), "one flagged session")
+        let articles = html.components(separatedBy: "<article class=\"session\">").dropFirst()
+        let bobName = graph.sessions[bob].namedUser ?? "?", aliceName = graph.sessions[alice].namedUser ?? "?"
+        let bobArticle = try #require(articles.first { $0.contains("· \(bobName)</h3>") })
+        let aliceArticle = try #require(articles.first { $0.contains("· \(aliceName)</h3>") })
+        #expect(!bobArticle.contains("sess-branch-new-net") && !bobArticle.contains("tok-orphan-use"), "Bob's session shows none of Alice's evidence")
+        #expect(aliceArticle.contains("sess-branch-new-net"))
     }
 
     @Test func staysWithinTheNodeBudget() async throws {

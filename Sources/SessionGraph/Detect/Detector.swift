@@ -169,7 +169,7 @@ public enum Detector {
         let id = stableID([raw.rule, session?.sessionId ?? "", raw.branch.map(String.init) ?? ""] + keys.sorted())
         return Finding(
             id: id, rule: raw.rule, family: raw.family, severity: raw.severity, sessionId: session?.sessionId ?? firstEvent?.sessionId,
-            user: session?.userPrincipalName ?? session?.user ?? firstEvent?.userPrincipalName ?? firstEvent?.userId,
+            user: session?.namedUser ?? firstEvent?.userPrincipalName ?? firstEvent?.userId,
             firstSeen: (times.min() ?? UTCInstant(microseconds: 0)).iso8601, lastSeen: (times.max() ?? UTCInstant(microseconds: 0)).iso8601,
             summary: raw.summary, reason: raw.reason, branch: raw.branch.map(Int.init), adjustments: raw.adjustments,
             evidence: evidence, evidenceCount: keys.count)

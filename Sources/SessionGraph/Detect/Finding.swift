@@ -72,11 +72,14 @@ public struct Finding: Sendable, Codable {
 
 extension Finding {
     /// Whether the finding is about `session`: the same session id, and, for a session id the
-    /// link split between users (``SessionChain/splitFromSharedId``), the user the finding names
-    /// (a finding of such a session names its user; the id alone would give each user the
-    /// other's findings).
+    /// link split between users (``SessionChain/splitFromSharedId``; the id alone would give each
+    /// user the other's findings), the session that holds the finding's evidence nodes, else (a
+    /// finding with no node) the user the finding names. Nodes tell the halves apart even when
+    /// two users share a UPN (a name reused after an account was deleted).
     public func isAbout(_ session: SessionChain) -> Bool {
         guard sessionId == session.sessionId else { return false }
-        return !session.splitFromSharedId || user == (session.userPrincipalName ?? session.user)
+        guard session.splitFromSharedId else { return true }
+        if let node = evidence.lazy.compactMap(\.node).first { return session.nodes.contains(NodeID(clamping: node)) }
+        return user == session.namedUser
     }
 }

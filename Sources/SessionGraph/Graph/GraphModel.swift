@@ -177,6 +177,9 @@ public struct SessionChain: Sendable {
     public var actions: Int
     /// Set when this session id was also seen with another user (split, not merged).
     public var splitFromSharedId: Bool
+
+    /// The user a finding about this session names: the UPN, else the user.
+    public var namedUser: String? { userPrincipalName ?? user }
 }
 
 /// What the graph could not link, counted.

@@ -131,7 +131,7 @@ public struct BriefingReport {
         if flagged.count < flaggedCount {
             let shown = flagged.isEmpty ? "none is drawn here" : "\(flagged.count) \(flagged.count == 1 ? "is" : "are") drawn here"
             let have = flaggedCount == 1 ? "1 session has" : "\(flaggedCount) sessions have"
-            out += "<p class=\"muted\">\(have) a finding of medium or higher; \(shown). Every finding is in the table above and in findings.json; <code>sessiongraph session &lt;sid&gt; &lt;inputs&gt; --format svg -o FILE</code> draws any session.</p>"
+            out += "<p class=\"muted\">\(have) a finding of medium or higher; \(shown). Every finding is in the table above and in findings.json; <code>sessiongraph session &lt;sid&gt; &lt;inputs&gt; --format svg -o FILE</code> draws any session (with <code>--user</code> when two users share its id).</p>"
         }
         // The findings of medium or higher per session id, in their order, gathered once.
         let evidenceFindings = Dictionary(grouping: findings.filter { $0.sessionId != nil && $0.severity >= .medium }, by: { $0.sessionId! })
