@@ -200,7 +200,7 @@ struct AnalyzeCommand: AsyncParsableCommand {
         print("Wrote \(out)/ingest.json, sessions.json, findings.json, findings.jsonl, report.html and \(drawn) session diagrams")
         if candidates.count > chosen.count {
             let sessions = "\(render == .all ? "" : "flagged ")session\(candidates.count == 1 ? "" : "s")"
-            print("Drew \(chosen.count) of \(candidates.count) \(sessions), highest-ranked first (--max-diagrams \(maxDiagrams)); draw any other with: sessiongraph session <sid> <the same inputs> --format svg -o FILE\(config == nil ? "" : " --config <the same file>")")
+            print("Drew \(chosen.count) of \(candidates.count) \(sessions), highest-ranked first (--max-diagrams \(maxDiagrams)); draw any other with: sessiongraph session <sid> <the same inputs> --format svg -o FILE\(config == nil ? "" : " --config <the same file>") (and --user <user> when two users share the id)")
         }
         if result.totals.used == 0 { throw ExitCode(2) }
         if let failOn, findings.contains(where: { $0.severity >= failOn }) { throw ExitCode(3) }

@@ -57,7 +57,7 @@ struct SessionCommand: AsyncParsableCommand {
             let settings = try config.map(DetectionConfig.load) ?? DetectionConfig()
             let findings = Detector.run(graph, config: settings)
             let dot = SessionDiagram(view: view, nodeBudget: nodeBudget).dot(chains[0], in: graph, findings: findings)
-            if chains.count > 1 { printError("session id \(chains[0].sessionId) is used by \(chains.count) users; drawing the first (\(TerminalText.safe(chains[0].userPrincipalName ?? chains[0].user ?? "?", limit: 120))); --user draws another's") }
+            if chains.count > 1 { printError("session id \(TerminalText.safe(chains[0].sessionId)) is used by \(chains.count) users; drawing the first (\(TerminalText.safe(chains[0].userPrincipalName ?? chains[0].user ?? "?", limit: 120))); --user draws another's") }
             if format == .dot {
                 try emit(Data(dot.utf8), to: output)
                 return

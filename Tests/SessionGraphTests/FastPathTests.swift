@@ -454,7 +454,7 @@ import Testing
                      event(1, 4, 12_400_000, text), event(1, 5, 13_000_000, text)] { second.add(made) }
         first.read = first.events.count
         second.read = second.events.count
-        let result = Ingestor.merge(files: ["/nonexistent/a", "/nonexistent/b"], outcomes: [first, second])
+        let result = Ingestor.merge(files: ["/nonexistent/a", "/nonexistent/b"], sizes: [0, 0], outcomes: [first, second])
         #expect(result.files.map(\.used) == [3, 3])
         #expect(result.files.map(\.duplicate) == [1, 2])
         // The same source, id and second is a duplicate (sub-second times differ); another second or source is not.
@@ -489,7 +489,7 @@ import Testing
             if seen.insert("\(item.id)/\(item.micros / 1_000_000)").inserted { kept.append(item) } else { duplicates[Int(item.file)] += 1 }
         }
         kept.sort { ($0.micros, $0.file, $0.record) < ($1.micros, $1.file, $1.record) }
-        let result = Ingestor.merge(files: ["/nonexistent/a", "/nonexistent/b", "/nonexistent/c"], outcomes: outcomes)
+        let result = Ingestor.merge(files: ["/nonexistent/a", "/nonexistent/b", "/nonexistent/c"], sizes: [0, 0, 0], outcomes: outcomes)
         #expect(result.files.map(\.duplicate) == duplicates)
         #expect(duplicates.allSatisfy { $0 > 1000 } && kept.count > 1 << 16)
         let same = result.events.map { "\($0.provenance.fileIndex):\($0.provenance.record)" } == kept.map { "\($0.file):\($0.record)" }

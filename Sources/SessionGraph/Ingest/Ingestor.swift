@@ -184,12 +184,11 @@ public enum Ingestor {
     ///
     /// What the merge needs of each event (its duplicate key's hash, time, file, record, source
     /// and shape) was taken when the event was made (``FileReadOutcome/mergeFacts``), so the
-    /// passes here read small arrays, not the events.
-    static func merge(files: [String], sizes known: [Int]? = nil, outcomes input: consuming [FileReadOutcome]) -> IngestResult {
+    /// passes here read small arrays, not the events. `sizes` are the file sizes the reading was
+    /// planned with, so the report and the progress agree.
+    static func merge(files: [String], sizes: [Int], outcomes input: consuming [FileReadOutcome]) -> IngestResult {
         // Owned here, so that the events can be moved out at the end without a copy.
         var outcomes = consume input
-        // The sizes the reading was planned with, so the report and the progress agree.
-        let sizes = known ?? fileSizes(files)
         var profile = StepProfile("merge")
         defer { profile.report() }
         let counts = outcomes.map(\.events.count)
