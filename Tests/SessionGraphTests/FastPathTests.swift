@@ -227,10 +227,33 @@ import Testing
         #expect(hash("SessionId") != hash("SessionIdx"))
         #expect(hash("ab") != hash("ab\u{0}"), "the length is part of the hash")
         for key in ReadFields.keys {
-            #expect(ReadFields.hashes.contains(hash(key.uppercased())), "\(key)")
+            #expect(ReadFields.table.contains(hash(key.uppercased())), "\(key)")
         }
         for other in ["AuthenticationDetails", "ConditionalAccessPolicies", "TokenProtectionStatusDetails", "", "x"] {
-            #expect(!ReadFields.hashes.contains(hash(other)), "\(other)")
+            #expect(!ReadFields.table.contains(hash(other)), "\(other)")
+        }
+    }
+
+    /// Every key a mapper asks for is read by the parser (else the filter would step over it and
+    /// the lookup find nothing), and each is one key: no two cases name the same column.
+    @Test func everyFieldKeyIsReadAndTheTableTellsWhichItIs() {
+        func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
+        var seen = Set<String>()
+        for key in FieldKey.allCases {
+            let spelling = key.withBytes { String(decoding: $0, as: UTF8.self) }
+            #expect(ReadFields.keys.contains(spelling.lowercased()), "\(spelling) is read by a mapper but skipped by the parser")
+            #expect(seen.insert(spelling.lowercased()).inserted, "\(spelling) twice")
+            for variant in [spelling, spelling.uppercased(), spelling.lowercased()] {
+                let found = bytes(variant).withUnsafeBufferPointer { ReadFields.table.fieldKey(of: $0, hash: ReadFields.hash($0)) }
+                #expect(found == key.rawValue, "\(variant)")
+            }
+        }
+        // A read key that no mapper asks for by name, a key not read, and a key given another
+        // key's hash (the bytes decide, not the hash alone).
+        let userIdHash = bytes("userid").withUnsafeBufferPointer(ReadFields.hash)
+        for (text, hash) in [("true", nil), ("AuthenticationDetails", nil), ("useridx", userIdHash), ("", nil)] as [(String, UInt64?)] {
+            let found = bytes(text).withUnsafeBufferPointer { ReadFields.table.fieldKey(of: $0, hash: hash ?? ReadFields.hash($0)) }
+            #expect(found == -1, "\(text)")
         }
     }
 

@@ -216,50 +216,48 @@ import Testing
         }
     }
 
-    @Test func lookupsByTheMemberIndexFindWhatTheTreeFinds() {
-        // Records of 0 to 130 members (indexed up to MemberIndex.capacity, scanned beyond), keys
-        // repeated in other cases and escaped, every key and some absent ones looked up.
+    @Test func lookupsByFieldKeyFindWhatTheTreeFinds() {
+        // Records of 0 to 300 members: keys the mappers read in any case, repeated in other
+        // cases and escaped, keys no mapper reads, and objects inside (looked up member by
+        // member); every field key looked up in the record and in its first object.
         var generator = SplitMix64(seed: 11)
-        for count in [0, 1, 2, 7, 40, 95, 96, 97, 130] {
+        let known = FieldKey.allCases.map { key in key.withBytes { String(decoding: $0, as: UTF8.self) } }
+        func spelled(_ key: String) -> String {
+            switch Int.random(in: 0..<4, using: &generator) {
+            case 0: return key.uppercased()
+            case 1: return key.lowercased()
+            default: return key
+            }
+        }
+        for count in [0, 1, 2, 7, 40, 97, 130, 300] {
             var keys: [String] = []
             var members: [String] = []
             for index in 0..<count {
                 let key: String
                 switch Int.random(in: 0..<6, using: &generator) {
-                case 0 where !keys.isEmpty: key = keys.randomElement(using: &generator)!.uppercased()
-                case 1 where !keys.isEmpty: key = keys.randomElement(using: &generator)!
-                default: key = "Key\(index)Name"
+                case 0 where !keys.isEmpty: key = spelled(keys.randomElement(using: &generator)!)
+                case 1: key = "Key\(index)Name"
+                default: key = spelled(known.randomElement(using: &generator)!)
                 }
                 keys.append(key)
-                let written = Int.random(in: 0..<8, using: &generator) == 0 && key.hasPrefix("K") ? "\\u004B" + key.dropFirst() : key
-                members.append("\"\(written)\":\"v\(index)\"")
+                let written = Int.random(in: 0..<8, using: &generator) == 0 ? "\\u00" + String(key.utf8.first!, radix: 16) + key.dropFirst() : key
+                let value = index == 3 ? "{\"\(written)\":\"inner\(index)\",\"UserId\":\"u\(index)\"}" : "\"v\(index)\""
+                members.append("\"\(written)\":\(value)")
             }
             let text = "{" + members.joined(separator: ",") + "}"
             flatAndTree(text) { record, tree in
-                #expect(record.slots.isEmpty == (count > MemberIndex.capacity), "\(count) members")
-                for key in keys + ["absent", "KEY1NAMEX", "key0name".uppercased(), ""] {
+                #expect(record.slots.count == FieldKey.allCases.count, "\(count) members")
+                let objectKey = FieldKey.allCases.first { tree[$0]?.structured != nil }
+                #expect(objectKey == nil || record.object(objectKey!) != nil)
+                for key in FieldKey.allCases {
                     #expect(record.field(key)?.string == tree[key]?.text, "\(key) of \(count)")
                     #expect(record.has(key) == tree.has(key), "\(key) of \(count)")
+                    if let objectKey, let inner = record.object(objectKey), let innerTree = tree[objectKey] {
+                        #expect(inner.field(key)?.string == innerTree[key]?.text, "\(key) inside, of \(count)")
+                    }
                 }
             }
         }
-    }
-
-    @Test func theMemberIndexKeepsKeysThatShareAHash() {
-        // Keys whose hashes are equal but whose text differs each keep a slot; a repeated key
-        // takes its earlier slot, so the last of it is found.
-        let keys = ["a", "b", "A", "c", "b"]
-        var slots: [UInt8] = []
-        MemberIndex.fill(&slots, range: 0..<keys.count, keyHashes: Array(repeating: 42, count: keys.count)) { later, earlier in
-            keys[later].lowercased() == keys[earlier].lowercased()
-        }
-        #expect(slots.count == MemberIndex.slotCount)
-        #expect(Set(slots.filter { $0 != 0 }) == [3, 4, 5], "a by its repeat A, c, and b by its repeat")
-        // Held at a block's offset: the entries count from the block's start.
-        MemberIndex.fill(&slots, range: 10..<12, keyHashes: Array(repeating: 7, count: 12)) { _, _ in false }
-        #expect(slots.filter { $0 != 0 }.sorted() == [1, 2])
-        MemberIndex.fill(&slots, range: 0..<(MemberIndex.capacity + 1), keyHashes: Array(repeating: 1, count: MemberIndex.capacity + 1)) { _, _ in false }
-        #expect(slots.isEmpty, "too many members to index")
     }
 
     /// Objects down to two levels below the record are read flat too, as blocks of members of

@@ -5,27 +5,27 @@
 enum CloudAppEventRecordMapper {
     static func map<Row: RecordFields, Envelope: RecordFields>(_ row: Row, envelope: Envelope?, shape: ExportShape, provenance: Provenance) throws(RecordRejection) -> EventDraft {
         var notes: [String] = []
-        let raw = row.object("RawEventData")
+        let raw = row.object(.rawEventData)
         let time = try EventDraft.eventTime(
-            [(row.raw("Timestamp"), "Timestamp"), (row.raw("TimeGenerated"), "TimeGenerated"), (raw?.raw("CreationTime"), "CreationTime"), (envelope?.raw("time"), "time")], notes: &notes)
+            [(row.raw(.timestamp), "Timestamp"), (row.raw(.timeGenerated), "TimeGenerated"), (raw?.raw(.creationTime), "CreationTime"), (envelope?.raw(.time), "time")], notes: &notes)
         var draft = EventDraft(time: time, source: .cloudAppEvents, shape: shape, kind: .action, provenance: provenance)
         draft.notes = notes
 
-        let reportId = row.field("ReportId")
+        let reportId = row.field(.reportId)
         draft.recordId = reportId
-        draft.operation = row.field("ActionType")
-        draft.workload = row.field("Application")
-        EventDraft.setGUID(&draft.userId, row.field("AccountObjectId"))
-        if let account = row.field("AccountId"), account.contains("@") { draft.userPrincipalName = account.lowercased() }
-        draft.userDisplayName = row.field("AccountDisplayName")
-        EventDraft.setGUID(&draft.tenantId, envelope?.field("tenantId"))
-        draft.setIP(row.field("IPAddress"), field: "IPAddress")
-        draft.country = row.field("CountryCode")
-        draft.city = row.field("City")
-        draft.userAgent = row.field("UserAgent")
-        draft.operatingSystem = row.field("OSPlatform")
-        draft.appId = row.field("OAuthAppId").flatMap(IdentifierNormalizer.guidOrText)
-        draft.operationDetail = row.text("ObjectName")
+        draft.operation = row.field(.actionType)
+        draft.workload = row.field(.application)
+        EventDraft.setGUID(&draft.userId, row.field(.accountObjectId))
+        if let account = row.field(.accountId), account.contains("@") { draft.userPrincipalName = account.lowercased() }
+        draft.userDisplayName = row.field(.accountDisplayName)
+        EventDraft.setGUID(&draft.tenantId, envelope?.field(.tenantId))
+        draft.setIP(row.field(.ipAddress), field: "IPAddress")
+        draft.country = row.field(.countryCode)
+        draft.city = row.field(.city)
+        draft.userAgent = row.field(.userAgent)
+        draft.operatingSystem = row.field(.osPlatform)
+        draft.appId = row.field(.oAuthAppId).flatMap(IdentifierNormalizer.guidOrText)
+        draft.operationDetail = row.text(.objectName)
 
         if let raw {
             // Fills only what the row itself did not say (identifiers, client IP, UPN).

@@ -9,8 +9,8 @@ extension Array where Element == JSONValue {
     /// (UAL `DeviceProperties`, `ExtendedProperties`, `Parameters`).
     func namedValue(_ name: String) -> String? {
         for item in self {
-            if let itemName = item.text("Name"), asciiCaseInsensitiveEqual(itemName, name) {
-                return item["Value"]?.text
+            if let itemName = item.text(.name), asciiCaseInsensitiveEqual(itemName, name) {
+                return item[.value]?.text
             }
         }
         return nil
@@ -137,23 +137,23 @@ extension EventDraft {
 
     mutating func setDevice(_ detail: NestedRecord?) {
         guard let detail else { return }
-        if let id = detail.field("deviceId") { deviceId = IdentifierNormalizer.guidOrText(id) }
-        deviceName = deviceName ?? detail.field("displayName")
-        operatingSystem = operatingSystem ?? detail.field("operatingSystem")
-        browser = browser ?? detail.field("browser")
-        trustType = trustType ?? detail.field("trustType")
-        isCompliant = isCompliant ?? detail["isCompliant"]?.boolean
-        isManaged = isManaged ?? detail["isManaged"]?.boolean
+        if let id = detail.field(.deviceId) { deviceId = IdentifierNormalizer.guidOrText(id) }
+        deviceName = deviceName ?? detail.field(.displayName)
+        operatingSystem = operatingSystem ?? detail.field(.operatingSystem)
+        browser = browser ?? detail.field(.browser)
+        trustType = trustType ?? detail.field(.trustType)
+        isCompliant = isCompliant ?? detail[.isCompliant]?.boolean
+        isManaged = isManaged ?? detail[.isManaged]?.boolean
     }
 
     /// `LocationDetails` / Graph `location`: city, state, country and coordinates.
     mutating func setLocation(_ location: NestedRecord?) {
         guard let location else { return }
-        city = city ?? location.field("city")
-        country = country ?? location.field("countryOrRegion")
-        if let coordinates = location.object("geoCoordinates") {
-            latitude = coordinates["latitude"]?.double
-            longitude = coordinates["longitude"]?.double
+        city = city ?? location.field(.city)
+        country = country ?? location.field(.countryOrRegion)
+        if let coordinates = location.object(.geoCoordinates) {
+            latitude = coordinates[.latitude]?.double
+            longitude = coordinates[.longitude]?.double
         }
     }
 

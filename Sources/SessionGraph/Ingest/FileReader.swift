@@ -254,7 +254,7 @@ struct FileReader {
             if outcome.unrecognised != nil { return }
             if raw.bytes.lowerBound > 0 { progress(raw.bytes.lowerBound) }
             switch raw.value {
-            case .success(let value) where (part ?? 0) == 0 && outcome.read == 0 && value.has("incidents") && value.has("seed") && value.has("layout"):
+            case .success(let value) where (part ?? 0) == 0 && outcome.read == 0 && value.has(.incidents) && value.has(.seed) && value.has(.layout):
                 // `sessiongraph simulate` writes its ground truth next to the exports.
                 outcome.unrecognised = "SessionGraph simulator ground truth (truth.json), not an export"
             case .success(let parsed):

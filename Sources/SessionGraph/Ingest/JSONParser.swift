@@ -24,7 +24,9 @@ struct JSONParser {
     private(set) var truncatedStrings = 0
     /// When set, members of objects at most one level below the record whose key hash is not in
     /// the set are skipped without building their value (see ``ReadFields``).
-    var keyFilter: KeyHashSet?
+    var keyFilter: KeyTable?
+    /// The keys the mappers read, to tell which ``FieldKey`` a record's own member is.
+    private let keyTable = ReadFields.table
     /// The nesting depth of the record object itself (1 for a top-level value, 2 for an element
     /// of a top-level array or envelope).
     var recordDepth = 1
@@ -48,12 +50,14 @@ struct JSONParser {
     /// record to record.
     private(set) var recordMembers: [FlatRecord.Member] = []
     /// The key hash of each of ``recordMembers``, at the same index: a lookup in an object inside
-    /// the record scans these; the record's own block is indexed (``recordSlots``).
+    /// the record scans these; the record's own members are found by ``recordSlots``.
     private(set) var recordKeyHashes: [UInt64] = []
     /// The record's own block of ``recordMembers``.
     private(set) var recordRange = 0..<0
-    /// The slots of the record's ``MemberIndex``, reused from record to record.
-    var recordSlots: [UInt8] = []
+    /// For each ``FieldKey`` (by raw value), the last member of the record's own block with that
+    /// key (its place in the block plus one; 0: none), set as the members are read, so that a
+    /// mapper's lookup is one step (``FlatRecord/slots``); reused from record to record.
+    private(set) var recordSlots: [Int32] = []
     /// The members of the objects being read flat, and their key hashes: a stack, on which an
     /// object's members start where its parent's so far end, and from which an object's block
     /// moves to ``recordMembers`` when it closes (an object inside closes first). One list,
@@ -216,7 +220,7 @@ struct JSONParser {
     /// when it is repeated in its object. When `filter` leaves it out, the member is stepped over
     /// without building anything and the result says whether that closed the object; nil when
     /// the member is to be read.
-    private mutating func stepOverUnread(keyEnd: Int, hash: UInt64, filter: KeyHashSet?, repeated: inout RepeatedKeyCheck, depth: Int) throws(JSONParseError) -> Bool? {
+    private mutating func stepOverUnread(keyEnd: Int, hash: UInt64, filter: KeyTable?, repeated: inout RepeatedKeyCheck, depth: Int) throws(JSONParseError) -> Bool? {
         if repeated.repeats(hash, seen: &seenKeyHashes) {
             let name = String(decoding: UnsafeBufferPointer(rebasing: bytes[(position + 1)..<keyEnd]), as: UTF8.self)
             if duplicateKeys.count < Self.namedRepeats && !duplicateKeys.contains(name) { duplicateKeys.append(name) }
@@ -255,6 +259,11 @@ struct JSONParser {
         // A record that failed part-way may have left members on the stack.
         flatStack.removeAll(keepingCapacity: true)
         flatStackHashes.removeAll(keepingCapacity: true)
+        if recordSlots.isEmpty {
+            recordSlots = Array(repeating: 0, count: FieldKey.allCases.count)
+        } else {
+            recordSlots.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+        }
         recordRange = try parseFlatObject(depth: valueDepth + 1, level: 0)
         return true
     }
@@ -290,10 +299,13 @@ struct JSONParser {
             try expectKey()
             let keyStart: Int, keyLength: Int
             let keyHash: UInt64
+            // The key's ``FieldKey`` raw value (-1: none), for the record's own members.
+            var fieldKey = -1
             if following, let key = scriptedKey(at: scripted) {
                 scripted += 1
-                nextKeyScript.append(ScriptedKey(start: position + 1, length: key.length, hash: key.hash, read: key.read))
+                nextKeyScript.append(ScriptedKey(start: position + 1, length: key.length, hash: key.hash, read: key.read, fieldKey: key.fieldKey))
                 (keyStart, keyLength, keyHash) = (position + 1, key.length, key.hash)
+                fieldKey = Int(key.fieldKey)
                 position += key.length + 2
                 if !key.read {
                     if try stepOverValue(depth: depth) { return closeFlatObject(from: base, adoptingScript: scriptable && !repeated.found) } else { continue }
@@ -308,8 +320,9 @@ struct JSONParser {
                     let keyBytes = UnsafeBufferPointer(rebasing: bytes[(position + 1)..<end])
                     let hash = ReadFields.hash(keyBytes)
                     if level == 0 {
+                        fieldKey = keyTable.fieldKey(of: keyBytes, hash: hash)
                         if keyBytes.count <= maxStringBytes && nextKeyScript.count < Self.scriptedKeys {
-                            nextKeyScript.append(ScriptedKey(start: position + 1, length: keyBytes.count, hash: hash, read: filter?.contains(hash) ?? true))
+                            nextKeyScript.append(ScriptedKey(start: position + 1, length: keyBytes.count, hash: hash, read: filter?.contains(hash) ?? true, fieldKey: Int32(fieldKey)))
                         } else {
                             scriptable = false
                         }
@@ -329,6 +342,7 @@ struct JSONParser {
                         recordDecodedKeys.append(cut)
                         (keyStart, keyLength) = (-recordDecodedKeys.count, 0)
                         keyHash = cut.withUTF8Bytes(ReadFields.hash)
+                        if level == 0 { fieldKey = cut.withUTF8Bytes { keyTable.fieldKey(of: $0, hash: keyHash) } }
                     }
                 } else {
                     // A key with an escape: decoded, and hashed as decoded for the lookups.
@@ -336,6 +350,7 @@ struct JSONParser {
                     recordDecodedKeys.append(key)
                     (keyStart, keyLength) = (-recordDecodedKeys.count, 0)
                     keyHash = key.withUTF8Bytes(ReadFields.hash)
+                    if level == 0 { fieldKey = key.withUTF8Bytes { keyTable.fieldKey(of: $0, hash: keyHash) } }
                     scriptable = false
                 }
             }
@@ -357,6 +372,8 @@ struct JSONParser {
             }
             flatStack.append(member)
             flatStackHashes.append(keyHash)
+            // The record's own members are the block's, in order: the later of a repeated key wins.
+            if fieldKey >= 0 { recordSlots[fieldKey] = Int32(truncatingIfNeeded: flatStack.count - base) }
             if try endOfMember() { return closeFlatObject(from: base, adoptingScript: scriptable && !repeated.found) }
         }
     }
@@ -730,6 +747,8 @@ struct ScriptedKey {
     var length: Int
     var hash: UInt64
     var read: Bool
+    /// The key's ``FieldKey`` raw value; -1 for none.
+    var fieldKey: Int32
 }
 
 /// 256 bits, one per value of a key hash's top byte: most keys of a record are new, and a

@@ -97,7 +97,7 @@ struct JSONRecordReader {
     /// during its call (it borrows the parser's storage).
     mutating func read(from start: Int, _ body: (RawJSONRecord) -> Void) {
         var parser = JSONParser(bytes: bytes, position: start, maxDepth: limits.maxDepth, maxStringBytes: limits.maxStringBytes)
-        parser.keyFilter = limits.skipUnusedFields ? ReadFields.hashes : nil
+        parser.keyFilter = limits.skipUnusedFields ? ReadFields.table : nil
         parser.skipWhitespace()
         guard let first = parser.current else { return }
         if first == UInt8(ascii: "[") {
@@ -425,19 +425,11 @@ func memchrOffset(_ bytes: UnsafeBufferPointer<UInt8>, _ byte: UInt8, from: Int,
 }
 
 extension JSONParser {
-    /// Parses one record: an object is read flat (``parseRecordFields(depth:)``) and its block
-    /// indexed, and nil returned (``withRecord(_:_:)`` hands it out); any other value is returned
+    /// Parses one record: an object is read flat (``parseRecordFields(depth:)``, which also
+    /// fills ``recordSlots``), and nil returned (``withRecord(_:_:)`` hands it out); any other value is returned
     /// parsed.
     mutating func parseRecord(depth: Int) throws(JSONParseError) -> JSONValue? {
         guard try parseRecordFields(depth: depth) else { return try parseValue(depth: depth) }
-        let (bytes, range) = (bytes, recordRange)
-        recordMembers.withUnsafeBufferPointer { members in
-            recordDecodedKeys.withUnsafeBufferPointer { keys in
-                MemberIndex.fill(&recordSlots, range: range, keyHashes: recordKeyHashes) { later, earlier in
-                    FlatRecord.sameKey(later, earlier, members: members, bytes: bytes, decodedKeys: keys)
-                }
-            }
-        }
         return nil
     }
 

@@ -29,22 +29,23 @@ public enum JSONValue: Sendable, Equatable {
 extension JSONValue {
     /// The member named `key`, compared ASCII case-insensitively; the last one wins when a key
     /// is repeated (the common behaviour of JSON readers, and what Log Analytics keeps).
-    public subscript(key: String) -> JSONValue? {
+    public subscript(key: String) -> JSONValue? { key.withUTF8Bytes(member(named:)) }
+
+    /// The member whose key is the bytes `wanted`, compared ASCII case-insensitively; the last
+    /// one when a key is repeated.
+    func member(named wanted: UnsafeBufferPointer<UInt8>) -> JSONValue? {
         guard case .object(let members) = self else { return nil }
         // Compare keys in place (no copy of each member) and copy only the value found; from
-        // the end, so the first match is the last occurrence.
-        // The wanted key's bytes and length are taken once; a member's bytes are looked at only
-        // when its length matches (every field a mapper reads is one scan of the members).
-        let found = key.withUTF8Bytes { wanted in
-            members.withUnsafeBufferPointer { buffer -> Int in
-                var index = buffer.count - 1
-                while index >= 0 {
-                    let candidate = buffer[index].key
-                    if candidate.utf8.count == wanted.count, candidate.withUTF8Bytes({ asciiCaseInsensitiveEqual($0, wanted) }) { break }
-                    index -= 1
-                }
-                return index
+        // the end, so the first match is the last occurrence. A member's bytes are looked at
+        // only when its length matches (every field a mapper reads is one scan of the members).
+        let found = members.withUnsafeBufferPointer { buffer -> Int in
+            var index = buffer.count - 1
+            while index >= 0 {
+                let candidate = buffer[index].key
+                if candidate.utf8.count == wanted.count, candidate.withUTF8Bytes({ asciiCaseInsensitiveEqual($0, wanted) }) { break }
+                index -= 1
             }
+            return index
         }
         return found >= 0 ? members[found].value : nil
     }

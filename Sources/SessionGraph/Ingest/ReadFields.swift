@@ -37,8 +37,14 @@ enum ReadFields {
         "userid", "userloginfailed", "userprincipalname", "userprincipalobjectid", "value", "workload",
     ]
 
-    /// Hashes of ``keys``, compared against the raw key bytes without making a string.
-    static let hashes = KeyHashSet(keys.map { key in Array(key.utf8).withUnsafeBufferPointer(hash) })
+    /// ``keys`` in a fixed order, the place of each in the ``table``.
+    static let ordered: [String] = keys.sorted()
+
+    /// ``ordered`` by hash: probed with every member's key, to skip members no mapper reads and
+    /// to tell which ``FieldKey`` a record's own member is.
+    static let table = KeyTable(ordered, fieldKeys: ordered.map { key in
+        Array(key.utf8).withUnsafeBufferPointer { FieldKey.named($0)?.rawValue ?? -1 }
+    })
 
     /// A hash of the ASCII-lower-cased bytes (every key of every record is hashed: a
     /// byte-at-a-time hash was the largest cost of reading an object).
@@ -48,39 +54,82 @@ enum ReadFields {
     }
 }
 
-/// A fixed set of key hashes, probed on every member of every record: an open-addressing table
-/// indexed by the hash's own bits (`Set<UInt64>` hashes the hash again with SipHash).
+/// A fixed set of lower-cased keys, by hash: an open-addressing table indexed by the hash's own
+/// bits (`Set<UInt64>` hashes the hash again with SipHash), with each key's bytes, to confirm a
+/// match, and its ``FieldKey``.
 ///
-/// The table is made once for the process (``ReadFields/hashes``) and never freed, so the set is
-/// a plain value: copying it, as each parser does for every object it reads, costs no reference
+/// The table is made once for the process (``ReadFields/table``) and never freed, so it is a
+/// plain value: copying it, as each parser does for every object it reads, costs no reference
 /// count. It held an array, and both cores' parsers updated that array's one reference count,
 /// 677,000 times a run at 488 MB, each write waiting for the other core's.
-struct KeyHashSet: @unchecked Sendable {
-    private let table: UnsafePointer<UInt64>
+struct KeyTable: @unchecked Sendable {
+    private let hashes: UnsafePointer<UInt64>
+    /// The key at each slot of ``hashes`` (its place in the list the table was made from); -1
+    /// for an empty slot.
+    private let entries: UnsafePointer<Int32>
     private let mask: Int
+    /// The keys' bytes back to back; key `i` is `bytes[offsets[i]..<offsets[i + 1]]`.
+    private let bytes: UnsafePointer<UInt8>
+    private let offsets: UnsafePointer<Int>
+    /// The ``FieldKey`` raw value of each key; -1 for none.
+    private let fieldKeys: UnsafePointer<Int32>
 
-    fileprivate init(_ hashes: [UInt64]) {
+    /// The table of `keys` (lower-cased, distinct), with the ``FieldKey`` raw value of each.
+    init(_ keys: [String], fieldKeys: [Int]) {
         var size = 16
-        while size < hashes.count * 4 { size *= 2 }
-        let table = UnsafeMutablePointer<UInt64>.allocate(capacity: size)
-        table.initialize(repeating: 0, count: size)
-        for hash in hashes where hash != 0 {
-            var slot = Int(truncatingIfNeeded: hash ^ (hash >> 32)) & (size - 1)
-            while table[slot] != 0 && table[slot] != hash { slot = (slot + 1) & (size - 1) }
-            table[slot] = hash
+        while size < keys.count * 4 { size *= 2 }
+        let hashes = UnsafeMutablePointer<UInt64>.allocate(capacity: size)
+        hashes.initialize(repeating: 0, count: size)
+        let entries = UnsafeMutablePointer<Int32>.allocate(capacity: size)
+        entries.initialize(repeating: -1, count: size)
+        let all = keys.flatMap { Array($0.utf8) }
+        let bytes = UnsafeMutablePointer<UInt8>.allocate(capacity: max(all.count, 1))
+        bytes.initialize(from: all, count: all.count)
+        let offsets = UnsafeMutablePointer<Int>.allocate(capacity: keys.count + 1)
+        let kinds = UnsafeMutablePointer<Int32>.allocate(capacity: max(keys.count, 1))
+        var offset = 0
+        for (index, key) in keys.enumerated() {
+            offsets[index] = offset
+            offset += key.utf8.count
+            kinds[index] = Int32(fieldKeys[index])
+            let hash = Array(key.utf8).withUnsafeBufferPointer(ReadFields.hash)
+            var slot = Self.firstSlot(hash, mask: size - 1)
+            while entries[slot] >= 0 { slot = (slot + 1) & (size - 1) }
+            (hashes[slot], entries[slot]) = (hash, Int32(index))
         }
-        self.table = UnsafePointer(table)
+        offsets[keys.count] = offset
+        (self.hashes, self.entries, self.bytes, self.offsets, self.fieldKeys) = (UnsafePointer(hashes), UnsafePointer(entries), UnsafePointer(bytes), UnsafePointer(offsets), UnsafePointer(kinds))
         mask = size - 1
     }
 
     @inline(__always)
+    private static func firstSlot(_ hash: UInt64, mask: Int) -> Int { Int(truncatingIfNeeded: hash ^ (hash >> 32)) & mask }
+
+    /// Whether some key has this hash (the parser's filter: a key that merely shares a hash with
+    /// a read key is read too, and no mapper asks for it).
+    @inline(__always)
     func contains(_ hash: UInt64) -> Bool {
-        guard hash != 0 else { return false }
-        var slot = Int(truncatingIfNeeded: hash ^ (hash >> 32)) & mask
+        var slot = Self.firstSlot(hash, mask: mask)
+        while entries[slot] >= 0 {
+            if hashes[slot] == hash { return true }
+            slot = (slot + 1) & mask
+        }
+        return false
+    }
+
+    /// The ``FieldKey`` raw value of `key` (whose ``ReadFields/hash(_:)`` is `hash`), matched
+    /// ASCII case-insensitively; -1 when it is no field key.
+    func fieldKey(of key: UnsafeBufferPointer<UInt8>, hash: UInt64) -> Int {
+        var slot = Self.firstSlot(hash, mask: mask)
         while true {
-            let held = table[slot]
-            if held == hash { return true }
-            if held == 0 { return false }
+            let entry = Int(entries[slot])
+            if entry < 0 { return -1 }
+            if hashes[slot] == hash && fieldKeys[entry] >= 0 {
+                let start = offsets[entry]
+                if asciiCaseInsensitiveEqual(UnsafeBufferPointer(start: bytes + start, count: offsets[entry + 1] - start), key) {
+                    return Int(fieldKeys[entry])
+                }
+            }
             slot = (slot + 1) & mask
         }
     }

@@ -8,18 +8,18 @@
 /// an object inside a record as a ``NestedRecord``, which is either.
 protocol RecordFields {
     /// The member named `key`, as a JSON value.
-    subscript(key: String) -> JSONValue? { get }
+    subscript(key: FieldKey) -> JSONValue? { get }
     /// The member named `key` when it is non-empty text (strings as they are, numbers as their
     /// lexeme, booleans as `true`/`false`), as the record holds it: no string is made of a plain
     /// string value of a record read flat.
-    func field(_ key: String) -> FieldText?
+    func field(_ key: FieldKey) -> FieldText?
     /// The member named `key` as the record holds it: a plain string's bytes, or the value.
-    func raw(_ key: String) -> RawField?
+    func raw(_ key: FieldKey) -> RawField?
     /// The member named `key` as structured data (an object or array, or JSON text of one);
     /// nil when it is absent or anything else.
-    func structured(_ key: String) -> StructuredField?
+    func structured(_ key: FieldKey) -> StructuredField?
     /// Whether the record has a member named `key`, whatever its value.
-    func has(_ key: String) -> Bool
+    func has(_ key: FieldKey) -> Bool
     /// Whether the record has a member named exactly `key` (case-sensitive).
     func hasExactly(_ key: String) -> Bool
     /// The member keys, in input order.
@@ -30,48 +30,52 @@ protocol RecordFields {
 
 extension RecordFields {
     /// ``field(_:)`` as a string.
-    func text(_ key: String) -> String? { field(key)?.string }
+    func text(_ key: FieldKey) -> String? { field(key)?.string }
 
     /// The first of the keys that holds a non-empty text value.
-    func text(_ first: String, _ second: String) -> String? { text(first) ?? text(second) }
+    func text(_ first: FieldKey, _ second: FieldKey) -> String? { text(first) ?? text(second) }
 
-    func text(_ first: String, _ second: String, _ third: String) -> String? {
+    func text(_ first: FieldKey, _ second: FieldKey, _ third: FieldKey) -> String? {
         text(first) ?? text(second) ?? text(third)
     }
 
     /// The first of the keys that holds a non-empty text value, as the record holds it.
-    func field(_ first: String, _ second: String) -> FieldText? { field(first) ?? field(second) }
+    func field(_ first: FieldKey, _ second: FieldKey) -> FieldText? { field(first) ?? field(second) }
 
-    func field(_ first: String, _ second: String, _ third: String) -> FieldText? {
+    func field(_ first: FieldKey, _ second: FieldKey, _ third: FieldKey) -> FieldText? {
         field(first) ?? field(second) ?? field(third)
     }
 
     /// The object named `key` (or JSON text of one), as a record of its own.
-    func object(_ key: String) -> NestedRecord? { structured(key)?.record }
+    func object(_ key: FieldKey) -> NestedRecord? { structured(key)?.record }
 
     /// The first of the keys that holds structured data (an object or an array).
-    func structured(_ first: String, _ second: String, _ third: String) -> StructuredField? {
+    func structured(_ first: FieldKey, _ second: FieldKey, _ third: FieldKey) -> StructuredField? {
         structured(first) ?? structured(second) ?? structured(third)
     }
 
     /// The first of the keys that holds structured data, when that is an object.
-    func object(_ first: String, _ second: String, _ third: String) -> NestedRecord? {
+    func object(_ first: FieldKey, _ second: FieldKey, _ third: FieldKey) -> NestedRecord? {
         structured(first, second, third)?.record
     }
 
     /// The elements of the array named `key` (or JSON text of one); empty for anything else.
-    func elements(_ key: String) -> [JSONValue] {
+    func elements(_ key: FieldKey) -> [JSONValue] {
         if case .array(let items)? = structured(key) { return items }
         return []
     }
 }
 
 extension JSONValue: RecordFields {
-    func field(_ key: String) -> FieldText? { self[key]?.text.map(FieldText.text) }
+    subscript(key: FieldKey) -> JSONValue? { key.withBytes(member(named:)) }
 
-    func raw(_ key: String) -> RawField? { self[key].map(RawField.value) }
+    func field(_ key: FieldKey) -> FieldText? { self[key]?.text.map(FieldText.text) }
 
-    func structured(_ key: String) -> StructuredField? { self[key].flatMap(StructuredField.init) }
+    func raw(_ key: FieldKey) -> RawField? { self[key].map(RawField.value) }
+
+    func structured(_ key: FieldKey) -> StructuredField? { self[key].flatMap(StructuredField.init) }
+
+    func has(_ key: FieldKey) -> Bool { self[key] != nil }
 
     var nonObjectKind: String? {
         if case .object = self { return nil }
@@ -119,17 +123,18 @@ struct FlatRecord: RecordFields {
     let range: Range<Int>
     let decodedKeys: UnsafeBufferPointer<String>
     let values: UnsafeBufferPointer<JSONValue>
-    /// The record's own block indexed by key hash (``MemberIndex``), so a mapper's forty-odd
-    /// lookups do not each scan the block; empty for an object inside the record (a handful of
-    /// members, scanned) and for a block too large to index.
-    let slots: UnsafeBufferPointer<UInt8>
+    /// For each of ``ReadFields/ordered``, where the record's own block holds its last member
+    /// of that key (place in the block plus one; 0: none), so a mapper's forty-odd lookups of
+    /// known keys each take one step (``JSONParser``); empty for an object inside the record
+    /// (a handful of members, scanned).
+    let slots: UnsafeBufferPointer<Int32>
 
     /// A record over the parser's storage, which it borrows (``JSONParser/withRecord(_:_:)``):
     /// pointers, not arrays, so that handing the record and the objects inside it from mapper
     /// to mapper copies a few words and counts no references (five arrays were five retains and
     /// five releases on every copy of a nested object).
     init(bytes: UnsafeBufferPointer<UInt8>, members: UnsafeBufferPointer<Member>, keyHashes: UnsafeBufferPointer<UInt64>, range: Range<Int>,
-         decodedKeys: UnsafeBufferPointer<String>, values: UnsafeBufferPointer<JSONValue>, slots: UnsafeBufferPointer<UInt8>) {
+         decodedKeys: UnsafeBufferPointer<String>, values: UnsafeBufferPointer<JSONValue>, slots: UnsafeBufferPointer<Int32>) {
         self.bytes = bytes
         self.members = members
         self.keyHashes = keyHashes
@@ -139,48 +144,32 @@ struct FlatRecord: RecordFields {
         self.slots = slots
     }
 
-    /// The index of the last member named `key`: by the slots when the block has them, else by
-    /// a scan from the end; hashes compared first, then the key itself.
+    /// The index of the last member named `key`: by its slot when the block has slots, else by
+    /// a scan from the end, hashes compared first, then the key itself.
     @inline(__always)
-    private func index(of key: String) -> Int? {
-        key.withUTF8Bytes { wanted -> Int? in
+    private func index(of key: FieldKey) -> Int? {
+        if !slots.isEmpty {
+            let entry = Int(slots[key.rawValue])
+            return entry == 0 ? nil : range.lowerBound + entry - 1
+        }
+        return key.withBytes { wanted -> Int? in
             let hash = ReadFields.hash(wanted)
-            if !slots.isEmpty {
-                var slot = MemberIndex.firstSlot(hash)
-                while true {
-                    let entry = Int(slots[slot])
-                    if entry == 0 { return nil }
-                    let index = range.lowerBound + entry - 1
-                    if keyHashes[index] == hash && keyIs(wanted, key, at: index) { return index }
-                    slot = MemberIndex.nextSlot(slot)
-                }
-            }
             var index = range.upperBound - 1
             while index >= range.lowerBound {
-                if keyHashes[index] == hash && keyIs(wanted, key, at: index) { return index }
+                if keyHashes[index] == hash && keyIs(wanted, at: index) { return index }
                 index -= 1
             }
             return nil
         }
     }
 
-    /// Whether the key of member `index` is `key` (whose bytes are `wanted`), ASCII case-insensitively.
+    /// Whether the key of member `index` is `wanted`, ASCII case-insensitively.
     @inline(__always)
-    private func keyIs(_ wanted: UnsafeBufferPointer<UInt8>, _ key: String, at index: Int) -> Bool {
+    private func keyIs(_ wanted: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {
         let start = members[index].keyStart
-        if start < 0 { return asciiCaseInsensitiveEqual(decodedKeys[-1 - start], key) }
+        if start < 0 { return decodedKeys[-1 - start].withUTF8Bytes { asciiCaseInsensitiveEqual($0, wanted) } }
         let length = members[index].keyLength
         return length == wanted.count && asciiCaseInsensitiveEqual(UnsafeBufferPointer(rebasing: bytes[start..<(start + length)]), wanted)
-    }
-
-    /// Whether members `a` and `b` have the same key, ASCII case-insensitively.
-    static func sameKey(_ a: Int, _ b: Int, members: UnsafeBufferPointer<Member>, bytes: UnsafeBufferPointer<UInt8>, decodedKeys: UnsafeBufferPointer<String>) -> Bool {
-        func withKey<R>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
-            let start = members[index].keyStart
-            if start < 0 { return decodedKeys[-1 - start].withUTF8Bytes(body) }
-            return body(UnsafeBufferPointer(rebasing: bytes[start..<(start + members[index].keyLength)]))
-        }
-        return withKey(a) { x in withKey(b) { y in asciiCaseInsensitiveEqual(x, y) } }
     }
 
     private func key(at index: Int) -> String {
@@ -206,9 +195,9 @@ struct FlatRecord: RecordFields {
     /// The object as the parser would have built it.
     var tree: JSONValue { .object(range.map { (key(at: $0), value(at: $0)) }) }
 
-    subscript(key: String) -> JSONValue? { index(of: key).map(value(at:)) }
+    subscript(key: FieldKey) -> JSONValue? { index(of: key).map(value(at:)) }
 
-    func field(_ key: String) -> FieldText? {
+    func field(_ key: FieldKey) -> FieldText? {
         guard let index = index(of: key) else { return nil }
         let member = members[index]
         if member.objectStart >= 0 { return nil }
@@ -216,73 +205,26 @@ struct FlatRecord: RecordFields {
         return member.textLength > 0 ? .bytes(UnsafeBufferPointer(rebasing: bytes[member.textStart..<(member.textStart + member.textLength)])) : nil
     }
 
-    func raw(_ key: String) -> RawField? {
+    func raw(_ key: FieldKey) -> RawField? {
         guard let index = index(of: key) else { return nil }
         let member = members[index]
         guard member.objectStart < 0, member.textStart >= 0 else { return .value(value(at: index)) }
         return .bytes(UnsafeBufferPointer(rebasing: bytes[member.textStart..<(member.textStart + member.textLength)]))
     }
 
-    func structured(_ key: String) -> StructuredField? {
+    func structured(_ key: FieldKey) -> StructuredField? {
         guard let index = index(of: key) else { return nil }
         if members[index].objectStart >= 0 { return .object(.flat(object(at: index))) }
         return StructuredField(value(at: index))
     }
 
-    func has(_ key: String) -> Bool { index(of: key) != nil }
+    func has(_ key: FieldKey) -> Bool { index(of: key) != nil }
 
     func hasExactly(_ key: String) -> Bool { range.contains { self.key(at: $0) == key } }
 
     var keys: [String] { range.map(key(at:)) }
 
     var nonObjectKind: String? { nil }
-}
-
-/// A record's members by key hash: an open-addressing table of 128 one-byte slots, each the
-/// member's place in the block plus one (0: empty), probed linearly from the hash's low bits.
-/// Members are entered in input order and a later member with the same key (ASCII case folded)
-/// takes the earlier one's slot, so a lookup finds the last, as a scan from the end does; keys
-/// that merely share a hash take slots of their own. At most ``capacity`` members are indexed
-/// (a load of three quarters at most, so a probe ends); a larger block is scanned.
-enum MemberIndex {
-    static let slotCount = 128
-    static let capacity = 96
-
-    @inline(__always)
-    static func firstSlot(_ hash: UInt64) -> Int { Int(truncatingIfNeeded: hash) & (slotCount - 1) }
-
-    @inline(__always)
-    static func nextSlot(_ slot: Int) -> Int { (slot + 1) & (slotCount - 1) }
-
-    /// Fills `slots` with the members of `range` (emptied when there are too many to index);
-    /// `sameKey(later, earlier)` says whether two members whose hashes are equal share a key.
-    static func fill(_ slots: inout [UInt8], range: Range<Int>, keyHashes: [UInt64], sameKey: (Int, Int) -> Bool) {
-        guard range.count <= capacity else {
-            slots.removeAll(keepingCapacity: true)
-            return
-        }
-        if slots.count == slotCount {
-            slots.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
-        } else {
-            slots = [UInt8](repeating: 0, count: slotCount)
-        }
-        keyHashes.withUnsafeBufferPointer { hashes in
-            slots.withUnsafeMutableBufferPointer { slots in
-                for index in range {
-                    let hash = hashes[index]
-                    var slot = firstSlot(hash)
-                    while true {
-                        let entry = Int(slots[slot])
-                        if entry == 0 { break }
-                        let earlier = range.lowerBound + entry - 1
-                        if hashes[earlier] == hash && sameKey(index, earlier) { break }
-                        slot = nextSlot(slot)
-                    }
-                    slots[slot] = UInt8(index - range.lowerBound + 1)
-                }
-            }
-        }
-    }
 }
 
 /// An object a mapper reads as a record of its own (a sign-in's `DeviceDetail`, a row's
@@ -293,7 +235,7 @@ enum NestedRecord: RecordFields {
     case value(JSONValue)
 
     @inline(__always)
-    subscript(key: String) -> JSONValue? {
+    subscript(key: FieldKey) -> JSONValue? {
         switch self {
         case .flat(let record): return record[key]
         case .value(let value): return value[key]
@@ -301,7 +243,7 @@ enum NestedRecord: RecordFields {
     }
 
     @inline(__always)
-    func field(_ key: String) -> FieldText? {
+    func field(_ key: FieldKey) -> FieldText? {
         switch self {
         case .flat(let record): return record.field(key)
         case .value(let value): return value.field(key)
@@ -309,7 +251,7 @@ enum NestedRecord: RecordFields {
     }
 
     @inline(__always)
-    func raw(_ key: String) -> RawField? {
+    func raw(_ key: FieldKey) -> RawField? {
         switch self {
         case .flat(let record): return record.raw(key)
         case .value(let value): return value.raw(key)
@@ -317,7 +259,7 @@ enum NestedRecord: RecordFields {
     }
 
     @inline(__always)
-    func structured(_ key: String) -> StructuredField? {
+    func structured(_ key: FieldKey) -> StructuredField? {
         switch self {
         case .flat(let record): return record.structured(key)
         case .value(let value): return value.structured(key)
@@ -325,7 +267,7 @@ enum NestedRecord: RecordFields {
     }
 
     @inline(__always)
-    func has(_ key: String) -> Bool {
+    func has(_ key: FieldKey) -> Bool {
         switch self {
         case .flat(let record): return record.has(key)
         case .value(let value): return value.has(key)
@@ -382,7 +324,7 @@ enum ParsedRecord {
     case value(JSONValue)
 
     /// Whether the record has a member named `key` (never, when it is not an object).
-    func has(_ key: String) -> Bool {
+    func has(_ key: FieldKey) -> Bool {
         switch self {
         case .fields(let record): return record.has(key)
         case .value(let value): return value.has(key)
@@ -427,7 +369,7 @@ enum FlatRecordCheck {
     /// a tree.
     private static func treeParser(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, container: JSONContainer, limits: ReadLimits) -> JSONParser {
         var parser = JSONParser(bytes: bytes, position: start, maxDepth: limits.maxDepth, maxStringBytes: limits.maxStringBytes)
-        parser.keyFilter = limits.skipUnusedFields ? ReadFields.hashes : nil
+        parser.keyFilter = limits.skipUnusedFields ? ReadFields.table : nil
         parser.recordDepth = container == .sequence ? 1 : 2
         return parser
     }

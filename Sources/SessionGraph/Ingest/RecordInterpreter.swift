@@ -48,39 +48,39 @@ enum RecordInterpreter {
             throw RecordRejection(reason: "record is \(kind) (expected an object)")
         }
         // 1. Azure Monitor diagnostic settings / Defender streaming API: envelope + properties.
-        if let category = record.text("category"), record.has("time") || record.has("properties") {
+        if let category = record.text(.category), record.has(.time) || record.has(.properties) {
             return try interpretEnvelope(record, category: category, provenance: provenance)
         }
         let laShape: ExportShape = origin == .csv ? .logAnalyticsCSV : (origin == .json(.array) ? .logAnalyticsJSON : .logAnalyticsNDJSON)
         // 2. Purview / classic audit export: the AuditData column holds the record.
-        if origin == .csv, record.has("AuditData") {
-            guard let audit = record.object("AuditData") else {
+        if origin == .csv, record.has(.auditData) {
+            guard let audit = record.object(.auditData) else {
                 throw RecordRejection(reason: "AuditData is not a JSON object (expected the audit record as JSON text)")
             }
             return try AuditRecordMapper.map(audit, shape: .purviewCSV, provenance: provenance)
         }
         // 3. A Log Analytics row that names its table.
-        if let table = record.field("Type"), let source = table.withUTF8(source(ofTable:)) {
+        if let table = record.field(.type), let source = table.withUTF8(source(ofTable:)) {
             return try map(record, envelope: JSONValue?.none, source: source, shape: laShape, provenance: provenance)
         }
         // 4. Recognised by its columns.
-        if record.has("RequestUri") && record.has("RequestMethod") {
+        if record.has(.requestUri) && record.has(.requestMethod) {
             return try GraphActivityRecordMapper.map(record, envelope: JSONValue?.none, shape: laShape, provenance: provenance)
         }
-        if record.has("ActionType") && (record.has("ReportId") || record.has("RawEventData")) {
-            let shape: ExportShape = record.has("TimeGenerated") ? laShape : (origin == .csv ? .advancedHuntingCSV : .advancedHuntingJSON)
+        if record.has(.actionType) && (record.has(.reportId) || record.has(.rawEventData)) {
+            let shape: ExportShape = record.has(.timeGenerated) ? laShape : (origin == .csv ? .advancedHuntingCSV : .advancedHuntingJSON)
             return try CloudAppEventRecordMapper.map(record, envelope: JSONValue?.none, shape: shape, provenance: provenance)
         }
-        if record.has("CreationTime") && record.has("Operation") && (record.has("RecordType") || record.has("Workload")) {
+        if record.has(.creationTime) && record.has(.operation) && (record.has(.recordType) || record.has(.workload)) {
             return try AuditRecordMapper.map(record, shape: origin == .csv ? .purviewCSV : .managementAPI, provenance: provenance)
         }
-        if record.has("OfficeWorkload") || (record.has("OfficeId") && record.has("Operation")) {
+        if record.has(.officeWorkload) || (record.has(.officeId) && record.has(.operation)) {
             return try AuditRecordMapper.mapOfficeActivity(record, shape: laShape, provenance: provenance)
         }
-        if record.has("AppDisplayName") || record.has("UniqueTokenIdentifier") || record.has("SignInEventTypes") {
-            if record.has("CreatedDateTime") || record.has("TimeGenerated") || record.has("ResultType") || record.has("status") {
+        if record.has(.appDisplayName) || record.has(.uniqueTokenIdentifier) || record.has(.signInEventTypes) {
+            if record.has(.createdDateTime) || record.has(.timeGenerated) || record.has(.resultType) || record.has(.status) {
                 let (source, note) = SignInRecordMapper.source(of: record)
-                let graphStyle = record.hasExactly("createdDateTime") && !record.has("TimeGenerated")
+                let graphStyle = record.hasExactly("createdDateTime") && !record.has(.timeGenerated)
                 let shape: ExportShape = graphStyle ? (origin == .json(.graphPage) ? .graphAPIPage : .graphAPIArray) : laShape
                 var event = try SignInRecordMapper.map(record, envelope: JSONValue?.none, source: source, shape: shape, provenance: provenance)
                 if let note { event.notes.append(note) }
@@ -104,7 +104,7 @@ enum RecordInterpreter {
         } else {
             throw RecordRejection(reason: "category '\(IdentifierNormalizer.clip(category, 60))' is not a source SessionGraph reads (expected a sign-in category, MicrosoftGraphActivityLogs or AdvancedHunting-CloudAppEvents)")
         }
-        guard let properties = record.object("properties") else {
+        guard let properties = record.object(.properties) else {
             throw RecordRejection(reason: "\(category) record has no properties object (expected the \(source.rawValue) fields under 'properties')")
         }
         return try map(properties, envelope: record, source: source, shape: shape, provenance: provenance)
