@@ -122,6 +122,34 @@ struct DetectionDetectorTests {
         }
     }
 
+    // MARK: No sign-in to judge by
+
+    @Test("a session seen only in audit records: its context findings are capped at low and say why; with its sign-in they are not")
+    func noSignInCapsContextFindings() throws {
+        /// Alice's mailbox read from the office, then from a VPS with a script, on one session id.
+        func scenario(withSignIn: Bool) -> DScenario {
+            var s = DScenario(tag: withSignIn ? 0x2011 : 0x2010)
+            let sid = s.sid(1)
+            if withSignIn {
+                s.signIn(F.m(0), .interactive, sid: sid, net: F.office, device: F.laptop, app: .exchange, resource: .exchange)
+            }
+            for i in 0..<3 { s.mailItemsAccessed(F.m(5 + 5 * i), ip: F.office.ip, token: nil, sid: sid) }
+            for i in 0..<3 { s.mailItemsAccessed(F.m(40 + 5 * i), ip: F.vps.ip, token: nil, sid: sid, ua: DUA.python31) }
+            return s
+        }
+        try forEveryShape(scenario(withSignIn: false)) { run in
+            expectFiresExactly(run, "sess-branch-new-net", .low)
+            let adjustments = run.of("sess-branch-new-net").flatMap(\.adjustments)
+            #expect(adjustments.contains { $0.hasPrefix("capped at low from high") && $0.contains("no sign-in of this session") }, "[\(run.shape)] \(adjustments)")
+            let divergences = run.findings.filter { $0.family == .contextDivergence }
+            #expect(divergences.allSatisfy { $0.severity == .low }, "[\(run.shape)] \(run.summary)")
+        }
+        try forEveryShape(scenario(withSignIn: true)) { run in
+            expectFiresExactly(run, "sess-branch-new-net", .high)
+            #expect(!run.of("sess-branch-new-net").flatMap(\.adjustments).contains { $0.contains("no sign-in") }, "[\(run.shape)]")
+        }
+    }
+
     @Test("roaming cap does not apply on a hosting ASN, even with the same device id")
     func roamingCapNotOnHosting() throws {
         var o = F.officeSession(0x2003)

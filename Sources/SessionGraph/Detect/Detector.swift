@@ -80,7 +80,18 @@ public enum Detector {
                 raw[i].severity = .low
             }
         }
-        // 3. Allow-list.
+        // 3. No sign-in to judge by: a session seen only in workload records (audit, Graph,
+        // CloudAppEvents) has no network (ASN), device id or client of the sign-in log, so its
+        // branches are told apart by address prefix and user agent alone, and a phone or an
+        // Outlook client diverges from itself. Its context findings are capped at low, and lift
+        // no action; impossible travel still counts.
+        for i in raw.indices where raw[i].family == .contextDivergence && raw[i].severity > .low {
+            guard let s = raw[i].session, graph.sessions[s].signIns == 0 else { continue }
+            if let b = raw[i].branch, travel.contains(BranchRef(session: s, branch: b)) { continue }
+            raw[i].adjustments.append("capped at low from \(raw[i].severity.rawValue): no sign-in of this session in the data, so its branches are compared without the sign-in log's networks, devices and clients; add the sign-in logs to judge it")
+            raw[i].severity = .low
+        }
+        // 4. Allow-list.
         if !config.allowlist.isEmpty {
             for i in raw.indices where raw[i].severity > .low {
                 if let entry = covering(raw[i], config.allowlist, graph) {
@@ -89,7 +100,7 @@ public enum Detector {
                 }
             }
         }
-        // 4. Ancestry lift.
+        // 5. Ancestry lift.
         var anomalous: [BranchRef: [String]] = [:]
         // Orphan tokens and long-lived tokens say nothing about the branch's context: they do not lift.
         let lifting: Set<String> = Set(RuleRegistry.catalogue.filter { $0.family != .riskyAction && $0.family != .orphanToken }.map(\.id)).subtracting([TokenLifetimeRule().id])
