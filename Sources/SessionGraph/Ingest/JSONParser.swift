@@ -58,6 +58,9 @@ struct JSONParser {
     /// key (its place in the block plus one; 0: none), set as the members are read, so that a
     /// mapper's lookup is one step (``FlatRecord/slots``); reused from record to record.
     private(set) var recordSlots: [Int32] = []
+    /// False when a record's own block has a member beyond what a slot can hold (over 2^31
+    /// members): its lookups then scan the block (``withRecord(_:_:)``).
+    private(set) var recordSlotsHoldAll = true
     /// The members of the objects being read flat, and their key hashes: a stack, on which an
     /// object's members start where its parent's so far end, and from which an object's block
     /// moves to ``recordMembers`` when it closes (an object inside closes first). One list,
@@ -264,6 +267,7 @@ struct JSONParser {
         } else {
             recordSlots.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
         }
+        recordSlotsHoldAll = true
         recordRange = try parseFlatObject(depth: valueDepth + 1, level: 0)
         return true
     }
@@ -373,7 +377,10 @@ struct JSONParser {
             flatStack.append(member)
             flatStackHashes.append(keyHash)
             // The record's own members are the block's, in order: the later of a repeated key wins.
-            if fieldKey >= 0 { recordSlots[fieldKey] = Int32(truncatingIfNeeded: flatStack.count - base) }
+            if fieldKey >= 0 {
+                let place = flatStack.count - base
+                if place <= Int(Int32.max) { recordSlots[fieldKey] = Int32(place) } else { recordSlotsHoldAll = false }
+            }
             if try endOfMember() { return closeFlatObject(from: base, adoptingScript: scriptable && !repeated.found) }
         }
     }

@@ -425,9 +425,9 @@ func memchrOffset(_ bytes: UnsafeBufferPointer<UInt8>, _ byte: UInt8, from: Int,
 }
 
 extension JSONParser {
-    /// Parses one record: an object is read flat (``parseRecordFields(depth:)``, which also
-    /// fills ``recordSlots``), and nil returned (``withRecord(_:_:)`` hands it out); any other value is returned
-    /// parsed.
+    /// Parses one record: an object is read flat (``parseRecordFields(depth:)``, which also fills
+    /// ``recordSlots``), and nil returned (``withRecord(_:_:)`` hands it out); any other value is
+    /// returned parsed.
     mutating func parseRecord(depth: Int) throws(JSONParseError) -> JSONValue? {
         guard try parseRecordFields(depth: depth) else { return try parseValue(depth: depth) }
         return nil
@@ -444,8 +444,9 @@ extension JSONParser {
             recordKeyHashes.withUnsafeBufferPointer { hashes in
                 recordDecodedKeys.withUnsafeBufferPointer { keys in
                     recordValues.withUnsafeBufferPointer { values in
-                        recordSlots.withUnsafeBufferPointer { slots in
-                            body(.fields(FlatRecord(bytes: bytes, members: members, keyHashes: hashes, range: recordRange, decodedKeys: keys, values: values, slots: slots)))
+                        recordSlots.withUnsafeBufferPointer { all in
+                            let slots = recordSlotsHoldAll ? all : UnsafeBufferPointer(start: nil, count: 0)
+                            return body(.fields(FlatRecord(bytes: bytes, members: members, keyHashes: hashes, range: recordRange, decodedKeys: keys, values: values, slots: slots)))
                         }
                     }
                 }
