@@ -124,29 +124,48 @@ struct DetectionDetectorTests {
 
     // MARK: No sign-in to judge by
 
-    @Test("a session seen only in audit records: its context findings are capped at low and say why; with its sign-in they are not")
-    func noSignInCapsContextFindings() throws {
-        /// Alice's mailbox read from the office, then from a VPS with a script, on one session id.
-        func scenario(withSignIn: Bool) -> DScenario {
-            var s = DScenario(tag: withSignIn ? 0x2011 : 0x2010)
+    @Test("a session seen only in audit records: its context findings are capped at low, say why and lift no action; with its sign-in, or with the other network's ASN known, they are not")
+    func nothingToJudgeByCapsContextFindings() throws {
+        enum Variant { case auditOnly, withSignIn, vpsKnownByASN }
+        /// Alice's mailbox read from the office, then read and given a hiding inbox rule from a
+        /// VPS with a script, on one session id; the sign-in seen only by the audit log, or by
+        /// the sign-in log, or the VPS's address known by a sign-in of another session.
+        func scenario(_ variant: Variant) -> DScenario {
+            var s = DScenario(tag: 0x2010 + (variant == .auditOnly ? 0 : variant == .withSignIn ? 1 : 2))
             let sid = s.sid(1)
-            if withSignIn {
+            switch variant {
+            case .auditOnly:
+                // The audit log's own logon record (a sign-in as the audit log sees it) is no row
+                // of the sign-in logs: it carries no ASN, device id or sign-in client either.
+                s.audit(F.m(4), "UserLoggedIn", recordType: 15, workload: "AzureActiveDirectory", ip: F.office.ip, token: nil, sid: sid)
+            case .withSignIn:
                 s.signIn(F.m(0), .interactive, sid: sid, net: F.office, device: F.laptop, app: .exchange, resource: .exchange)
+            case .vpsKnownByASN:
+                // Another session signs in from the VPS: its address now has an ASN (a hosting one).
+                s.signIn(F.m(1), .interactive, user: .admin, sid: s.sid(2), net: F.vps, device: F.otherLaptop, app: .exchange, resource: .exchange)
             }
             for i in 0..<3 { s.mailItemsAccessed(F.m(5 + 5 * i), ip: F.office.ip, token: nil, sid: sid) }
             for i in 0..<3 { s.mailItemsAccessed(F.m(40 + 5 * i), ip: F.vps.ip, token: nil, sid: sid, ua: DUA.python31) }
+            s.audit(F.m(60), "New-InboxRule", recordType: 1, ip: F.vps.ip, token: nil, sid: sid,
+                    parameters: [("Name", "."), ("SubjectOrBodyContainsWords", "invoice"), ("DeleteMessage", "True")])
             return s
         }
-        try forEveryShape(scenario(withSignIn: false)) { run in
+        try forEveryShape(scenario(.auditOnly)) { run in
             expectFiresExactly(run, "sess-branch-new-net", .low)
             let adjustments = run.of("sess-branch-new-net").flatMap(\.adjustments)
-            #expect(adjustments.contains { $0.hasPrefix("capped at low from high") && $0.contains("no sign-in of this session") }, "[\(run.shape)] \(adjustments)")
+            #expect(adjustments.contains { $0.hasPrefix("capped at low from high") && $0.contains("no sign-in log row") }, "[\(run.shape)] \(adjustments)")
             let divergences = run.findings.filter { $0.family == .contextDivergence }
             #expect(divergences.allSatisfy { $0.severity == .low }, "[\(run.shape)] \(run.summary)")
+            // The inbox rule keeps its own severity: a capped finding lifts nothing.
+            let rule = run.of("act-inbox-rule-hiding")
+            #expect(!rule.isEmpty && rule.allSatisfy { $0.severity < .high && !$0.adjustments.contains { $0.hasPrefix("raised to high") } }, "[\(run.shape)] \(run.summary)")
         }
-        try forEveryShape(scenario(withSignIn: true)) { run in
-            expectFiresExactly(run, "sess-branch-new-net", .high)
-            #expect(!run.of("sess-branch-new-net").flatMap(\.adjustments).contains { $0.contains("no sign-in") }, "[\(run.shape)]")
+        for variant in [Variant.withSignIn, .vpsKnownByASN] {
+            try forEveryShape(scenario(variant)) { run in
+                expectFiresExactly(run, "sess-branch-new-net", .high)
+                #expect(!run.of("sess-branch-new-net").flatMap(\.adjustments).contains { $0.contains("no sign-in log row") }, "[\(run.shape)] \(variant)")
+                expectFires(run, "act-inbox-rule-hiding", atLeast: .high)
+            }
         }
     }
 

@@ -200,26 +200,34 @@ import Testing
         expectAlike(lines[1] + "\n" + lines[2], records: 2)
     }
 
-    /// Each record of `text` read flat (every member kept), with the tree of the same bytes.
-    func flatAndTree(_ text: String, _ check: (FlatRecord, JSONValue) -> Void) {
-        var limits = ReadLimits()
-        limits.skipUnusedFields = false
+    /// Each record of `text` read flat by one reader (every member kept unless `limits` skip
+    /// unread ones), with the tree of the same bytes (keys and strings cut at the same limit).
+    func flatAndTree(_ text: String, limits: ReadLimits, _ check: (FlatRecord, JSONValue) -> Void) {
         let bytes = Array(text.utf8)
         bytes.withUnsafeBufferPointer { buffer in
             var reader = JSONRecordReader(bytes: buffer, limits: limits)
             reader.read(from: 0) { raw in
                 guard case .success(.fields(let record)) = raw.value else { Issue.record("not read flat"); return }
-                var parser = JSONParser(bytes: buffer, position: raw.bytes.lowerBound)
+                var parser = JSONParser(bytes: buffer, position: raw.bytes.lowerBound, maxStringBytes: limits.maxStringBytes)
                 guard let tree = try? parser.parseValue(depth: 0) else { Issue.record("no tree"); return }
                 check(record, tree)
             }
         }
     }
 
-    @Test func lookupsByFieldKeyFindWhatTheTreeFinds() {
+    @Test(arguments: ["all members", "unread skipped", "keys cut at 8 bytes"])
+    func lookupsByFieldKeyFindWhatTheTreeFinds(reading: String) {
         // Records of 0 to 300 members: keys the mappers read in any case, repeated in other
-        // cases and escaped, keys no mapper reads, and objects inside (looked up member by
-        // member); every field key looked up in the record and in its first object.
+        // cases and escaped, keys no mapper reads, and an object inside (looked up member by
+        // member); three lines a record, the second with the first's keys (read through the
+        // key script) and other values. Every field key is looked up in each record and in its
+        // object.
+        var limits = ReadLimits()
+        switch reading {
+        case "unread skipped": limits.skipUnusedFields = true
+        case "keys cut at 8 bytes": limits.maxStringBytes = 8
+        default: limits.skipUnusedFields = false
+        }
         var generator = SplitMix64(seed: 11)
         let known = FieldKey.allCases.map { key in key.withBytes { String(decoding: $0, as: UTF8.self) } }
         func spelled(_ key: String) -> String {
@@ -231,32 +239,35 @@ import Testing
         }
         for count in [0, 1, 2, 7, 40, 97, 130, 300] {
             var keys: [String] = []
-            var members: [String] = []
             for index in 0..<count {
-                let key: String
                 switch Int.random(in: 0..<6, using: &generator) {
-                case 0 where !keys.isEmpty: key = spelled(keys.randomElement(using: &generator)!)
-                case 1: key = "Key\(index)Name"
-                default: key = spelled(known.randomElement(using: &generator)!)
+                case 0 where !keys.isEmpty: keys.append(spelled(keys.randomElement(using: &generator)!))
+                case 1: keys.append("Key\(index)Name")
+                default: keys.append(spelled(known.randomElement(using: &generator)!))
                 }
-                keys.append(key)
-                let written = Int.random(in: 0..<8, using: &generator) == 0 ? "\\u00" + String(key.utf8.first!, radix: 16) + key.dropFirst() : key
-                let value = index == 3 ? "{\"\(written)\":\"inner\(index)\",\"UserId\":\"u\(index)\"}" : "\"v\(index)\""
-                members.append("\"\(written)\":\(value)")
             }
-            let text = "{" + members.joined(separator: ",") + "}"
-            flatAndTree(text) { record, tree in
+            let written = keys.map { key in Int.random(in: 0..<8, using: &generator) == 0 ? "\\u00" + String(key.utf8.first!, radix: 16) + key.dropFirst() : key }
+            func line(_ tag: String) -> String {
+                let members = written.enumerated().map { "\"\($0.element)\":\"\(tag)\($0.offset)\"" }
+                    + ["\"DeviceDetail\":{\"deviceId\":\"\(tag)-d\",\"DEVICEID\":\"\(tag)-e\",\"displayName\":\"\(tag)-n\"}"]
+                return "{" + members.joined(separator: ",") + "}"
+            }
+            let text = [line("a"), line("b"), line("a")].joined(separator: "\n")
+            var records = 0
+            flatAndTree(text, limits: limits) { record, tree in
+                records += 1
                 #expect(record.slots.count == FieldKey.allCases.count, "\(count) members")
-                let objectKey = FieldKey.allCases.first { tree[$0]?.structured != nil }
-                #expect(objectKey == nil || record.object(objectKey!) != nil)
+                let inner = record.object(.deviceDetail), innerTree = tree[.deviceDetail]
+                #expect((inner == nil) == (innerTree == nil) && (inner != nil || limits.maxStringBytes < 12), "\(count) members, \(reading)")
                 for key in FieldKey.allCases {
-                    #expect(record.field(key)?.string == tree[key]?.text, "\(key) of \(count)")
-                    #expect(record.has(key) == tree.has(key), "\(key) of \(count)")
-                    if let objectKey, let inner = record.object(objectKey), let innerTree = tree[objectKey] {
-                        #expect(inner.field(key)?.string == innerTree[key]?.text, "\(key) inside, of \(count)")
+                    #expect(record.field(key)?.string == tree[key]?.text, "\(key) of \(count), \(reading)")
+                    #expect(record.has(key) == tree.has(key), "\(key) of \(count), \(reading)")
+                    if let inner, let innerTree {
+                        #expect(inner.field(key)?.string == innerTree[key]?.text, "\(key) inside, of \(count), \(reading)")
                     }
                 }
             }
+            #expect(records == 3)
         }
     }
 

@@ -7,8 +7,11 @@ import Foundation
 /// 2. the roaming exemption caps branch-context findings at low on a roaming-likely branch
 ///    (same non-empty device id as the root, no client family that the root branch or a sign-in
 ///    authenticated by that device has not used, not a hosting network, no impossible travel);
-/// 3. the allow-list caps at low the findings whose evidence it covers entirely;
-/// 4. the ancestry lift raises a risky action to high when its branch carries a medium-or-higher
+/// 3. a context finding is capped at low when its session has no row of the sign-in logs and
+///    its branch's network no known ASN (nothing to judge it by), unless impossible travel leads
+///    into the branch;
+/// 4. the allow-list caps at low the findings whose evidence it covers entirely;
+/// 5. the ancestry lift raises a risky action to high when its branch carries a medium-or-higher
 ///    finding of another family (the action descends from an anomalous branch).
 public enum Detector {
     public static func run(_ graph: InvestigationGraph, config: DetectionConfig = DetectionConfig()) -> [Finding] {
@@ -80,15 +83,23 @@ public enum Detector {
                 raw[i].severity = .low
             }
         }
-        // 3. No sign-in to judge by: a session seen only in workload records (audit, Graph,
-        // CloudAppEvents) has no network (ASN), device id or client of the sign-in log, so its
-        // branches are told apart by address prefix and user agent alone, and a phone or an
-        // Outlook client diverges from itself. Its context findings are capped at low, and lift
-        // no action; impossible travel still counts.
+        // 3. Nothing to judge by: a session with no row of the sign-in logs, on a branch whose
+        // network has no known ASN (no sign-in row in the data has its address), is told apart
+        // from its reference by address prefix and user agent alone, without a device id: a
+        // phone or a second Outlook client diverges from itself. Its context findings are capped
+        // at low, and lift no action; impossible travel still counts, and a branch whose ASN is
+        // known (so a hosting network is seen) keeps its severity.
+        var signInLogged: [Int: Bool] = [:]
+        func hasSignInLogRow(_ s: Int) -> Bool {
+            if let known = signInLogged[s] { return known }
+            let found = graph.sessions[s].nodes.contains { node in graph.event(of: node)?.source.isSignIn == true }
+            signInLogged[s] = found
+            return found
+        }
         for i in raw.indices where raw[i].family == .contextDivergence && raw[i].severity > .low {
-            guard let s = raw[i].session, graph.sessions[s].signIns == 0 else { continue }
-            if let b = raw[i].branch, travel.contains(BranchRef(session: s, branch: b)) { continue }
-            raw[i].adjustments.append("capped at low from \(raw[i].severity.rawValue): no sign-in of this session in the data, so its branches are compared without the sign-in log's networks, devices and clients; add the sign-in logs to judge it")
+            guard let s = raw[i].session, let b = raw[i].branch, !travel.contains(BranchRef(session: s, branch: b)),
+                  let facts = views[s].branches.first(where: { $0.index == b }), facts.asns.isEmpty, !hasSignInLogRow(s) else { continue }
+            raw[i].adjustments.append("capped at low from \(raw[i].severity.rawValue): no sign-in log row of this session in the data and no ASN for the branch's network, so the branch is compared without networks, devices and sign-in clients; add the sign-in logs to judge it")
             raw[i].severity = .low
         }
         // 4. Allow-list.

@@ -123,10 +123,10 @@ struct FlatRecord: RecordFields {
     let range: Range<Int>
     let decodedKeys: UnsafeBufferPointer<String>
     let values: UnsafeBufferPointer<JSONValue>
-    /// For each of ``ReadFields/ordered``, where the record's own block holds its last member
-    /// of that key (place in the block plus one; 0: none), so a mapper's forty-odd lookups of
-    /// known keys each take one step (``JSONParser``); empty for an object inside the record
-    /// (a handful of members, scanned).
+    /// For each ``FieldKey`` (by raw value), where the record's own block holds its last member
+    /// of that key (place in the block plus one; 0: none), so a mapper's forty-odd lookups each
+    /// take one step (``JSONParser/recordSlots``); empty for an object inside the record (a
+    /// handful of members, scanned) and for a record of more members than a slot can place.
     let slots: UnsafeBufferPointer<Int32>
 
     /// A record over the parser's storage, which it borrows (``JSONParser/withRecord(_:_:)``):
