@@ -5,14 +5,13 @@ enum AuditRecordMapper {
     /// RecordType 15, AzureActiveDirectoryStsLogon: a sign-in as the audit log sees it.
     static let stsLogonRecordType: Int64 = 15
 
-    static func map<Audit: RecordFields>(_ audit: Audit, shape: ExportShape, provenance: Provenance) throws(RecordRejection) -> EventDraft {
+    static func map<Audit: RecordFields>(_ audit: Audit, shape: ExportShape, provenance: Provenance, into draft: inout EventDraft) throws(RecordRejection) {
         var notes: [String] = []
         let time = try EventDraft.eventTime([(audit.raw(.creationTime), "CreationTime")], notes: &notes)
         let isLogon = audit[.recordType]?.integer == stsLogonRecordType
-        var draft = EventDraft(time: time, source: .unifiedAuditLog, shape: shape, kind: isLogon ? .signIn : .action, provenance: provenance)
+        draft = EventDraft(time: time, source: .unifiedAuditLog, shape: shape, kind: isLogon ? .signIn : .action, provenance: provenance)
         draft.notes = notes
         fill(&draft, from: audit)
-        return draft
     }
 
     /// Fills identity, identifiers, network and operation from an AuditData object. Shared with
@@ -111,10 +110,10 @@ enum AuditRecordMapper {
 
     /// A Sentinel `OfficeActivity` row: flattened columns, no linkable identifiers
     /// (schemas.md §5.2), so it links only by user and time.
-    static func mapOfficeActivity<Row: RecordFields>(_ row: Row, shape: ExportShape, provenance: Provenance) throws(RecordRejection) -> EventDraft {
+    static func mapOfficeActivity<Row: RecordFields>(_ row: Row, shape: ExportShape, provenance: Provenance, into draft: inout EventDraft) throws(RecordRejection) {
         var notes: [String] = []
         let time = try EventDraft.eventTime([(row.raw(.timeGenerated), "TimeGenerated"), (row.raw(.start_Time), "Start_Time"), (row.raw(.creationTime), "CreationTime")], notes: &notes)
-        var draft = EventDraft(time: time, source: .officeActivity, shape: shape, kind: .action, provenance: provenance)
+        draft = EventDraft(time: time, source: .officeActivity, shape: shape, kind: .action, provenance: provenance)
         draft.notes = notes
         EventDraft.setGUID(&draft.recordId, row.field(.officeId, .id))
         draft.workload = row.field(.officeWorkload)
@@ -126,6 +125,5 @@ enum AuditRecordMapper {
         draft.operationDetail = parameterSummary(row, pairs: parameters(row))
         if let status = row.field(.resultStatus) { draft.result = status }
         draft.note("OfficeActivity has no session or token id column; this record links by user and time only")
-        return draft
     }
 }

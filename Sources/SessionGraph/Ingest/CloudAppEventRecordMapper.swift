@@ -3,12 +3,12 @@
 /// `RawEventData.AppAccessContext`, the unified-audit object; `SessionData` is the Defender for
 /// Cloud Apps proxy session and is never read as an Entra session id.
 enum CloudAppEventRecordMapper {
-    static func map<Row: RecordFields, Envelope: RecordFields>(_ row: Row, envelope: Envelope?, shape: ExportShape, provenance: Provenance) throws(RecordRejection) -> EventDraft {
+    static func map<Row: RecordFields, Envelope: RecordFields>(_ row: Row, envelope: Envelope?, shape: ExportShape, provenance: Provenance, into draft: inout EventDraft) throws(RecordRejection) {
         var notes: [String] = []
         let raw = row.object(.rawEventData)
         let time = try EventDraft.eventTime(
             [(row.raw(.timestamp), "Timestamp"), (row.raw(.timeGenerated), "TimeGenerated"), (raw?.raw(.creationTime), "CreationTime"), (envelope?.raw(.time), "time")], notes: &notes)
-        var draft = EventDraft(time: time, source: .cloudAppEvents, shape: shape, kind: .action, provenance: provenance)
+        draft = EventDraft(time: time, source: .cloudAppEvents, shape: shape, kind: .action, provenance: provenance)
         draft.notes = notes
 
         let reportId = row.field(.reportId)
@@ -35,6 +35,5 @@ enum CloudAppEventRecordMapper {
             draft.operation = rowOperation ?? draft.operation
             draft.kind = .action
         }
-        return draft
     }
 }

@@ -1,10 +1,10 @@
 /// Maps a Microsoft Graph activity log record (Log Analytics row or diagnostic-settings
 /// `properties`) to an ``Event`` (schemas.md §3).
 enum GraphActivityRecordMapper {
-    static func map<Body: RecordFields, Envelope: RecordFields>(_ body: Body, envelope: Envelope?, shape: ExportShape, provenance: Provenance) throws(RecordRejection) -> EventDraft {
+    static func map<Body: RecordFields, Envelope: RecordFields>(_ body: Body, envelope: Envelope?, shape: ExportShape, provenance: Provenance, into draft: inout EventDraft) throws(RecordRejection) {
         var notes: [String] = []
         let time = try EventDraft.eventTime([(body.raw(.timeGenerated), "TimeGenerated"), (envelope?.raw(.time), "time")], notes: &notes)
-        var draft = EventDraft(time: time, source: .graphActivityLogs, shape: shape, kind: .action, provenance: provenance)
+        draft = EventDraft(time: time, source: .graphActivityLogs, shape: shape, kind: .action, provenance: provenance)
         draft.notes = notes
 
         EventDraft.setGUID(&draft.recordId, body.field(.requestId) ?? envelope?.field(.correlationId))
@@ -44,6 +44,5 @@ enum GraphActivityRecordMapper {
             draft.resultCode = FieldText(status)
             draft.result = status.hasPrefix("2") || status.hasPrefix("3") ? "success" : "failure"
         }
-        return draft
     }
 }

@@ -21,11 +21,11 @@ enum SignInRecordMapper {
         return (.signInLogs, "no table name, event type or isInteractive flag; read as an interactive sign-in (Graph's default)")
     }
 
-    static func map<Body: RecordFields, Envelope: RecordFields>(_ body: Body, envelope: Envelope?, source: LogSource, shape: ExportShape, provenance: Provenance) throws(RecordRejection) -> EventDraft {
+    static func map<Body: RecordFields, Envelope: RecordFields>(_ body: Body, envelope: Envelope?, source: LogSource, shape: ExportShape, provenance: Provenance, into draft: inout EventDraft) throws(RecordRejection) {
         var notes: [String] = []
         let time = try EventDraft.eventTime(
             [(body.raw(.createdDateTime), "CreatedDateTime"), (body.raw(.timeGenerated), "TimeGenerated"), (envelope?.raw(.time), "time")], notes: &notes)
-        var draft = EventDraft(time: time, source: source, shape: shape, kind: .signIn, provenance: provenance)
+        draft = EventDraft(time: time, source: source, shape: shape, kind: .signIn, provenance: provenance)
         draft.notes = notes
 
         EventDraft.setGUID(&draft.recordId, body.field(.id))
@@ -78,7 +78,6 @@ enum SignInRecordMapper {
             draft.resultCode = FieldText(code)
             draft.result = code == "0" ? "success" : "failure"
         }
-        return draft
     }
 
     /// Display text (`Primary Refresh Token`) and enum values (`primaryRefreshToken`) alike
