@@ -124,7 +124,7 @@ struct DetectionDetectorTests {
 
     // MARK: No sign-in to judge by
 
-    @Test("a session seen only in audit records: its context findings are capped at low, say why and lift no action; with its sign-in, or with the other network's ASN known, they are not")
+    @Test("a session seen only in audit records: its context findings are capped at low, say why and lift no action; with its sign-in, with the other network's ASN known, or with impossible travel into the branch, they are not")
     func nothingToJudgeByCapsContextFindings() throws {
         enum Variant { case auditOnly, withSignIn, vpsKnownByASN }
         /// Alice's mailbox read from the office, then read and given a hiding inbox rule from a
@@ -166,6 +166,23 @@ struct DetectionDetectorTests {
                 #expect(!run.of("sess-branch-new-net").flatMap(\.adjustments).contains { $0.contains("no sign-in log row") }, "[\(run.shape)] \(variant)")
                 expectFires(run, "act-inbox-rule-hiding", atLeast: .high)
             }
+        }
+        // Impossible travel into the branch still counts: the office and New York addresses are
+        // placed by other sessions' sign-ins that carry coordinates but no ASN, so Alice's
+        // audit-only session has nothing else to judge by, and its jump of 30 minutes is kept high.
+        var travel = DScenario(tag: 0x2013)
+        let sid = travel.sid(1)
+        let office = DNet(ip: F.office.ip, asn: 0, country: "CH", city: "Zurich", lat: 47.3769, lon: 8.5417)
+        let newYork = DNet(ip: DNet.newYork.ip, asn: 0, country: "US", city: "New York", lat: 40.7128, lon: -74.0060)
+        travel.signIn(F.m(-600), .interactive, user: .admin, sid: travel.sid(2), net: newYork, device: F.otherLaptop, app: .exchange, resource: .exchange)
+        travel.signIn(F.m(0), .interactive, user: .admin, sid: travel.sid(3), net: office, device: F.otherLaptop, app: .exchange, resource: .exchange)
+        for i in 0..<3 { travel.mailItemsAccessed(F.m(5 + 5 * i), ip: office.ip, token: nil, sid: sid) }
+        for i in 0..<3 { travel.mailItemsAccessed(F.m(40 + 5 * i), ip: newYork.ip, token: nil, sid: sid) }
+        try forEveryShape(travel) { run in
+            let alice = run.findings.filter { $0.sessionId == sid }
+            #expect(alice.contains { $0.rule == "sess-impossible-travel" }, "[\(run.shape)] \(run.summary)")
+            let newNet = alice.filter { $0.rule == "sess-branch-new-net" }
+            #expect(!newNet.isEmpty && newNet.allSatisfy { $0.severity == .high && !$0.adjustments.contains { $0.contains("no sign-in log row") } }, "[\(run.shape)] \(run.summary)")
         }
     }
 

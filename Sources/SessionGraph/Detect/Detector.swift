@@ -99,7 +99,7 @@ public enum Detector {
         for i in raw.indices where raw[i].family == .contextDivergence && raw[i].severity > .low {
             guard let s = raw[i].session, let b = raw[i].branch, !travel.contains(BranchRef(session: s, branch: b)),
                   let facts = views[s].branches.first(where: { $0.index == b }), facts.asns.isEmpty, !hasSignInLogRow(s) else { continue }
-            raw[i].adjustments.append("capped at low from \(raw[i].severity.rawValue): no sign-in log row of this session in the data and no ASN for the branch's network, so the branch is compared without networks, devices and sign-in clients; add the sign-in logs to judge it")
+            raw[i].adjustments.append("capped at low from \(raw[i].severity.rawValue): no sign-in log row of this session in the data and no ASN for the branch's network, so the branch is compared without ASNs, devices and sign-in clients; add the sign-in logs to judge it")
             raw[i].severity = .low
         }
         // 4. Allow-list.

@@ -53,6 +53,12 @@ struct EventDraft {
     var itemCount: Int? = nil
     var parameters: [NameValue] = []
     var notes: [String] = []
+
+    /// The draft a reader hands to ``RecordInterpreter`` for one record, which the record's mapper
+    /// replaces; it is never made into an event as it is.
+    static func blank(_ provenance: Provenance) -> EventDraft {
+        EventDraft(time: UTCInstant(microseconds: 0), source: .signInLogs, shape: .logAnalyticsNDJSON, kind: .action, provenance: provenance)
+    }
 }
 
 extension TextInterner {

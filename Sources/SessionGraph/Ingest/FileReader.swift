@@ -197,7 +197,7 @@ struct FileReader {
         }
         do {
             let provenance = Provenance(fileIndex: fileIndex, line: Int32(clamping: line), record: Int32(clamping: index))
-            var draft = EventDraft(time: UTCInstant(microseconds: 0), source: .signInLogs, shape: .logAnalyticsNDJSON, kind: .action, provenance: provenance)
+            var draft = EventDraft.blank(provenance)
             try RecordInterpreter.interpret(record, origin: origin, provenance: provenance, duplicateKeys: duplicateKeys, into: &draft)
             if truncatedStrings > 0 {
                 draft.notes.append("\(truncatedStrings) value(s) longer than \(limits.maxStringBytes) bytes were cut to that length (limit --max-string-bytes)")
