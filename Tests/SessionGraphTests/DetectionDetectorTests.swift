@@ -159,12 +159,17 @@ struct DetectionDetectorTests {
             // The inbox rule keeps its own severity: a capped finding lifts nothing.
             let rule = run.of("act-inbox-rule-hiding")
             #expect(!rule.isEmpty && rule.allSatisfy { $0.severity < .high && !$0.adjustments.contains { $0.hasPrefix("raised to high") } }, "[\(run.shape)] \(run.summary)")
+            // The terminal's table says how many were capped and what to load.
+            let capped = run.findings.count { $0.adjustments.contains { $0.hasSuffix(Detector.nothingToJudgeBy) } }
+            #expect(capped > 0 && FindingsReport.table(run.findings).contains("\(capped) context finding"), "[\(run.shape)]")
+            #expect(FindingsReport.table(run.findings).contains("Add SigninLogs and AADNonInteractiveUserSignInLogs"), "[\(run.shape)]")
         }
         for variant in [Variant.withSignIn, .vpsKnownByASN] {
             try forEveryShape(scenario(variant)) { run in
                 expectFiresExactly(run, "sess-branch-new-net", .high)
                 #expect(!run.of("sess-branch-new-net").flatMap(\.adjustments).contains { $0.contains("no sign-in log row") }, "[\(run.shape)] \(variant)")
                 expectFires(run, "act-inbox-rule-hiding", atLeast: .high)
+                #expect(!FindingsReport.table(run.findings).contains("Add SigninLogs"), "[\(run.shape)] \(variant)")
             }
         }
         // Impossible travel into the branch still counts: the office and New York addresses are

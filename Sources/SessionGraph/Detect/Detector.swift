@@ -14,6 +14,10 @@ import Foundation
 /// 5. the ancestry lift raises a risky action to high when its branch carries a medium-or-higher
 ///    finding of another family (the action descends from an anomalous branch).
 public enum Detector {
+    /// Why a context finding was capped at low for having nothing to judge it by (the end of its
+    /// adjustment), so that a report can count such findings.
+    public static let nothingToJudgeBy = "no sign-in log row of this session in the data and no ASN for the branch's network, so the branch is compared without ASNs, devices and sign-in clients; add the sign-in logs to judge it"
+
     public static func run(_ graph: InvestigationGraph, config: DetectionConfig = DetectionConfig()) -> [Finding] {
         var profile = StepProfile("detect")
         defer { profile.report() }
@@ -99,7 +103,7 @@ public enum Detector {
         for i in raw.indices where raw[i].family == .contextDivergence && raw[i].severity > .low {
             guard let s = raw[i].session, let b = raw[i].branch, !travel.contains(BranchRef(session: s, branch: b)),
                   let facts = views[s].branches.first(where: { $0.index == b }), facts.asns.isEmpty, !hasSignInLogRow(s) else { continue }
-            raw[i].adjustments.append("capped at low from \(raw[i].severity.rawValue): no sign-in log row of this session in the data and no ASN for the branch's network, so the branch is compared without ASNs, devices and sign-in clients; add the sign-in logs to judge it")
+            raw[i].adjustments.append("capped at low from \(raw[i].severity.rawValue): " + nothingToJudgeBy)
             raw[i].severity = .low
         }
         // 4. Allow-list.

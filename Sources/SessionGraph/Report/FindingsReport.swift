@@ -123,6 +123,10 @@ public enum FindingsReport {
         var counts: [Severity: Int] = [:]
         for finding in findings { counts[finding.severity, default: 0] += 1 }
         lines.append(Severity.allCases.reversed().map { "\(counts[$0] ?? 0) \($0.rawValue)" }.joined(separator: ", "))
+        let unjudged = findings.count { finding in finding.adjustments.contains { $0.hasSuffix(Detector.nothingToJudgeBy) } }
+        if unjudged > 0 {
+            lines.append("\(unjudged) context \(unjudged == 1 ? "finding was" : "findings were") capped at low: \(unjudged == 1 ? "its session has" : "their sessions have") no sign-in log row in the data and no ASN for \(unjudged == 1 ? "its" : "their") networks. Add SigninLogs and AADNonInteractiveUserSignInLogs of the same days to judge them.")
+        }
         return lines.joined(separator: "\n")
     }
 }
