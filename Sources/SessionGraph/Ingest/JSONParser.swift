@@ -23,9 +23,10 @@ struct JSONParser {
     /// Set when a string longer than `maxStringBytes` was cut.
     private(set) var truncatedStrings = 0
     /// When set, members of objects at most one level below the record whose key hash is not in
-    /// the set are skipped without building their value (see ``ReadFields``).
-    var keyFilter: KeyTable?
-    /// The keys the mappers read, to tell which ``FieldKey`` a record's own member is.
+    /// ``keyTable`` are skipped without building their value (see ``ReadFields``).
+    var skipsUnreadMembers = false
+    /// The keys the mappers read: the filter of ``skipsUnreadMembers``, and which ``FieldKey`` a
+    /// record's own member is.
     private let keyTable = ReadFields.table
     /// The nesting depth of the record object itself (1 for a top-level value, 2 for an element
     /// of a top-level array or envelope).
@@ -164,7 +165,7 @@ struct JSONParser {
             return .object(members)
         }
         let recordLevel = depth <= recordDepth + 1
-        let filter = recordLevel ? keyFilter : nil
+        let filter = recordLevel && skipsUnreadMembers ? keyTable : nil
         // A record keeps a few dozen members: grow once, not five times.
         if depth == recordDepth {
             members.reserveCapacity(32)
@@ -290,7 +291,7 @@ struct JSONParser {
         // The record and the objects just below it are at record level: unread members are
         // stepped over and repeated keys named, as in parseObject.
         let recordLevel = depth <= recordDepth + 1
-        let filter = recordLevel ? keyFilter : nil
+        let filter = recordLevel && skipsUnreadMembers ? keyTable : nil
         var repeated = RepeatedKeyCheck(base: seenKeyHashes.count)
         defer { if level > 0 { seenKeyHashes.removeSubrange(repeated.base...) } }
         let base = flatStack.count
@@ -324,9 +325,11 @@ struct JSONParser {
                     let keyBytes = UnsafeBufferPointer(rebasing: bytes[(position + 1)..<end])
                     let hash = ReadFields.hash(keyBytes)
                     if level == 0 {
-                        fieldKey = keyTable.fieldKey(of: keyBytes, hash: hash)
+                        // A member stepped over needs no field key.
+                        let read = filter?.contains(hash) ?? true
+                        fieldKey = read ? keyTable.fieldKey(of: keyBytes, hash: hash) : -1
                         if keyBytes.count <= maxStringBytes && nextKeyScript.count < Self.scriptedKeys {
-                            nextKeyScript.append(ScriptedKey(start: position + 1, length: keyBytes.count, hash: hash, read: filter?.contains(hash) ?? true, fieldKey: Int32(fieldKey)))
+                            nextKeyScript.append(ScriptedKey(start: position + 1, length: keyBytes.count, hash: hash, read: read, fieldKey: Int32(fieldKey)))
                         } else {
                             scriptable = false
                         }

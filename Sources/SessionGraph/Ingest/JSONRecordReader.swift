@@ -97,7 +97,7 @@ struct JSONRecordReader {
     /// during its call (it borrows the parser's storage).
     mutating func read(from start: Int, _ body: (RawJSONRecord) -> Void) {
         var parser = JSONParser(bytes: bytes, position: start, maxDepth: limits.maxDepth, maxStringBytes: limits.maxStringBytes)
-        parser.keyFilter = limits.skipUnusedFields ? ReadFields.table : nil
+        parser.skipsUnreadMembers = limits.skipUnusedFields
         parser.skipWhitespace()
         guard let first = parser.current else { return }
         if first == UInt8(ascii: "[") {

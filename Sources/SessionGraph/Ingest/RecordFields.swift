@@ -369,7 +369,7 @@ enum FlatRecordCheck {
     /// a tree.
     private static func treeParser(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, container: JSONContainer, limits: ReadLimits) -> JSONParser {
         var parser = JSONParser(bytes: bytes, position: start, maxDepth: limits.maxDepth, maxStringBytes: limits.maxStringBytes)
-        parser.keyFilter = limits.skipUnusedFields ? ReadFields.table : nil
+        parser.skipsUnreadMembers = limits.skipUnusedFields
         parser.recordDepth = container == .sequence ? 1 : 2
         return parser
     }
