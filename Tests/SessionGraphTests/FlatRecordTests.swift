@@ -177,6 +177,38 @@ import Testing
         expectAlike([wide, wide, short, wide].joined(separator: "\n"), records: 4)
     }
 
+    @Test func recordsThatFollowTheKeyScriptToItsEndOrStopShortOfItReadAlike() {
+        // The script stays while records follow it to the end; a record of its first keys only,
+        // records that leave it after a few keys (one repeating a key it followed), and records
+        // in another order are read as their trees read them, with their repeats named.
+        let full = #"{"Type":"SigninLogs","UserAgent":"ua","IPAddress":"10.0.0.1","SessionId":"s1"}"#
+        let lines = [
+            full,
+            #"{"Type":"SigninLogs","UserAgent":"ub","IPAddress":"10.0.0.2","SessionId":"s2"}"#,
+            #"{"Type":"SigninLogs","UserAgent":"uc"}"#,
+            full,
+            #"{"Type":"SigninLogs","UserAgent":"ud","Type":"AADNonInteractiveUserSignInLogs","SessionId":"s4"}"#,
+            full,
+            #"{"Type":"SigninLogs","IPAddress":"10.0.0.9","UserAgent":"uz","SessionId":"s9"}"#,
+            #"{"Type":"SigninLogs","IPAddress":"10.0.0.8","UserAgent":"uy","SessionId":"s8"}"#,
+            full,
+        ]
+        let text = lines.joined(separator: "\n")
+        expectAlike(text, records: lines.count)
+        let bytes = Array(text.utf8)
+        var named: [[String]] = []
+        var agents: [String] = []
+        bytes.withUnsafeBufferPointer { buffer in
+            var reader = JSONRecordReader(bytes: buffer, limits: ReadLimits())
+            reader.read(from: 0) { raw in
+                named.append(raw.duplicateKeys)
+                if case .success(.fields(let record)) = raw.value { agents.append(record.text(.userAgent) ?? "-") }
+            }
+        }
+        #expect(named == [[], [], [], [], ["Type"], [], [], [], []])
+        #expect(agents == ["ua", "ub", "uc", "ua", "ud", "ua", "uz", "uy", "ua"])
+    }
+
     @Test func numbersOfUnreadMembersAreCheckedWithoutBeingRead() {
         // An unread member's number is stepped over with the checks a read one gets.
         let lines = [

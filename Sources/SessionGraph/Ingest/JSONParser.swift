@@ -79,9 +79,13 @@ struct JSONParser {
     /// the closing quote). A key that matches takes the script's hash and filter decision, and,
     /// while every key so far has matched, needs no repeated-key check (the script has no
     /// repeat). The first key that does not match is read as any key is, after the ones before
-    /// it are noted for the check.
+    /// it are noted for the check. A record whose keys all follow the script leaves it as it is,
+    /// pointing at the bytes of the record it was made from (a mapped page released since is
+    /// read again from the file; decoded bytes are kept until the end): listing every key of
+    /// every record to make the same script again cost about 1 % of a run.
     private var keyScript: [ScriptedKey] = []
-    /// The record-level keys of the record being read, to become the next ``keyScript``.
+    /// The record-level keys of the record being read, to become the next ``keyScript``: listed
+    /// from the first key that leaves the script (the ones before it are the script's).
     private var nextKeyScript: [ScriptedKey] = []
     /// The most keys a script holds: a record with more is not scripted, so a hostile record of
     /// millions of keys does not leave its list held for the rest of the file.
@@ -308,18 +312,19 @@ struct JSONParser {
             var fieldKey = -1
             if following, let key = scriptedKey(at: scripted) {
                 scripted += 1
-                nextKeyScript.append(ScriptedKey(start: position + 1, length: key.length, hash: key.hash, read: key.read, fieldKey: key.fieldKey))
                 (keyStart, keyLength, keyHash) = (position + 1, key.length, key.hash)
                 fieldKey = Int(key.fieldKey)
                 position += key.length + 2
                 if !key.read {
-                    if try stepOverValue(depth: depth) { return closeFlatObject(from: base, adoptingScript: scriptable && !repeated.found) } else { continue }
+                    if try stepOverValue(depth: depth) { return closeFlatObject(from: base, adoptingScript: scriptable && !repeated.found, followed: following ? scripted : -1) } else { continue }
                 }
             } else {
                 if following {
-                    // Off the script: the keys read so far were its first ones, none repeated.
+                    // Off the script: the keys read so far were its first ones, none repeated,
+                    // and they begin the next script.
                     following = false
                     for index in 0..<scripted { _ = repeated.repeats(keyScript[index].hash, seen: &seenKeyHashes) }
+                    nextKeyScript.append(contentsOf: keyScript[0..<scripted])
                 }
                 if let end = Self.plainStringEnd(bytes, from: position + 1) {
                     let keyBytes = UnsafeBufferPointer(rebasing: bytes[(position + 1)..<end])
@@ -335,7 +340,7 @@ struct JSONParser {
                         }
                     }
                     if recordLevel, let closed = try stepOverUnread(keyEnd: end, hash: hash, filter: filter, repeated: &repeated, depth: depth) {
-                        if closed { return closeFlatObject(from: base, adoptingScript: scriptable && !repeated.found) } else { continue }
+                        if closed { return closeFlatObject(from: base, adoptingScript: scriptable && !repeated.found, followed: following ? scripted : -1) } else { continue }
                     }
                     if keyBytes.count <= maxStringBytes {
                         (keyStart, keyLength) = (position + 1, keyBytes.count)
@@ -384,7 +389,7 @@ struct JSONParser {
                 let place = flatStack.count - base
                 if place <= Int(Int32.max) { recordSlots[fieldKey] = Int32(place) } else { recordSlotsHoldAll = false }
             }
-            if try endOfMember() { return closeFlatObject(from: base, adoptingScript: scriptable && !repeated.found) }
+            if try endOfMember() { return closeFlatObject(from: base, adoptingScript: scriptable && !repeated.found, followed: following ? scripted : -1) }
         }
     }
 
@@ -402,8 +407,13 @@ struct JSONParser {
     /// Moves the members on ``flatStack`` from `base` on (the object that closes) to the end of
     /// ``recordMembers``: the block's range. The record's keys become the ``keyScript`` when
     /// `adoptingScript` (the record's own object, its keys all plain, none repeated).
-    private mutating func closeFlatObject(from base: Int, adoptingScript: Bool) -> Range<Int> {
-        if adoptingScript { swap(&keyScript, &nextKeyScript) }
+    private mutating func closeFlatObject(from base: Int, adoptingScript: Bool, followed: Int) -> Range<Int> {
+        if followed >= 0 {
+            // Every key followed the script: it stays (a record of fewer keys keeps their part).
+            if followed < keyScript.count { keyScript.removeSubrange(followed...) }
+        } else if adoptingScript {
+            swap(&keyScript, &nextKeyScript)
+        }
         let start = recordMembers.count
         recordMembers.append(contentsOf: flatStack[base...])
         recordKeyHashes.append(contentsOf: flatStackHashes[base...])
