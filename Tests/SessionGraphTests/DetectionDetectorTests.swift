@@ -63,6 +63,37 @@ struct DetectionDetectorTests {
         #expect(newNet.id != newCountry.id)
     }
 
+    @Test("evidence keys written as bytes hash in the order of their strings, ASCII file names or not", arguments: [
+        ["/tmp/a.json", "/tmp/a.json:x", "/tmp/b.csv"],
+        ["/tmp/caf\u{E9}.json", "/tmp/cafe\u{301}.json", "/tmp/\u{1F9EA}.ndjson", "/tmp/z.json"],
+    ])
+    func evidenceKeysHashLikeTheirStrings(files: [String]) {
+        // Lines and records of one to five digits (so "10" sorts before "9"), a negative one,
+        // and an index outside the files (an empty name), in a scrambled order.
+        struct Steps: RandomNumberGenerator {
+            var state: UInt64 = 7
+            mutating func next() -> UInt64 {
+                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                return state ^ (state >> 29)
+            }
+        }
+        var generator = Steps()
+        var keys: [(file: Int, line: Int32, record: Int32)] = [(0, 9, 1), (0, 10, 1), (0, 1, 12), (0, 1, 2), (1, -3, 4), (files.count, 5, 5)]
+        for _ in 0..<60 {
+            keys.append((Int(generator.next() % UInt64(files.count)), Int32(generator.next() % 100_000), Int32(generator.next() % 1000)))
+        }
+        keys.shuffle(using: &generator)
+        let names = EvidenceFileNames(files)
+        var written = EvidenceKeys()
+        for key in keys { written.append(file: names.bytes(of: key.file), line: key.line, record: key.record) }
+        var id = StableID()
+        id.add("rule".utf8)
+        written.addSorted(to: &id, bytewise: names.allASCII)
+        let strings = keys.map { "\(files.indices.contains($0.file) ? files[$0.file] : ""):\($0.line):\($0.record)" }
+        #expect(id.text == Detector.stableID(["rule"] + strings.sorted()))
+        #expect(written.count == keys.count)
+    }
+
     @Test("finding ids change when the evidence changes")
     func idsFollowEvidence() throws {
         var a = F.officeSession(0x2001)

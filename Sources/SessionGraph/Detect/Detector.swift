@@ -130,8 +130,9 @@ public enum Detector {
         profile.mark("adjustments")
         // Finalising (stable ids, evidence summaries) is per finding: on every core, in order.
         let adjusted = raw
+        let fileNames = EvidenceFileNames(graph.files)
         let findings = Array(parallelChunks(count: adjusted.count, chunkSize: 256) { range in
-            adjusted[range].map { finalise($0, graph) }
+            adjusted[range].map { finalise($0, graph, fileNames: fileNames) }
         }.joined())
         profile.mark("evidence")
         // Ranked by position on keys taken out once: a finding is a large value, and sorting the
@@ -169,18 +170,19 @@ public enum Detector {
         }
     }
 
-    static func finalise(_ raw: RawFinding, _ graph: InvestigationGraph) -> Finding {
+    static func finalise(_ raw: RawFinding, _ graph: InvestigationGraph, fileNames: EvidenceFileNames) -> Finding {
         var evidence: [Evidence] = []
         var seen = Set<Int32>()
         var times: [UTCInstant] = []
-        var keys: [String] = []
+        var keys = EvidenceKeys()
         func add(event index: Int32, node: NodeID?) {
             guard seen.insert(index).inserted else { return }
             let event = graph.events[Int(index)]
             times.append(event.time)
-            let file = graph.files.indices.contains(Int(event.provenance.fileIndex)) ? graph.files[Int(event.provenance.fileIndex)] : nil
-            keys.append("\(file ?? ""):\(event.provenance.line):\(event.provenance.record)")
+            let fileIndex = Int(event.provenance.fileIndex)
+            keys.append(file: fileNames.bytes(of: fileIndex), line: event.provenance.line, record: event.provenance.record)
             guard evidence.count < 50 else { return }
+            let file = graph.files.indices.contains(fileIndex) ? graph.files[fileIndex] : nil
             evidence.append(Evidence(
                 node: node.map(Int.init), kind: node.map { graph.nodes[Int($0)].kind.rawValue } ?? event.kind.rawValue,
                 time: event.time.iso8601, file: file, line: Int(event.provenance.line), record: Int(event.provenance.record),
@@ -192,9 +194,13 @@ public enum Detector {
         for index in raw.events { add(event: index, node: nil) }
         let session = raw.session.map { graph.sessions[$0] }
         let firstEvent = raw.nodes.first.flatMap { graph.event(of: $0) } ?? raw.events.first.map { graph.events[Int($0)] }
-        let id = stableID([raw.rule, session?.sessionId ?? "", raw.branch.map(String.init) ?? ""] + keys.sorted())
+        var id = StableID()
+        id.add(raw.rule.utf8)
+        id.add((session?.sessionId ?? "").utf8)
+        id.add((raw.branch.map(String.init) ?? "").utf8)
+        keys.addSorted(to: &id, bytewise: fileNames.allASCII)
         return Finding(
-            id: id, rule: raw.rule, family: raw.family, severity: raw.severity, sessionId: session?.sessionId ?? firstEvent?.sessionId,
+            id: id.text, rule: raw.rule, family: raw.family, severity: raw.severity, sessionId: session?.sessionId ?? firstEvent?.sessionId,
             user: session?.namedUser ?? firstEvent?.userPrincipalName ?? firstEvent?.userId,
             firstSeen: (times.min() ?? UTCInstant(microseconds: 0)).iso8601, lastSeen: (times.max() ?? UTCInstant(microseconds: 0)).iso8601,
             summary: raw.summary, reason: raw.reason, branch: raw.branch.map(Int.init), adjustments: raw.adjustments,
@@ -203,17 +209,100 @@ public enum Detector {
 
     /// 64-bit FNV-1a over the parts, as 16 hex digits.
     static func stableID(_ parts: [String]) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for part in parts {
-            for byte in part.utf8 {
-                hash ^= UInt64(byte)
-                hash = hash &* 0x0000_0100_0000_01B3
-            }
-            hash ^= 0x1F
+        var id = StableID()
+        for part in parts { id.add(part.utf8) }
+        return id.text
+    }
+}
+
+/// A finding's stable id: 64-bit FNV-1a over its parts (the rule, the session, the branch and
+/// the sorted `file:line:record` of its evidence), each part closed by a separator byte.
+struct StableID {
+    private var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+
+    mutating func add<Bytes: Sequence<UInt8>>(_ part: Bytes) {
+        for byte in part {
+            hash ^= UInt64(byte)
             hash = hash &* 0x0000_0100_0000_01B3
         }
+        hash ^= 0x1F
+        hash = hash &* 0x0000_0100_0000_01B3
+    }
+
+    /// The id as 16 hex digits.
+    var text: String {
         let digits = String(hash, radix: 16)
         return String(repeating: "0", count: 16 - digits.count) + digits
+    }
+}
+
+/// The input files' names as UTF-8, for evidence keys, and whether all are ASCII (then keys
+/// sort byte by byte as their strings sort).
+struct EvidenceFileNames: Sendable {
+    private let names: [[UInt8]]
+    let allASCII: Bool
+
+    init(_ files: [String]) {
+        names = files.map { Array($0.utf8) }
+        allASCII = names.allSatisfy { $0.allSatisfy { $0 < 0x80 } }
+    }
+
+    /// The name of file `index`; empty for an index out of range.
+    func bytes(of index: Int) -> ArraySlice<UInt8> {
+        names.indices.contains(index) ? names[index][...] : []
+    }
+}
+
+/// The `file:line:record` keys of a finding's evidence, written into one buffer: a string of
+/// each, only to sort and hash it, was most of the cost of finalising the findings.
+struct EvidenceKeys {
+    private var bytes: [UInt8] = []
+    private var ends: [Int] = []
+
+    var count: Int { ends.count }
+
+    mutating func append(file: ArraySlice<UInt8>, line: Int32, record: Int32) {
+        bytes.append(contentsOf: file)
+        bytes.append(UInt8(ascii: ":"))
+        appendDecimal(line)
+        bytes.append(UInt8(ascii: ":"))
+        appendDecimal(record)
+        ends.append(bytes.count)
+    }
+
+    private mutating func appendDecimal(_ value: Int32) {
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            repeat {
+                buffer[count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+                count += 1
+            } while magnitude > 0
+            for index in stride(from: count - 1, through: 0, by: -1) { bytes.append(buffer[index]) }
+        }
+    }
+
+    /// Adds each key to `id` in the order of the keys' strings: byte by byte when `bytewise`
+    /// (ASCII names), else as Swift compares the strings.
+    func addSorted(to id: inout StableID, bytewise: Bool) {
+        let ranges = ends.indices.map { ($0 == 0 ? 0 : ends[$0 - 1])..<ends[$0] }
+        bytes.withUnsafeBufferPointer { buffer in
+            let order: [Range<Int>]
+            if bytewise {
+                order = ranges.sorted { a, b in
+                    let common = min(a.count, b.count)
+                    let compared = common == 0 ? 0 : memcmp(buffer.baseAddress! + a.lowerBound, buffer.baseAddress! + b.lowerBound, common)
+                    return compared != 0 ? compared < 0 : a.count < b.count
+                }
+            } else {
+                let texts = ranges.map { String(decoding: UnsafeBufferPointer(rebasing: buffer[$0]), as: UTF8.self) }
+                order = ranges.indices.sorted { texts[$0] < texts[$1] }.map { ranges[$0] }
+            }
+            for range in order { id.add(UnsafeBufferPointer(rebasing: buffer[range])) }
+        }
     }
 }
 
