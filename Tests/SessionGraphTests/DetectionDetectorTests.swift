@@ -68,8 +68,9 @@ struct DetectionDetectorTests {
         ["/tmp/caf\u{E9}.json", "/tmp/cafe\u{301}.json", "/tmp/\u{1F9EA}.ndjson", "/tmp/z.json"],
     ])
     func evidenceKeysHashLikeTheirStrings(files: [String]) {
-        // Lines and records of one to five digits (so "10" sorts before "9"), a negative one,
-        // and an index outside the files (an empty name), in a scrambled order.
+        // Lines and records of one to five digits (so "10" sorts before "9"), negative ones, the
+        // same line and record in the first two files (canonically equal names when one is NFC
+        // and the other NFD), and an index outside the files (an empty name), scrambled.
         struct Steps: RandomNumberGenerator {
             var state: UInt64 = 7
             mutating func next() -> UInt64 {
@@ -78,7 +79,7 @@ struct DetectionDetectorTests {
             }
         }
         var generator = Steps()
-        var keys: [(file: Int, line: Int32, record: Int32)] = [(0, 9, 1), (0, 10, 1), (0, 1, 12), (0, 1, 2), (1, -3, 4), (files.count, 5, 5)]
+        var keys: [(file: Int, line: Int32, record: Int32)] = [(0, 9, 1), (0, 10, 1), (0, 1, 12), (0, 1, 2), (1, -3, 4), (0, 7, 7), (1, 7, 7), (1, .min, .max), (files.count, 5, 5)]
         for _ in 0..<60 {
             keys.append((Int(generator.next() % UInt64(files.count)), Int32(generator.next() % 100_000), Int32(generator.next() % 1000)))
         }

@@ -178,13 +178,14 @@ import Testing
     }
 
     @Test func recordsThatFollowTheKeyScriptToItsEndOrStopShortOfItReadAlike() {
-        // The script stays while records follow it to the end; a record of its first keys only,
-        // records that leave it after a few keys (one repeating a key it followed), and records
-        // in another order are read as their trees read them, with their repeats named.
-        let full = #"{"Type":"SigninLogs","UserAgent":"ua","IPAddress":"10.0.0.1","SessionId":"s1"}"#
+        // The script stays while records follow it to the end (a key no mapper reads among
+        // them); a record of its first keys only, records that leave it after a few keys (one
+        // repeating a key it followed), and records in another order are read as their trees
+        // read them, with their repeats named.
+        let full = #"{"Type":"SigninLogs","UserAgent":"ua","Unread":[1,{"a":2}],"IPAddress":"10.0.0.1","SessionId":"s1"}"#
         let lines = [
             full,
-            #"{"Type":"SigninLogs","UserAgent":"ub","IPAddress":"10.0.0.2","SessionId":"s2"}"#,
+            #"{"Type":"SigninLogs","UserAgent":"ub","Unread":"x","IPAddress":"10.0.0.2","SessionId":"s2"}"#,
             #"{"Type":"SigninLogs","UserAgent":"uc"}"#,
             full,
             #"{"Type":"SigninLogs","UserAgent":"ud","Type":"AADNonInteractiveUserSignInLogs","SessionId":"s4"}"#,
@@ -195,6 +196,9 @@ import Testing
         ]
         let text = lines.joined(separator: "\n")
         expectAlike(text, records: lines.count)
+        // Past the records after which one lists its keys again, alike.
+        let many = Array(repeating: full, count: JSONParser.scriptRelisting + 3) + lines
+        expectAlike(many.joined(separator: "\n"), records: many.count)
         let bytes = Array(text.utf8)
         var named: [[String]] = []
         var agents: [String] = []

@@ -207,7 +207,8 @@ public enum Detector {
             evidence: evidence, evidenceCount: keys.count)
     }
 
-    /// 64-bit FNV-1a over the parts, as 16 hex digits.
+    /// 64-bit FNV-1a over the parts, as 16 hex digits: the id of a finding whose evidence keys
+    /// are among `parts` as strings, sorted (the tests' reference for ``EvidenceKeys``).
     static func stableID(_ parts: [String]) -> String {
         var id = StableID()
         for part in parts { id.add(part.utf8) }
