@@ -73,24 +73,15 @@ struct JSONParser {
     /// The keys of the last record read flat that are not plain bytes of the file (escaped, or
     /// longer than the string limit).
     private(set) var recordDecodedKeys: [String] = []
-    /// The record-level keys of a recent record read flat whose keys were all plain and none
+    /// The record-level keys of the last record read flat whose keys were all plain and none
     /// repeated: a file's records nearly all have the same keys in the same order, so each key
     /// of a record is first compared with the key at its place in this script (its bytes, then
     /// the closing quote). A key that matches takes the script's hash and filter decision, and,
     /// while every key so far has matched, needs no repeated-key check (the script has no
     /// repeat). The first key that does not match is read as any key is, after the ones before
-    /// it are noted for the check. A record whose keys all follow the script leaves it as it is,
-    /// pointing at the bytes of the record it was made from: listing every key of every record
-    /// to make the same script again cost about 1 % of a run. One record in
-    /// ``scriptRelisting`` lists its keys all the same and becomes the script, so the script
-    /// points at bytes read lately (still in memory, and read at the same time as the record's).
+    /// it are noted for the check.
     private var keyScript: [ScriptedKey] = []
-    /// Records that followed the script since it was made.
-    private var recordsOnScript = 0
-    /// How many records may follow a script before one lists its keys again.
-    static let scriptRelisting = 1024
-    /// The record-level keys of the record being read, to become the next ``keyScript``: listed
-    /// from the first key that leaves the script (the ones before it are the script's).
+    /// The record-level keys of the record being read, to become the next ``keyScript``.
     private var nextKeyScript: [ScriptedKey] = []
     /// The most keys a script holds: a record with more is not scripted, so a hostile record of
     /// millions of keys does not leave its list held for the rest of the file.
@@ -308,8 +299,6 @@ struct JSONParser {
         // script while they are plain (``keyScript``).
         var following = level == 0, scriptable = level == 0
         var scripted = 0
-        // This record lists its keys even while they follow the script, to become the script.
-        let relisting = level == 0 && recordsOnScript >= Self.scriptRelisting
         if level == 0 { nextKeyScript.removeAll(keepingCapacity: true) }
         while true {
             try expectKey()
@@ -319,22 +308,18 @@ struct JSONParser {
             var fieldKey = -1
             if following, let key = scriptedKey(at: scripted) {
                 scripted += 1
-                if relisting {
-                    nextKeyScript.append(ScriptedKey(start: position + 1, length: key.length, hash: key.hash, read: key.read, fieldKey: key.fieldKey))
-                }
+                nextKeyScript.append(ScriptedKey(start: position + 1, length: key.length, hash: key.hash, read: key.read, fieldKey: key.fieldKey))
                 (keyStart, keyLength, keyHash) = (position + 1, key.length, key.hash)
                 fieldKey = Int(key.fieldKey)
                 position += key.length + 2
                 if !key.read {
-                    if try stepOverValue(depth: depth) { return closeFlatObject(from: base, adoptingScript: scriptable && !repeated.found, followed: following && !relisting ? scripted : -1) } else { continue }
+                    if try stepOverValue(depth: depth) { return closeFlatObject(from: base, adoptingScript: scriptable && !repeated.found) } else { continue }
                 }
             } else {
                 if following {
-                    // Off the script: the keys read so far were its first ones, none repeated,
-                    // and they begin the next script.
+                    // Off the script: the keys read so far were its first ones, none repeated.
                     following = false
                     for index in 0..<scripted { _ = repeated.repeats(keyScript[index].hash, seen: &seenKeyHashes) }
-                    if !relisting { nextKeyScript.append(contentsOf: keyScript[0..<scripted]) }
                 }
                 if let end = Self.plainStringEnd(bytes, from: position + 1) {
                     let keyBytes = UnsafeBufferPointer(rebasing: bytes[(position + 1)..<end])
@@ -350,7 +335,7 @@ struct JSONParser {
                         }
                     }
                     if recordLevel, let closed = try stepOverUnread(keyEnd: end, hash: hash, filter: filter, repeated: &repeated, depth: depth) {
-                        if closed { return closeFlatObject(from: base, adoptingScript: scriptable && !repeated.found, followed: following && !relisting ? scripted : -1) } else { continue }
+                        if closed { return closeFlatObject(from: base, adoptingScript: scriptable && !repeated.found) } else { continue }
                     }
                     if keyBytes.count <= maxStringBytes {
                         (keyStart, keyLength) = (position + 1, keyBytes.count)
@@ -399,7 +384,7 @@ struct JSONParser {
                 let place = flatStack.count - base
                 if place <= Int(Int32.max) { recordSlots[fieldKey] = Int32(place) } else { recordSlotsHoldAll = false }
             }
-            if try endOfMember() { return closeFlatObject(from: base, adoptingScript: scriptable && !repeated.found, followed: following && !relisting ? scripted : -1) }
+            if try endOfMember() { return closeFlatObject(from: base, adoptingScript: scriptable && !repeated.found) }
         }
     }
 
@@ -415,18 +400,10 @@ struct JSONParser {
     }
 
     /// Moves the members on ``flatStack`` from `base` on (the object that closes) to the end of
-    /// ``recordMembers``: the block's range. When `followed` is not negative, the record's own
-    /// keys were the script's first `followed` keys and were not listed: the script stays, cut to
-    /// them. Otherwise the record's keys become the ``keyScript`` when `adoptingScript` (the
-    /// record's own object, its keys all plain, none repeated).
-    private mutating func closeFlatObject(from base: Int, adoptingScript: Bool, followed: Int) -> Range<Int> {
-        if followed >= 0 {
-            if followed < keyScript.count { keyScript.removeSubrange(followed...) }
-            recordsOnScript += 1
-        } else if adoptingScript {
-            swap(&keyScript, &nextKeyScript)
-            recordsOnScript = 0
-        }
+    /// ``recordMembers``: the block's range. The record's keys become the ``keyScript`` when
+    /// `adoptingScript` (the record's own object, its keys all plain, none repeated).
+    private mutating func closeFlatObject(from base: Int, adoptingScript: Bool) -> Range<Int> {
+        if adoptingScript { swap(&keyScript, &nextKeyScript) }
         let start = recordMembers.count
         recordMembers.append(contentsOf: flatStack[base...])
         recordKeyHashes.append(contentsOf: flatStackHashes[base...])
