@@ -439,6 +439,18 @@ import Testing
 /// Found by review: checks made on a record's bytes must read characters as the string checks
 /// they replaced did. A combining mark after `@` or `/` makes another character.
 @Suite struct ByteChecksReadCharactersTests {
+    @Test func containsOnTheBytesFindsWhatTheStringFinds() {
+        let values = ["alice@contoso.example", "no-at-sign", "a@\u{301}b", "é@x", "a\r\nb", "a\rb", "a\nb", "\r\n", "@", "", "caf\u{E9}@x/y"]
+        let characters: [Character] = ["@", "/", "\r", "\n", "\r\n", "é"]
+        for value in values {
+            for character in characters {
+                let found = Array(value.utf8).withUnsafeBufferPointer { FieldText.bytes($0).contains(character) }
+                #expect(found == (character.asciiValue != nil && value.contains(character)), "\(value.debugDescription) \(character.debugDescription)")
+                #expect(FieldText.text(value).contains(character) == found)
+            }
+        }
+    }
+
     @Test func aCombiningMarkAfterTheMarkerIsAnotherCharacter() throws {
         let scratch = try Scratch()
         let lines = [
