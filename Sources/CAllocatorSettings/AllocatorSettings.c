@@ -89,7 +89,7 @@ void sessiongraph_allocator_summary(char *buffer, size_t size) {
     int disabled = prctl(PR_GET_THP_DISABLE, 0, 0, 0, 0);
     if (disabled == 1) pages = " (huge pages off for this run)";
     else if (disabled > 1) pages = " (huge pages only where advised)";
-    else if (disabled < 0) pages = " (this kernel cannot turn huge pages off)";
+    else if (disabled < 0) pages = " (huge pages cannot be turned off here)";
 #endif
     snprintf(buffer, size, "jemalloc %s, thp %s%s, percpu_arena %s", version, thp, pages, arenas);
 }

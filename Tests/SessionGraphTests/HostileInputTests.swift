@@ -1018,9 +1018,9 @@ struct HostileInputTests {
         #expect(line?.hasPrefix("profile allocator: jemalloc ") == true, "\(child.stderr.suffix(300))")
         #if os(Linux)
         // An input under the huge-page threshold runs on small pages (prctl), said after the
-        // setting; a kernel without the control says so instead.
+        // setting; a process that cannot use the control says so instead.
         let smallPages = ", thp always (huge pages off for this run), percpu_arena percpu"
-        let noControl = ", thp always (this kernel cannot turn huge pages off), percpu_arena percpu"
+        let noControl = ", thp always (huge pages cannot be turned off here), percpu_arena percpu"
         #expect(line.map { $0.hasSuffix(smallPages) || $0.hasSuffix(noControl) } == true, "\(line ?? "no allocator line")")
         #endif
     }
