@@ -95,6 +95,22 @@ struct DetectionDetectorTests {
         #expect(written.count == keys.count)
     }
 
+    @Test("a finding's id is 64-bit FNV-1a over its parts, each closed by 0x1F: values computed apart (Python), so ids stay the same from version to version")
+    func stableIDsArePinned() {
+        #expect(Detector.stableID([]) == "cbf29ce484222325")
+        #expect(Detector.stableID([""]) == "af63d24c8601db8e")
+        #expect(Detector.stableID(["sess-branch-new-net", "0a1b2c3d-0000-4000-8000-000000000001", "1", "/tmp/a.json:10:3", "/tmp/a.json:9:1"]) == "17d7df3c96bcf1a0")
+        // The same finding through the evidence keys, written in another order.
+        var keys = EvidenceKeys()
+        let names = EvidenceFileNames(["/tmp/a.json"])
+        keys.append(file: names.bytes(of: 0), line: 9, record: 1)
+        keys.append(file: names.bytes(of: 0), line: 10, record: 3)
+        var id = StableID()
+        for part in ["sess-branch-new-net", "0a1b2c3d-0000-4000-8000-000000000001", "1"] { id.add(part.utf8) }
+        keys.addSorted(to: &id, bytewise: names.allASCII)
+        #expect(id.text == "17d7df3c96bcf1a0")
+    }
+
     @Test("finding ids change when the evidence changes")
     func idsFollowEvidence() throws {
         var a = F.officeSession(0x2001)
