@@ -248,8 +248,8 @@ import Testing
                 #expect(found == key.rawValue, "\(variant)")
             }
         }
-        // A read key that no mapper asks for by name, a key not read, and a key given another
-        // key's hash (the bytes decide, not the hash alone).
+        // A word that is a value, not a key, a key not read, and a key given another key's hash
+        // (the bytes decide, not the hash alone).
         let userIdHash = bytes("userid").withUnsafeBufferPointer(ReadFields.hash)
         for (text, hash) in [("true", nil), ("AuthenticationDetails", nil), ("useridx", userIdHash), ("", nil)] as [(String, UInt64?)] {
             let found = bytes(text).withUnsafeBufferPointer { ReadFields.table.fieldKey(of: $0, hash: hash ?? ReadFields.hash($0)) }

@@ -278,9 +278,4 @@ enum FieldKey: Int, CaseIterable, Sendable {
         let text = spelling
         return body(UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
-
-    /// The case whose key is `key` (ASCII case-insensitively); nil for a key no mapper reads.
-    static func named(_ key: UnsafeBufferPointer<UInt8>) -> FieldKey? {
-        allCases.first { $0.withBytes { asciiCaseInsensitiveEqual($0, key) } }
-    }
 }

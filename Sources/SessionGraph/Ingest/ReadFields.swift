@@ -8,14 +8,9 @@
 enum ReadFields {
     static let keys: Set<String> = Set(FieldKey.allCases.map { key in key.withBytes { String(decoding: $0, as: UTF8.self).lowercased() } })
 
-    /// ``keys`` in a fixed order, the place of each in the ``table``.
-    static let ordered: [String] = keys.sorted()
-
-    /// ``ordered`` by hash: probed with every member's key, to skip members no mapper reads and
-    /// to tell which ``FieldKey`` a record's own member is.
-    static let table = KeyTable(ordered, fieldKeys: ordered.map { key in
-        Array(key.utf8).withUnsafeBufferPointer { FieldKey.named($0)?.rawValue ?? -1 }
-    })
+    /// Every ``FieldKey`` by hash: probed with every member's key, to skip members no mapper
+    /// reads and to tell which ``FieldKey`` a record's own member is.
+    static let table = KeyTable(FieldKey.allCases)
 
     /// A hash of the ASCII-lower-cased bytes (every key of every record is hashed: a
     /// byte-at-a-time hash was the largest cost of reading an object).
@@ -25,9 +20,8 @@ enum ReadFields {
     }
 }
 
-/// A fixed set of lower-cased keys, by hash: an open-addressing table indexed by the hash's own
-/// bits (`Set<UInt64>` hashes the hash again with SipHash), with each key's bytes, to confirm a
-/// match, and its ``FieldKey``.
+/// The ``FieldKey``s by hash: an open-addressing table indexed by the hash's own bits
+/// (`Set<UInt64>` hashes the hash again with SipHash), with each key's bytes, to confirm a match.
 ///
 /// The table is made once for the process (``ReadFields/table``) and never freed, so it is a
 /// plain value: copying it, as each parser does for every object it reads, costs no reference
@@ -35,41 +29,39 @@ enum ReadFields {
 /// 677,000 times a run at 488 MB, each write waiting for the other core's.
 struct KeyTable: @unchecked Sendable {
     private let hashes: UnsafePointer<UInt64>
-    /// The key at each slot of ``hashes`` (its place in the list the table was made from); -1
-    /// for an empty slot.
+    /// The ``FieldKey`` raw value at each slot of ``hashes``; -1 for an empty slot.
     private let entries: UnsafePointer<Int32>
     private let mask: Int
-    /// The keys' bytes back to back; key `i` is `bytes[offsets[i]..<offsets[i + 1]]`.
+    /// The keys' bytes back to back; key `i` (raw value) is `bytes[offsets[i]..<offsets[i + 1]]`.
     private let bytes: UnsafePointer<UInt8>
     private let offsets: UnsafePointer<Int>
-    /// The ``FieldKey`` raw value of each key; -1 for none.
-    private let fieldKeys: UnsafePointer<Int32>
 
-    /// The table of `keys` (lower-cased, distinct), with the ``FieldKey`` raw value of each.
-    init(_ keys: [String], fieldKeys: [Int]) {
+    /// The table of `keys`, every ``FieldKey`` in raw-value order.
+    init(_ keys: [FieldKey]) {
         var size = 16
         while size < keys.count * 4 { size *= 2 }
         let hashes = UnsafeMutablePointer<UInt64>.allocate(capacity: size)
         hashes.initialize(repeating: 0, count: size)
         let entries = UnsafeMutablePointer<Int32>.allocate(capacity: size)
         entries.initialize(repeating: -1, count: size)
-        let all = keys.flatMap { Array($0.utf8) }
+        let all = keys.flatMap { key in key.withBytes { Array($0) } }
         let bytes = UnsafeMutablePointer<UInt8>.allocate(capacity: max(all.count, 1))
         bytes.initialize(from: all, count: all.count)
         let offsets = UnsafeMutablePointer<Int>.allocate(capacity: keys.count + 1)
-        let kinds = UnsafeMutablePointer<Int32>.allocate(capacity: max(keys.count, 1))
         var offset = 0
         for (index, key) in keys.enumerated() {
+            precondition(key.rawValue == index, "keys in raw-value order")
             offsets[index] = offset
-            offset += key.utf8.count
-            kinds[index] = Int32(fieldKeys[index])
-            let hash = Array(key.utf8).withUnsafeBufferPointer(ReadFields.hash)
+            let hash = key.withBytes { key in
+                offset += key.count
+                return ReadFields.hash(key)
+            }
             var slot = Self.firstSlot(hash, mask: size - 1)
             while entries[slot] >= 0 { slot = (slot + 1) & (size - 1) }
             (hashes[slot], entries[slot]) = (hash, Int32(index))
         }
         offsets[keys.count] = offset
-        (self.hashes, self.entries, self.bytes, self.offsets, self.fieldKeys) = (UnsafePointer(hashes), UnsafePointer(entries), UnsafePointer(bytes), UnsafePointer(offsets), UnsafePointer(kinds))
+        (self.hashes, self.entries, self.bytes, self.offsets) = (UnsafePointer(hashes), UnsafePointer(entries), UnsafePointer(bytes), UnsafePointer(offsets))
         mask = size - 1
     }
 
@@ -95,11 +87,9 @@ struct KeyTable: @unchecked Sendable {
         while true {
             let entry = Int(entries[slot])
             if entry < 0 { return -1 }
-            if hashes[slot] == hash && fieldKeys[entry] >= 0 {
+            if hashes[slot] == hash {
                 let start = offsets[entry]
-                if asciiCaseInsensitiveEqual(UnsafeBufferPointer(start: bytes + start, count: offsets[entry + 1] - start), key) {
-                    return Int(fieldKeys[entry])
-                }
+                if asciiCaseInsensitiveEqual(UnsafeBufferPointer(start: bytes + start, count: offsets[entry + 1] - start), key) { return entry }
             }
             slot = (slot + 1) & mask
         }
