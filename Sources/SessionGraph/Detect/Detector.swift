@@ -206,14 +206,6 @@ public enum Detector {
             summary: raw.summary, reason: raw.reason, branch: raw.branch.map(Int.init), adjustments: raw.adjustments,
             evidence: evidence, evidenceCount: keys.count)
     }
-
-    /// 64-bit FNV-1a over the parts, as 16 hex digits: the id of a finding whose evidence keys
-    /// are among `parts` as strings, sorted (the tests' reference for ``EvidenceKeys``).
-    static func stableID(_ parts: [String]) -> String {
-        var id = StableID()
-        for part in parts { id.add(part.utf8) }
-        return id.text
-    }
 }
 
 /// A finding's stable id: 64-bit FNV-1a over its parts (the rule, the session, the branch and
@@ -265,25 +257,10 @@ struct EvidenceKeys {
     mutating func append(file: ArraySlice<UInt8>, line: Int32, record: Int32) {
         bytes.append(contentsOf: file)
         bytes.append(UInt8(ascii: ":"))
-        appendDecimal(line)
+        appendDecimal(Int(line), to: &bytes)
         bytes.append(UInt8(ascii: ":"))
-        appendDecimal(record)
+        appendDecimal(Int(record), to: &bytes)
         ends.append(bytes.count)
-    }
-
-    private mutating func appendDecimal(_ value: Int32) {
-        if value < 0 { bytes.append(UInt8(ascii: "-")) }
-        var magnitude = value.magnitude
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var count = 0
-        withUnsafeMutableBytes(of: &digits) { buffer in
-            repeat {
-                buffer[count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
-                magnitude /= 10
-                count += 1
-            } while magnitude > 0
-            for index in stride(from: count - 1, through: 0, by: -1) { bytes.append(buffer[index]) }
-        }
     }
 
     /// Adds each key to `id` in the order of the keys' strings: byte by byte when `bytewise`
