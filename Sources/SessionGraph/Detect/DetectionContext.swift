@@ -34,6 +34,8 @@ final class DetectionInput: Sendable {
     let tenantDomains: Set<String>
     /// Networks each user (object id, else UPN) signed in from interactively and successfully.
     let interactiveNetworksByUser: [String: Set<String>]
+    /// What the action rules ask of each distinct operation of the run.
+    let operations: OperationTraitsTable
 
     init(graph: InvestigationGraph, config: DetectionConfig) {
         self.graph = graph
@@ -45,6 +47,7 @@ final class DetectionInput: Sendable {
         signInTimesByUser = facts.times.mapValues { $0.sorted() }
         tenantDomains = facts.domains
         interactiveNetworksByUser = facts.interactive
+        operations = OperationTraitsTable(codes: facts.operations)
     }
 
     func isHosting(_ asn: Int?) -> Bool { asn.map { hostingASNs.contains($0) } ?? false }
@@ -72,6 +75,8 @@ private struct UserFacts: Sendable {
     var times: [String: [UTCInstant]] = [:]
     var domains: Set<String>
     var interactive: [String: Set<String>] = [:]
+    /// The vocabulary codes of the events' operations.
+    var operations = CodeTable<Bool>()
 
     /// Learnt from chunks of the events on every core, keyed by vocabulary codes, then joined
     /// in event order (the first coordinates of an address win, as in one pass) and made text
@@ -90,6 +95,7 @@ private struct UserFacts: Sendable {
             part.geo.forEach { code, value in if learnt.geo[code] == nil { learnt.geo[code] = value } }
             part.times.forEach { code, list in learnt.times.update(code, default: []) { $0 += list } }
             part.interactive.forEach { code, uses in learnt.interactive.update(code, default: []) { $0.formUnion(uses) } }
+            part.operations.forEach { code, _ in learnt.operations[code] = true }
             domains.formUnion(part.domains)
         }
         // Keyed by text: two codes whose texts `==` holds equal share an entry, as when the
@@ -103,6 +109,7 @@ private struct UserFacts: Sendable {
             if geo[ip] == nil { geo[ip] = (value.latitude, value.longitude) }
         }
         learnt.times.forEach { code, list in times[vocabulary.text(code)!, default: []] += list }
+        operations = learnt.operations
         learnt.interactive.forEach { code, uses in
             interactive[vocabulary.text(code)!, default: []].formUnion(uses.map { NetworkKey.of(ip: vocabulary.text($0.ip), asn: $0.asn) })
         }
@@ -119,6 +126,7 @@ private struct LearntCodes: Sendable {
     /// The networks each user signed in from interactively and successfully: the ASN when
     /// known, else the address (``NetworkKey/of(ip:asn:)`` of the pair).
     var interactive = CodeTable<Set<NetworkUse>>()
+    var operations = CodeTable<Bool>()
     var domains: Set<String> = []
 
     struct NetworkUse: Hashable, Sendable {
@@ -132,7 +140,8 @@ private struct LearntCodes: Sendable {
         var seenUPNs = CodeTable<Bool>()
         let failure = FactCodes.shared.failure
         for index in range {
-            events.prefetch(index + [Event].prefetchDistance)
+            // Five lines: the operation's code lies beyond the fields of the first two.
+            events.prefetch(index + [Event].prefetchDistance, lines: 5)
             let event = events[index]
             let upnCode = event.userPrincipalNameCode
             if learnDomains, upnCode != TextVocabulary.none, seenUPNs[upnCode] == nil {
@@ -141,6 +150,8 @@ private struct LearntCodes: Sendable {
                     domains.insert(String(upn[upn.utf8.index(after: at)...]))
                 }
             }
+            let operation = event.operationCode
+            if operation != TextVocabulary.none { operations[operation] = true }
             guard event.kind == .signIn else { continue }
             let ip = event.ipAddressCode
             if ip != TextVocabulary.none, geo[ip] == nil, let lat = event.latitude, let lon = event.longitude { geo[ip] = (lat, lon, index) }

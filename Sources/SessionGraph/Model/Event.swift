@@ -240,6 +240,7 @@ public struct Event: Sendable {
     /// The code of ``result`` (`success` or `failure`).
     var outcomeCode: UInt32 { storage.result }
     var incomingTokenTypeCode: UInt32 { storage.incomingTokenType }
+    var operationCode: UInt32 { storage.operation }
 
     /// An event over storage the ingest stage filled.
     init(storage: Storage) {

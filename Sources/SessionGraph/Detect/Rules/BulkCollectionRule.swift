@@ -12,19 +12,37 @@ struct BulkCollectionRule: SessionRule {
     static let graphPaths = ["/messages", "/mailfolders", "/drive", "/drives"]
     static let searchWords = ["password", "admin", "credential", "secret"]
 
+    /// Whether a Graph request reads mail or files.
+    static func isGraphRead(_ operation: String) -> Bool {
+        isGraphGet(operation) && operation.containsAnyIgnoringASCIICase(graphPaths)
+    }
+
+    /// Whether a Graph request searches for credentials.
+    static func isGraphCredentialSearch(_ operation: String) -> Bool {
+        isGraphGet(operation) && operation.containsIgnoringASCIICase("search") && operation.containsAnyIgnoringASCIICase(searchWords)
+    }
+
+    private static func isGraphGet(_ operation: String) -> Bool {
+        operation.utf8.count > 4 && operation.hasPrefixIgnoringASCIICase("get ")
+    }
+
+    /// Whether an audit operation reads a mail item or a file.
+    static func isAuditRead(_ operation: String) -> Bool {
+        operation.utf8.count <= 22 && auditOperations.contains(operation.lowercased())
+    }
+
     func evaluate(_ view: SessionView) -> [RawFinding] {
         var findings: [RawFinding] = []
         for branch in view.branches.dropFirst() {
             var reads: [NodeID] = []
             var searches: [NodeID] = []
             for node in branch.nodes {
-                guard let event = view.event(node), event.kind == .action, let raw = event.operation else { continue }
+                guard let event = view.event(node), event.kind == .action else { continue }
+                let traits = view.input.operations.of(event)
                 if event.source == .graphActivityLogs {
-                    // Lower-cased only for reads: most Graph calls are not GETs.
-                    guard raw.utf8.count > 4, raw.hasPrefixIgnoringASCIICase("get ") else { continue }
-                    if raw.containsIgnoringASCIICase("search"), raw.containsAnyIgnoringASCIICase(Self.searchWords) { searches.append(node) }
-                    if raw.containsAnyIgnoringASCIICase(Self.graphPaths) { reads.append(node) }
-                } else if raw.utf8.count <= 22, Self.auditOperations.contains(raw.lowercased()) {
+                    if traits.graphCredentialSearch { searches.append(node) }
+                    if traits.graphRead { reads.append(node) }
+                } else if traits.auditRead {
                     reads.append(node)
                 }
             }

@@ -59,8 +59,8 @@ struct GraphReconRule: SessionRule {
         for branch in view.branches {
             let requests = branch.nodes.compactMap { node -> (NodeID, UTCInstant, Int)? in
                 guard let event = view.event(node), event.source == .graphActivityLogs, event.userIdCode != TextVocabulary.none,
-                      let operation = event.operation, let category = Self.categoryIndex(operation) else { return nil }
-                return (node, event.time, category)
+                      let category = view.input.operations.of(event).reconCategory else { return nil }
+                return (node, event.time, Int(category))
             }
             // A window over the requests, with how many of each category it holds.
             var start = 0

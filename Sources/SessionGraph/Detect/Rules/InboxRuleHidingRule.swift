@@ -55,15 +55,16 @@ struct InboxRuleHidingRule: SessionRule {
         return signs
     }
 
+    /// Whether `operation` creates or changes an inbox rule.
+    static func isRuleOperation(_ operation: String) -> Bool {
+        operations.contains(where: operation.equalsIgnoringASCIICase)
+    }
+
     func evaluate(_ view: SessionView) -> [RawFinding] {
         let graph = view.graph
         var byBranch: [Int32: (nodes: [NodeID], signs: [String], strong: Bool)] = [:]
-        // Read once a session: the global set read for each action had both cores' threads
-        // update its one reference count, 200,000 times a run at 488 MB.
-        let operations = Self.operations
         for node in view.session.nodes where graph.nodes[Int(node)].kind == .action {
-            guard let event = view.event(node), let operation = event.operation,
-                  operations.contains(where: operation.equalsIgnoringASCIICase) else { continue }
+            guard let event = view.event(node), view.input.operations.of(event).inboxRule else { continue }
             let signs = Self.signs(event)
             guard !signs.list.isEmpty else { continue }
             let branch = graph.nodes[Int(node)].branch

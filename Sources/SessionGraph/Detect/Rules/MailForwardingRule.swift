@@ -10,14 +10,17 @@ struct MailForwardingRule: SessionRule {
     let family = FindingFamily.riskyAction
     static let forwardingParameters: Set<String> = ["forwardto", "forwardasattachmentto", "redirectto", "forwardingsmtpaddress", "forwardingaddress", "redirectmessageto", "blindcopyto"]
 
+    /// Whether `operation` can set up forwarding: an inbox rule, `Set-Mailbox` or a transport rule.
+    static func mayForward(_ operation: String) -> Bool {
+        operation.hasSuffixIgnoringASCIICase("-inboxrule") || operation.equalsIgnoringASCIICase("set-mailbox")
+            || operation.hasSuffixIgnoringASCIICase("-transportrule")
+    }
+
     func evaluate(_ view: SessionView) -> [RawFinding] {
         let graph = view.graph
         var findings: [RawFinding] = []
         for node in view.session.nodes where graph.nodes[Int(node)].kind == .action {
-            // Compared in place (every action of every session comes here): no lower-cased copy.
-            guard let event = view.event(node), let operation = event.operation,
-                  operation.hasSuffixIgnoringASCIICase("-inboxrule") || operation.equalsIgnoringASCIICase("set-mailbox")
-                    || operation.hasSuffixIgnoringASCIICase("-transportrule") else { continue }
+            guard let event = view.event(node), view.input.operations.of(event).mayForward, let operation = event.operation else { continue }
             let targets = event.parameters.filter { Self.forwardingParameters.contains($0.name.lowercased()) && !$0.value.isEmpty }.map(\.value)
             let external = targets.flatMap { $0.split(whereSeparator: { $0 == ";" || $0 == "," || $0 == " " }) }.map(String.init).filter { address in
                 guard let at = address.lastIndex(of: "@") else { return false }

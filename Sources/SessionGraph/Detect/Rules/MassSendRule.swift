@@ -7,14 +7,16 @@ struct MassSendRule: SessionRule {
     static let threshold = 100
     static let sendOperations = ["send", "sendas", "sendonbehalf"]
 
+    /// Whether `operation` sends mail: an Exchange send or a Graph `sendMail` / `send` request.
+    static func isSend(_ operation: String) -> Bool {
+        sendOperations.contains(where: operation.equalsIgnoringASCIICase)
+            || (operation.hasPrefixIgnoringASCIICase("post ") && (operation.containsIgnoringASCIICase("/sendmail") || operation.hasSuffixIgnoringASCIICase("/send")))
+    }
+
     func evaluate(_ view: SessionView) -> [RawFinding] {
         var findings: [RawFinding] = []
         for branch in view.branches.dropFirst() {
-            let sends = branch.nodes.filter { node in
-                guard let operation = view.event(node)?.operation else { return false }
-                return Self.sendOperations.contains(where: operation.equalsIgnoringASCIICase)
-                    || (operation.hasPrefixIgnoringASCIICase("post ") && (operation.containsIgnoringASCIICase("/sendmail") || operation.hasSuffixIgnoringASCIICase("/send")))
-            }
+            let sends = branch.nodes.filter { node in view.event(node).map { view.input.operations.of($0).send } ?? false }
             let burst = BulkCollectionRule().maxPerHour(sends, view)
             guard burst >= Self.threshold else { continue }
             findings.append(RawFinding(

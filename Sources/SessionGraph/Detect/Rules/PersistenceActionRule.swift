@@ -13,22 +13,25 @@ struct PersistenceActionRule: SessionRule {
     ]
     static let graphPaths = ["/authentication/", "/applications", "/oauth2permissiongrants", "/serviceprincipals", "/rolemanagement/directory/roleassignments", "/devices"]
 
+    /// Whether `operation` is a catalogued persistence change, for an event from the Graph
+    /// activity log (`inGraph`) or from another log.
+    static func isPersistence(_ operation: String, inGraph: Bool) -> Bool {
+        if inGraph {
+            return (operation.hasPrefix("POST ") || operation.hasPrefix("PATCH ")) && operation.containsAnyIgnoringASCIICase(graphPaths)
+        }
+        // Every catalogued audit operation has a space; Exchange's CamelCase ones do not.
+        guard operation.utf8.count <= 80 && operation.utf8.contains(0x20) else { return false }
+        let lower = operation.lowercased()
+        return auditOperations.contains(lower.hasSuffix(".") ? String(lower.dropLast()) : lower)
+    }
+
     func evaluate(_ view: SessionView) -> [RawFinding] {
         let graph = view.graph
+        let failure = FactCodes.shared.failure
         var findings: [RawFinding] = []
         for node in view.session.nodes where graph.nodes[Int(node)].kind == .action {
-            guard let event = view.event(node), event.result != "failure", let raw = event.operation,
-                  event.source == .graphActivityLogs ? (raw.hasPrefix("POST ") || raw.hasPrefix("PATCH "))
-                      // Every catalogued audit operation has a space; Exchange's CamelCase ones do not.
-                      : raw.utf8.count <= 80 && raw.utf8.contains(0x20) else { continue }
-            let matched: Bool
-            if event.source == .graphActivityLogs {
-                matched = raw.containsAnyIgnoringASCIICase(Self.graphPaths)
-            } else {
-                let operation = raw.lowercased()
-                matched = Self.auditOperations.contains(operation.hasSuffix(".") ? String(operation.dropLast()) : operation)
-            }
-            guard matched else { continue }
+            guard let event = view.event(node), event.outcomeCode != failure,
+                  view.input.operations.of(event).persistence(from: event.source) else { continue }
             let branch = graph.nodes[Int(node)].branch
             findings.append(RawFinding(
                 rule: id, family: family, severity: branch == 0 ? .low : .medium, session: view.index, branch: branch, nodes: [node],
