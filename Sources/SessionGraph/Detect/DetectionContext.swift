@@ -252,6 +252,9 @@ struct SessionView {
                 if position + distance < nodes.count, let ahead = nodeTable[Int(nodes[position + distance])].event {
                     events.prefetch(Int(ahead), lines: 5)
                 }
+                if position + 2 * distance < nodes.count, let further = nodeTable[Int(nodes[position + 2 * distance])].event {
+                    events.prefetchSlot(Int(further))
+                }
                 let value = nodeTable[Int(node)]
                 guard let eventIndex = value.event else { continue }
                 let event = events[Int(eventIndex)]

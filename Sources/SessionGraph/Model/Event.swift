@@ -547,4 +547,16 @@ extension Array where Element == Event {
             for line in 0..<lines { sessiongraph_prefetch(address + 64 * line) }
         }
     }
+
+    /// Starts loading the array's slot for event `index` (its reference, not the object): a
+    /// pass that reaches events in an order of its own (a session's nodes) misses on the slot
+    /// before it can ask for the object, so it asks for the slot further ahead.
+    @inline(__always)
+    func prefetchSlot(_ index: Int) {
+        guard index >= 0, index < count else { return }
+        withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
+            sessiongraph_prefetch(UnsafeRawPointer(base + index))
+        }
+    }
 }
