@@ -1215,13 +1215,13 @@ struct HostileInputTests {
             let exported: [(String, String?)] = [
                 ("userDisplayName", e.userDisplayName), ("userAgent", e.userAgent), ("appName", e.appName), ("resourceName", e.resourceName),
                 ("deviceName", e.deviceName), ("operatingSystem", e.operatingSystem), ("city", e.city), ("operation", e.operation),
-                ("message", EventExporter.message(e)),
+                ("message", e.summaryLine),
             ]
             for (field, value) in exported where value != nil {
                 #expect(object[field] as? String == value, "field \(field) of record \(e.provenance.record) did not survive the JSONL export")
             }
             #expect((object["notes"] as? [String] ?? []) == e.notes)
-            let shown = exported.compactMap(\.1) + e.notes + [EventExporter.message(e)]
+            let shown = exported.compactMap(\.1) + e.notes + [e.summaryLine]
             for text in shown {
                 #expect(HX.unsafeScalars(TerminalText.safe(text, limit: .max)).isEmpty, "TerminalText.safe left a control character")
                 #expect(HX.unsafeScalars(TerminalText.safe(text)).isEmpty)

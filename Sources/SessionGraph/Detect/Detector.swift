@@ -186,7 +186,7 @@ public enum Detector {
             evidence.append(Evidence(
                 node: node.map(Int.init), kind: node.map { graph.nodes[Int($0)].kind.rawValue } ?? event.kind.rawValue,
                 time: event.time.iso8601, file: file, line: Int(event.provenance.line), record: Int(event.provenance.record),
-                summary: EventExporter.message(event)))
+                summary: event.summaryLine))
         }
         for node in raw.nodes {
             if let index = graph.nodes[Int(node)].event { add(event: index, node: node) }

@@ -152,7 +152,7 @@ public struct BriefingReport {
                 .sorted { (graph.nodes[Int($0)].time, $0) < (graph.nodes[Int($1)].time, $1) }
             for node in nodes.prefix(400) {
                 let value = graph.nodes[Int(node)]
-                let text = graph.event(of: node).map(EventExporter.message) ?? ""
+                let text = graph.event(of: node).map(\.summaryLine) ?? ""
                 out += "<tr><td>\(value.time.iso8601)</td><td>\(value.branch == 0 ? "root" : String(value.branch))</td><td>\(value.kind.rawValue)</td><td>\(HTMLText.escape(text))</td></tr>"
             }
             if nodes.count > 400 {

@@ -89,7 +89,7 @@ public enum EventExporter {
         }
         writer.string("datetime", event.time.iso8601)
         writer.string("timestamp_desc", timestampDescription(event))
-        writer.string("message", message(event))
+        writer.string("message", event.summaryLine)
         return writer.finish()
     }
 
@@ -132,43 +132,5 @@ public enum EventExporter {
         case .signIn: return event.source == .unifiedAuditLog ? "STS logon time" : "Sign-in time"
         case .action: return "Activity time"
         }
-    }
-
-    /// A one-line human summary: who did what from where, with the linking ids.
-    public static func message(_ event: Event) -> String {
-        // One string grown in place (an evidence line is written for every finding's events).
-        var text = ""
-        text.reserveCapacity(192)
-        func add(_ piece: String) {
-            text += " "
-            text += piece
-        }
-        text += event.userPrincipalName ?? event.userDisplayName ?? event.userId ?? event.servicePrincipalId ?? "unknown identity"
-        switch event.kind {
-        case .signIn:
-            add(event.interactive == true ? "interactive sign-in to" : "non-interactive sign-in to")
-            add(event.appName ?? event.appId ?? "?")
-            if let result = event.result { add(result) }
-        case .action:
-            add(event.operation ?? "?")
-            if let workload = event.workload {
-                text += " ["
-                text += workload
-                text += "]"
-            }
-        }
-        if let ip = event.ipAddress {
-            text += " from "
-            text += ip
-        }
-        if let sid = event.sessionId {
-            text += " sid "
-            text += sid
-        }
-        if let uti = event.uniqueTokenId {
-            text += " uti "
-            text += uti
-        }
-        return text
     }
 }

@@ -176,7 +176,7 @@ public enum SessionReport {
         return NodeDetail(
             id: Int(node), kind: value.kind, time: value.time.iso8601, branch: Int(value.branch), serviceSide: value.serviceSide,
             network: value.context.network, device: value.context.device, token: value.token,
-            source: event?.source.rawValue, summary: event.map(EventExporter.message), ipAddress: value.context.ipAddress,
+            source: event?.source.rawValue, summary: event.map(\.summaryLine), ipAddress: value.context.ipAddress,
             country: value.context.country, userAgent: value.kind == .token ? nil : event?.userAgent,
             file: event.flatMap { graph.files.indices.contains(Int($0.provenance.fileIndex)) ? graph.files[Int($0.provenance.fileIndex)] : nil },
             line: event.map { Int($0.provenance.line) }, record: event.map { Int($0.provenance.record) })
