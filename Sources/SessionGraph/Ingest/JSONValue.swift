@@ -147,11 +147,6 @@ extension JSONValue {
     }
 }
 
-@inline(__always)
-func isJSONWhitespace(_ byte: UInt8) -> Bool {
-    byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09
-}
-
 /// ASCII case-insensitive comparison, without allocating or copying: lengths first (free for
 /// native strings), then the bytes in place.
 @inline(__always)
@@ -183,18 +178,4 @@ func asciiCaseInsensitiveEqual(_ x: UnsafeBufferPointer<UInt8>, _ y: UnsafeBuffe
         if cx != cy && lowerASCII(cx) != lowerASCII(cy) { return false }
     }
     return true
-}
-
-extension String {
-    func trimmingASCIIWhitespace() -> String {
-        // Most values have nothing to trim: answer without copying.
-        guard let first = utf8.first, let last = utf8.last, isJSONWhitespace(first) || isJSONWhitespace(last) else { return self }
-        let bytes = Array(utf8)
-        var start = 0
-        var end = bytes.count
-        while start < end, isJSONWhitespace(bytes[start]) { start += 1 }
-        while end > start, isJSONWhitespace(bytes[end - 1]) { end -= 1 }
-        if start == 0 && end == bytes.count { return self }
-        return String(decoding: bytes[start..<end], as: UTF8.self)
-    }
 }
