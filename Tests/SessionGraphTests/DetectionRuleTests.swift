@@ -441,6 +441,28 @@ struct DetectionRuleTests {
         try forEveryShape(o.s) { run in expectSilent(run, "act-persistence") }
     }
 
+    @Test("act-persistence near-miss: the POST failed (403), so nothing was added")
+    func persistenceFailed() throws {
+        var o = F.officeSession(0x1030)
+        let attacker = F.vpsRefresh(&o)
+        o.s.graph(F.m(62), token: attacker, sid: o.sid, ip: F.vps.ip, method: "POST", uri: "/v1.0/me/authentication/phoneMethods", ua: DUA.python31,
+                  status: 403)
+        try forEveryShape(o.s) { run in expectSilent(run, "act-persistence") }
+    }
+
+    @Test("act-persistence reads an audit activity by its name, and a Graph request's text in an audit record is not one")
+    func persistenceAuditActivity() throws {
+        var o = F.officeSession(0x1031)
+        let attacker = F.vpsRefresh(&o)
+        o.s.audit(F.m(62), "Add member to role.", recordType: 8, workload: "AzureActiveDirectory", ip: F.vps.ip, token: attacker, sid: o.sid)
+        try forEveryShape(o.s) { run in expectFires(run, "act-persistence", atLeast: .medium) }
+
+        var p = F.officeSession(0x1032)
+        let other = F.vpsRefresh(&p)
+        p.s.audit(F.m(62), "POST /v1.0/me/authentication/phoneMethods", recordType: 8, workload: "AzureActiveDirectory", ip: F.vps.ip, token: other, sid: p.sid)
+        try forEveryShape(p.s) { run in expectSilent(run, "act-persistence") }
+    }
+
     // MARK: act-bulk-collection
 
     static func reads(_ count: Int, tag: Int) -> DScenario {

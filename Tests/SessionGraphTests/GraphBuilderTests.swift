@@ -172,8 +172,6 @@ import Testing
     }
 }
 
-/// The Huntress CTF Purview export: real Exchange records link to their STS logons through the
-/// decoded token id (SOURCES.md).
 @Suite("Graph: node layout")
 struct GraphNodeLayoutTests {
     @Test("a node takes 56 bytes and keeps what it was given: no event, event 0, each token form")
@@ -182,19 +180,24 @@ struct GraphNodeLayoutTests {
         #expect(MemoryLayout<NodeTokenKey?>.size == 17)
         let context = NodeContext(networkCode: 1, deviceCode: 2, ipAddressCode: 3, countryCode: 4, asnValue: 3303)
         let guid = Array("5d5cf1e0-6b9a-4f7e-9a7c-2f1f3c0e8a11".utf8).withUnsafeBufferPointer { CompactIdentifier.compact($0) }!
-        let keys: [NodeTokenKey?] = [nil, NodeTokenKey(guid), NodeTokenKey(.text("not-a-token"))]
-        for (event, key) in zip([nil, 0, Int32.max] as [Int32?], keys) {
+        let token = CompactIdentifier.token(0x0123_4567_89ab_cdef, 0xfedc_ba98_7654_3210)
+        let identifiers: [CompactIdentifier?] = [nil, guid, token, .text("not-a-token")]
+        for (event, identifier) in zip([nil, 0, 9, Int32.max] as [Int32?], identifiers) {
+            let key = identifier.map(NodeTokenKey.init)
             var node = GraphNode(kind: .token, event: event, time: UTCInstant(microseconds: 7), tokenKey: key, context: context, branch: 2, serviceSide: true)
-            #expect(node.event == event && node.tokenKey == key && node.kind == .token && node.branch == 2 && node.serviceSide && node.context == context)
+            #expect(node.event == event && node.tokenKey == key && node.tokenKey?.identifier == identifier && node.time == UTCInstant(microseconds: 7))
+            #expect(node.kind == .token && node.branch == 2 && node.serviceSide && node.context == context)
             node.event = 5
             #expect(node.event == 5)
             node.event = nil
             #expect(node.event == nil)
         }
-        #expect(GraphNode(kind: .token, event: nil, time: UTCInstant(microseconds: 0), tokenKey: keys[2], context: context, branch: 0, serviceSide: false).token == "not-a-token")
+        #expect(GraphNode(kind: .token, event: nil, time: UTCInstant(microseconds: 0), tokenKey: NodeTokenKey(.text("not-a-token")), context: context, branch: 0, serviceSide: false).token == "not-a-token")
     }
 }
 
+/// The Huntress CTF Purview export: real Exchange records link to their STS logons through the
+/// decoded token id (SOURCES.md).
 @Suite struct HuntressGraphTests {
     static let samples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("shared/samples")

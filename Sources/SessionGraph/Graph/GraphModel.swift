@@ -102,6 +102,7 @@ public struct GraphNode: Sendable {
         self.tokenKey = tokenKey
         self.kind = kind
         self.serviceSide = serviceSide
+        assert((event ?? 0) >= 0, "a node's event is an index into the events")
         eventIndex = event ?? -1
         self.context = context
         self.branch = branch
@@ -111,7 +112,10 @@ public struct GraphNode: Sendable {
     /// session node: none).
     public var event: Int32? {
         get { eventIndex >= 0 ? eventIndex : nil }
-        set { eventIndex = newValue ?? -1 }
+        set {
+            assert((newValue ?? 0) >= 0, "a node's event is an index into the events")
+            eventIndex = newValue ?? -1
+        }
     }
 
     /// The unique token identifier of a token node.

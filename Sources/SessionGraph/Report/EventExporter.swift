@@ -127,6 +127,11 @@ public enum EventExporter {
         return quoted + "\""
     }
 
+    /// The event's one-line summary, now ``Event/summaryLine`` (in Model, below the detect stage
+    /// that writes it into every finding's evidence).
+    @available(*, deprecated, renamed: "Event.summaryLine")
+    public static func message(_ event: Event) -> String { event.summaryLine }
+
     static func timestampDescription(_ event: Event) -> String {
         switch event.kind {
         case .signIn: return event.source == .unifiedAuditLog ? "STS logon time" : "Sign-in time"
