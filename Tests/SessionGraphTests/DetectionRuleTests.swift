@@ -424,13 +424,18 @@ struct DetectionRuleTests {
 
     // MARK: act-persistence
 
-    @Test("act-persistence fires for an MFA method added from another branch")
-    func persistenceFires() throws {
-        var o = F.officeSession(0x1025)
+    /// The attacker's branch POSTs a phone method, answered with `status`.
+    static func phoneMethodAdded(tag: Int, status: Int) -> DScenario {
+        var o = F.officeSession(tag)
         let attacker = F.vpsRefresh(&o)
         o.s.graph(F.m(62), token: attacker, sid: o.sid, ip: F.vps.ip, method: "POST", uri: "/v1.0/me/authentication/phoneMethods", ua: DUA.python31,
-                  status: 201)
-        try forEveryShape(o.s) { run in expectFires(run, "act-persistence", atLeast: .medium) }
+                  status: status)
+        return o.s
+    }
+
+    @Test("act-persistence fires for an MFA method added from another branch")
+    func persistenceFires() throws {
+        try forEveryShape(Self.phoneMethodAdded(tag: 0x1025, status: 201)) { run in expectFires(run, "act-persistence", atLeast: .medium) }
     }
 
     @Test("act-persistence near-miss: only reading the authentication methods")
@@ -443,11 +448,7 @@ struct DetectionRuleTests {
 
     @Test("act-persistence near-miss: the POST failed (403), so nothing was added")
     func persistenceFailed() throws {
-        var o = F.officeSession(0x1030)
-        let attacker = F.vpsRefresh(&o)
-        o.s.graph(F.m(62), token: attacker, sid: o.sid, ip: F.vps.ip, method: "POST", uri: "/v1.0/me/authentication/phoneMethods", ua: DUA.python31,
-                  status: 403)
-        try forEveryShape(o.s) { run in expectSilent(run, "act-persistence") }
+        try forEveryShape(Self.phoneMethodAdded(tag: 0x1030, status: 403)) { run in expectSilent(run, "act-persistence") }
     }
 
     @Test("act-persistence reads an audit activity by its name, and a Graph request's text in an audit record is not one")
