@@ -154,6 +154,17 @@ struct DetectionRuleTests {
         try forEveryShape(o.s) { run in expectSilent(run, "sess-concurrent-branches") }
     }
 
+    @Test("sess-concurrent-branches: two root-network uses at the very time of the branch's (A 08:40, A 08:40, B 08:40) interleave it")
+    func concurrentSameInstant() throws {
+        // The reference uses around B are found by time, ties included: the last at or before
+        // 08:40 and the first at or after it are the two 08:40 refreshes. Counting only strictly
+        // earlier and later uses would pair the 08:00 root with nothing after 08:40.
+        var o = F.officeSession(0x1033, refreshAt: 40)
+        o.s.signIn(F.m(40), .nonInteractive, sid: o.sid, net: F.office, device: F.laptop, app: .exchange, resource: .exchange, tokenType: "refreshToken")
+        F.vpsRefresh(&o, at: 40)
+        try forEveryShape(o.s) { run in expectFiresExactly(run, "sess-concurrent-branches", .high) }
+    }
+
     // MARK: sess-impossible-travel
 
     @Test("sess-impossible-travel fires for Zurich → New York in 10 minutes")

@@ -8,12 +8,13 @@ struct AitmKitUserAgentRule: SessionRule {
     static let broker = "29d9ed98-a469-4536-ade2-f981bc1d605e"
 
     func evaluate(_ view: SessionView) -> [RawFinding] {
+        let failure = FactCodes.shared.failure
         let graph = view.graph
         var nodes: [NodeID] = []
         var agents = Set<String>()
         for node in view.session.nodes where graph.nodes[Int(node)].kind == .root || graph.nodes[Int(node)].kind == .signIn {
             guard let event = view.event(node), let app = event.appId, app == Self.broker || app == AitmOfficeHomeRule.officeHome,
-                  event.result != "failure" else { continue }
+                  event.outcomeCode != failure else { continue }
             let ua = event.userAgent ?? ""
             let nodeKit = ua.containsAnyIgnoringASCIICase(["axios", "undici"]) || ua.hasPrefixIgnoringASCIICase("node")
             let standardBroker = ua.hasPrefixIgnoringASCIICase("mozilla") || ua.hasPrefixIgnoringASCIICase("dalvik")

@@ -7,6 +7,7 @@ struct BranchNewCountryRule: SessionRule {
     let family = FindingFamily.contextDivergence
 
     func evaluate(_ view: SessionView) -> [RawFinding] {
+        let failure = FactCodes.shared.failure
         let reference = view.reference
         guard !reference.countries.isEmpty else { return [] }
         var findings: [RawFinding] = []
@@ -14,7 +15,7 @@ struct BranchNewCountryRule: SessionRule {
             let new = branch.countries.subtracting(reference.countries)
             guard !new.isEmpty else { continue }
             let located = branch.nodes.filter { node in
-                view.graph.nodes[Int(node)].context.country.map(new.contains) == true && view.event(node)?.result != "failure"
+                view.graph.nodes[Int(node)].context.country.map(new.contains) == true && view.event(node)?.outcomeCode != failure
             }
             guard located.count >= 2 else { continue }
             findings.append(RawFinding(

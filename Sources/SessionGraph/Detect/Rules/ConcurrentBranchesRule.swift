@@ -9,19 +9,34 @@ struct ConcurrentBranchesRule: SessionRule {
 
     func evaluate(_ view: SessionView) -> [RawFinding] {
         let graph = view.graph
+        let failure = FactCodes.shared.failure
         func successfulTimes(_ branch: BranchFacts) -> [(UTCInstant, NodeID)] {
             branch.nodes.compactMap { node in
-                view.event(node)?.result == "failure" ? nil : (graph.nodes[Int(node)].time, node)
+                view.event(node)?.outcomeCode == failure ? nil : (graph.nodes[Int(node)].time, node)
             }
         }
+        // In time order (a branch's nodes are): the reference nodes around a time are found by
+        // halving, not by a scan per branch node, which made a long session quadratic.
         let reference = successfulTimes(view.reference)
         guard reference.count >= 2 else { return [] }
+        /// The index of the first reference node whose time is at or after `time` (`orAfter`),
+        /// or strictly after it.
+        func boundary(_ time: UTCInstant, orAfter: Bool) -> Int {
+            var low = 0, high = reference.count
+            while low < high {
+                let mid = (low + high) / 2
+                if orAfter ? reference[mid].0 < time : reference[mid].0 <= time { low = mid + 1 } else { high = mid }
+            }
+            return low
+        }
         var findings: [RawFinding] = []
         for branch in view.branches.dropFirst() {
             // A reference node before and after a branch node, within the window.
             var hit: (NodeID, NodeID, NodeID)?
             for (time, node) in successfulTimes(branch) {
-                guard let before = reference.last(where: { $0.0 <= time }), let after = reference.first(where: { $0.0 >= time }) else { continue }
+                let last = boundary(time, orAfter: false) - 1, first = boundary(time, orAfter: true)
+                guard last >= 0, first < reference.count else { continue }
+                let before = reference[last], after = reference[first]
                 if before.0.seconds(until: after.0) <= Self.window && before.1 != after.1 {
                     hit = (before.1, node, after.1)
                     break

@@ -22,6 +22,7 @@ struct FociClientSwitchRule: SessionRule {
     }
 
     func evaluate(_ view: SessionView) -> [RawFinding] {
+        let failure = FactCodes.shared.failure
         let graph = view.graph
         var interactiveApps = Set<String>()
         for node in view.session.nodes {
@@ -33,7 +34,7 @@ struct FociClientSwitchRule: SessionRule {
         // update its one reference count.
         let toolingClients = Self.toolingClients
         for node in view.session.nodes where graph.nodes[Int(node)].kind == .signIn {
-            guard let event = view.event(node), event.interactive != true, event.result != "failure", let app = event.appId else { continue }
+            guard let event = view.event(node), event.interactive != true, event.outcomeCode != failure, let app = event.appId else { continue }
             let tooling = toolingClients[app]
             // The device's own renewal matters only for a legacy-Graph sign-in of another client,
             // so it is checked (and the user agent lower-cased) for those alone.

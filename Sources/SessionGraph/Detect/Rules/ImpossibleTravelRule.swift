@@ -11,13 +11,14 @@ struct ImpossibleTravelRule: SessionRule {
     static let minimumSpeed = 800.0
 
     func evaluate(_ view: SessionView) -> [RawFinding] {
+        let failure = FactCodes.shared.failure
         let graph = view.graph
         guard view.branches.count > 1 else { return [] }
         var geo: [NodeID: (Double, Double)] = [:]
         let located = view.branches.flatMap(\.nodes)
             .filter { node in
                 let value = graph.nodes[Int(node)]
-                guard !value.serviceSide, view.event(node)?.result != "failure", let point = view.geo(node), !view.input.isTrusted(value.context) else { return false }
+                guard !value.serviceSide, view.event(node)?.outcomeCode != failure, let point = view.geo(node), !view.input.isTrusted(value.context) else { return false }
                 geo[node] = point
                 return true
             }
