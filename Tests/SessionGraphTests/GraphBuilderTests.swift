@@ -103,6 +103,21 @@ import Testing
         #expect(graph.unlinked.appOnlyActions == 1)
     }
 
+    @Test("a branch point diverges from the root branch's use at the very same instant, not an earlier one")
+    func divergenceAtTheSameInstant() throws {
+        let graph = try Self.ingestLines([
+            Self.signIn(root, "2026-03-02T08:00:00Z", interactive: true, ip: "203.0.113.10", asn: 3303, device: "dev-laptop"),
+            Self.signIn(refresh, "2026-03-02T09:20:00Z", interactive: false, ip: "203.0.113.11", asn: 3303, device: "dev-laptop"),
+            Self.signIn(replay, "2026-03-02T09:20:00Z", interactive: false, ip: "198.51.100.7", asn: 14061, ua: "python-requests/2.31"),
+        ])
+        let session = try #require(graph.sessions.first)
+        #expect(session.branches.count == 2)
+        let vps = session.branches[1]
+        let from = try #require(vps.divergenceFrom)
+        #expect(graph.nodes[Int(from)].branch == 0)
+        #expect(graph.nodes[Int(from)].time == graph.nodes[Int(vps.branchPoint)].time, "the 09:20 refresh (or its token), not the 08:00 root")
+    }
+
     @Test func groupsNodesIntoBranches() throws {
         let graph = try fixture()
         let session = try #require(graph.sessions.first)

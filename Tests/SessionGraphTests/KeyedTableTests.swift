@@ -108,4 +108,24 @@ import Testing
         #expect(visited.map(\.0) == reference.keys.sorted())
         #expect(visited.allSatisfy { reference[$0.0] == $0.1 })
     }
+
+    /// Past its first sixteen codes `DistinctCodes` keeps a set beside its list: the texts stay
+    /// those of the first appearances, in order, each once, whichever side of the limit a
+    /// repeat falls on; "no value" is never held.
+    @Test func distinctCodesKeepFirstAppearancesPastTheScanLimit() {
+        let vocabulary = TextVocabulary.shared
+        let values = (0..<60).map { "distinct-codes-test-\($0)" }
+        let codes = values.map { vocabulary.code($0) }
+        var distinct = DistinctCodes()
+        var random = SplitMix64(seed: 11)
+        var expected: [String] = []
+        for step in 0..<2_000 {
+            let index = step < 60 && step % 3 == 0 ? step : Int.random(in: 0..<60, using: &random)
+            if !expected.contains(values[index]) { expected.append(values[index]) }
+            distinct.insert(codes[index])
+            distinct.insert(TextVocabulary.none)
+        }
+        #expect(distinct.count == expected.count)
+        #expect(distinct.texts == expected)
+    }
 }

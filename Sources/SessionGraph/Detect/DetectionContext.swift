@@ -314,8 +314,23 @@ struct SessionView {
         guard onRootDevice(branch) else { return branch.clients.subtracting(reference.clients) }
         // The Windows broker (WAM) renewing the device's own PRT is the device itself.
         return branch.signInClients.filter { family in
-            !family.hasPrefix("broker/") && !reference.clients.contains(family) && (deviceClientBranches[family] ?? []).subtracting([branch.index]).isEmpty
+            guard !family.hasPrefix("broker/"), !reference.clients.contains(family) else { return false }
+            // Seen in no branch but this one (asked without copying the set, which can hold
+            // every branch of a long session).
+            guard let seen = deviceClientBranches[family] else { return true }
+            return seen.isEmpty || (seen.count == 1 && seen.contains(branch.index))
         }
+    }
+
+    /// The facts of the branch numbered `index`, found by halving (the branches are in index
+    /// order), not by a scan per finding.
+    func facts(ofBranch index: Int32) -> BranchFacts? {
+        var low = 0, high = branches.count
+        while low < high {
+            let mid = (low + high) / 2
+            if branches[mid].index < index { low = mid + 1 } else { high = mid }
+        }
+        return low < branches.count && branches[low].index == index ? branches[low] : nil
     }
 
     var rootEvent: Event? { session.root.flatMap { graph.event(of: $0) } }

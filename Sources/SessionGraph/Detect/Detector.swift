@@ -81,7 +81,7 @@ public enum Detector {
         for i in raw.indices where raw[i].roamingCap && raw[i].severity > .low {
             guard let s = raw[i].session, let b = raw[i].branch, b > 0, !travel.contains(BranchRef(session: s, branch: b)) else { continue }
             let view = views[s]
-            guard let facts = view.branches.first(where: { $0.index == b }) else { continue }
+            guard let facts = view.facts(ofBranch: b) else { continue }
             if view.onRootDevice(facts) && view.newClients(facts).isEmpty && !facts.hosting {
                 raw[i].adjustments.append("capped at low from \(raw[i].severity.rawValue): roaming-likely branch (same device \(facts.device), no new client, not a hosting network, no impossible travel)")
                 raw[i].severity = .low
@@ -102,7 +102,7 @@ public enum Detector {
         }
         for i in raw.indices where raw[i].family == .contextDivergence && raw[i].severity > .low {
             guard let s = raw[i].session, let b = raw[i].branch, !travel.contains(BranchRef(session: s, branch: b)),
-                  let facts = views[s].branches.first(where: { $0.index == b }), facts.asns.isEmpty, !hasSignInLogRow(s) else { continue }
+                  let facts = views[s].facts(ofBranch: b), facts.asns.isEmpty, !hasSignInLogRow(s) else { continue }
             raw[i].adjustments.append("capped at low from \(raw[i].severity.rawValue): " + nothingToJudgeBy)
             raw[i].severity = .low
         }

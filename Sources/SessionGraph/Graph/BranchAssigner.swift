@@ -70,6 +70,8 @@ enum BranchAssigner {
             }
         let emptyClient = TextVocabulary.shared.code("empty")
         var keyToBranch: [Key: Int32] = [:]
+        /// The first branch made for each network (a lookup, not a scan of every branch per node).
+        var firstBranchOfNetwork: [UInt32: Int32] = [:]
         var keys: [Key] = []
         var members: [[NodeID]] = []
         func join(_ node: NodeID, _ branch: Int32) {
@@ -81,6 +83,7 @@ enum BranchAssigner {
             let index = Int32(keys.count)
             keys.append(key)
             keyToBranch[key] = index
+            if firstBranchOfNetwork[key.network] == nil { firstBranchOfNetwork[key.network] = index }
             members.append([])
             return index
         }
@@ -111,8 +114,8 @@ enum BranchAssigner {
                     continue
                 }
                 if viaToken == nil, value.context.deviceCode == emptyClient {
-                    if let existing = keys.firstIndex(where: { $0.network == value.context.networkCode }) {
-                        join(node, Int32(existing))
+                    if let existing = firstBranchOfNetwork[value.context.networkCode] {
+                        join(node, existing)
                         continue
                     }
                 }
@@ -133,11 +136,26 @@ enum BranchAssigner {
                     divergence = edge.from
                 }
                 if divergence == nil || graphNodes[Int(point)].kind != .action {
-                    // The latest earlier node of another branch.
+                    // The latest earlier node of another branch: back from the last node at or
+                    // before the branch point's time, found by halving (`ordered` is in time
+                    // order), past the branch's own nodes at that instant.
                     let pointTime = graphNodes[Int(point)].time
-                    divergence = ordered.last { other in
-                        branchOfNode(other) != Int32(index) && graphNodes[Int(other)].time <= pointTime && other != point
-                    } ?? divergence
+                    var low = 0, high = ordered.count
+                    while low < high {
+                        let mid = (low + high) / 2
+                        if graphNodes[Int(ordered[mid])].time <= pointTime { low = mid + 1 } else { high = mid }
+                    }
+                    var latest: NodeID?
+                    var position = low - 1
+                    while position >= 0 {
+                        let other = ordered[position]
+                        if branchOfNode(other) != Int32(index) && other != point {
+                            latest = other
+                            break
+                        }
+                        position -= 1
+                    }
+                    divergence = latest ?? divergence
                 }
             }
             // Countries and client families in order of first appearance, gathered as

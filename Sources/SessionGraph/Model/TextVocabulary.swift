@@ -98,14 +98,27 @@ struct ExactText: Hashable, Sendable {
     }
 }
 
-/// The distinct vocabulary codes of a few values gathered over many nodes (a branch's countries,
-/// a session's devices), in order of first appearance, ``TextVocabulary/none`` left out: a
-/// handful of codes, so a linear scan beats hashing. Each becomes text once, in ``texts``.
+/// The distinct vocabulary codes of values gathered over many nodes (a branch's countries, a
+/// session's devices and addresses), in order of first appearance, ``TextVocabulary/none`` left
+/// out. Usually a handful, so a linear scan beats hashing; past ``scanLimit`` codes a set is kept
+/// beside the list, so a branch with a hundred thousand addresses is not quadratic. Each becomes
+/// text once, in ``texts``.
 struct DistinctCodes {
     private var codes: [UInt32] = []
+    private var seen: Set<UInt32> = []
+    private static let scanLimit = 16
+
+    /// How many distinct codes are held.
+    var count: Int { codes.count }
 
     mutating func insert(_ code: UInt32) {
-        if code != TextVocabulary.none, !codes.contains(code) { codes.append(code) }
+        guard code != TextVocabulary.none else { return }
+        if codes.count < Self.scanLimit {
+            if !codes.contains(code) { codes.append(code) }
+            return
+        }
+        if seen.isEmpty { seen = Set(codes) }
+        if seen.insert(code).inserted { codes.append(code) }
     }
 
     /// The texts in order of first appearance; texts that `==` holds equal appear once, as they

@@ -22,7 +22,8 @@ struct DeviceCodeSplitRule: SessionRule {
             if family != "empty" { clients.insert(family) }
         }
         guard ips.count >= 2 || clients.count >= 2 else { return [] }
-        let others = signIns.filter { !deviceCode.contains($0) && graph.nodes[Int($0)].context.ipAddress != graph.nodes[Int(deviceCode[0])].context.ipAddress }
+        let deviceCodeNodes = Set(deviceCode)
+        let others = signIns.filter { !deviceCodeNodes.contains($0) && graph.nodes[Int($0)].context.ipAddress != graph.nodes[Int(deviceCode[0])].context.ipAddress }
         return [RawFinding(
             rule: id, family: family, severity: .high, session: view.index, branch: graph.nodes[Int(deviceCode[0])].branch,
             nodes: deviceCode + others,

@@ -60,19 +60,29 @@ struct InboxRuleHidingRule: SessionRule {
         operations.contains(where: operation.equalsIgnoringASCIICase)
     }
 
+    /// The hiding rules of one branch: their nodes, and their signs in order of first appearance.
+    struct BranchRules {
+        var nodes: [NodeID] = []
+        var signs: [String] = []
+        private var seen: Set<String> = []
+        var strong = false
+
+        mutating func add(_ node: NodeID, _ found: Signs) {
+            nodes.append(node)
+            for sign in found.list where seen.insert(sign).inserted { signs.append(sign) }
+            strong = strong || found.strong
+        }
+    }
+
     func evaluate(_ view: SessionView) -> [RawFinding] {
         let graph = view.graph
-        var byBranch: [Int32: (nodes: [NodeID], signs: [String], strong: Bool)] = [:]
+        var byBranch: [Int32: BranchRules] = [:]
         for node in view.session.nodes where graph.nodes[Int(node)].kind == .action {
             guard let event = view.event(node), view.input.operations.of(event).inboxRule else { continue }
             let signs = Self.signs(event)
             guard !signs.list.isEmpty else { continue }
-            let branch = graph.nodes[Int(node)].branch
-            var entry = byBranch[branch] ?? ([], [], false)
-            entry.nodes.append(node)
-            for sign in signs.list where !entry.signs.contains(sign) { entry.signs.append(sign) }
-            entry.strong = entry.strong || signs.strong
-            byBranch[branch] = entry
+            // Changed in place, each sign kept once in order: a branch may hold thousands of rules.
+            byBranch[graph.nodes[Int(node)].branch, default: BranchRules()].add(node, signs)
         }
         return byBranch.keys.sorted().map { branch in
             let entry = byBranch[branch]!
