@@ -11,6 +11,8 @@ struct BranchNewCountryRule: SessionRule {
         let reference = view.reference
         guard !reference.countries.isEmpty else { return [] }
         var findings: [RawFinding] = []
+        // The reference's text, made once a session (not once a branch) when a finding needs it.
+        var referenceText: (countries: String, place: String)?
         for branch in view.branches.dropFirst() {
             let new = branch.countries.subtracting(reference.countries)
             guard !new.isEmpty else { continue }
@@ -18,11 +20,13 @@ struct BranchNewCountryRule: SessionRule {
                 view.graph.nodes[Int(node)].context.country.map(new.contains) == true && view.event(node)?.outcomeCode != failure
             }
             guard located.count >= 2 else { continue }
+            let shown = referenceText ?? (reference.countries.sorted().joined(separator: "/"), view.describe(reference))
+            referenceText = shown
             findings.append(RawFinding(
                 rule: id, family: family, severity: branch.hosting ? .high : .medium, session: view.index, branch: branch.index,
                 nodes: located,
-                summary: "Session \(view.session.sessionId) of \(view.user() ?? "unknown user") moved from \(reference.countries.sorted().joined(separator: "/")) to \(new.sorted().joined(separator: "/")).",
-                reason: "root \(view.describe(reference)), branch \(view.describe(branch))", roamingCap: true))
+                summary: "Session \(view.session.sessionId) of \(view.user() ?? "unknown user") moved from \(shown.countries) to \(new.sorted().joined(separator: "/")).",
+                reason: "root \(shown.place), branch \(view.describe(branch))", roamingCap: true))
         }
         return findings
     }

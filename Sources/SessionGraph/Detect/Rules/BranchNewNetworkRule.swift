@@ -11,10 +11,14 @@ struct BranchNewNetworkRule: SessionRule {
     func evaluate(_ view: SessionView) -> [RawFinding] {
         let reference = view.reference
         var findings: [RawFinding] = []
+        // The reference's text, made once a session (not once a branch) when a finding needs it.
+        var referenceText: String?
         for branch in view.branches.dropFirst() where branch.network != reference.network && branch.successful > 0 {
             if branch.trusted && reference.trusted { continue }
             let high = branch.hasRefresh || branch.hasActions || branch.hosting
-            var why = "root \(view.describe(reference)), branch \(view.describe(branch))"
+            let rootText = referenceText ?? view.describe(reference)
+            referenceText = rootText
+            var why = "root \(rootText), branch \(view.describe(branch))"
             if branch.hosting { why += " (hosting ASN)" }
             findings.append(RawFinding(
                 rule: id, family: family, severity: high ? .high : .medium, session: view.index, branch: branch.index,

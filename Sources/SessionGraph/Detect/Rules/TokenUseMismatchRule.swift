@@ -21,16 +21,19 @@ struct TokenUseMismatchRule: SessionRule {
             if groups[key] == nil { order.append(key) }
             groups[key, default: []].append(node)
         }
+        guard !order.isEmpty else { return [] }
+        // The (network, device) of each branch with a sign-in, once a session: a token replayed
+        // from many networks made a scan of every branch per network.
+        struct Place: Hashable { var network: String; var device: String }
+        let signInPlaces = Set(view.branches.filter { branch in branch.nodes.contains { view.event($0)?.kind == .signIn } }
+            .map { Place(network: $0.network, device: $0.device) })
         return order.map { key in
             let nodes = groups[key]!
             let action = graph.nodes[Int(nodes[0])].context, token = graph.nodes[Int(key.token)].context
             var severity: Severity = .medium
             var adjustments: [String] = []
             if let a = action.country, let t = token.country, a != t { severity = .high }
-            let seenOnSignIns = view.branches.contains { branch in
-                branch.network == action.network && branch.nodes.contains { view.event($0)?.kind == .signIn } && branch.device == token.device
-            }
-            if seenOnSignIns {
+            if signInPlaces.contains(Place(network: action.network, device: token.device)) {
                 severity = .low
                 adjustments.append("capped at low: the action's network also appears on this user's sign-ins from the same device (split tunnelling)")
             }
