@@ -8,7 +8,7 @@ TEST_PACKAGES := chromium
 BIN := .build/release/sessiongraph
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 
-.PHONY: all deps build demo test examples bench bench-large fuzz clean
+.PHONY: all deps build demo test examples bench bench-large bench-hostile fuzz clean
 
 all: build
 
@@ -49,6 +49,11 @@ bench: build
 
 bench-large: build
 	python3 scripts/bench.py --large
+
+# One session shaped to make per-session work grow with its square (many branches, one token
+# replayed from many networks): SessionGraph alone, wall time and peak RSS.
+bench-hostile: build
+	python3 scripts/bench_hostile.py
 
 # libFuzzer on every parser entry point, SECONDS each (e.g. make fuzz SECONDS=360).
 SECONDS ?= 60

@@ -1,0 +1,84 @@
+#!/usr/bin/env python3
+"""Times `sessiongraph analyze` on exports shaped to make per-session work grow with the square
+of a session's size, if any such path is left (`make bench-hostile`; BENCHMARKS.md, seventeenth
+round). Each case is one session; its records are generated here (deterministic, cached in
+bench-data/hostile/, outside git):
+
+  many-networks  one session id on N sign-ins, each from its own network (N branches);
+  token-replay   one sign-in whose token is used by M Graph requests, each from its own /24.
+
+Prints wall time and peak RSS per case. A run that grows with the square of the session would
+take minutes here; the tool takes seconds.
+"""
+import base64, datetime, json, pathlib, re, subprocess, sys, time, uuid
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+BIN = ROOT / ".build/release/sessiongraph"
+DATA = ROOT / "bench-data/hostile"
+SID = "00aa0001-1111-2222-3333-444455556666"
+USER = "a1a1a1a1-0000-4000-8000-000000000001"
+APP = "d3590ed6-52b3-4102-aeff-aad2292ab01c"
+T0 = datetime.datetime(2026, 3, 2, 8, 0, 0)
+
+
+def stamp(seconds):
+    return (T0 + datetime.timedelta(seconds=seconds)).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+
+
+def sign_in(i, request_id, ip, asn, country, interactive, uti=None, device=""):
+    row = {"Type": "SigninLogs" if interactive else "AADNonInteractiveUserSignInLogs", "TimeGenerated": stamp(i),
+           "CreatedDateTime": stamp(i), "Id": request_id, "SessionId": SID, "UserId": USER,
+           "UserPrincipalName": "alice@contoso.example", "IPAddress": ip, "AutonomousSystemNumber": str(asn),
+           "IsInteractive": interactive, "DeviceDetail": {"deviceId": device}, "UserAgent": "Mozilla/5.0 (Windows NT 10.0) Edg/120",
+           "AppDisplayName": "Microsoft Office", "AppId": APP, "ResultType": "0", "LocationDetails": {"countryOrRegion": country}}
+    if uti:
+        row["UniqueTokenIdentifier"] = uti
+    return row
+
+
+def token_id(request_id):
+    """The unique token identifier that decodes to `request_id` (a .NET GUID's bytes, base64url)."""
+    raw = bytearray(uuid.UUID(request_id).bytes)
+    raw[0:4], raw[4:6], raw[6:8] = raw[0:4][::-1], raw[4:6][::-1], raw[6:8][::-1]
+    return base64.urlsafe_b64encode(bytes(raw)).decode().rstrip("=")
+
+
+def many_networks(path, count=40000):
+    with open(path, "w") as out:
+        for i in range(count):
+            ip = f"10.{(i >> 16) & 255}.{(i >> 8) & 255}.{i & 255}"
+            out.write(json.dumps(sign_in(i, str(uuid.UUID(int=i + 1)), ip, 64512 + i, f"C{i}", i == 0)) + "\n")
+
+
+def token_replay(path, count=30000):
+    request = "11111111-aaaa-4bbb-8ccc-000000000001"
+    uti = token_id(request)
+    with open(path, "w") as out:
+        out.write(json.dumps(sign_in(0, request, "203.0.113.10", 3303, "CH", True, uti=uti, device="dev-laptop")) + "\n")
+        for i in range(count):
+            out.write(json.dumps({"Type": "MicrosoftGraphActivityLogs", "TimeGenerated": stamp(60 + i), "RequestId": str(uuid.UUID(int=i + 7)),
+                                  "SignInActivityId": uti, "SessionId": SID, "UserId": USER, "IPAddress": f"100.{(i >> 8) & 255}.{i & 255}.7",
+                                  "RequestMethod": "GET", "RequestUri": "https://graph.microsoft.com/v1.0/me/messages",
+                                  "ResponseStatusCode": 200, "UserAgent": "python-requests/2.31", "AppId": APP}) + "\n")
+
+
+def main():
+    cases = {"many-networks": many_networks, "token-replay": token_replay}
+    for name, generate in cases.items():
+        folder = DATA / name
+        if not (folder / "rows.ndjson").exists():
+            folder.mkdir(parents=True, exist_ok=True)
+            generate(folder / "rows.ndjson")
+        start = time.perf_counter()
+        proc = subprocess.run(["/usr/bin/time", "-v", str(BIN), "analyze", str(folder), "--out", str(DATA / f"out-{name}"), "--quiet"],
+                              capture_output=True, text=True)
+        wall = time.perf_counter() - start
+        if proc.returncode not in (0, 3):
+            sys.exit(f"{name}: analyze failed ({proc.returncode})\n{proc.stderr[-2000:]}")
+        rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", proc.stderr).group(1)) / 1024
+        records = sum(1 for _ in open(folder / "rows.ndjson"))
+        print(f"{name:14} {records:7} records in one session  {wall:6.2f} s  {rss:5.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
