@@ -8,6 +8,21 @@ import Testing
 
 @Suite("Detection: registry, ids, ranking, caps and lifts")
 struct DetectionDetectorTests {
+    @Test("the caps find a finding's branch however a library caller ordered the session's branches")
+    func capsWithReorderedBranches() throws {
+        let result = try Ingestor.ingest(paths: [packageRoot.appendingPathComponent("Examples").path])
+        let graph = GraphBuilder.build(result)
+        var reordered = graph
+        for index in reordered.sessions.indices where reordered.sessions[index].branches.count > 2 {
+            reordered.sessions[index].branches[1...].reverse()
+        }
+        let expected = Detector.run(graph), found = Detector.run(reordered)
+        #expect(expected.contains { $0.adjustments.contains { $0.contains("roaming-likely") } }, "Examples/ has a roaming cap to check")
+        #expect(found.map(\.id) == expected.map(\.id))
+        #expect(found.map(\.severity) == expected.map(\.severity))
+        #expect(found.map(\.adjustments) == expected.map(\.adjustments))
+    }
+
     typealias F = RuleFixture
 
     @Test("the registry holds exactly the 21 catalogue rules, each with its contract family")

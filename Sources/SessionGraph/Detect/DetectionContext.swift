@@ -322,15 +322,17 @@ struct SessionView {
         }
     }
 
-    /// The facts of the branch numbered `index`, found by halving (the branches are in index
-    /// order), not by a scan per finding.
+    /// The facts of the branch numbered `index`, found by halving (the branch assigner lists
+    /// branches in index order), not by a scan per finding; by a scan when a caller of the
+    /// library reordered a session's branches.
     func facts(ofBranch index: Int32) -> BranchFacts? {
         var low = 0, high = branches.count
         while low < high {
             let mid = (low + high) / 2
             if branches[mid].index < index { low = mid + 1 } else { high = mid }
         }
-        return low < branches.count && branches[low].index == index ? branches[low] : nil
+        if low < branches.count && branches[low].index == index { return branches[low] }
+        return branches.first { $0.index == index }
     }
 
     var rootEvent: Event? { session.root.flatMap { graph.event(of: $0) } }
