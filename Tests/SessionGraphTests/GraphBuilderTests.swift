@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import SessionGraph
+@testable import SessionGraphSimulator
 
 /// Builds graphs from small linked fixtures written in Log Analytics NDJSON and checks nodes,
 /// edges, the root, the branches and the link keys.
@@ -208,6 +209,53 @@ struct GraphNodeLayoutTests {
             #expect(node.event == nil)
         }
         #expect(GraphNode(kind: .token, event: nil, time: UTCInstant(microseconds: 0), tokenKey: NodeTokenKey(.text("not-a-token")), context: context, branch: 0, serviceSide: false).token == "not-a-token")
+    }
+}
+
+/// The choice among sign-ins that share one request id, made by halving a time-ordered list,
+/// against the scan it replaced (kept here as the reference): the same sign-in for every
+/// action, with ties in time, in distance and in event order, and with events not in time order.
+@Suite("Graph: sign-ins sharing a request id")
+struct SharedRequestCandidateTests {
+    /// The scan the halving replaced: `candidates` in event order.
+    static func reference(_ candidates: [Int32], for action: Event, events: [Event]) -> Int32 {
+        guard candidates.count > 1 else { return candidates[0] }
+        let before = candidates.filter { events[Int($0)].time <= action.time }
+        let pool = before.isEmpty ? candidates : before
+        if let issued = action.tokenIssuedAt {
+            let expected = issued.adding(seconds: 300)
+            let earliest = issued.adding(seconds: -60), latest = issued.adding(seconds: 600)
+            let window = pool.filter { events[Int($0)].time >= earliest && events[Int($0)].time <= latest }
+            func distance(_ candidate: Int32) -> Double { abs(events[Int(candidate)].time.seconds(until: expected)) }
+            if let best = window.min(by: { distance($0) < distance($1) }) { return best }
+        }
+        return pool.max(by: { events[Int($0)].time < events[Int($1)].time })!
+    }
+
+    @Test("the halving picks the sign-in the scan picked, over 20,000 random cases")
+    func halvingMatchesTheScan() {
+        var random = SplitMix64(seed: 17)
+        let provenance = Provenance(fileIndex: 0, line: 1, record: 1)
+        for _ in 0..<20_000 {
+            // Times on a coarse grid (many ties), events in no particular time order.
+            let count = Int.random(in: 2...12, using: &random)
+            let events = (0..<count).map { _ in
+                Event(time: UTCInstant(seconds: 1_000 + 60 * Int64.random(in: 0...20, using: &random)), source: .unifiedAuditLog,
+                      shape: .logAnalyticsJSON, kind: .signIn, provenance: provenance)
+            }
+            let candidates = (0..<Int32(count)).filter { _ in Bool.random(using: &random) || count < 3 }
+            guard !candidates.isEmpty else { continue }
+            var action = Event(time: UTCInstant(seconds: 1_000 + 60 * Int64.random(in: -2...22, using: &random)), source: .graphActivityLogs,
+                               shape: .logAnalyticsJSON, kind: .action, provenance: provenance)
+            if Bool.random(using: &random) {
+                action.tokenIssuedAt = UTCInstant(seconds: 1_000 + 30 * Int64.random(in: -20...40, using: &random))
+            }
+            let sorted = candidates.sorted { (events[Int($0)].time, $0) < (events[Int($1)].time, $1) }
+            let expected = Self.reference(candidates, for: action, events: events)
+            let found = GraphBuilder.bestCandidate(sorted, for: action, events: events)
+            #expect(found == expected, "candidates \(candidates.map { (Int($0), events[Int($0)].time.iso8601) }), action \(action.time.iso8601), iat \(action.tokenIssuedAt?.iso8601 ?? "none")")
+            if found != expected { return }
+        }
     }
 }
 

@@ -251,22 +251,49 @@ public enum GraphBuilder {
 
     /// When several sign-ins share the request id a token decodes to (the audit log reuses an
     /// Id for the logons of one request), the one the token was issued for: the latest that is
-    /// not after the action, preferring one at or after the token's issue time.
+    /// not after the action, preferring one at or after the token's issue time. Of sign-ins that
+    /// fit equally, the first in event order.
+    ///
+    /// `candidates` are in time order, then event order (``TokenIndex/signIns(withRequest:)``):
+    /// each step below is a halving of that list, so many sign-ins sharing one request id cost
+    /// a few steps per action, not a pass over all of them.
     static func bestCandidate(_ candidates: [Int32], for action: Event, events: [Event]) -> Int32 {
         guard candidates.count > 1 else { return candidates[0] }
-        let before = candidates.filter { events[Int($0)].time <= action.time }
-        let pool = before.isEmpty ? candidates : before
+        func time(_ position: Int) -> UTCInstant { events[Int(candidates[position])].time }
+        /// The first position in `range` whose time is after `limit` (`orAt`: at or after it).
+        func boundary(_ limit: UTCInstant, orAt: Bool, in range: Range<Int>) -> Int {
+            var low = range.lowerBound, high = range.upperBound
+            while low < high {
+                let mid = (low + high) / 2
+                if orAt ? time(mid) < limit : time(mid) <= limit { low = mid + 1 } else { high = mid }
+            }
+            return low
+        }
+        // The pool: the sign-ins not after the action, else all of them.
+        let notAfter = boundary(action.time, orAt: false, in: 0..<candidates.count)
+        let pool = notAfter > 0 ? 0..<notAfter : 0..<candidates.count
         if let issued = action.tokenIssuedAt {
             // iat is about five minutes before the sign-in record (schemas.md §1.4).
             let expected = issued.adding(seconds: 300)
-            let earliest = issued.adding(seconds: -60), latest = issued.adding(seconds: 600)
-            let window = pool.filter { events[Int($0)].time >= earliest && events[Int($0)].time <= latest }
-            func distance(_ candidate: Int32) -> Double { abs(events[Int(candidate)].time.seconds(until: expected)) }
-            if let best = window.min(by: { distance($0) < distance($1) }) {
-                return best
+            let window = boundary(issued.adding(seconds: -60), orAt: true, in: pool)..<boundary(issued.adding(seconds: 600), orAt: false, in: pool)
+            if !window.isEmpty {
+                // The nearest to `expected` are the last time before it and the first at or after
+                // it; of each time, its first sign-in; on a tie, the one first in event order.
+                let split = boundary(expected, orAt: true, in: window)
+                var best: Int32?
+                var bestDistance = Double.infinity
+                for position in [split > window.lowerBound ? boundary(time(split - 1), orAt: true, in: window) : nil,
+                                 split < window.upperBound ? split : nil].compactMap({ $0 }) {
+                    let distance = abs(time(position).seconds(until: expected))
+                    if distance < bestDistance || (distance == bestDistance && candidates[position] < best!) {
+                        (best, bestDistance) = (candidates[position], distance)
+                    }
+                }
+                return best!
             }
         }
-        return pool.max(by: { events[Int($0)].time < events[Int($1)].time })!
+        // The latest of the pool; of several at that time, the first.
+        return candidates[boundary(time(pool.upperBound - 1), orAt: true, in: pool)]
     }
 
     /// The user whose interactive sign-in is earliest, else the one with the most records.
@@ -310,7 +337,8 @@ struct MintingSignIn: Sendable {
 struct TokenIndex: Sendable {
     private var signInByToken = IdentifierTable(placeholder: MintingSignIn(index: -1, sessionIdCode: TextVocabulary.none, source: .signInLogs))
     private var firstSignInByRequest = IdentifierTable<Int32>(placeholder: -1)
-    private var moreSignInsByRequest: [CompactIdentifier: [Int32]] = [:]
+    /// For a request id that names several sign-ins: all of them, by time then event index.
+    private var signInsSharingRequest: [CompactIdentifier: [Int32]] = [:]
 
     init(_ events: [Event]) {
         let distance = [Event].prefetchDistance
@@ -326,7 +354,15 @@ struct TokenIndex: Sendable {
             guard events[index].kind == .signIn else { continue }
             if let uti = events[index].tokenKey { signInByToken.insertIfAbsent(uti, MintingSignIn(index: Int32(index), events: events)) }
             if let request = events[index].requestKey, !firstSignInByRequest.insertIfAbsent(request, Int32(index)) {
-                moreSignInsByRequest[request, default: []].append(Int32(index))
+                signInsSharingRequest[request, default: []].append(Int32(index))
+            }
+        }
+        // Each shared request's list, with its first sign-in, put in time order once here: the
+        // choice among them for every action that decodes to it halves the list, not scans it.
+        for request in Array(signInsSharingRequest.keys) {
+            guard let first = firstSignInByRequest.value(for: request) else { continue }
+            signInsSharingRequest[request] = ([first] + signInsSharingRequest[request]!).sorted {
+                (events[Int($0)].time, $0) < (events[Int($1)].time, $1)
             }
         }
     }
@@ -345,10 +381,10 @@ struct TokenIndex: Sendable {
         signInByToken.value(for: token)
     }
 
-    /// The sign-ins whose request id is `request`, in event order; nil for none.
+    /// The sign-ins whose request id is `request`, by time then event index; nil for none.
     func signIns(withRequest request: CompactIdentifier) -> [Int32]? {
         guard let first = firstSignInByRequest.value(for: request) else { return nil }
-        return [first] + (moreSignInsByRequest[request] ?? [])
+        return signInsSharingRequest[request] ?? [first]
     }
 }
 
