@@ -42,7 +42,9 @@ struct SessionCommand: AsyncParsableCommand {
     func run() async throws {
         let graph = GraphBuilder.build(try input.ingest())
         let filter = query.filter()
-        let chains = graph.sessions(withId: sessionId).filter { graph.sessions(matching: filter).map(\.nodes).contains($0.nodes) }
+        // The filter's sessions found once, not once per chain of the id.
+        let matching = Set(graph.sessions(matching: filter).map(\.nodes))
+        let chains = graph.sessions(withId: sessionId).filter { matching.contains($0.nodes) }
         guard !chains.isEmpty else {
             printError("session \(TerminalText.safe(sessionId)) is not in the data\(query.user != nil || query.device != nil || query.from != nil || query.to != nil ? " (with these filters)" : "")")
             throw ExitCode(2)

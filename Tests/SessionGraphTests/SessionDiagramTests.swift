@@ -4,6 +4,7 @@ import FoundationXML
 #endif
 import Testing
 @testable import SessionGraph
+@testable import SessionGraphSimulator
 import SessionGraphRenderer
 
 /// DOT golden files, in-process rendering, the node budget and hostile text. Graphviz keeps
@@ -182,6 +183,50 @@ import SessionGraphRenderer
         let aliceArticle = try #require(articles.first { $0.contains("· \(aliceName)</h3>") })
         #expect(!bobArticle.contains("sess-branch-new-net") && !bobArticle.contains("tok-orphan-use"), "Bob's session shows none of Alice's evidence")
         #expect(aliceArticle.contains("sess-branch-new-net"))
+    }
+
+    @Test("flagged ranks over a session id shared by six users match asking every session, for random findings")
+    func flaggedRanksOfASharedIdMatchTheScan() throws {
+        var lines = try GraphBuilderTests().fixtureLines()
+        for user in 0..<5 {
+            let id = String(format: "c3c3c3c3-0000-4000-8000-%012d", user)
+            lines.append(GraphBuilderTests.signIn(String(format: "11111111-aaaa-4bbb-8ccc-%012d", 900 + user), "2026-03-02T08:4\(user):00Z",
+                                                  interactive: true, ip: "203.0.113.\(30 + user)", asn: 3303, user: id))
+        }
+        let folder = try GraphBuilderTests.writeLines(lines)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let graph = GraphBuilder.build(try Ingestor.ingest(paths: [folder.path]))
+        let shared = graph.sessions.indices.filter { graph.sessions[$0].sessionId == GraphBuilderTests.sid }
+        try #require(shared.count == 6 && shared.allSatisfy { graph.sessions[$0].splitFromSharedId })
+        let template = try #require(Detector.run(graph).first)
+        let names = shared.map { graph.sessions[$0].namedUser } + [nil, "nobody@contoso.example"]
+        let nodeCount = graph.nodes.count
+        var random = SplitMix64(seed: 23)
+        for _ in 0..<300 {
+            let findings = (0..<Int.random(in: 1...12, using: &random)).map { _ -> Finding in
+                var finding = template
+                finding.sessionId = Bool.random(using: &random) ? GraphBuilderTests.sid : finding.sessionId
+                finding.severity = [.low, .medium, .high][Int.random(in: 0...2, using: &random)]
+                finding.user = names[Int.random(in: 0..<names.count, using: &random)]
+                finding.evidence = Bool.random(using: &random) ? [] : finding.evidence.map { evidence in
+                    var moved = evidence
+                    moved.node = moved.node.map { _ in Int.random(in: 0..<nodeCount, using: &random) }
+                    return moved
+                }
+                return finding
+            }
+            // The scan the layout replaced: every session of the id asked in order.
+            var expected = [Int?](repeating: nil, count: graph.sessions.count)
+            var next = 0
+            for finding in findings where finding.severity >= .medium {
+                for index in graph.sessions.indices where graph.sessions[index].sessionId == finding.sessionId
+                    && expected[index] == nil && finding.isAbout(graph.sessions[index]) {
+                    expected[index] = next
+                    next += 1
+                }
+            }
+            #expect(FindingsReport.flaggedRanks(findings, in: graph.sessions) == expected)
+        }
     }
 
     @Test func staysWithinTheNodeBudget() async throws {

@@ -96,16 +96,65 @@ public enum FindingsReport {
     public static func flaggedRanks(_ findings: [Finding], in sessions: [SessionChain]) -> [Int?] {
         var sessionsByID: [String: [Int]] = [:]
         for (index, session) in sessions.enumerated() { sessionsByID[session.sessionId, default: []].append(index) }
+        var shared: [String: SharedSessionID] = [:]
         var ranks = [Int?](repeating: nil, count: sessions.count)
         var next = 0
         for finding in findings where finding.severity >= .medium {
             guard let id = finding.sessionId, let indices = sessionsByID[id] else { continue }
-            for index in indices where ranks[index] == nil && finding.isAbout(sessions[index]) {
+            // One session, or the few a finding can be about among the many of a shared id.
+            let candidates: [Int]
+            if indices.count == 1 {
+                candidates = indices
+            } else {
+                if shared[id] == nil { shared[id] = SharedSessionID(indices, in: sessions) }
+                candidates = shared[id]!.candidates(for: finding)
+            }
+            for index in candidates where ranks[index] == nil && finding.isAbout(sessions[index]) {
                 ranks[index] = next
                 next += 1
             }
         }
         return ranks
+    }
+
+    /// The sessions of one session id used by several users, laid out so that the sessions a
+    /// finding can be about (``Finding/isAbout(_:)``) are found without asking each of them: a
+    /// split session holds the finding's first evidence node (the node ranges are disjoint) or,
+    /// for a finding without one, belongs to the user it names.
+    private struct SharedSessionID {
+        /// The sessions not split from a shared id: about every finding of the id.
+        var unsplit: [Int] = []
+        /// The split sessions by the first node of their range.
+        var byFirstNode: [(range: Range<NodeID>, index: Int)] = []
+        /// The split sessions by the user they name, each list in session order.
+        var byUser: [String?: [Int]] = [:]
+
+        init(_ indices: [Int], in sessions: [SessionChain]) {
+            for index in indices {
+                let session = sessions[index]
+                guard session.splitFromSharedId else { unsplit.append(index); continue }
+                byFirstNode.append((session.nodes, index))
+                byUser[session.namedUser, default: []].append(index)
+            }
+            byFirstNode.sort { $0.range.lowerBound < $1.range.lowerBound }
+        }
+
+        /// The sessions `finding` may be about, in session order.
+        func candidates(for finding: Finding) -> [Int] {
+            var found = unsplit
+            if let node = finding.evidence.lazy.compactMap(\.node).first {
+                let target = NodeID(clamping: node)
+                var low = 0, high = byFirstNode.count
+                while low < high {
+                    let mid = (low + high) / 2
+                    if byFirstNode[mid].range.lowerBound <= target { low = mid + 1 } else { high = mid }
+                }
+                if low > 0, byFirstNode[low - 1].range.contains(target) { found.append(byFirstNode[low - 1].index) }
+            } else {
+                found += byUser[finding.user] ?? []
+            }
+            return found.count > 1 ? found.sorted() : found
+        }
     }
 
     /// Findings ranked by severity then time, one line each, with the session and the reason.
