@@ -128,4 +128,18 @@ import Testing
         #expect(distinct.count == expected.count)
         #expect(distinct.texts == expected)
     }
+
+    /// The one binary search: on sorted arrays and on slices that start past zero, the first
+    /// index at or past a limit is the one a linear scan finds, `endIndex` when none is.
+    @Test func partitionIndexMatchesALinearScan() {
+        var random = SplitMix64(seed: 29)
+        for _ in 0..<2_000 {
+            let values = (0..<Int.random(in: 0...40, using: &random)).map { _ in Int.random(in: 0...15, using: &random) }.sorted()
+            let lower = values.isEmpty ? 0 : Int.random(in: 0...values.count, using: &random)
+            let slice = values[lower...]
+            let limit = Int.random(in: -1...16, using: &random)
+            #expect(values.partitionIndex { $0 >= limit } == (values.firstIndex { $0 >= limit } ?? values.endIndex))
+            #expect(slice.partitionIndex { $0 > limit } == (slice.firstIndex { $0 > limit } ?? slice.endIndex))
+        }
+    }
 }

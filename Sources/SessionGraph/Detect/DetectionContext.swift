@@ -60,12 +60,8 @@ final class DetectionInput: Sendable {
     func userSignedIn(_ user: String, near time: UTCInstant, window: Double) -> Bool {
         guard let times = signInTimesByUser[user] else { return false }
         let low = time.adding(seconds: -window), high = time.adding(seconds: window)
-        var lo = 0, hi = times.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if times[mid] < low { lo = mid + 1 } else { hi = mid }
-        }
-        return lo < times.count && times[lo] <= high
+        let first = times.partitionIndex { $0 >= low }
+        return first < times.count && times[first] <= high
     }
 }
 
@@ -326,12 +322,8 @@ struct SessionView {
     /// branches in index order), not by a scan per finding; by a scan when a caller of the
     /// library reordered a session's branches.
     func facts(ofBranch index: Int32) -> BranchFacts? {
-        var low = 0, high = branches.count
-        while low < high {
-            let mid = (low + high) / 2
-            if branches[mid].index < index { low = mid + 1 } else { high = mid }
-        }
-        if low < branches.count && branches[low].index == index { return branches[low] }
+        let position = branches.partitionIndex { $0.index >= index }
+        if position < branches.count && branches[position].index == index { return branches[position] }
         return branches.first { $0.index == index }
     }
 

@@ -72,7 +72,6 @@ enum BranchAssigner {
         var keyToBranch: [Key: Int32] = [:]
         /// The first branch made for each network (a lookup, not a scan of every branch per node).
         var firstBranchOfNetwork: [UInt32: Int32] = [:]
-        var keys: [Key] = []
         var members: [[NodeID]] = []
         func join(_ node: NodeID, _ branch: Int32) {
             branchOf[Int(node) - base] = branch
@@ -80,8 +79,7 @@ enum BranchAssigner {
         }
         func branch(for key: Key) -> Int32 {
             if let existing = keyToBranch[key] { return existing }
-            let index = Int32(keys.count)
-            keys.append(key)
+            let index = Int32(members.count)
             keyToBranch[key] = index
             if firstBranchOfNetwork[key.network] == nil { firstBranchOfNetwork[key.network] = index }
             members.append([])
@@ -140,13 +138,8 @@ enum BranchAssigner {
                     // before the branch point's time, found by halving (`ordered` is in time
                     // order), past the branch's own nodes at that instant.
                     let pointTime = graphNodes[Int(point)].time
-                    var low = 0, high = ordered.count
-                    while low < high {
-                        let mid = (low + high) / 2
-                        if graphNodes[Int(ordered[mid])].time <= pointTime { low = mid + 1 } else { high = mid }
-                    }
                     var latest: NodeID?
-                    var position = low - 1
+                    var position = ordered.partitionIndex { graphNodes[Int($0)].time > pointTime } - 1
                     while position >= 0 {
                         let other = ordered[position]
                         if branchOfNode(other) != Int32(index) && other != point {

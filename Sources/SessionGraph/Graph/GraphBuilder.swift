@@ -260,40 +260,30 @@ public enum GraphBuilder {
     static func bestCandidate(_ candidates: [Int32], for action: Event, events: [Event]) -> Int32 {
         guard candidates.count > 1 else { return candidates[0] }
         func time(_ position: Int) -> UTCInstant { events[Int(candidates[position])].time }
-        /// The first position in `range` whose time is after `limit` (`orAt`: at or after it).
-        func boundary(_ limit: UTCInstant, orAt: Bool, in range: Range<Int>) -> Int {
-            var low = range.lowerBound, high = range.upperBound
-            while low < high {
-                let mid = (low + high) / 2
-                if orAt ? time(mid) < limit : time(mid) <= limit { low = mid + 1 } else { high = mid }
-            }
-            return low
+        /// The first position of `range` whose time is after `limit` (`orAt`: at or after it).
+        func first(in range: Range<Int>, after limit: UTCInstant, orAt: Bool) -> Int {
+            candidates[range].partitionIndex { orAt ? events[Int($0)].time >= limit : events[Int($0)].time > limit }
         }
         // The pool: the sign-ins not after the action, else all of them.
-        let notAfter = boundary(action.time, orAt: false, in: 0..<candidates.count)
-        let pool = notAfter > 0 ? 0..<notAfter : 0..<candidates.count
+        let notAfter = first(in: candidates.indices, after: action.time, orAt: false)
+        let pool = notAfter > 0 ? 0..<notAfter : candidates.indices
         if let issued = action.tokenIssuedAt {
             // iat is about five minutes before the sign-in record (schemas.md §1.4).
             let expected = issued.adding(seconds: 300)
-            let window = boundary(issued.adding(seconds: -60), orAt: true, in: pool)..<boundary(issued.adding(seconds: 600), orAt: false, in: pool)
+            let window = first(in: pool, after: issued.adding(seconds: -60), orAt: true)..<first(in: pool, after: issued.adding(seconds: 600), orAt: false)
             if !window.isEmpty {
-                // The nearest to `expected` are the last time before it and the first at or after
-                // it; of each time, its first sign-in; on a tie, the one first in event order.
-                let split = boundary(expected, orAt: true, in: window)
-                var best: Int32?
-                var bestDistance = Double.infinity
-                for position in [split > window.lowerBound ? boundary(time(split - 1), orAt: true, in: window) : nil,
-                                 split < window.upperBound ? split : nil].compactMap({ $0 }) {
-                    let distance = abs(time(position).seconds(until: expected))
-                    if distance < bestDistance || (distance == bestDistance && candidates[position] < best!) {
-                        (best, bestDistance) = (candidates[position], distance)
-                    }
-                }
-                return best!
+                // The nearest to `expected` are the first sign-in of the last time before it and
+                // the first at or after it; on a tie, the one first in event order.
+                let split = first(in: window, after: expected, orAt: true)
+                guard split > window.lowerBound else { return candidates[split] }
+                let before = first(in: window, after: time(split - 1), orAt: true)
+                guard split < window.upperBound else { return candidates[before] }
+                let early = abs(time(before).seconds(until: expected)), late = abs(time(split).seconds(until: expected))
+                return early != late ? candidates[early < late ? before : split] : min(candidates[before], candidates[split])
             }
         }
         // The latest of the pool; of several at that time, the first.
-        return candidates[boundary(time(pool.upperBound - 1), orAt: true, in: pool)]
+        return candidates[first(in: pool, after: time(pool.upperBound - 1), orAt: true)]
     }
 
     /// The user whose interactive sign-in is earliest, else the one with the most records.

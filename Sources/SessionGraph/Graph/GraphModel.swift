@@ -296,12 +296,7 @@ public struct InvestigationGraph: Sendable {
 
     /// The session containing `node`.
     public func session(containing node: NodeID) -> SessionChain? {
-        var low = 0
-        var high = sessions.count
-        while low < high {
-            let mid = (low + high) / 2
-            if sessions[mid].nodes.upperBound <= node { low = mid + 1 } else { high = mid }
-        }
-        return low < sessions.count && sessions[low].nodes.contains(node) ? sessions[low] : nil
+        let position = sessions.partitionIndex { $0.nodes.upperBound > node }
+        return position < sessions.count && sessions[position].nodes.contains(node) ? sessions[position] : nil
     }
 }

@@ -200,12 +200,10 @@ public enum Ingestor {
         let total = counts.reduce(0, +)
         /// The event at position `p` of all the outcomes' events, in order.
         @Sendable func locate(_ p: Int) -> (outcome: Int, index: Int) {
-            var low = 0, high = starts.count - 1
-            while low < high {
-                let mid = (low + high + 1) / 2
-                if starts[mid] <= p { low = mid } else { high = mid - 1 }
-            }
-            return (low, p - starts[low])
+            // The last outcome starting at or before `p` (an outcome without events starts
+            // where the next does).
+            let outcome = starts.partitionIndex { $0 > p } - 1
+            return (outcome, p - starts[outcome])
         }
         // Each event's facts were taken when it was made (its storage was in the cache then):
         // laid side by side in position order, so this pass reads small arrays, not the events.

@@ -144,12 +144,8 @@ public enum FindingsReport {
             var found = unsplit
             if let node = finding.evidence.lazy.compactMap(\.node).first {
                 let target = NodeID(clamping: node)
-                var low = 0, high = byFirstNode.count
-                while low < high {
-                    let mid = (low + high) / 2
-                    if byFirstNode[mid].range.lowerBound <= target { low = mid + 1 } else { high = mid }
-                }
-                if low > 0, byFirstNode[low - 1].range.contains(target) { found.append(byFirstNode[low - 1].index) }
+                let after = byFirstNode.partitionIndex { $0.range.lowerBound > target }
+                if after > 0, byFirstNode[after - 1].range.contains(target) { found.append(byFirstNode[after - 1].index) }
             } else {
                 found += byUser[finding.user] ?? []
             }

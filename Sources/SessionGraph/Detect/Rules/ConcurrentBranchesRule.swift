@@ -19,22 +19,12 @@ struct ConcurrentBranchesRule: SessionRule {
         // halving, not by a scan per branch node, which made a long session quadratic.
         let reference = successfulTimes(view.reference)
         guard reference.count >= 2 else { return [] }
-        /// The index of the first reference node whose time is at or after `time` (`orAfter`),
-        /// or strictly after it.
-        func boundary(_ time: UTCInstant, orAfter: Bool) -> Int {
-            var low = 0, high = reference.count
-            while low < high {
-                let mid = (low + high) / 2
-                if orAfter ? reference[mid].0 < time : reference[mid].0 <= time { low = mid + 1 } else { high = mid }
-            }
-            return low
-        }
         var findings: [RawFinding] = []
         for branch in view.branches.dropFirst() {
             // A reference node before and after a branch node, within the window.
             var hit: (NodeID, NodeID, NodeID)?
             for (time, node) in successfulTimes(branch) {
-                let last = boundary(time, orAfter: false) - 1, first = boundary(time, orAfter: true)
+                let last = reference.partitionIndex { $0.0 > time } - 1, first = reference.partitionIndex { $0.0 >= time }
                 guard last >= 0, first < reference.count else { continue }
                 let before = reference[last], after = reference[first]
                 if before.0.seconds(until: after.0) <= Self.window && before.1 != after.1 {
