@@ -31,7 +31,8 @@ public enum HTMLText {
 }
 
 /// `report.html`: one self-contained page to brief people with: the run summary (inputs,
-/// accounting, time range), the findings ranked by severity, and for each flagged session its
+/// accounting, time range), the findings of medium or higher ranked by severity and those below
+/// counted per rule, and for each flagged session its
 /// diagram (inline SVG), its timeline and the evidence records. Inline CSS only; no script, no
 /// external resource. Every value from a log is escaped with ``HTMLText``; the SVG comes from
 /// Graphviz, which escapes the (already sanitised) labels it draws.
@@ -104,18 +105,59 @@ public struct BriefingReport {
         return out + "</section>\n"
     }
 
+    /// The most findings of medium or higher listed one per row; a hostile export can make
+    /// thousands, and findings.json holds them all.
+    static let flaggedRowLimit = 1000
+    /// The lower-severity findings listed one per row (in a closed `<details>`), after their
+    /// count per rule: at 4.9 GB of input there were 27,900 of them, a 25 MB page.
+    static let lowerRowLimit = 200
+
+    /// The findings of medium or higher, one per row; those below, which give context rather
+    /// than raise an alarm, counted per rule, with the first of them one per row. Every finding
+    /// is in findings.json and findings.jsonl.
     private func findingsSection() -> String {
         var out = "<section id=\"findings\"><h2>Findings</h2>"
         guard !findings.isEmpty else { return out + "<p>No findings.</p></section>\n" }
-        out += "<table><tr><th>severity</th><th>first seen</th><th>rule</th><th>family</th><th>session</th><th>user</th><th>summary</th><th>reason</th></tr>"
-        for finding in findings {
+        var counts: [Severity: Int] = [:]
+        for finding in findings { counts[finding.severity, default: 0] += 1 }
+        let countText = Severity.allCases.reversed().map { "\(counts[$0] ?? 0) \($0.rawValue)" }.joined(separator: ", ")
+        out += "<p>\(findings.count) \(findings.count == 1 ? "finding" : "findings"): \(countText). Every finding is in <code>findings.json</code> and <code>findings.jsonl</code>.</p>"
+        // Findings come ranked, highest severity first; ranking is the detector's, kept here.
+        let flagged = findings.filter { $0.severity >= .medium }
+        let lower = findings.filter { $0.severity < .medium }
+        if flagged.isEmpty {
+            out += "<p>No finding of medium or higher.</p>"
+        } else {
+            out += findingsTable(flagged.prefix(Self.flaggedRowLimit))
+            if flagged.count > Self.flaggedRowLimit {
+                out += "<p class=\"muted\">… \(flagged.count - Self.flaggedRowLimit) more of medium or higher in findings.json.</p>"
+            }
+        }
+        guard !lower.isEmpty else { return out + "</section>\n" }
+        out += "<h3>Lower-severity findings by rule</h3>"
+        out += "<table><tr><th>severity</th><th>rule</th><th>family</th><th>findings</th><th>session ids</th><th>users</th><th>first seen</th><th>last seen</th></tr>"
+        for group in LowerFindingGroup.groups(lower) {
+            out += "<tr><td class=\"sev \(group.severity.rawValue)\">\(group.severity.rawValue)</td><td><code>\(HTMLText.escape(group.rule))</code></td><td>\(group.family.rawValue)</td>"
+            out += "<td>\(group.findings)</td><td>\(group.sessions)</td><td>\(group.users)</td><td>\(group.firstSeen)</td><td>\(group.lastSeen)</td></tr>"
+        }
+        out += "</table>"
+        let shown = min(lower.count, Self.lowerRowLimit)
+        out += "<details><summary>\(shown == lower.count ? "All \(shown)" : "The first \(shown) of \(lower.count)"), one per row</summary>"
+        out += findingsTable(lower.prefix(Self.lowerRowLimit))
+        if lower.count > shown { out += "<p class=\"muted\">… \(lower.count - shown) more in findings.json.</p>" }
+        return out + "</details></section>\n"
+    }
+
+    private func findingsTable(_ rows: ArraySlice<Finding>) -> String {
+        var out = "<table><tr><th>severity</th><th>first seen</th><th>rule</th><th>family</th><th>session</th><th>user</th><th>summary</th><th>reason</th></tr>"
+        for finding in rows {
             let sessionCell = finding.sessionId.map { "<code>\(HTMLText.escape($0))</code>" } ?? "-"
             out += "<tr><td class=\"sev \(finding.severity.rawValue)\">\(finding.severity.rawValue)</td><td>\(finding.firstSeen)</td><td><code>\(HTMLText.escape(finding.rule))</code></td><td>\(finding.family.rawValue)</td>"
             out += "<td>\(sessionCell)</td><td>\(HTMLText.escape(finding.user ?? "-"))</td><td>\(HTMLText.escape(finding.summary))</td><td>\(HTMLText.escape(finding.reason))"
             if !finding.adjustments.isEmpty { out += "<br><span class=\"muted\">\(HTMLText.escape(finding.adjustments.joined(separator: "; ")))</span>" }
             out += "</td></tr>"
         }
-        return out + "</table></section>\n"
+        return out + "</table>"
     }
 
     private func sessionsSection() -> String {
@@ -131,7 +173,7 @@ public struct BriefingReport {
         if flagged.count < flaggedCount {
             let shown = flagged.isEmpty ? "none is drawn here" : "\(flagged.count) \(flagged.count == 1 ? "is" : "are") drawn here"
             let have = flaggedCount == 1 ? "1 session has" : "\(flaggedCount) sessions have"
-            out += "<p class=\"muted\">\(have) a finding of medium or higher; \(shown). Every finding is in the table above and in findings.json; <code>sessiongraph session &lt;sid&gt; &lt;inputs&gt; --format svg -o FILE</code> draws any session (with <code>--user</code> when two users share its id).</p>"
+            out += "<p class=\"muted\">\(have) a finding of medium or higher; \(shown). Every finding of medium or higher is in the table above, and every finding in findings.json; <code>sessiongraph session &lt;sid&gt; &lt;inputs&gt; --format svg -o FILE</code> draws any session (with <code>--user</code> when two users share its id).</p>"
         }
         // The findings of medium or higher per session id, in their order, gathered once.
         let evidenceFindings = Dictionary(grouping: findings.filter { $0.sessionId != nil && $0.severity >= .medium }, by: { $0.sessionId! })
@@ -176,5 +218,42 @@ public struct BriefingReport {
             return "<p class=\"high\">diagram withheld: unexpected active content in the SVG</p>"
         }
         return body
+    }
+}
+
+/// The findings of one rule at one severity, counted for the briefing's lower-severity table.
+struct LowerFindingGroup: Equatable {
+    var severity: Severity
+    var rule: String
+    var family: FindingFamily
+    var findings = 0
+    /// Distinct session ids (one id shared by two users counts once).
+    var sessions = 0
+    var users = 0
+    var firstSeen: String
+    var lastSeen: String
+
+    /// One group per rule and severity, the most severe first, then the most findings, then by
+    /// rule. Sessions and users are counted distinct; a finding without one adds none.
+    static func groups(_ findings: [Finding]) -> [LowerFindingGroup] {
+        struct Key: Hashable { var severity: Severity; var rule: String }
+        var groups: [Key: LowerFindingGroup] = [:]
+        var sessions: [Key: Set<String>] = [:], users: [Key: Set<String>] = [:]
+        for finding in findings {
+            let key = Key(severity: finding.severity, rule: finding.rule)
+            var group = groups[key] ?? LowerFindingGroup(severity: finding.severity, rule: finding.rule, family: finding.family, firstSeen: finding.firstSeen, lastSeen: finding.lastSeen)
+            group.findings += 1
+            group.firstSeen = min(group.firstSeen, finding.firstSeen)
+            group.lastSeen = max(group.lastSeen, finding.lastSeen)
+            groups[key] = group
+            if let session = finding.sessionId { sessions[key, default: []].insert(session) }
+            if let user = finding.user { users[key, default: []].insert(user) }
+        }
+        return groups.map { key, group in
+            var group = group
+            group.sessions = sessions[key]?.count ?? 0
+            group.users = users[key]?.count ?? 0
+            return group
+        }.sorted { ($1.severity, $1.findings, $0.rule) < ($0.severity, $0.findings, $1.rule) }
     }
 }
