@@ -107,28 +107,40 @@ struct AnalyzeCommand: AsyncParsableCommand {
             let outputsStarted = DispatchTime.now().uptimeNanoseconds
             @Sendable func secondsSince(_ start: UInt64) -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
             async let documentsWritten: Double = onDispatchQueue {
-                let encoded = EncodedFindings(findings)
                 // Each document streams to its file; a redacted run builds it first, since the
                 // pseudonyms replace values across the whole text.
-                let documents: [(String, @Sendable (inout FileTextStream) -> Void, @Sendable () -> Data)] = [
-                    ("sessions.json", { SessionReport.writeSessions(graph.sessions, in: graph, to: &$0) }, { SessionReport.sessionsDocument(graph.sessions, in: graph) }),
-                    ("findings.json", { FindingsReport.write(encoded, inputs: paths, generatedAt: now, to: &$0) }, { FindingsReport.document(encoded, inputs: paths, generatedAt: now) }),
-                    ("findings.jsonl", { FindingsReport.writeLines(encoded, to: &$0) }, { FindingsReport.jsonLines(encoded) }),
+                @Sendable func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
+                let jobs: [@Sendable () throws -> Void] = [
+                    {
+                        if let redactor {
+                            try OutputFile.write(redactor.apply(SessionReport.sessionsDocument(graph.sessions, in: graph)), to: path("sessions.json"))
+                        } else {
+                            try OutputFile.stream(to: path("sessions.json")) { SessionReport.writeSessions(graph.sessions, in: graph, to: &$0) }
+                        }
+                    },
+                    {
+                        // The two findings files together, each finding encoded once for both.
+                        if let redactor {
+                            try OutputFile.write(redactor.apply(FindingsReport.document(findings, inputs: paths, generatedAt: now)), to: path("findings.json"))
+                            try OutputFile.write(redactor.apply(FindingsReport.jsonLines(findings)), to: path("findings.jsonl"))
+                        } else {
+                            try OutputFile.stream(to: path("findings.json")) { document in
+                                try OutputFile.stream(to: path("findings.jsonl")) { lines in
+                                    FindingsReport.write(findings, inputs: paths, generatedAt: now, document: &document, lines: &lines)
+                                }
+                            }
+                        }
+                    },
+                    {
+                        // File paths can name the tenant (`tenantId=<GUID>/` in Azure Monitor exports).
+                        let document = IngestReportWriter.json(result)
+                        try OutputFile.write(redactor?.apply(document) ?? document, to: path("ingest.json"))
+                    },
                 ]
                 let failures = WriteFailures()
-                DispatchQueue.concurrentPerform(iterations: documents.count + 1) { index in
+                DispatchQueue.concurrentPerform(iterations: jobs.count) { index in
                     do {
-                        guard index < documents.count else {
-                            try OutputFile.write(IngestReportWriter.json(result), to: folder.appendingPathComponent("ingest.json").path)
-                            return
-                        }
-                        let (name, stream, make) = documents[index]
-                        let path = folder.appendingPathComponent(name).path
-                        if let redactor {
-                            try OutputFile.write(redactor.apply(make()), to: path)
-                        } else {
-                            try OutputFile.stream(to: path, stream)
-                        }
+                        try jobs[index]()
                     } catch {
                         failures.add(error)
                     }
@@ -191,7 +203,7 @@ struct AnalyzeCommand: AsyncParsableCommand {
             printError("cannot write to \(out): \(error.localizedDescription)")
             throw ExitCode(1)
         }
-        print(IngestReportWriter.summary(result))
+        print(shown(IngestReportWriter.summary(result)))
         print("\(graph.sessions.count) sessions (\(graph.sessions.filter { $0.root == nil }.count) with the root absent), \(graph.sessions.filter { $0.branches.count > 1 }.count) with more than one branch")
         for error in graph.dataErrors { print("DATA ERROR: \(TerminalText.safe(error.message, limit: 300))") }
         print("")

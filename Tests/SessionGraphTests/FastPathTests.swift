@@ -445,14 +445,19 @@ import Testing
 
     @Test func streamedDocumentsEqualTheWholeOnes() throws {
         let scratch = try Scratch()
-        let findings = (0..<300).map { Self.finding(Self.hostile, branch: $0, user: "u\($0)", evidence: $0 % 4) }
-        let encoded = EncodedFindings(findings)
+        // More than two chunks of the writer's 4,096 findings.
+        let findings = (0..<8500).map { Self.finding(Self.hostile, branch: $0, user: "u\($0)", evidence: $0 % 4) }
         let at = UTCInstant(seconds: 0)
         let path = scratch.url.appendingPathComponent("out/findings.json").path
-        try OutputFile.stream(to: path) { FindingsReport.write(encoded, inputs: ["in"], generatedAt: at, to: &$0) }
+        try OutputFile.stream(to: path) { document in
+            try OutputFile.stream(to: path + "l") { lines in FindingsReport.write(findings, inputs: ["in"], generatedAt: at, document: &document, lines: &lines) }
+        }
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == FindingsReport.document(findings, inputs: ["in"], generatedAt: at))
-        try OutputFile.stream(to: path + "l") { FindingsReport.writeLines(encoded, to: &$0) }
         #expect(try Data(contentsOf: URL(fileURLWithPath: path + "l")) == FindingsReport.jsonLines(findings))
+        // The lines are the findings, in order, each once.
+        let lines = try String(contentsOf: URL(fileURLWithPath: path + "l"), encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == findings.count)
+        #expect(lines.map { String($0) } == findings.map(FindingsReport.line))
         // A body that fails leaves the previous file and no temporary file behind.
         struct Stop: Error {}
         #expect(throws: Stop.self) { try OutputFile.stream(to: path) { $0.write("partial"); throw Stop() } }

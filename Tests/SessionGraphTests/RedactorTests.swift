@@ -25,4 +25,22 @@ import Testing
         let map = String(decoding: redactor.mappingDocument(), as: UTF8.self)
         #expect(map.contains("alice@contoso.example"), "the mapping keeps the originals for the analyst")
     }
+
+    /// A value is replaced as each output escapes it: an apostrophe in HTML, a quote in JSON and
+    /// DOT, a hyphen in Graphviz's SVG; and a long output is done in one pass.
+    @Test func replacesValuesAsEachOutputWritesThem() {
+        var event = Event(time: UTCInstant(seconds: 0), source: .signInLogs, shape: .logAnalyticsNDJSON, kind: .signIn,
+                          provenance: Provenance(fileIndex: 0, line: 1, record: 1))
+        event.userPrincipalName = "dara-o@contoso.example"
+        event.userDisplayName = "Dara \"D\" O'Neil"
+        event.deviceName = "DESKTOP-4F2K"
+        let redactor = Redactor(events: [event])
+        let page = "<td>\(HTMLText.escape("Dara \"D\" O'Neil"))</td><text>DESKTOP&#45;4F2K</text> \(jsonString("Dara \"D\" O'Neil")) label=\"\(DOTText.label("Dara \"D\" O'Neil"))\" Dara-O@Contoso.Example"
+        let shown = redactor.apply(page)
+        for secret in ["Dara", "O&#39;Neil", "O'Neil", "4F2K", "contoso"] {
+            #expect(!shown.contains(secret), "\(secret) is left in \(shown)")
+        }
+        #expect(shown.contains("person-1") && shown.contains("host-1") && shown.contains("user-1"))
+        #expect(String(decoding: redactor.apply(Data(page.utf8)), as: UTF8.self) == shown)
+    }
 }

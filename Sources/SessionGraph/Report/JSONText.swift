@@ -175,6 +175,7 @@ func appendJSONString(_ value: String, to bytes: inout [UInt8]) {
 struct JSONDocumentWriter<Target: TextOutputStream> {
     private(set) var target: Target
     private var first = true
+    private var linesWritten = 0
 
     init(into target: Target) {
         self.target = target
@@ -196,14 +197,27 @@ struct JSONDocumentWriter<Target: TextOutputStream> {
 
     /// A member holding an array of already-encoded JSON values, one per line.
     mutating func lines(_ name: String, _ items: [String]) {
+        openLines(name)
+        for item in items { line(item) }
+        closeLines()
+    }
+
+    /// Opens a member holding an array of already-encoded JSON values, one per line, which
+    /// ``line(_:)`` adds and ``closeLines()`` ends (so a long array need not be whole in memory).
+    mutating func openLines(_ name: String) {
         key(name)
-        guard !items.isEmpty else { target.write("[]"); return }
         target.write("[")
-        for (index, item) in items.enumerated() {
-            target.write(index == 0 ? "\n    " : ",\n    ")
-            target.write(item)
-        }
-        target.write("\n  ]")
+        linesWritten = 0
+    }
+
+    mutating func line(_ item: String) {
+        target.write(linesWritten == 0 ? "\n    " : ",\n    ")
+        target.write(item)
+        linesWritten += 1
+    }
+
+    mutating func closeLines() {
+        target.write(linesWritten == 0 ? "]" : "\n  ]")
     }
 
     mutating func finish() -> Target {

@@ -53,18 +53,39 @@ public struct Redactor: Sendable {
             assignIP(event.ipAddress)
         }
         mapping = table.map { ($0.key, $0.value) }.sorted { ($0.original.count, $0.original) > ($1.original.count, $1.original) }
+        replacer = PatternReplacer(mapping.flatMap { original, pseudonym in
+            Self.writtenForms(of: original).map { (Array($0.utf8), Array(pseudonym.utf8)) }
+        })
     }
 
-    /// `text` with every original value replaced by its pseudonym (case-insensitively for UPNs).
+    /// Every value, replaced in one pass (``PatternReplacer``), as each output writes it.
+    private let replacer: PatternReplacer
+
+    /// `value` as each output writes it: as it is (text, and JSON, DOT and HTML when it has
+    /// nothing to escape), and escaped for JSON, DOT, HTML and SVG. The analyze command draws
+    /// its diagrams from redacted DOT; the SVG form (Graphviz writes `-` as `&#45;`) is for an
+    /// SVG drawn from the original, where a hyphenated name or any GUID would otherwise show.
+    static func writtenForms(of value: String) -> [String] {
+        var forms = [value]
+        func add(_ form: String) { if !form.isEmpty, !forms.contains(form) { forms.append(form) } }
+        add(String(jsonString(value).dropFirst().dropLast()))
+        add(DOTText.label(value))
+        add(HTMLText.escape(value))
+        // Graphviz escapes as HTML does, and `-` as well.
+        add(HTMLText.escape(value).replacingOccurrences(of: "-", with: "&#45;"))
+        return forms
+    }
+
+    /// `text` with every original value replaced by its pseudonym (ASCII letters in either case),
+    /// in one pass: at each place the longest value starting there, never one inside another.
     public func apply(_ text: String) -> String {
-        var result = text
-        for (original, pseudonym) in mapping where result.range(of: original, options: .caseInsensitive) != nil {
-            result = result.replacingOccurrences(of: original, with: pseudonym, options: .caseInsensitive)
-        }
-        return result
+        var text = text
+        return text.withUTF8 { String(decoding: replacer.replace($0), as: UTF8.self) }
     }
 
-    public func apply(_ data: Data) -> Data { Data(apply(String(decoding: data, as: UTF8.self)).utf8) }
+    public func apply(_ data: Data) -> Data {
+        data.withUnsafeBytes { Data(replacer.replace($0.bindMemory(to: UInt8.self))) }
+    }
 
     /// The mapping as JSON, for the analyst only.
     public func mappingDocument() -> Data {
