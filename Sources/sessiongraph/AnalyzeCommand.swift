@@ -96,8 +96,12 @@ struct AnalyzeCommand: AsyncParsableCommand {
         // finding per diagram grew with sessions times findings).
         let findingsBySession = Dictionary(grouping: findings.filter { $0.sessionId != nil }, by: { $0.sessionId! })
         var diagrams: [Int: String] = [:]
-        let diagram = SessionDiagram(view: .full, nodeBudget: nodeBudget)
         let redactor = redact ? Redactor(events: graph.events) : nil
+        // Diagrams are redacted text by text, before lines are cut to their length.
+        var diagram = SessionDiagram(view: .full, nodeBudget: nodeBudget)
+        if let redactor { diagram.textFilter = { (text: String) -> String in redactor.apply(text) } }
+        var suspiciousDiagram = diagram
+        suspiciousDiagram.view = .suspicious
         func shown(_ data: Data) -> Data { redactor?.apply(data) ?? data }
         func shown(_ text: String) -> String { redactor?.apply(text) ?? text }
         do {
@@ -124,10 +128,8 @@ struct AnalyzeCommand: AsyncParsableCommand {
                             try OutputFile.write(redactor.apply(FindingsReport.document(findings, inputs: paths, generatedAt: now)), to: path("findings.json"))
                             try OutputFile.write(redactor.apply(FindingsReport.jsonLines(findings)), to: path("findings.jsonl"))
                         } else {
-                            try OutputFile.stream(to: path("findings.json")) { document in
-                                try OutputFile.stream(to: path("findings.jsonl")) { lines in
-                                    FindingsReport.write(findings, inputs: paths, generatedAt: now, document: &document, lines: &lines)
-                                }
+                            try OutputFile.stream(to: path("findings.json"), and: path("findings.jsonl")) { document, lines in
+                                FindingsReport.write(findings, inputs: paths, generatedAt: now, document: &document, lines: &lines)
                             }
                         }
                     },
@@ -163,7 +165,7 @@ struct AnalyzeCommand: AsyncParsableCommand {
                 for index in chosen {
                     let session = graph.sessions[index]
                     let sessionFindings = findingsBySession[session.sessionId] ?? []
-                    let dot = shown(diagram.dot(session, in: graph, findings: sessionFindings))
+                    let dot = diagram.dot(session, in: graph, findings: sessionFindings)
                     let name = OutputFile.sessionFileName(sessionId: session.sessionId, index: index, shared: (idCounts[session.sessionId] ?? 0) > 1)
                     let base = folder.appendingPathComponent("sessions").appendingPathComponent(name)
                     try OutputFile.write(dot, to: base.appendingPathExtension("dot").path)
@@ -174,7 +176,7 @@ struct AnalyzeCommand: AsyncParsableCommand {
                         if rankOf[index] != Int.max {
                             diagrams[index] = String(decoding: svg, as: UTF8.self)
                             // The suspicious view too: only the anomalous branches and their ancestry.
-                            let suspicious = shown(SessionDiagram(view: .suspicious, nodeBudget: nodeBudget).dot(session, in: graph, findings: sessionFindings))
+                            let suspicious = suspiciousDiagram.dot(session, in: graph, findings: sessionFindings)
                             let suspiciousBase = base.deletingLastPathComponent().appendingPathComponent(name + ".suspicious")
                             try OutputFile.write(suspicious, to: suspiciousBase.appendingPathExtension("dot").path)
                             try OutputFile.write(Data(try await DiagramWriter.render(suspicious, format: .svg)), to: suspiciousBase.appendingPathExtension("svg").path)
@@ -205,9 +207,10 @@ struct AnalyzeCommand: AsyncParsableCommand {
         }
         print(shown(IngestReportWriter.summary(result)))
         print("\(graph.sessions.count) sessions (\(graph.sessions.filter { $0.root == nil }.count) with the root absent), \(graph.sessions.filter { $0.branches.count > 1 }.count) with more than one branch")
-        for error in graph.dataErrors { print("DATA ERROR: \(TerminalText.safe(error.message, limit: 300))") }
+        for error in graph.dataErrors { print("DATA ERROR: \(TerminalText.safe(shown(error.message), limit: 300))") }
         print("")
-        print(shown(FindingsReport.table(findings)))
+        // Redacted before the table cuts a user or a reason to its column.
+        print(shown(FindingsReport.table(redactor.map { redactor in findings.map(redactor.apply) } ?? findings)))
         if redact { print("Redacted: the pseudonym mapping is in \(out)/redaction-map.json; keep it out of what you share") }
         print("Wrote \(out)/ingest.json, sessions.json, findings.json, findings.jsonl, report.html and \(drawn) session diagrams")
         if candidates.count > chosen.count {

@@ -449,8 +449,8 @@ import Testing
         let findings = (0..<8500).map { Self.finding(Self.hostile, branch: $0, user: "u\($0)", evidence: $0 % 4) }
         let at = UTCInstant(seconds: 0)
         let path = scratch.url.appendingPathComponent("out/findings.json").path
-        try OutputFile.stream(to: path) { document in
-            try OutputFile.stream(to: path + "l") { lines in FindingsReport.write(findings, inputs: ["in"], generatedAt: at, document: &document, lines: &lines) }
+        try OutputFile.stream(to: path, and: path + "l") { document, lines in
+            FindingsReport.write(findings, inputs: ["in"], generatedAt: at, document: &document, lines: &lines)
         }
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == FindingsReport.document(findings, inputs: ["in"], generatedAt: at))
         #expect(try Data(contentsOf: URL(fileURLWithPath: path + "l")) == FindingsReport.jsonLines(findings))
@@ -462,6 +462,12 @@ import Testing
         struct Stop: Error {}
         #expect(throws: Stop.self) { try OutputFile.stream(to: path) { $0.write("partial"); throw Stop() } }
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == FindingsReport.document(findings, inputs: ["in"], generatedAt: at))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.url.appendingPathComponent("out").path).sorted() == ["findings.json", "findings.jsonl"])
+        // The same for the pair: neither file is replaced.
+        let previousLines = try Data(contentsOf: URL(fileURLWithPath: path + "l"))
+        #expect(throws: Stop.self) { try OutputFile.stream(to: path, and: path + "l") { one, two in one.write("partial"); two.write("partial"); throw Stop() } }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == FindingsReport.document(findings, inputs: ["in"], generatedAt: at))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path + "l")) == previousLines)
         #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.url.appendingPathComponent("out").path).sorted() == ["findings.json", "findings.jsonl"])
     }
 

@@ -9,7 +9,9 @@ import Testing
         let graph = try GraphBuilderTests().fixture()
         let findings = Detector.run(graph)
         let redactor = Redactor(events: graph.events)
-        let dot = redactor.apply(SessionDiagram().dot(graph.sessions[0], in: graph, findings: findings))
+        var diagram = SessionDiagram()
+        diagram.textFilter = { redactor.apply($0) }
+        let dot = diagram.dot(graph.sessions[0], in: graph, findings: findings)
         let json = String(decoding: redactor.apply(FindingsReport.document(findings, inputs: ["x"], generatedAt: UTCInstant(seconds: 0))), as: UTF8.self)
         for secret in ["alice@contoso.example", "203.0.113.10", "198.51.100.7", "dev-laptop", GraphBuilderTests.alice] {
             #expect(!dot.contains(secret), "DOT still shows \(secret)")
@@ -42,5 +44,26 @@ import Testing
         }
         #expect(shown.contains("person-1") && shown.contains("host-1") && shown.contains("user-1"))
         #expect(String(decoding: redactor.apply(Data(page.utf8)), as: UTF8.self) == shown)
+    }
+
+    /// Whole words only: a short local part or a value that is also part of a key is not
+    /// replaced inside words; and a finding is redacted before the table cuts its user short.
+    @Test func replacesWholeValuesOnlyAndBeforeCutting() {
+        var short = Event(time: UTCInstant(seconds: 0), source: .signInLogs, shape: .logAnalyticsNDJSON, kind: .signIn,
+                          provenance: Provenance(fileIndex: 0, line: 1, record: 1))
+        short.userPrincipalName = "ed@contoso.example"
+        short.userDisplayName = "Tim"
+        var long = short
+        long.userPrincipalName = "alexandra.konstantinopoulou-papadopoulou_partner-firm.co.uk#ext#@contoso.example"
+        let redactor = Redactor(events: [short, long])
+        #expect(!redactor.mapping.contains { $0.original == "ed" }, "a local part under 3 characters is no value of its own")
+        let json = #"{"used":1,"generatedAt":"x","rootTime":"Tim","user":"ed@contoso.example"}"#
+        #expect(redactor.apply(json) == #"{"used":1,"generatedAt":"x","rootTime":"person-1","user":"user-1"}"#)
+        let finding = Finding(id: "f", rule: "r", family: .contextDivergence, severity: .high, sessionId: nil, user: long.userPrincipalName,
+                              firstSeen: "2026-03-02T08:00:00Z", lastSeen: "2026-03-02T08:00:00Z", summary: "s", reason: "by \(long.userPrincipalName!)",
+                              branch: nil, adjustments: [], evidence: [], evidenceCount: 0)
+        let table = FindingsReport.table([redactor.apply(finding)])
+        #expect(!table.contains("konstantinopoulou"))
+        #expect(table.contains("user-2"))
     }
 }

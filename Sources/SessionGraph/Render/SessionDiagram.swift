@@ -17,11 +17,17 @@ public struct SessionDiagram {
     public var view: DiagramView = .full
     /// Most items drawn; above it the diagram collapses further and says what it collapsed.
     public var nodeBudget = 300
+    /// Applied to every text the diagram shows before it is escaped and cut to the line length:
+    /// `--redact`'s pseudonyms, so a value is never left half-shown where a line wraps.
+    public var textFilter: (@Sendable (String) -> String)? = nil
 
     public init(view: DiagramView = .full, nodeBudget: Int = 300) {
         self.view = view
         self.nodeBudget = max(nodeBudget, 10)
     }
+
+    private func shown(_ text: String) -> String { textFilter?(text) ?? text }
+    private func shown(_ lines: [String]) -> [String] { textFilter.map { filter in lines.map(filter) } ?? lines }
 
     static let severityColour: [Severity: String] = [.high: "#c62828", .medium: "#ef6c00", .low: "#f9a825", .info: "#607d8b"]
 
@@ -56,7 +62,7 @@ public struct SessionDiagram {
         var title = ["Session \(session.sessionId) · \(user)", "\(span) (UTC) · \(view == .full ? "full view" : "suspicious view")"]
         if session.root == nil { title.append("ROOT ABSENT: no successful interactive sign-in of this session is in the data") }
         title.append(contentsOf: notes)
-        out += "  label=\"\(DOTText.label(lines: title))\";\n"
+        out += "  label=\"\(DOTText.label(lines: shown(title)))\";\n"
 
         // Clusters per branch.
         for branch in session.branches where shownBranches.contains(branch.index) {
@@ -70,11 +76,11 @@ public struct SessionDiagram {
             var lines = [header, "device \(branch.context.device)"]
             if branch.index != 0, let severity { lines.append("\(severity.rawValue.uppercased()) (\((branchRules[branch.index] ?? []).count) rules fired, see note)") }
             out += "  subgraph \"cluster_b\(branch.index)\" {\n"
-            out += "    label=\"\(DOTText.label(lines: lines))\"; style=\"rounded\(branch.index == 0 ? ",filled" : "")\"; color=\"\(colour)\"; penwidth=\(branch.index == 0 || severity.map { $0 >= .medium } == true ? 2.5 : 1.2); fillcolor=\"#f1f8e9\";\n"
+            out += "    label=\"\(DOTText.label(lines: shown(lines)))\"; style=\"rounded\(branch.index == 0 ? ",filled" : "")\"; color=\"\(colour)\"; penwidth=\(branch.index == 0 || severity.map { $0 >= .medium } == true ? 2.5 : 1.2); fillcolor=\"#f1f8e9\";\n"
             for index in members { out += "    " + nodeStatement(index, items[index], graph, session: session) + "\n" }
             if let rules = branchRules[branch.index], !rules.isEmpty {
                 let noteLines = rules.map { "\($0.1.rawValue.uppercased()) \($0.0)" }
-                out += "    \"f\(branch.index)\" [shape=note, style=filled, fillcolor=\"#fff3e0\", color=\"\(Self.severityColour[rules.map(\.1).max()!]!)\", label=\"\(DOTText.label(lines: noteLines))\"];\n"
+                out += "    \"f\(branch.index)\" [shape=note, style=filled, fillcolor=\"#fff3e0\", color=\"\(Self.severityColour[rules.map(\.1).max()!]!)\", label=\"\(DOTText.label(lines: shown(noteLines)))\"];\n"
             }
             out += "  }\n"
         }
@@ -90,7 +96,7 @@ public struct SessionDiagram {
             guard let parent = item.parent, parent < items.count else { continue }
             let key = graph.incoming(item.representative)?.key.rawValue ?? ""
             let crosses = items[parent].branch != item.branch && item.branch != 0
-            var attributes = ["tooltip=\"\(DOTText.tooltip("linked by \(key)"))\""]
+            var attributes = ["tooltip=\"\(DOTText.tooltip(shown("linked by \(key)")))\""]
             if item.count > 1 { attributes.append("label=\"×\(item.count)\"") }
             if crosses {
                 let colour = branchSeverity[item.branch].flatMap { Self.severityColour[$0] } ?? "#c62828"
@@ -155,8 +161,8 @@ public struct SessionDiagram {
         if let file = event.flatMap({ graph.files.indices.contains(Int($0.provenance.fileIndex)) ? graph.files[Int($0.provenance.fileIndex)] : nil }) {
             tooltip.append("\(file):\(event!.provenance.line)")
         }
-        attributes.insert("label=\"\(DOTText.label(lines: lines))\"", at: 0)
-        attributes.append("tooltip=\"\(DOTText.tooltip(tooltip.joined(separator: "\n")))\"")
+        attributes.insert("label=\"\(DOTText.label(lines: shown(lines)))\"", at: 0)
+        attributes.append("tooltip=\"\(DOTText.tooltip(shown(tooltip.joined(separator: "\n"))))\"")
         return "\"i\(index)\" [\(attributes.joined(separator: ", "))];"
     }
 

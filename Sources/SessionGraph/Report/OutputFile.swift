@@ -18,25 +18,80 @@ public enum OutputFile {
     /// temporary file, as ``write(_:to:)-(Data,_)`` does): a document of hundreds of megabytes
     /// is never whole in memory.
     public static func stream(to path: String, _ body: (inout FileTextStream) throws -> Void) throws {
-        let temporary = try temporaryFile(for: path)
-        guard let file = fopen(temporary.path, "w") else {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: "cannot create \(temporary.path): \(String(cString: strerror(errno)))"])
-        }
-        var stream = FileTextStream(file: file)
+        var file = try OpenTemporary(for: path)
         do {
-            try body(&stream)
+            try body(&file.stream)
         } catch {
-            fclose(file)
-            try? FileManager.default.removeItem(at: temporary)
+            file.discard()
             throw error
         }
-        let failed = ferror(file) != 0
-        let closed = fclose(file) == 0
-        guard !failed, closed else {
-            try? FileManager.default.removeItem(at: temporary)
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: "cannot write \(path)"])
+        try file.finish()
+        try replace(path, with: file.temporary.path)
+    }
+
+    /// Two documents written together (findings.json and findings.jsonl, from one pass over the
+    /// findings): both are finished and checked before either replaces its target, so a failed
+    /// write leaves the previous pair, not a new file beside an old one.
+    public static func stream(to first: String, and second: String, _ body: (inout FileTextStream, inout FileTextStream) throws -> Void) throws {
+        var one = try OpenTemporary(for: first)
+        var two: OpenTemporary
+        do {
+            two = try OpenTemporary(for: second)
+        } catch {
+            one.discard()
+            throw error
         }
-        try replace(path, with: temporary.path)
+        do {
+            try body(&one.stream, &two.stream)
+        } catch {
+            one.discard()
+            two.discard()
+            throw error
+        }
+        let finished = (Result { try one.finish() }, Result { try two.finish() })
+        for (outcome, other) in [(finished.0, two), (finished.1, one)] {
+            if case .failure(let error) = outcome {
+                // The other file is closed (or failed too): removed, so neither replaces its target.
+                try? FileManager.default.removeItem(at: other.temporary)
+                throw error
+            }
+        }
+        try replace(first, with: one.temporary.path)
+        try replace(second, with: two.temporary.path)
+    }
+
+    /// A temporary file open for a buffered stream, beside its target.
+    private struct OpenTemporary {
+        let temporary: URL
+        let file: UnsafeMutablePointer<FILE>
+        var stream: FileTextStream
+        let target: String
+
+        init(for path: String) throws {
+            temporary = try OutputFile.temporaryFile(for: path)
+            guard let file = fopen(temporary.path, "w") else {
+                throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: "cannot create \(temporary.path): \(String(cString: strerror(errno)))"])
+            }
+            self.file = file
+            stream = FileTextStream(file: file)
+            target = path
+        }
+
+        /// Closes the file and removes it.
+        func discard() {
+            fclose(file)
+            try? FileManager.default.removeItem(at: temporary)
+        }
+
+        /// Closes the file; a write error kept by it, or one in closing, removes it and is thrown.
+        func finish() throws {
+            let failed = ferror(file) != 0
+            let closed = fclose(file) == 0
+            guard !failed, closed else {
+                try? FileManager.default.removeItem(at: temporary)
+                throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: "cannot write \(target)"])
+            }
+        }
     }
 
     /// The temporary file the data for `path` is written to, beside it (its folder made when

@@ -7,19 +7,42 @@
 /// search goes on after it. So no value is replaced inside another, and nothing a replacement
 /// wrote is searched again. ASCII letters match either case; other bytes match exactly.
 ///
+/// Whole words only: a pattern that begins with a word byte (an ASCII letter, digit or `_`) does
+/// not match right after a word byte, and one that ends with a word byte does not match right
+/// before one. So the value `ed` is not replaced in `used`, nor `Tim` in `rootTime`. Escapes
+/// that end in a letter (`\n`, `\t`) count as a boundary before a value.
+///
 /// The automaton is built over the reversed patterns and run from the end of the text to its
-/// start: at each position it is then in the state of the longest pattern *starting* there (one
-/// lookup, no chain of shorter matches to walk), and a forward pass picks the replacements.
+/// start: at each position it is then in the state of the longest pattern *starting* there
+/// (one lookup, no chain of shorter matches to walk), and a forward pass picks the
+/// replacements. The end-of-word condition is part of the automaton: a boundary symbol follows
+/// every byte that is not a word byte (and the end of the text) in the reversed text, and
+/// precedes each reversed pattern that ends with a word byte. The text is done a block at a time
+/// (a megabyte, or four times the longest pattern), each block's backward scan starting as far
+/// past its end as a pattern can reach, so the starts kept are a block's, not the whole text's.
 struct PatternReplacer: Sendable {
-    /// Child states: the root's in a table by byte, the others by `state << 8 | byte`.
-    private var rootChildren = [Int32](repeating: 0, count: 256)
-    private var children: [Int: Int32] = [:]
+    /// A state's children as a list (first child, next sibling), each with its symbol; the
+    /// root's in a table by symbol. A byte is its own symbol; ``boundary`` is 256.
+    private var rootChildren = [Int32](repeating: 0, count: 257)
+    private var firstChild: [Int32] = [0]
+    private var nextSibling: [Int32] = [0]
+    private var symbol: [UInt16] = [0]
     private var failure: [Int32] = [0]
     /// For each state, the pattern of the longest of its suffixes that is a pattern (in reversed
     /// text, the longest pattern starting at the current position), or -1.
     private var longestPattern: [Int32] = [-1]
     private var patternLengths: [Int] = []
+    private var patternStartsWithWord: [Bool] = []
     private var replacements: [[UInt8]] = []
+    private var longestPatternLength = 0
+    /// The bytes of text done at a time, at least (tests make it small, to cross blocks).
+    var minimumBlockSize = 1 << 20
+
+    private static let boundary: UInt16 = 256
+
+    static func isWordByte(_ byte: UInt8) -> Bool {
+        (byte | 0x20) &- UInt8(ascii: "a") < 26 || byte &- UInt8(ascii: "0") < 10 || byte == UInt8(ascii: "_")
+    }
 
     /// `pairs` in order of precedence: a pattern equal to an earlier one, ASCII case aside,
     /// is left out. Empty patterns are left out.
@@ -27,41 +50,54 @@ struct PatternReplacer: Sendable {
         var terminal: [Int32] = [-1]
         for (pattern, replacement) in pairs where !pattern.isEmpty {
             var state: Int32 = 0
-            for byte in pattern.reversed() {
-                let folded = Self.fold(byte)
-                if let next = child(state, folded) {
-                    state = next
-                } else {
-                    let next = Int32(failure.count)
-                    failure.append(0)
-                    terminal.append(-1)
-                    if state == 0 { rootChildren[Int(folded)] = next } else { children[Int(state) << 8 | Int(folded)] = next }
-                    state = next
+            func step(_ next: UInt16) {
+                if let existing = child(state, next) {
+                    state = existing
+                    return
                 }
+                let created = Int32(failure.count)
+                failure.append(0)
+                terminal.append(-1)
+                firstChild.append(0)
+                symbol.append(next)
+                if state == 0 {
+                    nextSibling.append(0)
+                    rootChildren[Int(next)] = created
+                } else {
+                    nextSibling.append(firstChild[Int(state)])
+                    firstChild[Int(state)] = created
+                }
+                state = created
+            }
+            if Self.isWordByte(pattern[pattern.count - 1]) { step(Self.boundary) }
+            for byte in pattern.reversed() {
+                step(UInt16(Self.fold(byte)))
+                if !Self.isWordByte(byte) { step(Self.boundary) }
             }
             guard terminal[Int(state)] < 0 else { continue }
             terminal[Int(state)] = Int32(patternLengths.count)
             patternLengths.append(pattern.count)
+            patternStartsWithWord.append(Self.isWordByte(pattern[0]))
             replacements.append(replacement)
+            longestPatternLength = max(longestPatternLength, pattern.count)
         }
         // Failure links breadth first: a state's link is the longest proper suffix of its string
         // that is a state; its longest pattern is its own when it ends one, else its link's.
         longestPattern = terminal
-        var edgesByParent: [Int32: [(byte: UInt8, child: Int32)]] = [:]
-        for (key, child) in children { edgesByParent[Int32(key >> 8), default: []].append((UInt8(key & 0xFF), child)) }
-        var queue: [Int32] = []
-        for byte in 0..<256 where rootChildren[byte] != 0 { queue.append(rootChildren[byte]) }
+        var queue: [Int32] = rootChildren.filter { $0 != 0 }
         var head = 0
         while head < queue.count {
             let state = queue[head]
             head += 1
-            for (byte, next) in edgesByParent[state] ?? [] {
+            var next = firstChild[Int(state)]
+            while next != 0 {
+                let label = symbol[Int(next)]
                 var link = failure[Int(state)]
-                while link != 0, child(link, byte) == nil { link = failure[Int(link)] }
-                let target = child(link, byte) ?? 0
-                failure[Int(next)] = target == next ? 0 : target
+                while link != 0, child(link, label) == nil { link = failure[Int(link)] }
+                failure[Int(next)] = child(link, label) ?? 0
                 if longestPattern[Int(next)] < 0 { longestPattern[Int(next)] = longestPattern[Int(failure[Int(next)])] }
                 queue.append(next)
+                next = nextSibling[Int(next)]
             }
         }
     }
@@ -72,37 +108,67 @@ struct PatternReplacer: Sendable {
         byte &- UInt8(ascii: "A") < 26 ? byte | 0x20 : byte
     }
 
-    private func child(_ state: Int32, _ byte: UInt8) -> Int32? {
+    private func child(_ state: Int32, _ label: UInt16) -> Int32? {
         if state == 0 {
-            let next = rootChildren[Int(byte)]
+            let next = rootChildren[Int(label)]
             return next == 0 ? nil : next
         }
-        return children[Int(state) << 8 | Int(byte)]
+        var next = firstChild[Int(state)]
+        while next != 0 {
+            if symbol[Int(next)] == label { return next }
+            next = nextSibling[Int(next)]
+        }
+        return nil
+    }
+
+    private func advance(_ state: Int32, _ label: UInt16) -> Int32 {
+        var state = state
+        while state != 0, child(state, label) == nil { state = failure[Int(state)] }
+        return child(state, label) ?? 0
+    }
+
+    /// Whether a pattern may start at `start`: after a byte that is not a word byte, or after an
+    /// escape such as `\n`.
+    private static func startsWord(at start: Int, in text: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard start > 0, isWordByte(text[start - 1]) else { return true }
+        return start > 1 && text[start - 2] == UInt8(ascii: "\\")
     }
 
     /// `text` with the patterns replaced.
     func replace(_ text: UnsafeBufferPointer<UInt8>) -> [UInt8] {
         guard !isEmpty else { return Array(text) }
-        // Backwards: the longest pattern starting at each position where one starts.
-        var starts: [(position: Int, pattern: Int32)] = []
-        var state: Int32 = 0
-        var position = text.count
-        while position > 0 {
-            position -= 1
-            let byte = Self.fold(text[position])
-            while state != 0, child(state, byte) == nil { state = failure[Int(state)] }
-            state = child(state, byte) ?? 0
-            let pattern = longestPattern[Int(state)]
-            if pattern >= 0 { starts.append((position, pattern)) }
-        }
-        // Forwards: the leftmost start, its longest pattern, then on after it.
+        let blockSize = max(minimumBlockSize, 4 * longestPatternLength)
         var out: [UInt8] = []
         out.reserveCapacity(text.count)
         var copied = 0
-        for (start, pattern) in starts.reversed() where start >= copied {
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: text[copied..<start]))
-            out.append(contentsOf: replacements[Int(pattern)])
-            copied = start + patternLengths[Int(pattern)]
+        var starts: [(position: Int, pattern: Int32)] = []
+        var blockStart = 0
+        while blockStart < text.count {
+            let blockEnd = min(text.count, blockStart + blockSize)
+            // Backwards from as far past the block as a pattern starting in it can reach: the
+            // longest pattern starting at each position of the block where one starts.
+            starts.removeAll(keepingCapacity: true)
+            var position = min(text.count, blockEnd + longestPatternLength - 1)
+            var state: Int32 = 0
+            if position == text.count || !Self.isWordByte(text[position]) { state = advance(state, Self.boundary) }
+            let first = max(blockStart, copied)
+            while position > first {
+                position -= 1
+                let byte = text[position]
+                state = advance(state, UInt16(Self.fold(byte)))
+                if !Self.isWordByte(byte) { state = advance(state, Self.boundary) }
+                let pattern = longestPattern[Int(state)]
+                if pattern >= 0, position < blockEnd { starts.append((position, pattern)) }
+            }
+            // Forwards: the leftmost start, its longest pattern, then on after it (which may be
+            // past the block's end).
+            for (start, pattern) in starts.reversed() where start >= copied {
+                if patternStartsWithWord[Int(pattern)], !Self.startsWord(at: start, in: text) { continue }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: text[copied..<start]))
+                out.append(contentsOf: replacements[Int(pattern)])
+                copied = start + patternLengths[Int(pattern)]
+            }
+            blockStart = blockEnd
         }
         out.append(contentsOf: UnsafeBufferPointer(rebasing: text[copied...]))
         return out

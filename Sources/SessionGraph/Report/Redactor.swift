@@ -41,7 +41,9 @@ public struct Redactor: Sendable {
             if let upn = event.userPrincipalName {
                 assign(upn, "user")
                 // The local part alone appears in some display strings.
-                if let at = upn.firstIndex(of: "@"), table[String(upn[..<at])] == nil {
+                // At least 3 characters, as every value (matches are whole words, so `bob` is
+                // not replaced in `bobcat`).
+                if let at = upn.firstIndex(of: "@"), upn[..<at].count >= 3, table[String(upn[..<at])] == nil {
                     table[String(upn[..<at])] = table[upn]!.replacingOccurrences(of: "user", with: "account")
                 }
             }
@@ -69,6 +71,13 @@ public struct Redactor: Sendable {
         var forms = [value]
         func add(_ form: String) { if !form.isEmpty, !forms.contains(form) { forms.append(form) } }
         add(String(jsonString(value).dropFirst().dropLast()))
+        // JSONEncoder (ingest.json, the data errors of sessions.json) spells some control
+        // characters otherwise (`\b`, not `\u0008`).
+        if value.utf8.contains(where: { $0 < 0x20 }) {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.withoutEscapingSlashes]
+            if let data = try? encoder.encode(value) { add(String(decoding: data.dropFirst().dropLast(), as: UTF8.self)) }
+        }
         add(DOTText.label(value))
         add(HTMLText.escape(value))
         // Graphviz escapes as HTML does, and `-` as well.
@@ -76,8 +85,9 @@ public struct Redactor: Sendable {
         return forms
     }
 
-    /// `text` with every original value replaced by its pseudonym (ASCII letters in either case),
-    /// in one pass: at each place the longest value starting there, never one inside another.
+    /// `text` with every original value replaced by its pseudonym (ASCII letters in either case;
+    /// other letters as they are, which is how every output writes a value it read), in one pass:
+    /// at each place the longest value starting there, whole words only, never one inside another.
     public func apply(_ text: String) -> String {
         var text = text
         return text.withUTF8 { String(decoding: replacer.replace($0), as: UTF8.self) }
@@ -85,6 +95,23 @@ public struct Redactor: Sendable {
 
     public func apply(_ data: Data) -> Data {
         data.withUnsafeBytes { Data(replacer.replace($0.bindMemory(to: UInt8.self))) }
+    }
+
+    /// `finding` with every text in it redacted, before an output cuts any of it to a length
+    /// (the terminal table shows 60 characters of a user): a value cut short would not match.
+    public func apply(_ finding: Finding) -> Finding {
+        var finding = finding
+        finding.user = finding.user.map(apply)
+        finding.summary = apply(finding.summary)
+        finding.reason = apply(finding.reason)
+        finding.adjustments = finding.adjustments.map(apply)
+        finding.evidence = finding.evidence.map { item in
+            var item = item
+            item.summary = apply(item.summary)
+            item.file = item.file.map(apply)
+            return item
+        }
+        return finding
     }
 
     /// The mapping as JSON, for the analyst only.
