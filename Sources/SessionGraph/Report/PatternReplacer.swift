@@ -27,6 +27,10 @@ struct PatternReplacer: Sendable {
     private var firstChild: [Int32] = [0]
     private var nextSibling: [Int32] = [0]
     private var symbol: [UInt16] = [0]
+    /// The children of states with many (a table by symbol each, after building), by state:
+    /// the index of its table, or -1. Shallow states of many patterns have dozens of children.
+    private var tableOf: [Int32] = []
+    private var tables: [Int32] = []
     private var failure: [Int32] = [0]
     /// For each state, the pattern of the longest of its suffixes that is a pattern (in reversed
     /// text, the longest pattern starting at the current position), or -1.
@@ -81,6 +85,19 @@ struct PatternReplacer: Sendable {
             replacements.append(replacement)
             longestPatternLength = max(longestPatternLength, pattern.count)
         }
+        // States with many children get a table, so that a step from them is one lookup.
+        tableOf = [Int32](repeating: -1, count: failure.count)
+        for state in 1..<failure.count {
+            var degree = 0
+            var next = firstChild[state]
+            while next != 0 { degree += 1; next = nextSibling[Int(next)] }
+            guard degree >= 8 else { continue }
+            tableOf[state] = Int32(tables.count / 257)
+            let base = tables.count
+            tables.append(contentsOf: repeatElement(0, count: 257))
+            next = firstChild[state]
+            while next != 0 { tables[base + Int(symbol[Int(next)])] = next; next = nextSibling[Int(next)] }
+        }
         // Failure links breadth first: a state's link is the longest proper suffix of its string
         // that is a state; its longest pattern is its own when it ends one, else its link's.
         longestPattern = terminal
@@ -111,6 +128,10 @@ struct PatternReplacer: Sendable {
     private func child(_ state: Int32, _ label: UInt16) -> Int32? {
         if state == 0 {
             let next = rootChildren[Int(label)]
+            return next == 0 ? nil : next
+        }
+        if Int(state) < tableOf.count, tableOf[Int(state)] >= 0 {
+            let next = tables[Int(tableOf[Int(state)]) * 257 + Int(label)]
             return next == 0 ? nil : next
         }
         var next = firstChild[Int(state)]

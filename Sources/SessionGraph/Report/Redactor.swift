@@ -54,7 +54,10 @@ public struct Redactor: Sendable {
             assign(event.tenantId, "tenant")
             assignIP(event.ipAddress)
         }
-        mapping = table.map { ($0.key, $0.value) }.sorted { ($0.original.count, $0.original) > ($1.original.count, $1.original) }
+        // Each length counted once: a character count walks the whole text.
+        mapping = table.map { (length: $0.key.count, original: $0.key, pseudonym: $0.value) }
+            .sorted { ($0.length, $0.original) > ($1.length, $1.original) }
+            .map { ($0.original, $0.pseudonym) }
         replacer = PatternReplacer(mapping.flatMap { original, pseudonym in
             Self.writtenForms(of: original).map { (Array($0.utf8), Array(pseudonym.utf8)) }
         })
