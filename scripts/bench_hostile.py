@@ -5,12 +5,14 @@ round). Each case is one session; its records are generated here (deterministic,
 bench-data/hostile/, outside git):
 
   many-networks  one session id on N sign-ins, each from its own network (N branches);
-  token-replay   one sign-in whose token is used by M Graph requests, each from its own /24.
+  token-replay   one sign-in whose token is used by M Graph requests, each from its own /24;
+  long-names     (--redact) N sign-ins of N users, each with a display name of 10,000 characters:
+                 the redaction's automaton grows with the values' total length.
 
 Prints wall time and peak RSS per case. A run that grows with the square of the session would
 take minutes here; the tool takes seconds.
 """
-import base64, datetime, json, pathlib, re, subprocess, sys, time, uuid
+import base64, datetime, json, pathlib, random, re, subprocess, sys, time, uuid
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 BIN = ROOT / ".build/release/sessiongraph"
@@ -62,16 +64,31 @@ def token_replay(path, count=30000):
                                   "ResponseStatusCode": 200, "UserAgent": "python-requests/2.31", "AppId": APP}) + "\n")
 
 
+def long_names(path, count=2000):
+    letters = "abcdefghij -"
+    with open(path, "w") as out:
+        for i in range(count):
+            row = sign_in(i, str(uuid.UUID(int=i + 1)), f"198.51.{(i >> 8) & 255}.{i & 255}", 3303, "CH", True)
+            row["SessionId"] = str(uuid.UUID(int=(1 << 64) + i))
+            row["UserId"] = str(uuid.UUID(int=(2 << 64) + i))
+            row["UserPrincipalName"] = f"user{i}@contoso.example"
+            # Deterministic and distinct: a generator seeded by the row.
+            generator = random.Random(i)
+            row["UserDisplayName"] = "".join(generator.choice(letters) for _ in range(10000))
+            out.write(json.dumps(row) + "\n")
+
+
 def main():
     # The size is in the folder's name, so a changed case is generated anew, not read stale.
-    cases = {"many-networks-40000": many_networks, "token-replay-30000": token_replay}
-    for name, generate in cases.items():
+    cases = {"many-networks-40000": (many_networks, []), "token-replay-30000": (token_replay, []),
+             "long-names-random-2000": (long_names, ["--redact"])}
+    for name, (generate, extra) in cases.items():
         folder = DATA / name
         if not (folder / "rows.ndjson").exists():
             folder.mkdir(parents=True, exist_ok=True)
             generate(folder / "rows.ndjson")
         start = time.perf_counter()
-        proc = subprocess.run(["/usr/bin/time", "-v", str(BIN), "analyze", str(folder), "--out", str(DATA / f"out-{name}"), "--quiet", "--strict"],
+        proc = subprocess.run(["/usr/bin/time", "-v", str(BIN), "analyze", str(folder), "--out", str(DATA / f"out-{name}"), "--quiet", "--strict"] + extra,
                               capture_output=True, text=True)
         wall = time.perf_counter() - start
         # --strict: a rejected record (exit 4) would time a smaller session than the case says.
@@ -79,7 +96,8 @@ def main():
             sys.exit(f"{name}: analyze failed ({proc.returncode})\n{proc.stderr[-2000:]}")
         rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", proc.stderr).group(1)) / 1024
         records = sum(1 for _ in open(folder / "rows.ndjson"))
-        print(f"{name:14} {records:7} records in one session  {wall:6.2f} s  {rss:5.0f} MB")
+        what = "records, redacted" if extra else "records in one session"
+        print(f"{name:23} {records:7} {what:22}  {wall:6.2f} s  {rss:5.0f} MB")
 
 
 if __name__ == "__main__":
