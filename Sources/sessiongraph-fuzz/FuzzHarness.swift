@@ -1,7 +1,8 @@
 // Fuzzing harness for the parser entry points (`make fuzz SECONDS=…`).
 //
 // Built with `-sanitize=fuzzer,address -DFUZZING`, libFuzzer drives `LLVMFuzzerTestOneInput` and
-// `SG_FUZZ_TARGET` picks the entry point: json-record, csv-record, timestamp, uti, dot-escaping.
+// `SG_FUZZ_TARGET` picks the entry point: json-record, csv-record, timestamp, uti, dot-escaping,
+// redaction.
 // Built normally, the same binary replays files given on the command line through one target
 // (`sessiongraph-fuzz TARGET FILE...`), which is how a crash found by the fuzzer becomes a
 // regression check.
@@ -14,6 +15,7 @@ enum FuzzTarget: String, CaseIterable {
     case timestamp
     case uti
     case dotEscaping = "dot-escaping"
+    case redaction
 
     func run(_ data: UnsafeBufferPointer<UInt8>) {
         // Every input's values are new to the process-wide vocabulary; nothing of an input
@@ -108,6 +110,18 @@ enum FuzzTarget: String, CaseIterable {
             }
             let lowered = FieldText.bytes(data).lowercased().string
             precondition(Array(lowered.utf8) == Array(text.lowercased().utf8), "lower-casing the bytes differs from the string's")
+        case .redaction:
+            // Patterns before the first 0x01, split at 0x00; the text after it. The one-pass
+            // replacement equals the plain definition, in blocks as small as the input picks.
+            let bytes = Array(data)
+            let split = bytes.firstIndex(of: 1) ?? bytes.count
+            let patterns = bytes[..<split].split(separator: 0, omittingEmptySubsequences: true).prefix(64)
+            let pairs = patterns.enumerated().map { (pattern: Array($0.element.prefix(256)), replacement: Array("<\($0.offset)>".utf8)) }
+            let text = Array(bytes[min(split + 1, bytes.count)...].prefix(8192))
+            var replacer = PatternReplacer(pairs)
+            replacer.minimumBlockSize = 1 + data.count % 13
+            let replaced = text.withUnsafeBufferPointer { replacer.replace($0) }
+            precondition(replaced == PatternReplacer.definition(text, pairs), "the one-pass replacement differs from its definition")
         case .dotEscaping:
             let text = String(decoding: data, as: UTF8.self)
             let label = DOTText.label(text)

@@ -2,34 +2,10 @@ import Foundation
 import Testing
 @testable import SessionGraph
 
-/// `--redact`'s one-pass replacement against the plain definition: from the left, at the first
-/// position where a pattern starts (ASCII case aside), the longest one; then on after it.
+/// `--redact`'s one-pass replacement against the plain definition (``PatternReplacer/definition(_:_:)``):
+/// from the left, at the first position where a pattern starts as a whole word (ASCII case
+/// aside), the longest one; then on after it.
 @Suite struct PatternReplacerTests {
-    static func reference(_ text: [UInt8], _ pairs: [(pattern: [UInt8], replacement: [UInt8])]) -> [UInt8] {
-        func fold(_ byte: UInt8) -> UInt8 { (65...90).contains(byte) ? byte + 32 : byte }
-        func word(_ byte: UInt8) -> Bool { (65...90).contains(byte) || (97...122).contains(byte) || (48...57).contains(byte) || byte == 95 }
-        var out: [UInt8] = []
-        var position = 0
-        while position < text.count {
-            var best: (length: Int, replacement: [UInt8])? = nil
-            for (pattern, replacement) in pairs where !pattern.isEmpty && pattern.count <= text.count - position {
-                let end = position + pattern.count
-                let matches = pattern.indices.allSatisfy { fold(pattern[$0]) == fold(text[position + $0]) }
-                let startsWord = !word(pattern[0]) || position == 0 || !word(text[position - 1]) || (position > 1 && text[position - 2] == 92)
-                let endsWord = !word(pattern[pattern.count - 1]) || end == text.count || !word(text[end])
-                if matches, startsWord, endsWord, pattern.count > (best?.length ?? 0) { best = (pattern.count, replacement) }
-            }
-            if let best {
-                out += best.replacement
-                position += best.length
-            } else {
-                out.append(text[position])
-                position += 1
-            }
-        }
-        return out
-    }
-
     func replaced(_ text: String, _ pairs: [(String, String)]) -> String {
         let replacer = PatternReplacer(pairs.map { (Array($0.0.utf8), Array($0.1.utf8)) })
         return Array(text.utf8).withUnsafeBufferPointer { String(decoding: replacer.replace($0), as: UTF8.self) }
@@ -62,17 +38,11 @@ import Testing
             let pairs = (0..<Int.random(in: 1...6, using: &generator)).map { index in
                 ((0..<Int.random(in: 1...5, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! }, Array("<\(index)>".utf8))
             }
-            // The first of two patterns equal but for case wins, as in the replacer.
-            var kept: [(pattern: [UInt8], replacement: [UInt8])] = []
-            func fold(_ bytes: [UInt8]) -> [UInt8] { bytes.map { (65...90).contains($0) ? $0 + 32 : $0 } }
-            for pair in pairs where !kept.contains(where: { fold($0.pattern) == fold(pair.0) }) {
-                kept.append((pair.0, pair.1))
-            }
             let text = (0..<Int.random(in: 0...40, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! }
             var replacer = PatternReplacer(pairs.map { (pattern: $0.0, replacement: $0.1) })
             replacer.minimumBlockSize = Int.random(in: 1...12, using: &generator)
             let got = text.withUnsafeBufferPointer { replacer.replace($0) }
-            #expect(got == Self.reference(text, kept), "text \(String(decoding: text, as: UTF8.self)) patterns \(pairs.map { String(decoding: $0.0, as: UTF8.self) })")
+            #expect(got == PatternReplacer.definition(text, pairs.map { (pattern: $0.0, replacement: $0.1) }), "text \(String(decoding: text, as: UTF8.self)) patterns \(pairs.map { String(decoding: $0.0, as: UTF8.self) })")
         }
     }
 

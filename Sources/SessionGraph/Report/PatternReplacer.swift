@@ -194,4 +194,34 @@ struct PatternReplacer: Sendable {
         out.append(contentsOf: UnsafeBufferPointer(rebasing: text[copied...]))
         return out
     }
+
+    /// The same replacement by its plain definition, one position and every pattern at a time,
+    /// for the tests and the fuzzer to check ``replace(_:)`` against (slow: patterns times text).
+    static func definition(_ text: [UInt8], _ pairs: [(pattern: [UInt8], replacement: [UInt8])]) -> [UInt8] {
+        var kept: [(pattern: [UInt8], replacement: [UInt8])] = []
+        for pair in pairs where !pair.pattern.isEmpty && !kept.contains(where: { $0.pattern.map(fold) == pair.pattern.map(fold) }) {
+            kept.append(pair)
+        }
+        var out: [UInt8] = []
+        var position = 0
+        while position < text.count {
+            var best: (length: Int, replacement: [UInt8])? = nil
+            for (pattern, replacement) in kept where pattern.count <= text.count - position {
+                let end = position + pattern.count
+                let matches = pattern.indices.allSatisfy { fold(pattern[$0]) == fold(text[position + $0]) }
+                let startsWord = !isWordByte(pattern[0]) || position == 0 || !isWordByte(text[position - 1])
+                    || (position > 1 && text[position - 2] == UInt8(ascii: "\\"))
+                let endsWord = !isWordByte(pattern[pattern.count - 1]) || end == text.count || !isWordByte(text[end])
+                if matches, startsWord, endsWord, pattern.count > (best?.length ?? 0) { best = (pattern.count, replacement) }
+            }
+            if let best {
+                out += best.replacement
+                position += best.length
+            } else {
+                out.append(text[position])
+                position += 1
+            }
+        }
+        return out
+    }
 }
