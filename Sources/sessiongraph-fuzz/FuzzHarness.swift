@@ -119,7 +119,7 @@ enum FuzzTarget: String, CaseIterable {
             let pairs = patterns.enumerated().map { (pattern: Array($0.element.prefix(256)), replacement: Array("<\($0.offset)>".utf8)) }
             let text = Array(bytes[min(split + 1, bytes.count)...].prefix(8192))
             var replacer = PatternReplacer(pairs)
-            replacer.minimumBlockSize = 1 + data.count % 13
+            replacer.blockSizeForTests = 1 + data.count % 13
             let replaced = text.withUnsafeBufferPointer { replacer.replace($0) }
             precondition(replaced == PatternReplacer.definition(text, pairs), "the one-pass replacement differs from its definition")
         case .dotEscaping:

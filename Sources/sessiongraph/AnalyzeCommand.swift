@@ -58,6 +58,12 @@ struct AnalyzeCommand: AsyncParsableCommand {
         }
     }
 
+    /// Each text from the logs redacted before an output escapes or cuts it, under `--redact`.
+    static func textFilter(_ redactor: Redactor?) -> (@Sendable (String) -> String)? {
+        guard let redactor else { return nil }
+        return { text in redactor.apply(text) }
+    }
+
     func run() async throws {
         let settings: DetectionConfig
         do {
@@ -99,10 +105,10 @@ struct AnalyzeCommand: AsyncParsableCommand {
         let redactor = redact ? Redactor(events: graph.events) : nil
         // Diagrams are redacted text by text, before lines are cut to their length.
         var diagram = SessionDiagram(view: .full, nodeBudget: nodeBudget)
-        if let redactor { diagram.textFilter = { (text: String) -> String in redactor.apply(text) } }
+        let textFilter: (@Sendable (String) -> String)? = Self.textFilter(redactor)
+        diagram.textFilter = textFilter
         var suspiciousDiagram = diagram
         suspiciousDiagram.view = .suspicious
-        func shown(_ data: Data) -> Data { redactor?.apply(data) ?? data }
         func shown(_ text: String) -> String { redactor?.apply(text) ?? text }
         do {
             // The JSON documents are independent of the diagrams: they are encoded and written on
@@ -156,7 +162,9 @@ struct AnalyzeCommand: AsyncParsableCommand {
             // The report's opening (summary and findings) needs no diagram: it is made beside them;
             // the flagged sessions, which show the diagrams, are added once those are drawn.
             async let reportOpening: String = onDispatchQueue {
-                BriefingReport(ingest: result, graph: graph, findings: findings, diagrams: [:], generatedAt: now, inputs: paths).opening()
+                var report = BriefingReport(ingest: result, graph: graph, findings: findings, diagrams: [:], generatedAt: now, inputs: paths)
+                report.textFilter = textFilter
+                return report.opening()
             }
             // The diagrams and the report: an error here still waits for the documents, so that
             // both failures are said and no write is left running.
@@ -187,8 +195,10 @@ struct AnalyzeCommand: AsyncParsableCommand {
                     }
                 }
                 diagramSeconds = secondsSince(outputsStarted)
-                let report = BriefingReport(ingest: result, graph: graph, findings: findings, diagrams: diagrams, generatedAt: now, inputs: paths)
-                try OutputFile.write(shown(report.html(opening: try await reportOpening)), to: folder.appendingPathComponent("report.html").path)
+                // Redacted text by text, as the diagrams are: one pass, before any text is cut.
+                var report = BriefingReport(ingest: result, graph: graph, findings: findings, diagrams: diagrams, generatedAt: now, inputs: paths)
+                report.textFilter = textFilter
+                try OutputFile.write(report.html(opening: try await reportOpening), to: folder.appendingPathComponent("report.html").path)
                 reportSeconds = secondsSince(outputsStarted) - diagramSeconds
             } catch {
                 do {
@@ -209,8 +219,10 @@ struct AnalyzeCommand: AsyncParsableCommand {
         print("\(graph.sessions.count) sessions (\(graph.sessions.filter { $0.root == nil }.count) with the root absent), \(graph.sessions.filter { $0.branches.count > 1 }.count) with more than one branch")
         for error in graph.dataErrors { print("DATA ERROR: \(TerminalText.safe(shown(error.message), limit: 300))") }
         print("")
-        // Redacted before the table cuts a user or a reason to its column.
-        print(shown(FindingsReport.table(redactor.map { redactor in findings.map(redactor.apply) } ?? findings)))
+        // The findings the table shows, redacted before it cuts a user or a reason to its column
+        // (one pass: the table's own text holds no value from the logs).
+        let tableLimit = 40
+        print(FindingsReport.table(redactor.map { redactor in findings.prefix(tableLimit).map(redactor.apply) + findings.dropFirst(tableLimit) } ?? findings, limit: tableLimit))
         if redact { print("Redacted: the pseudonym mapping is in \(out)/redaction-map.json; keep it out of what you share") }
         print("Wrote \(out)/ingest.json, sessions.json, findings.json, findings.jsonl, report.html and \(drawn) session diagrams")
         if candidates.count > chosen.count {

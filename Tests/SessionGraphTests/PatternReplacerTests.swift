@@ -40,7 +40,7 @@ import Testing
             }
             let text = (0..<Int.random(in: 0...40, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! }
             var replacer = PatternReplacer(pairs.map { (pattern: $0.0, replacement: $0.1) })
-            replacer.minimumBlockSize = Int.random(in: 1...12, using: &generator)
+            replacer.blockSizeForTests = Int.random(in: 1...12, using: &generator)
             let got = text.withUnsafeBufferPointer { replacer.replace($0) }
             #expect(got == PatternReplacer.definition(text, pairs.map { (pattern: $0.0, replacement: $0.1) }), "text \(String(decoding: text, as: UTF8.self)) patterns \(pairs.map { String(decoding: $0.0, as: UTF8.self) })")
         }

@@ -24,6 +24,16 @@ import Testing
         #expect(pseudonym.split(separator: ".").prefix(3) == sibling.split(separator: ".").prefix(3))
         #expect(pseudonym.hasSuffix(".10") && sibling.hasSuffix(".11"))
         #expect(dot.contains("AS14061"), "ASNs stay visible")
+        // The briefing, redacted text by text before it escapes and cuts.
+        var report = BriefingReport(ingest: try Ingestor.ingest(paths: [try GraphBuilderTests.writeLines(try GraphBuilderTests().fixtureLines()).path]),
+                                    graph: graph, findings: findings, diagrams: [:], generatedAt: UTCInstant(seconds: 0), inputs: ["x"])
+        report.textFilter = { redactor.apply($0) }
+        let html = report.html()
+        for secret in ["alice@contoso.example", "203.0.113.10", "dev-laptop", GraphBuilderTests.alice] {
+            #expect(!html.contains(secret), "report.html still shows \(secret)")
+        }
+        let alice = try #require(redactor.mapping.first { $0.original == "alice@contoso.example" }?.pseudonym)
+        #expect(html.contains(alice))
         let map = String(decoding: redactor.mappingDocument(), as: UTF8.self)
         #expect(map.contains("alice@contoso.example"), "the mapping keeps the originals for the analyst")
     }
@@ -65,5 +75,12 @@ import Testing
         let table = FindingsReport.table([redactor.apply(finding)])
         #expect(!table.contains("konstantinopoulou"))
         #expect(table.contains("user-2"))
+        // A local part that is a common word is no value: keys and text keep it. The UPN as a
+        // OneDrive site names it is one.
+        var common = short
+        common.userPrincipalName = "user@contoso.example"
+        let other = Redactor(events: [common])
+        #expect(other.apply(#"{"user":"user@contoso.example","path":"/personal/user_contoso_example/Documents","agent":"user agent"}"#)
+                == #"{"user":"user-1","path":"/personal/site-1/Documents","agent":"user agent"}"#)
     }
 }

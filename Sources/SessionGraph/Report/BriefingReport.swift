@@ -45,6 +45,9 @@ public struct BriefingReport {
     public var diagrams: [Int: String]
     public var generatedAt: UTCInstant
     public var inputs: [String]
+    /// Applied to every text from the logs before it is escaped and cut to its length:
+    /// `--redact`'s pseudonyms (the diagrams given are redacted by their own filter).
+    public var textFilter: (@Sendable (String) -> String)? = nil
 
     public init(ingest: IngestResult, graph: InvestigationGraph, findings: [Finding], diagrams: [Int: String], generatedAt: UTCInstant, inputs: [String]) {
         self.ingest = ingest
@@ -54,6 +57,8 @@ public struct BriefingReport {
         self.generatedAt = generatedAt
         self.inputs = inputs
     }
+
+    private func escaped(_ text: String) -> String { HTMLText.escape(textFilter?(text) ?? text) }
 
     static let style = """
         body{font-family:Helvetica,Arial,sans-serif;margin:2em;color:#263238;max-width:1400px}
@@ -89,7 +94,7 @@ public struct BriefingReport {
     private func summarySection() -> String {
         let t = ingest.totals
         var out = "<section id=\"summary\"><h2>Run summary</h2>"
-        out += "<p>Inputs: " + inputs.map { "<code>\(HTMLText.escape($0))</code>" }.joined(separator: ", ") + "</p>"
+        out += "<p>Inputs: " + inputs.map { "<code>\(escaped($0))</code>" }.joined(separator: ", ") + "</p>"
         if let range = ingest.timeRange { out += "<p>Events from <b>\(range.lowerBound.iso8601)</b> to <b>\(range.upperBound.iso8601)</b>.</p>" }
         out += "<p>\(t.files) files (\(t.unrecognisedFiles) not recognised): <b>\(t.read)</b> records read = \(t.used) used + \(t.duplicate) duplicate + \(t.rejected) rejected. "
         out += "\(graph.sessions.count) sessions, \(graph.sessions.filter { $0.root == nil }.count) with the root absent; "
@@ -97,11 +102,11 @@ public struct BriefingReport {
         out += "<details><summary>Per-file account (\(ingest.files.count) files)</summary>"
         out += "<table><tr><th>file</th><th>source / shape</th><th>read</th><th>used</th><th>duplicate</th><th>rejected</th></tr>"
         for file in ingest.files {
-            let what = file.unrecognised.map { "not recognised: \(HTMLText.escape($0))" } ?? "\(HTMLText.escape(file.source ?? "-")) / \(HTMLText.escape(file.shape ?? "-"))"
-            out += "<tr><td><code>\(HTMLText.escape(file.path))</code></td><td>\(what)</td><td>\(file.read)</td><td>\(file.used)</td><td>\(file.duplicate)</td><td>\(file.rejected)</td></tr>"
+            let what = file.unrecognised.map { "not recognised: \(escaped($0))" } ?? "\(escaped(file.source ?? "-")) / \(escaped(file.shape ?? "-"))"
+            out += "<tr><td><code>\(escaped(file.path))</code></td><td>\(what)</td><td>\(file.read)</td><td>\(file.used)</td><td>\(file.duplicate)</td><td>\(file.rejected)</td></tr>"
         }
         out += "</table></details>"
-        for error in graph.dataErrors { out += "<p class=\"high\">Data error: \(HTMLText.escape(error.message))</p>" }
+        for error in graph.dataErrors { out += "<p class=\"high\">Data error: \(escaped(error.message))</p>" }
         return out + "</section>\n"
     }
 
@@ -137,7 +142,7 @@ public struct BriefingReport {
         out += "<h3>Lower-severity findings by rule</h3>"
         out += "<table><tr><th>severity</th><th>rule</th><th>family</th><th>findings</th><th>session ids</th><th>users</th><th>first seen</th><th>last seen</th></tr>"
         for group in LowerFindingGroup.groups(lower) {
-            out += "<tr><td class=\"sev \(group.severity.rawValue)\">\(group.severity.rawValue)</td><td><code>\(HTMLText.escape(group.rule))</code></td><td>\(group.family.rawValue)</td>"
+            out += "<tr><td class=\"sev \(group.severity.rawValue)\">\(group.severity.rawValue)</td><td><code>\(escaped(group.rule))</code></td><td>\(group.family.rawValue)</td>"
             out += "<td>\(group.findings)</td><td>\(group.sessions)</td><td>\(group.users)</td><td>\(group.firstSeen)</td><td>\(group.lastSeen)</td></tr>"
         }
         out += "</table>"
@@ -151,10 +156,10 @@ public struct BriefingReport {
     private func findingsTable(_ rows: ArraySlice<Finding>) -> String {
         var out = "<table><tr><th>severity</th><th>first seen</th><th>rule</th><th>family</th><th>session</th><th>user</th><th>summary</th><th>reason</th></tr>"
         for finding in rows {
-            let sessionCell = finding.sessionId.map { "<code>\(HTMLText.escape($0))</code>" } ?? "-"
-            out += "<tr><td class=\"sev \(finding.severity.rawValue)\">\(finding.severity.rawValue)</td><td>\(finding.firstSeen)</td><td><code>\(HTMLText.escape(finding.rule))</code></td><td>\(finding.family.rawValue)</td>"
-            out += "<td>\(sessionCell)</td><td>\(HTMLText.escape(finding.user ?? "-"))</td><td>\(HTMLText.escape(finding.summary))</td><td>\(HTMLText.escape(finding.reason))"
-            if !finding.adjustments.isEmpty { out += "<br><span class=\"muted\">\(HTMLText.escape(finding.adjustments.joined(separator: "; ")))</span>" }
+            let sessionCell = finding.sessionId.map { "<code>\(escaped($0))</code>" } ?? "-"
+            out += "<tr><td class=\"sev \(finding.severity.rawValue)\">\(finding.severity.rawValue)</td><td>\(finding.firstSeen)</td><td><code>\(escaped(finding.rule))</code></td><td>\(finding.family.rawValue)</td>"
+            out += "<td>\(sessionCell)</td><td>\(escaped(finding.user ?? "-"))</td><td>\(escaped(finding.summary))</td><td>\(escaped(finding.reason))"
+            if !finding.adjustments.isEmpty { out += "<br><span class=\"muted\">\(escaped(finding.adjustments.joined(separator: "; ")))</span>" }
             out += "</td></tr>"
         }
         return out + "</table>"
@@ -180,13 +185,13 @@ public struct BriefingReport {
         for index in flagged {
             let session = graph.sessions[index]
             let user = session.userPrincipalName ?? session.user ?? "unknown user"
-            out += "<article class=\"session\"><h3>Session <code>\(HTMLText.escape(session.sessionId))</code> · \(HTMLText.escape(user))</h3>"
+            out += "<article class=\"session\"><h3>Session <code>\(escaped(session.sessionId))</code> · \(escaped(user))</h3>"
             out += "<p class=\"muted\">\(session.firstSeen.iso8601) → \(session.lastSeen.iso8601) · root \(session.root == nil ? "absent" : "present") · \(session.signIns) sign-ins, \(session.tokens) tokens, \(session.actions) actions, \(session.branches.count) branches</p>"
             if let svg = diagrams[index] { out += "<div class=\"diagram\">\(Self.inlineSVG(svg))</div>" }
             out += "<h4>Evidence</h4><table><tr><th>rule</th><th>time</th><th>record</th><th>file</th></tr>"
             for finding in evidenceFindings[session.sessionId] ?? [] where finding.isAbout(session) {
                 for evidence in finding.evidence.prefix(10) {
-                    out += "<tr><td><code>\(HTMLText.escape(finding.rule))</code></td><td>\(evidence.time)</td><td>\(HTMLText.escape(evidence.summary))</td><td><code>\(HTMLText.escape(evidence.file ?? "-")):\(evidence.line)</code></td></tr>"
+                    out += "<tr><td><code>\(escaped(finding.rule))</code></td><td>\(evidence.time)</td><td>\(escaped(evidence.summary))</td><td><code>\(escaped(evidence.file ?? "-")):\(evidence.line)</code></td></tr>"
                 }
             }
             out += "</table><h4>Timeline</h4><table><tr><th>time</th><th>branch</th><th>kind</th><th>what</th></tr>"
@@ -195,10 +200,10 @@ public struct BriefingReport {
             for node in nodes.prefix(400) {
                 let value = graph.nodes[Int(node)]
                 let text = graph.event(of: node).map(\.summaryLine) ?? ""
-                out += "<tr><td>\(value.time.iso8601)</td><td>\(value.branch == 0 ? "root" : String(value.branch))</td><td>\(value.kind.rawValue)</td><td>\(HTMLText.escape(text))</td></tr>"
+                out += "<tr><td>\(value.time.iso8601)</td><td>\(value.branch == 0 ? "root" : String(value.branch))</td><td>\(value.kind.rawValue)</td><td>\(escaped(text))</td></tr>"
             }
             if nodes.count > 400 {
-                out += "<tr><td colspan=\"4\">… \(nodes.count - 400) more; <code>sessiongraph session \(HTMLText.escape(session.sessionId)) &lt;inputs&gt;</code> lists them all</td></tr>"
+                out += "<tr><td colspan=\"4\">… \(nodes.count - 400) more; <code>sessiongraph session \(escaped(session.sessionId)) &lt;inputs&gt;</code> lists them all</td></tr>"
             }
             out += "</table></article>"
         }

@@ -56,7 +56,14 @@ public enum OutputFile {
                 throw error
             }
         }
-        try replace(first, with: one.temporary.path)
+        do {
+            try replace(first, with: one.temporary.path)
+        } catch {
+            try? FileManager.default.removeItem(at: two.temporary)
+            throw error
+        }
+        // Should this replace fail (the folder changed under the run), the new first file stands
+        // beside the previous second one, and the error says which.
         try replace(second, with: two.temporary.path)
     }
 

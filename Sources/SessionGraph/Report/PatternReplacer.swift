@@ -39,8 +39,9 @@ struct PatternReplacer: Sendable {
     private var patternStartsWithWord: [Bool] = []
     private var replacements: [[UInt8]] = []
     private var longestPatternLength = 0
-    /// The bytes of text done at a time, at least (tests make it small, to cross blocks).
-    var minimumBlockSize = 1 << 20
+    /// The bytes of text done at a time when set (tests make it as small as one byte, shorter than
+    /// the patterns, to cross blocks); else a megabyte, or four times the longest pattern.
+    var blockSizeForTests: Int? = nil
 
     private static let boundary: UInt16 = 256
 
@@ -158,7 +159,7 @@ struct PatternReplacer: Sendable {
     /// `text` with the patterns replaced.
     func replace(_ text: UnsafeBufferPointer<UInt8>) -> [UInt8] {
         guard !isEmpty else { return Array(text) }
-        let blockSize = max(minimumBlockSize, 4 * longestPatternLength)
+        let blockSize = blockSizeForTests ?? max(1 << 20, 4 * longestPatternLength)
         var out: [UInt8] = []
         out.reserveCapacity(text.count)
         var copied = 0

@@ -40,12 +40,11 @@ public struct Redactor: Sendable {
         for event in events {
             if let upn = event.userPrincipalName {
                 assign(upn, "user")
-                // The local part alone appears in some display strings.
-                // At least 3 characters, as every value (matches are whole words, so `bob` is
-                // not replaced in `bobcat`).
-                if let at = upn.firstIndex(of: "@"), upn[..<at].count >= 3, table[String(upn[..<at])] == nil {
-                    table[String(upn[..<at])] = table[upn]!.replacingOccurrences(of: "user", with: "account")
-                }
+                // The UPN as a OneDrive site names it (`…/personal/alice_contoso_example/…`, in
+                // the object names of file events). Not the local part alone: as a whole word it
+                // is often a common one (`user`, `office`), and replacing it rewrote keys and text.
+                let site = String(upn.map { $0 == "@" || $0 == "." ? "_" : $0 })
+                if site != upn, let pseudonym = table[upn], table[site] == nil { table[site] = pseudonym.replacingOccurrences(of: "user", with: "site") }
             }
             assign(event.userId, "oid")
             assign(event.userDisplayName, "person")
@@ -88,9 +87,10 @@ public struct Redactor: Sendable {
         return forms
     }
 
-    /// `text` with every original value replaced by its pseudonym (ASCII letters in either case;
-    /// other letters as they are, which is how every output writes a value it read), in one pass:
-    /// at each place the longest value starting there, whole words only, never one inside another.
+    /// `text` with every original value replaced by its pseudonym, in one pass: at each place the
+    /// longest value starting there, whole words only, never one inside another. ASCII letters
+    /// match in either case, other letters only as the value has them (a UPN is lower-cased when
+    /// read, so `Öliver@…` written elsewhere in its original case is not matched).
     public func apply(_ text: String) -> String {
         var text = text
         return text.withUTF8 { String(decoding: replacer.replace($0), as: UTF8.self) }
