@@ -1,7 +1,7 @@
 /*
  * How fast this machine gives a process fresh memory (BENCHMARKS.md, eighteenth round):
- * maps SIZE_MB of anonymous memory, writes one byte a page, unmaps it, twice; then the same
- * with huge pages asked for (MADV_HUGEPAGE) when HUGE is 1.
+ * maps SIZE_MB of anonymous memory (with huge pages asked for, MADV_HUGEPAGE, when HUGE is 1),
+ * writes one byte a page, writes it all again, unmaps it; two rounds.
  *
  *   cc -O2 scripts/first_touch.c -o /tmp/first_touch && /tmp/first_touch 2000 1
  *
