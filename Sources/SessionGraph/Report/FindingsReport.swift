@@ -14,7 +14,7 @@ public enum FindingsReport {
     /// One finding per line (for jq, Timesketch and SIEM import).
     public static func jsonLines(_ findings: [Finding]) -> Data {
         var text = ""
-        forEachEncodedChunk(findings) { chunk in
+        forEachEncodedChunk(findings, FindingsReport.line) { chunk in
             for line in chunk {
                 text += line
                 text += "\n"
@@ -34,7 +34,7 @@ public enum FindingsReport {
         var writer = JSONDocumentWriter(into: document)
         writer.member("counts", countsObject.finish())
         writer.openLines("findings")
-        forEachEncodedChunk(findings) { chunk in
+        forEachEncodedChunk(findings, FindingsReport.line) { chunk in
             for line in chunk {
                 writer.line(line)
                 lines.write(line)
@@ -52,18 +52,6 @@ public enum FindingsReport {
         })
         writer.member("schemaVersion", "1")
         document = writer.finish()
-    }
-
-    /// Each finding's line, in order, a chunk of findings at a time, each chunk encoded on every core.
-    private static func forEachEncodedChunk(_ findings: [Finding], _ body: ([String]) -> Void) {
-        let chunkSize = 4096
-        for start in stride(from: 0, to: findings.count, by: chunkSize) {
-            let chunk = findings[start..<min(findings.count, start + chunkSize)]
-            let parts = parallelChunks(count: chunk.count, chunkSize: 512) { range in
-                chunk[(chunk.startIndex + range.lowerBound)..<(chunk.startIndex + range.upperBound)].map(FindingsReport.line)
-            }
-            for part in parts { body(part) }
-        }
     }
 
     /// One finding as a JSON object on one line, keys in sorted order, absent values left out.

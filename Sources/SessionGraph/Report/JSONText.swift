@@ -233,3 +233,15 @@ func jsonString(_ value: String) -> String {
     appendJSONString(value, to: &text)
     return text
 }
+
+/// Each item's encoded line, in order, a chunk of items at a time, each chunk encoded on every
+/// core: a document of hundreds of megabytes of lines is never whole in memory.
+func forEachEncodedChunk<Item: Sendable>(_ items: [Item], _ encode: @escaping @Sendable (Item) -> String, chunkSize: Int = 4096, _ body: ([String]) -> Void) {
+    for start in stride(from: 0, to: items.count, by: chunkSize) {
+        let chunk = items[start..<min(items.count, start + chunkSize)]
+        let parts = parallelChunks(count: chunk.count, chunkSize: 512) { range in
+            chunk[(chunk.startIndex + range.lowerBound)..<(chunk.startIndex + range.upperBound)].map(encode)
+        }
+        for part in parts { body(part) }
+    }
+}

@@ -87,11 +87,13 @@ public enum SessionReport {
         var document = JSONDocumentWriter(into: stream)
         document.lines("dataErrors", graph.dataErrors.map(encoded))
         document.member("schemaVersion", "1")
-        // Each session's line is independent: made in chunks on every core, written in order.
-        let lines = parallelChunks(count: sessions.count, chunkSize: 512) { range in
-            sessions[range].map { line(summary($0, in: graph)) }
+        // Each session's line is independent: made in chunks on every core, written in order,
+        // a chunk at a time.
+        document.openLines("sessions")
+        forEachEncodedChunk(sessions, { line(summary($0, in: graph)) }) { chunk in
+            for text in chunk { document.line(text) }
         }
-        document.lines("sessions", Array(lines.joined()))
+        document.closeLines()
         document.member("unlinked", encoded(graph.unlinked))
         stream = document.finish()
     }
