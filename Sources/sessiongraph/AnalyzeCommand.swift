@@ -131,8 +131,12 @@ struct AnalyzeCommand: AsyncParsableCommand {
                     {
                         // The two findings files together, each finding encoded once for both.
                         if let redactor {
-                            try OutputFile.write(redactor.apply(FindingsReport.document(findings, inputs: paths, generatedAt: now)), to: path("findings.json"))
-                            try OutputFile.write(redactor.apply(FindingsReport.jsonLines(findings)), to: path("findings.jsonl"))
+                            let document = redactor.apply(FindingsReport.document(findings, inputs: paths, generatedAt: now))
+                            let lines = redactor.apply(FindingsReport.jsonLines(findings))
+                            try OutputFile.stream(to: path("findings.json"), and: path("findings.jsonl")) { documentFile, linesFile in
+                                documentFile.write(String(decoding: document, as: UTF8.self))
+                                linesFile.write(String(decoding: lines, as: UTF8.self))
+                            }
                         } else {
                             try OutputFile.stream(to: path("findings.json"), and: path("findings.jsonl")) { document, lines in
                                 FindingsReport.write(findings, inputs: paths, generatedAt: now, document: &document, lines: &lines)
