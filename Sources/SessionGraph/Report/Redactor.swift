@@ -7,8 +7,10 @@ import Foundation
 /// of one /24 (or /48) keep a shared pseudonymous prefix and their own last octet, and ASNs,
 /// countries, apps and times are kept. The mapping goes to a separate file for the analyst.
 ///
-/// Redaction is applied to the finished outputs, after detection, so that trusted-network and
-/// service-range checks still see the real addresses.
+/// Redaction is applied to the outputs, after detection, so that trusted-network and
+/// service-range checks still see the real addresses: to each text of a diagram, of the report
+/// and of the findings table before it is escaped and cut to its length (``apply(_:)-(String)``
+/// as a text filter, ``apply(_:)-(Finding)``), and to each JSON document whole, once.
 public struct Redactor: Sendable {
     /// Original → pseudonym, longest originals first (so no value is replaced inside another).
     public private(set) var mapping: [(original: String, pseudonym: String)]
