@@ -109,7 +109,7 @@ struct AnalyzeCommand: AsyncParsableCommand {
         diagram.textFilter = textFilter
         var suspiciousDiagram = diagram
         suspiciousDiagram.view = .suspicious
-        func shown(_ text: String) -> String { redactor?.apply(text) ?? text }
+        func shown(_ text: String) -> String { textFilter?(text) ?? text }
         do {
             // The JSON documents are independent of the diagrams: they are encoded and written on
             // every core while Graphviz (one core) draws the diagrams.
@@ -131,11 +131,11 @@ struct AnalyzeCommand: AsyncParsableCommand {
                     {
                         // The two findings files together, each finding encoded once for both.
                         if let redactor {
-                            let document = redactor.apply(FindingsReport.document(findings, inputs: paths, generatedAt: now))
-                            let lines = redactor.apply(FindingsReport.jsonLines(findings))
+                            var document = "", lines = ""
+                            FindingsReport.write(findings, inputs: paths, generatedAt: now, document: &document, lines: &lines)
                             try OutputFile.stream(to: path("findings.json"), and: path("findings.jsonl")) { documentFile, linesFile in
-                                documentFile.write(String(decoding: document, as: UTF8.self))
-                                linesFile.write(String(decoding: lines, as: UTF8.self))
+                                documentFile.write(redactor.apply(document))
+                                linesFile.write(redactor.apply(lines))
                             }
                         } else {
                             try OutputFile.stream(to: path("findings.json"), and: path("findings.jsonl")) { document, lines in

@@ -123,10 +123,7 @@ public struct BriefingReport {
     private func findingsSection() -> String {
         var out = "<section id=\"findings\"><h2>Findings</h2>"
         guard !findings.isEmpty else { return out + "<p>No findings.</p></section>\n" }
-        var counts: [Severity: Int] = [:]
-        for finding in findings { counts[finding.severity, default: 0] += 1 }
-        let countText = Severity.allCases.reversed().map { "\(counts[$0] ?? 0) \($0.rawValue)" }.joined(separator: ", ")
-        out += "<p>\(findings.count) \(findings.count == 1 ? "finding" : "findings"): \(countText). Every finding is in <code>findings.json</code> and <code>findings.jsonl</code>.</p>"
+        out += "<p>\(findings.count) \(findings.count == 1 ? "finding" : "findings"): \(FindingsReport.severityCounts(findings)). Every finding is in <code>findings.json</code> and <code>findings.jsonl</code>.</p>"
         // Findings come ranked, highest severity first; ranking is the detector's, kept here.
         let flagged = findings.filter { $0.severity >= .medium }
         let lower = findings.filter { $0.severity < .medium }

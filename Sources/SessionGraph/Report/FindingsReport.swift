@@ -148,6 +148,13 @@ public enum FindingsReport {
         }
     }
 
+    /// How many findings of each severity, the highest first: `3 high, 0 medium, 12 low, 0 info`.
+    static func severityCounts(_ findings: [Finding]) -> String {
+        var counts: [Severity: Int] = [:]
+        for finding in findings { counts[finding.severity, default: 0] += 1 }
+        return Severity.allCases.reversed().map { "\(counts[$0] ?? 0) \($0.rawValue)" }.joined(separator: ", ")
+    }
+
     /// Findings ranked by severity then time, one line each, with the session and the reason.
     public static func table(_ findings: [Finding], limit: Int = 40) -> String {
         guard !findings.isEmpty else { return "No findings." }
@@ -160,9 +167,7 @@ public enum FindingsReport {
             lines.append("          \(TerminalText.safe(finding.reason, limit: 220))")
         }
         if findings.count > limit { lines.append("… \(findings.count - limit) more in findings.json") }
-        var counts: [Severity: Int] = [:]
-        for finding in findings { counts[finding.severity, default: 0] += 1 }
-        lines.append(Severity.allCases.reversed().map { "\(counts[$0] ?? 0) \($0.rawValue)" }.joined(separator: ", "))
+        lines.append(severityCounts(findings))
         let unjudged = findings.count { finding in finding.adjustments.contains { $0.hasSuffix(Detector.nothingToJudgeBy) } }
         if unjudged > 0 {
             lines.append("\(unjudged) context \(unjudged == 1 ? "finding was" : "findings were") capped at low: \(unjudged == 1 ? "its session has" : "their sessions have") no sign-in log row in the data and no ASN for \(unjudged == 1 ? "its" : "their") networks. Add SigninLogs and AADNonInteractiveUserSignInLogs of the same days to judge them.")

@@ -68,9 +68,11 @@ public struct Redactor: Sendable {
     private let replacer: PatternReplacer
 
     /// `value` as each output writes it: as it is (text, and JSON, DOT and HTML when it has
-    /// nothing to escape), and escaped for JSON, DOT, HTML and SVG. The analyze command draws
-    /// its diagrams from redacted DOT; the SVG form (Graphviz writes `-` as `&#45;`) is for an
-    /// SVG drawn from the original, where a hyphenated name or any GUID would otherwise show.
+    /// nothing to escape), and escaped for JSON, DOT, HTML and SVG (Graphviz writes `-` as
+    /// `&#45;`, so a hyphenated name or any GUID would otherwise show). The analyze command
+    /// filters the texts of its diagrams and report before it escapes them and redacts only its
+    /// JSON documents whole; the escaped DOT, HTML and SVG forms serve a caller who redacts a
+    /// finished diagram or page.
     static func writtenForms(of value: String) -> [String] {
         var forms = [value]
         func add(_ form: String) { if !form.isEmpty, !forms.contains(form) { forms.append(form) } }
