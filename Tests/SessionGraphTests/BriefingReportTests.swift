@@ -40,4 +40,16 @@ import Testing
         #expect(!html.contains("lower\(BriefingReport.lowerRowLimit)<"), "only the first lower findings are listed")
         #expect(html.contains("… 50 more in findings.json"))
     }
+
+    /// A finding's times are public strings a library caller sets: escaped like the rest.
+    @Test func findingTimesAreEscaped() throws {
+        let graph = try GraphBuilderTests().fixture()
+        let ingest = try Ingestor.ingest(paths: [try GraphBuilderTests.writeLines(try GraphBuilderTests().fixtureLines()).path])
+        let hostile = "<script>x</script>"
+        let findings = [Self.finding(0, .high, rule: "r", session: "s", user: "u", first: hostile),
+                        Self.finding(1, .low, rule: "r", session: "s", user: "u", first: hostile)]
+        let html = BriefingReport(ingest: ingest, graph: graph, findings: findings, diagrams: [:], generatedAt: UTCInstant(seconds: 0), inputs: ["x"]).opening()
+        #expect(!html.contains(hostile))
+        #expect(html.contains("&lt;script&gt;x&lt;/script&gt;"))
+    }
 }

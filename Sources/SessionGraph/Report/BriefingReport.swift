@@ -140,7 +140,7 @@ public struct BriefingReport {
         out += "<table><tr><th>severity</th><th>rule</th><th>family</th><th>findings</th><th>session ids</th><th>users</th><th>first seen</th><th>last seen</th></tr>"
         for group in LowerFindingGroup.groups(lower) {
             out += "<tr><td class=\"sev \(group.severity.rawValue)\">\(group.severity.rawValue)</td><td><code>\(escaped(group.rule))</code></td><td>\(group.family.rawValue)</td>"
-            out += "<td>\(group.findings)</td><td>\(group.sessions)</td><td>\(group.users)</td><td>\(group.firstSeen)</td><td>\(group.lastSeen)</td></tr>"
+            out += "<td>\(group.findings)</td><td>\(group.sessions)</td><td>\(group.users)</td><td>\(HTMLText.escape(group.firstSeen))</td><td>\(HTMLText.escape(group.lastSeen))</td></tr>"
         }
         out += "</table>"
         let shown = min(lower.count, Self.lowerRowLimit)
@@ -154,7 +154,7 @@ public struct BriefingReport {
         var out = "<table><tr><th>severity</th><th>first seen</th><th>rule</th><th>family</th><th>session</th><th>user</th><th>summary</th><th>reason</th></tr>"
         for finding in rows {
             let sessionCell = finding.sessionId.map { "<code>\(escaped($0))</code>" } ?? "-"
-            out += "<tr><td class=\"sev \(finding.severity.rawValue)\">\(finding.severity.rawValue)</td><td>\(finding.firstSeen)</td><td><code>\(escaped(finding.rule))</code></td><td>\(finding.family.rawValue)</td>"
+            out += "<tr><td class=\"sev \(finding.severity.rawValue)\">\(finding.severity.rawValue)</td><td>\(HTMLText.escape(finding.firstSeen))</td><td><code>\(escaped(finding.rule))</code></td><td>\(finding.family.rawValue)</td>"
             out += "<td>\(sessionCell)</td><td>\(escaped(finding.user ?? "-"))</td><td>\(escaped(finding.summary))</td><td>\(escaped(finding.reason))"
             if !finding.adjustments.isEmpty { out += "<br><span class=\"muted\">\(escaped(finding.adjustments.joined(separator: "; ")))</span>" }
             out += "</td></tr>"
@@ -188,7 +188,7 @@ public struct BriefingReport {
             out += "<h4>Evidence</h4><table><tr><th>rule</th><th>time</th><th>record</th><th>file</th></tr>"
             for finding in evidenceFindings[session.sessionId] ?? [] where finding.isAbout(session) {
                 for evidence in finding.evidence.prefix(10) {
-                    out += "<tr><td><code>\(escaped(finding.rule))</code></td><td>\(evidence.time)</td><td>\(escaped(evidence.summary))</td><td><code>\(escaped(evidence.file ?? "-")):\(evidence.line)</code></td></tr>"
+                    out += "<tr><td><code>\(escaped(finding.rule))</code></td><td>\(HTMLText.escape(evidence.time))</td><td>\(escaped(evidence.summary))</td><td><code>\(escaped(evidence.file ?? "-")):\(evidence.line)</code></td></tr>"
                 }
             }
             out += "</table><h4>Timeline</h4><table><tr><th>time</th><th>branch</th><th>kind</th><th>what</th></tr>"
