@@ -42,9 +42,8 @@ struct SessionCommand: AsyncParsableCommand {
     func run() async throws {
         let graph = GraphBuilder.build(try input.ingest())
         let filter = query.filter()
-        // The filter's sessions found once, not once per chain of the id.
-        let matching = Set(graph.sessions(matching: filter).map(\.nodes))
-        let chains = graph.sessions(withId: sessionId).filter { matching.contains($0.nodes) }
+        // Only the chains of this id are checked against the filter, not every session.
+        let chains = graph.sessions(withId: sessionId).filter { graph.matches($0, filter) }
         guard !chains.isEmpty else {
             printError("session \(TerminalText.safe(sessionId)) is not in the data\(query.user != nil || query.device != nil || query.from != nil || query.to != nil ? " (with these filters)" : "")")
             throw ExitCode(2)

@@ -42,7 +42,8 @@ extension InvestigationGraph {
         return sessions.filter { $0.sessionId == sid }
     }
 
-    func matches(_ session: SessionChain, _ filter: SessionFilter) -> Bool {
+    /// Whether `session` passes `filter` (a user or device seen in it, alive in the time range).
+    public func matches(_ session: SessionChain, _ filter: SessionFilter) -> Bool {
         if let user = filter.user, session.user?.lowercased() != user, session.userPrincipalName?.lowercased() != user {
             let anyEvent = session.nodes.contains { node in
                 guard let event = event(of: node) else { return false }
