@@ -258,4 +258,15 @@ import SessionGraphRenderer
     static func parsesAsXML(_ bytes: [UInt8]) -> Bool {
         XMLParser(data: Data(bytes)).parse()
     }
+
+    /// A country from the log reaches the terminal's session view made safe, as its device and
+    /// user are: no escape sequence of its own.
+    @Test func countryInTheTerminalViewIsMadeSafe() throws {
+        var lines = try GraphBuilderTests().fixtureLines()
+        lines[0] = lines[0].replacingOccurrences(of: #""countryOrRegion":"CH""#, with: #""countryOrRegion":"\u001b[31mCH""#)
+        let graph = GraphBuilder.build(try Ingestor.ingest(paths: [try GraphBuilderTests.writeLines(lines).path]))
+        let text = SessionTextRenderer(graph: graph, time: try TimeDisplay()).render(graph.sessions[0])
+        #expect(text.contains("country "))
+        #expect(!text.unicodeScalars.contains("\u{1B}"))
+    }
 }

@@ -23,7 +23,7 @@ public struct SessionTextRenderer {
         for (branch, nodes) in graph.nodesByBranch(session) {
             let title = branch.isRoot ? "root branch" : (branch.index == 0 ? "reference branch (root absent)" : "branch \(branch.index)")
             var header = "  [\(title)] network \(branch.context.network), device \(TerminalText.safe(branch.context.device))"
-            if !branch.countries.isEmpty { header += ", country \(branch.countries.joined(separator: "/"))" }
+            if !branch.countries.isEmpty { header += ", country \(TerminalText.safe(branch.countries.joined(separator: "/")))" }
             lines.append(header)
             if let from = branch.divergenceFrom {
                 lines.append("      diverges from node \(from) (\(graph.nodes[Int(from)].kind.rawValue), branch \(graph.nodes[Int(from)].branch)) at \(time.format(branch.firstSeen))")
