@@ -22,7 +22,7 @@ public struct SessionTextRenderer {
         if session.splitFromSharedId { lines.append("  DATA ERROR: this session id is also used by another user; shown separately") }
         for (branch, nodes) in graph.nodesByBranch(session) {
             let title = branch.isRoot ? "root branch" : (branch.index == 0 ? "reference branch (root absent)" : "branch \(branch.index)")
-            var header = "  [\(title)] network \(branch.context.network), device \(TerminalText.safe(branch.context.device))"
+            var header = "  [\(title)] network \(TerminalText.safe(branch.context.network)), device \(TerminalText.safe(branch.context.device))"
             if !branch.countries.isEmpty { header += ", country \(TerminalText.safe(branch.countries.joined(separator: "/")))" }
             lines.append(header)
             if let from = branch.divergenceFrom {
