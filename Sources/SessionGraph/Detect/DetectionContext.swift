@@ -32,6 +32,8 @@ final class DetectionInput: Sendable {
     let signInTimesByUser: [String: [UTCInstant]]
     /// Domains that are not external for mail forwarding.
     let tenantDomains: Set<String>
+    /// The first three of them, sorted, as a finding's reason names them.
+    let tenantDomainsText: String
     /// Networks each user (object id, else UPN) signed in from interactively and successfully.
     let interactiveNetworksByUser: [String: Set<String>]
     /// What the action rules ask of each distinct operation of the run.
@@ -46,6 +48,7 @@ final class DetectionInput: Sendable {
         geoByIP = facts.geo
         signInTimesByUser = facts.times.mapValues { $0.sorted() }
         tenantDomains = facts.domains
+        tenantDomainsText = facts.domains.sorted().prefix(3).joined(separator: ", ")
         interactiveNetworksByUser = facts.interactive
         operations = OperationTraitsTable(codes: facts.operations)
     }

@@ -19,8 +19,6 @@ struct MailForwardingRule: SessionRule {
     func evaluate(_ view: SessionView) -> [RawFinding] {
         let graph = view.graph
         var findings: [RawFinding] = []
-        // The tenant's first domains, sorted once a session when a finding needs them.
-        var domainsText: String?
         for node in view.session.nodes where graph.nodes[Int(node)].kind == .action {
             guard let event = view.event(node), view.input.operations.of(event).mayForward, let operation = event.operation else { continue }
             let targets = event.parameters.filter { Self.forwardingParameters.contains($0.name.lowercased()) && !$0.value.isEmpty }.map(\.value)
@@ -30,13 +28,11 @@ struct MailForwardingRule: SessionRule {
                 return !view.input.tenantDomains.contains(domain)
             }
             guard !external.isEmpty else { continue }
-            let domains = domainsText ?? view.input.tenantDomains.sorted().prefix(3).joined(separator: ", ")
-            domainsText = domains
             findings.append(RawFinding(
                 rule: id, family: family, severity: operation.hasSuffixIgnoringASCIICase("-transportrule") ? .high : .medium, session: view.index,
                 branch: graph.nodes[Int(node)].branch, nodes: [node],
                 summary: "\(view.user() ?? "A user")'s mail is forwarded to \(external.prefix(3).map { TerminalText.safe($0, limit: 80) }.joined(separator: ", ")) (\(event.operation ?? "") at \(event.time.iso8601)).",
-                reason: "forwarding target outside \(domains)"))
+                reason: "forwarding target outside \(view.input.tenantDomainsText)"))
         }
         return findings
     }
