@@ -1273,27 +1273,59 @@ struct HostileInputTests {
 
     // MARK: Folders and the whole run
 
-    @Test("a folder holding a FIFO and a symlink loop: the walk ends, the FIFO is not opened, the export is read")
+    /// Ingests `path`, where `fifo` is a named pipe: nil when the run did not finish within 5 s
+    /// (a writer is then opened on the pipe, so a reader stuck opening it ends).
+    private func ingestBesideNamedPipe(_ path: String, fifo: String) -> IngestResult? {
+        let box = Box<IngestResult>()
+        let finished = finishes(within: .seconds(5), release: {
+            let fd = open(fifo, O_WRONLY | O_NONBLOCK)
+            if fd >= 0 { close(fd) }
+        }) {
+            if let result = try? Ingestor.ingest(paths: [path]) { box.set(result) }
+        }
+        return finished ? box.value : nil
+    }
+
+    @Test("a folder holding a FIFO and a symlink loop: the walk ends, neither is read, both are named as not read, the export is read")
     func folderWithFIFOAndLoop() throws {
         let scratch = try Scratch()
         try scratch.write("export.ndjson", HX.row(1) + "\n")
         let fifo = scratch.url.appendingPathComponent("pipe.json").path
         #expect(mkfifo(fifo, 0o600) == 0)
         try FileManager.default.createSymbolicLink(at: scratch.url.appendingPathComponent("loop"), withDestinationURL: scratch.url)
-        let folder = scratch.url.path
-        let box = Box<IngestResult>()
-        let finished = finishes(within: .seconds(5), release: {
-            // Unblock a reader stuck opening the FIFO.
-            let fd = open(fifo, O_WRONLY | O_NONBLOCK)
-            if fd >= 0 { close(fd) }
-        }) {
-            if let result = try? Ingestor.ingest(paths: [folder]) { box.set(result) }
-        }
-        #expect(finished, "reading a folder with a FIFO and a symlink loop did not finish within 5 s")
-        let result = try #require(box.value)
+        let result = try #require(ingestBesideNamedPipe(scratch.url.path, fifo: fifo), "reading a folder with a FIFO and a symlink loop did not finish within 5 s")
         expectBalanced(result)
         #expect(result.totals.used == 1)
-        #expect(!result.files.contains { $0.path.hasSuffix("pipe.json") })
+        let pipe = try #require(result.files.first { $0.path.hasSuffix("pipe.json") })
+        #expect(pipe.unrecognised?.contains("named pipe") == true && pipe.read == 0)
+        let loop = try #require(result.files.first { $0.path.hasSuffix("/loop") })
+        #expect(loop.unrecognised?.contains("symbolic link") == true && loop.read == 0)
+        #expect(result.totals.unrecognisedFiles == 2)
+    }
+
+    @Test("a named pipe given by name is reported as not read, without waiting for a writer")
+    func namedPipeByName() throws {
+        let scratch = try Scratch()
+        let fifo = scratch.url.appendingPathComponent("pipe.ndjson").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let result = try #require(ingestBesideNamedPipe(fifo, fifo: fifo), "reading a named pipe did not finish within 5 s")
+        #expect(result.files.map(\.unrecognised) == ["a named pipe, not read (only regular files are read)"])
+    }
+
+    @Test("a folder of symbolic links to exports (a case folder): each export is read through its link, a broken link is named")
+    func folderOfSymbolicLinks() throws {
+        let exports = try Scratch()
+        try exports.write("signins.ndjson", HX.row(1) + "\n" + HX.row(2) + "\n")
+        let caseFolder = try Scratch()
+        try FileManager.default.createSymbolicLink(at: caseFolder.url.appendingPathComponent("signins.ndjson"),
+                                                   withDestinationURL: exports.url.appendingPathComponent("signins.ndjson"))
+        try FileManager.default.createSymbolicLink(at: caseFolder.url.appendingPathComponent("gone.ndjson"),
+                                                   withDestinationURL: exports.url.appendingPathComponent("gone.ndjson"))
+        let result = try Ingestor.ingest(paths: [caseFolder.url.path])
+        expectBalanced(result)
+        #expect(result.totals.used == 2)
+        let gone = try #require(result.files.first { $0.path.hasSuffix("gone.ndjson") })
+        #expect(gone.unrecognised?.hasPrefix("cannot open") == true)
     }
 
     @Test("all the hostile files in one folder: totals are the sums, two runs agree exactly, the graph builds and every event exports",

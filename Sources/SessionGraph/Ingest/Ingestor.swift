@@ -85,6 +85,11 @@ public enum IngestError: Error, CustomStringConvertible, Equatable {
 /// records exported twice, and returns events in time order with a full account.
 public enum Ingestor {
     /// Files under `paths` (folders recursed, hidden entries skipped), sorted, each once.
+    ///
+    /// A folder's entry that is not itself a folder is listed whatever it is: a symbolic link to
+    /// a file is read through the link, and anything else (a named pipe, a socket, a broken link,
+    /// a link to a folder, which is not followed, so a link loop cannot make the walk endless)
+    /// is listed for the reader to report as not read, with why. No entry drops out unnamed.
     public static func inputFiles(_ paths: [String]) throws(IngestError) -> [String] {
         let manager = FileManager.default
         var files: [String] = []
@@ -96,10 +101,11 @@ public enum Ingestor {
                 continue
             }
             let root = URL(fileURLWithPath: path)
-            guard let walker = manager.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey], options: [.skipsHiddenFiles]) else { continue }
+            guard let walker = manager.enumerator(at: root, includingPropertiesForKeys: [.isDirectoryKey], options: [.skipsHiddenFiles]) else { continue }
             var found: [String] = []
             for case let url as URL in walker {
-                guard (try? url.resourceValues(forKeys: [.isRegularFileKey]))?.isRegularFile == true else { continue }
+                // The walk itself descends the folders (not through links).
+                guard (try? url.resourceValues(forKeys: [.isDirectoryKey]))?.isDirectory != true else { continue }
                 let relative = url.path.hasPrefix(root.path) ? String(url.path.dropFirst(root.path.count)).trimmingCharacters(in: CharacterSet(charactersIn: "/")) : url.lastPathComponent
                 found.append(path.hasSuffix("/") ? path + relative : path + "/" + relative)
             }

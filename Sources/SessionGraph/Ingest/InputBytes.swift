@@ -101,9 +101,12 @@ final class InputBytes: @unchecked Sendable {
     private static func isGzip(_ head: (UInt8, UInt8)) -> Bool { head.0 == 0x1F && head.1 == 0x8B }
 
     private static func firstTwoBytes(path: String) -> (UInt8, UInt8)? {
-        let fd = Glibc.open(path, O_RDONLY)
+        // Not blocking on a named pipe: it is not read (see open(path:)).
+        let fd = Glibc.open(path, O_RDONLY | O_NONBLOCK)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }
         var head: (UInt8, UInt8) = (0, 0)
         let got = withUnsafeMutableBytes(of: &head) { read(fd, $0.baseAddress, 2) }
         return got == 2 ? head : nil
@@ -117,14 +120,30 @@ final class InputBytes: @unchecked Sendable {
         return try body(UnsafeBufferPointer(start: base.assumingMemoryBound(to: UInt8.self), count: count))
     }
 
+    /// Why a file of mode `mode` is not read, or nil for a regular file.
+    static func notARegularFile(_ mode: mode_t) -> String? {
+        switch mode & S_IFMT {
+        case S_IFREG: return nil
+        case S_IFDIR: return "a folder reached through a symbolic link, not followed (name the folder itself to read it)"
+        case S_IFIFO: return "a named pipe, not read (only regular files are read)"
+        case S_IFSOCK: return "a socket, not read (only regular files are read)"
+        case S_IFCHR, S_IFBLK: return "a device, not read (only regular files are read)"
+        default: return "not a regular file, not read"
+        }
+    }
+
     /// Opens `path`, mapping it, inflating it when it is gzip (by its magic bytes, not its name)
     /// and transcoding UTF-16 to UTF-8.
+    ///
+    /// Only a regular file is read: opening a named pipe does not wait for a writer, and a pipe,
+    /// socket, device or folder is an error that says what it is.
     static func open(path: String, maxInflatedBytes: Int = 64 << 30) throws(InputError) -> InputBytes {
-        let fd = Glibc.open(path, O_RDONLY)
+        let fd = Glibc.open(path, O_RDONLY | O_NONBLOCK)
         guard fd >= 0 else { throw InputError(path: path, message: "cannot open (\(String(cString: strerror(errno))))") }
         defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw InputError(path: path, message: "cannot stat (\(String(cString: strerror(errno))))") }
+        if let kind = notARegularFile(info.st_mode) { throw InputError(path: path, message: kind) }
         let size = Int(info.st_size)
         guard size > 0 else { return InputBytes(owned: [], notes: [], problem: nil) }
         guard let pointer = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), pointer != MAP_FAILED else {
