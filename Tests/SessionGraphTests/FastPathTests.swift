@@ -104,6 +104,29 @@ import Testing
         #expect(TextVocabulary.shared.text(TextVocabulary.none) == nil)
     }
 
+    /// The vocabulary asked from four threads at once for overlapping values it has not seen,
+    /// most of them new (as a log whose URIs name ids): each value gets one code whichever
+    /// thread asks first, distinct values distinct codes, and each code reads back its value.
+    /// Lookalikes are separate values (bytes, not Unicode equivalence).
+    @Test func vocabularyGivesOneCodePerValueAcrossThreads() {
+        let run = UInt64.random(in: 0...UInt64.max)
+        let values = (0..<20_000).map { "GET https://graph.microsoft.com/v1.0/me/messages/AAMk\(run)-\($0)" }
+            + ["Kelvin \u{212A}", "Kelvin K", "Jos\u{E9} \(run)", "Jose\u{301} \(run)"]
+        let codes = ParallelSlots<[UInt32]>(count: 4)
+        DispatchQueue.concurrentPerform(iterations: 4) { thread in
+            // Each thread asks in its own order, so every value has a race to be first.
+            let order = thread % 2 == 0 ? Array(values.indices) : values.indices.reversed()
+            var mine = [UInt32](repeating: 0, count: values.count)
+            for index in order { mine[index] = TextVocabulary.shared.code(String(decoding: Array(values[index].utf8), as: UTF8.self)) }
+            codes.store(mine, at: thread)
+        }
+        let answers = codes.take()
+        #expect(answers.allSatisfy { $0 == answers[0] }, "every thread got the same code for each value")
+        #expect(Set(answers[0]).count == values.count, "distinct values, distinct codes")
+        #expect(!answers[0].contains(TextVocabulary.none))
+        #expect(zip(values, answers[0]).allSatisfy { TextVocabulary.shared.text($1)?.sameBytes(as: $0) == true })
+    }
+
     @Test func bytesOfARecordGetTheCodeOfTheirText() {
         var interner = TextInterner()
         let agent = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) bytes test"

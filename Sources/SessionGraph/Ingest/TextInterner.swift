@@ -16,8 +16,9 @@ struct TextInterner {
     }
 
     private var slots = [Slot](repeating: Slot(), count: 1024)
-    /// ``seed``, held by the interner: a static is read through a call on every access.
-    private let hashSeed = TextInterner.seed
+    /// ``TextVocabulary/seed``, held by the interner: a static is read through a call on every
+    /// access. The vocabulary's seed, so a new value's hash is handed over, not made again.
+    private let hashSeed = TextVocabulary.seed
     /// The texts held, in the order they came; a slot's hash match is confirmed on these bytes.
     private var texts: [String] = []
 
@@ -45,7 +46,7 @@ struct TextInterner {
                 }
                 text = valid
             }
-            let code = TextVocabulary.shared.code(text)
+            let code = TextVocabulary.shared.code(text, hash: hash)
             texts.append(text)
             slots[slot] = Slot(hash: hash, code: code, text: Int32(texts.count - 1))
             if texts.count * 2 > slots.count { grow() }
@@ -63,8 +64,4 @@ struct TextInterner {
         }
         slots = grown
     }
-
-    /// Drawn per process, like the standard library's hash seed, so log text cannot be written
-    /// to collide in this table.
-    private static let seed = UInt64.random(in: 0...UInt64.max)
 }

@@ -5,8 +5,19 @@ import Foundation
 /// field instead of a 16-byte string, which halves an event's size (the events are most of a
 /// run's memory).
 ///
+/// Values are compared by their exact UTF-8 bytes, not by Unicode equivalence: two spellings of
+/// "José", or `K` and the Kelvin sign, are two values (an attacker's lookalike must not be read
+/// back as the genuine spelling).
+///
 /// Codes are handed out under a lock, but ingest asks for them through a per-file front cache
 /// (``TextInterner``), so the lock is taken once per distinct value of a file, not per field.
+/// A log whose values are mostly distinct (Graph requests name message and item ids in their
+/// URIs) takes it for nearly every record on both cores, so what is done under it is short: a
+/// probe of an open-addressing table by a hash the caller made once (``WordHash``, seeded per
+/// process), and the lock spins a little before it sleeps (an adaptive mutex). A `Dictionary`
+/// under an `NSLock` hashed each value again with SipHash, and the cores waited on each other
+/// in the kernel.
+///
 /// Reading a code's text takes no lock: values live in fixed chunks that never move, and a
 /// chunk is in place before any code in it is handed out. Values are never removed; they are
 /// the values of events, which live until the run ends.
@@ -16,63 +27,112 @@ final class TextVocabulary: @unchecked Sendable {
     /// Code 0 is "no value".
     static let none: UInt32 = 0
 
+    /// The seed of the hash that keys the table, drawn per process like the standard library's
+    /// hash seed, so log text cannot be written to collide in it. ``TextInterner`` hashes with
+    /// it too, and hands its hash over with a new value.
+    static let seed = UInt64.random(in: 0...UInt64.max)
+
     private static let chunkBits = 16
     private static let chunkSize = 1 << chunkBits
     private static let chunkCount = 1 << (32 - chunkBits)
 
-    private let lock = NSLock()
-    /// Keyed by the exact bytes (see ``ExactText``).
-    private var codes: [ExactText: UInt32] = [:]
+    /// One slot of the table: a value's hash and code side by side (code ``none``: empty).
+    private struct Slot {
+        var hash: UInt64 = 0
+        var code: UInt32 = TextVocabulary.none
+    }
+
+    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
+    private var slots = [Slot](repeating: Slot(), count: 1 << 12)
     private var next: UInt32 = 1
     private let chunks: UnsafeMutablePointer<UnsafeMutablePointer<String>?>
 
     private init() {
         chunks = .allocate(capacity: Self.chunkCount)
         chunks.initialize(repeating: nil, count: Self.chunkCount)
+        mutex = .allocate(capacity: 1)
+        var attributes = pthread_mutexattr_t()
+        pthread_mutexattr_init(&attributes)
+        pthread_mutexattr_settype(&attributes, Int32(PTHREAD_MUTEX_ADAPTIVE_NP))
+        pthread_mutex_init(mutex, &attributes)
+        pthread_mutexattr_destroy(&attributes)
+    }
+
+    @inline(__always)
+    private func locked<R>(_ body: () -> R) -> R {
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        return body()
+    }
+
+    /// The hash ``code(_:hash:)`` takes for `bytes`.
+    @inline(__always)
+    static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        WordHash.hash(bytes, seed: seed, foldingASCIICase: false)
     }
 
     /// The code of `text` (``none`` for nil), numbering it when it is new.
     func code(_ text: String?) -> UInt32 {
         guard let text else { return Self.none }
-        lock.lock()
-        defer { lock.unlock() }
-        if let known = codes[ExactText(text)] { return known }
-        // 2^32 - 1 distinct values would need far more memory than any machine has.
-        precondition(next != UInt32.max, "more than 4 billion distinct text values")
-        let code = next
-        let chunk = Int(code >> UInt32(Self.chunkBits)), slot = Int(code) & (Self.chunkSize - 1)
-        if chunks[chunk] == nil {
-            let storage = UnsafeMutablePointer<String>.allocate(capacity: Self.chunkSize)
-            chunks[chunk] = storage
+        return code(text, hash: text.withUTF8Bytes(Self.hash))
+    }
+
+    /// The code of `text`, whose ``hash(_:)`` is `hash`, numbering it when it is new.
+    func code(_ text: String, hash: UInt64) -> UInt32 {
+        locked {
+            let mask = slots.count - 1
+            var slot = Int(truncatingIfNeeded: hash) & mask
+            while slots[slot].code != Self.none {
+                if slots[slot].hash == hash && self.text(slots[slot].code).unsafelyUnwrapped.sameBytes(as: text) { return slots[slot].code }
+                slot = (slot + 1) & mask
+            }
+            // 2^32 - 1 distinct values would need far more memory than any machine has.
+            precondition(next != UInt32.max, "more than 4 billion distinct text values")
+            let code = next
+            let chunk = Int(code >> UInt32(Self.chunkBits)), place = Int(code) & (Self.chunkSize - 1)
+            if chunks[chunk] == nil {
+                chunks[chunk] = UnsafeMutablePointer<String>.allocate(capacity: Self.chunkSize)
+            }
+            (chunks[chunk]! + place).initialize(to: text)
+            slots[slot] = Slot(hash: hash, code: code)
+            next += 1
+            if Int(next) * 2 > slots.count { grow() }
+            return code
         }
-        (chunks[chunk]! + slot).initialize(to: text)
-        codes[ExactText(text)] = code
-        next += 1
-        return code
+    }
+
+    /// Doubles the table (under the lock).
+    private func grow() {
+        let size = slots.count * 2
+        var grown = [Slot](repeating: Slot(), count: size)
+        for entry in slots where entry.code != Self.none {
+            var slot = Int(truncatingIfNeeded: entry.hash) & (size - 1)
+            while grown[slot].code != Self.none { slot = (slot + 1) & (size - 1) }
+            grown[slot] = entry
+        }
+        slots = grown
     }
 
     /// How many values are held.
     var count: Int {
-        lock.lock()
-        defer { lock.unlock() }
-        return Int(next) - 1
+        locked { Int(next) - 1 }
     }
 
     /// Forgets every value. Only for a process that holds no event, node context or code any
     /// more: the fuzz harness between inputs, whose values would otherwise pile up.
     func removeAll() {
-        lock.lock()
-        defer { lock.unlock() }
-        for code in 1..<next {
-            (chunks[Int(code >> UInt32(Self.chunkBits))]! + (Int(code) & (Self.chunkSize - 1))).deinitialize(count: 1)
+        locked {
+            for code in 1..<next {
+                (chunks[Int(code >> UInt32(Self.chunkBits))]! + (Int(code) & (Self.chunkSize - 1))).deinitialize(count: 1)
+            }
+            for chunk in 0..<Self.chunkCount {
+                guard let storage = chunks[chunk] else { continue }
+                storage.deallocate()
+                chunks[chunk] = nil
+            }
+            slots = [Slot](repeating: Slot(), count: 1 << 12)
+            next = 1
         }
-        for chunk in 0..<Self.chunkCount {
-            guard let storage = chunks[chunk] else { continue }
-            storage.deallocate()
-            chunks[chunk] = nil
-        }
-        codes = [:]
-        next = 1
     }
 
     /// The text of `code`; nil for ``none``. `code` must come from ``code(_:)``.
@@ -80,21 +140,6 @@ final class TextVocabulary: @unchecked Sendable {
     func text(_ code: UInt32) -> String? {
         guard code != Self.none else { return nil }
         return chunks[Int(code >> UInt32(Self.chunkBits))].unsafelyUnwrapped[Int(code) & (Self.chunkSize - 1)]
-    }
-}
-
-/// A string compared and hashed by its exact UTF-8 bytes, not by Unicode equivalence: two
-/// spellings of "José", or `K` and the Kelvin sign, are two values (an attacker's lookalike must
-/// not be read back as the genuine spelling).
-struct ExactText: Hashable, Sendable {
-    let text: String
-
-    init(_ text: String) { self.text = text }
-
-    static func == (a: ExactText, b: ExactText) -> Bool { a.text.sameBytes(as: b.text) }
-
-    func hash(into hasher: inout Hasher) {
-        text.withUTF8Bytes { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
     }
 }
 

@@ -1,6 +1,7 @@
 /// A multiply-xorshift hash over eight bytes at a time (the tail zero-padded, the length mixed
 /// in), for the hash tables the reader probes on every key and value of every record: record
-/// keys (``ReadFields``, ASCII case folded) and repeated values (``TextInterner``, seeded).
+/// keys (``ReadFields``, ASCII case folded) and repeated values (``TextInterner`` and
+/// ``TextVocabulary``, seeded).
 enum WordHash {
     @inline(__always)
     static func hash(_ bytes: UnsafeBufferPointer<UInt8>, seed: UInt64, foldingASCIICase fold: Bool) -> UInt64 {
