@@ -1,3 +1,5 @@
+import Foundation
+
 /// What the action rules ask of an event's operation text, answered once for each distinct
 /// operation of a run instead of once for each action and rule.
 ///
@@ -55,13 +57,21 @@ struct OperationTraits: Sendable {
 struct OperationTraitsTable: Sendable {
     private let traits: CodeTable<OperationTraits>
 
-    /// The traits of each code in `codes` (operation codes, ``TextVocabulary/none`` left out).
+    /// The traits of each code in `codes` (operation codes, ``TextVocabulary/none`` left out),
+    /// worked out on every core: a log whose Graph requests name ids in their URIs has nearly
+    /// as many distinct operations as actions (at 488 MB, 128,000 instead of 2,500), and the
+    /// nine questions took a tenth of a second on one core.
     init(codes: CodeTable<Bool>) {
-        var table = CodeTable<OperationTraits>()
+        var list: [UInt32] = []
+        codes.forEach { code, _ in list.append(code) }
+        let operations = list
         let vocabulary = TextVocabulary.shared
-        codes.forEach { code, _ in
-            if let text = vocabulary.text(code) { table[code] = OperationTraits(text) }
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        let parts = parallelChunks(count: operations.count, chunkSize: max(1 << 12, (operations.count + cores - 1) / cores)) { range in
+            range.map { vocabulary.text(operations[$0]).map(OperationTraits.init) }
         }
+        var table = CodeTable<OperationTraits>()
+        for (code, traits) in zip(operations, parts.joined()) { table[code] = traits }
         traits = table
     }
 
