@@ -127,6 +127,41 @@ import Testing
         #expect(zip(values, answers[0]).allSatisfy { TextVocabulary.shared.text($1)?.sameBytes(as: $0) == true })
     }
 
+    /// The merge's time order: the radix sort (keys in file order, on one or several stretches)
+    /// and the comparison sort (keys in any other order) give the order of (time, file,
+    /// record), over spans from one instant to the readers' whole range, with many keys on one
+    /// time.
+    @Test(arguments: [100, 5_000, 140_001])
+    func eventTimeOrderIsTheComparisonOrder(count: Int) {
+        var random = SplitMix64(seed: UInt64(count))
+        let earliest = UTCInstant.earliestAccepted.microseconds, latest = UTCInstant.latestAccepted.microseconds
+        let spans: [Int64] = [0, 1_000, 2 * 86_400_000_000, latest - earliest]
+        for span in spans {
+            // File by file, each file's records in order, times in no order.
+            var keys: [EventSortKey] = []
+            var file: Int32 = 0, record: Int32 = 0
+            for position in 0..<count {
+                if Int.random(in: 0..<1_000, using: &random) == 0 { (file, record) = (file + 1, 0) }
+                record += Int32.random(in: 1...3, using: &random)
+                let time = earliest + (span == 0 ? 0 : Int64.random(in: 0...span, using: &random) / (span > 10_000 ? 1_000 : 1) * (span > 10_000 ? 1_000 : 1))
+                keys.append(EventSortKey(time: time, file: file, record: record, position: position))
+            }
+            let expected = keys.sorted { ($0.time, $0.file, $0.record) < ($1.time, $1.file, $1.record) }
+            // The first place the sorted keys differ from the comparison order, if any (the
+            // arrays are too long to print whole).
+            func firstDifference(_ sorted: [EventSortKey]) -> Int? {
+                sorted.count != expected.count ? -1 : sorted.indices.first { sorted[$0] != expected[$0] }
+            }
+            var radix = keys
+            sortByTime(&radix)
+            #expect(firstDifference(radix) == nil, "in file order, span \(span)")
+            var shuffled = keys
+            shuffled.shuffle(using: &random)
+            sortByTime(&shuffled)
+            #expect(firstDifference(shuffled) == nil, "shuffled, span \(span)")
+        }
+    }
+
     @Test func bytesOfARecordGetTheCodeOfTheirText() {
         var interner = TextInterner()
         let agent = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) bytes test"

@@ -225,7 +225,7 @@ public enum Ingestor {
         profile.mark("dedupe")
         // The kept events' sort keys, copied next to their positions: a comparison reads the two
         // elements it compares, not two facts elsewhere in memory.
-        var order: [SortKey] = []
+        var order: [EventSortKey] = []
         order.reserveCapacity(total)
         var nextDuplicate = 0
         var reports: [FileReport] = []
@@ -243,7 +243,7 @@ public enum Ingestor {
                     continue
                 }
                 used += 1
-                order.append(SortKey(time: fact.time, file: fact.file, record: fact.record, position: position))
+                order.append(EventSortKey(time: fact.time, file: fact.file, record: fact.record, position: position))
             }
             let sources = counts.indices.filter { counts[$0] > 0 }.map { ordinal in
                 let key = SourceShapeKey(ordinal: ordinal)
@@ -275,7 +275,7 @@ public enum Ingestor {
             totals.rejected += outcome.rejected
         }
         profile.mark("count")
-        order = sortedByTime(order)
+        sortByTime(&order)
         profile.mark("sort")
         // Each kept event is moved, not copied, to its place in time order, on every core: a copy
         // would retain every event, then release it again when the outcomes are freed, touching
@@ -348,13 +348,105 @@ private func merged<T>(_ first: [T], _ second: [T], by before: (T, T) -> Bool) -
 }
 
 /// The sort keys in time, file and record order (each key is unique: file and record name one
-/// record): the two halves sorted on two cores, then merged.
-private func sortedByTime(_ keys: [SortKey]) -> [SortKey] {
-    @Sendable func before(_ a: SortKey, _ b: SortKey) -> Bool { (a.time, a.file, a.record) < (b.time, b.file, b.record) }
-    guard keys.count >= 1 << 16 else { return keys.sorted(by: before) }
+/// record).
+///
+/// The merge lays the keys out file by file, each file's records in order, so a stable sort by
+/// time alone gives that order: a least-significant-digit radix sort of each time's offset from
+/// the earliest, 11 bits a pass (four passes for up to eight months of microseconds, five for
+/// any span the readers accept), in one scratch array. A comparison sort of the two halves on
+/// two cores took 0.53 s of wall time for the 3 million keys of a 4.9 GB run, much of it
+/// touching the fresh memory of its copies. Keys in any other order are sorted by comparison.
+func sortByTime(_ keys: inout [EventSortKey]) {
+    @Sendable func before(_ a: EventSortKey, _ b: EventSortKey) -> Bool { (a.time, a.file, a.record) < (b.time, b.file, b.record) }
+    if keys.count >= 1 << 12, inFileOrder(keys) { return radixSortByTime(&keys) }
+    guard keys.count >= 1 << 16 else { return keys.sort(by: before) }
     let middle = keys.count / 2
-    let (low, high) = inParallel({ keys[..<middle].sorted(by: before) }, { keys[middle...].sorted(by: before) })
-    return merged(low, high, by: before)
+    let all = keys
+    let (low, high) = inParallel({ all[..<middle].sorted(by: before) }, { all[middle...].sorted(by: before) })
+    keys = merged(low, high, by: before)
+}
+
+/// Whether the keys are in (file, record) order.
+private func inFileOrder(_ keys: [EventSortKey]) -> Bool {
+    keys.withUnsafeBufferPointer { keys in
+        for index in keys.indices.dropFirst() where (keys[index - 1].file, keys[index - 1].record) >= (keys[index].file, keys[index].record) {
+            return false
+        }
+        return true
+    }
+}
+
+/// Puts the keys in time order, keys of one time in the order given (see ``sortByTime(_:)``).
+/// In each pass every core counts and moves its own stretch of the keys as they then lie: a
+/// stretch's keys of one digit go after those of the stretches before it, so the sort stays
+/// stable.
+private func radixSortByTime(_ keys: inout [EventSortKey]) {
+    let digitBits = 11, buckets = 1 << 11
+    var earliest = Int64.max, latest = Int64.min
+    for key in keys {
+        earliest = min(earliest, key.time)
+        latest = max(latest, key.time)
+    }
+    let span = UInt64(bitPattern: latest &- earliest)
+    let passes = max(1, (UInt64.bitWidth - span.leadingZeroBitCount + digitBits - 1) / digitBits)
+    let first = earliest, count = keys.count
+    let stretches = max(1, min(ProcessInfo.processInfo.activeProcessorCount, count >> 16))
+    let bounds = (0...stretches).map { $0 * count / stretches }
+    // The keys move from `keys` to `other` and back, pass by pass.
+    var other = [EventSortKey](repeating: EventSortKey(time: 0, file: 0, record: 0, position: 0), count: count)
+    let endsInOther = keys.withUnsafeMutableBufferPointer { keys in
+        other.withUnsafeMutableBufferPointer { other in
+            let buffers = RadixBuffers(keys: keys, other: other)
+            var inOther = false
+            for pass in 0..<passes {
+                let shift = UInt64(pass * digitBits), from = inOther
+                // Each stretch's digit counts, as the keys now lie.
+                let counts = parallelChunks(count: stretches, chunkSize: 1) { range in
+                    var counts = [Int](repeating: 0, count: buckets)
+                    counts.withUnsafeMutableBufferPointer { counts in
+                        for key in (from ? buffers.other : buffers.keys)[bounds[range.lowerBound]..<bounds[range.upperBound]] {
+                            counts[Int((UInt64(bitPattern: key.time &- first) >> shift) & UInt64(buckets - 1))] += 1
+                        }
+                    }
+                    return counts
+                }
+                // The earliest key's digits are all 0: a pass where every key has that digit
+                // moves nothing.
+                if counts.reduce(0, { $0 + $1[0] }) == count { continue }
+                // Where each stretch's keys of each digit go.
+                var starts = [[Int]](repeating: [Int](repeating: 0, count: buckets), count: stretches)
+                var running = 0
+                for digit in 0..<buckets {
+                    for stretch in 0..<stretches {
+                        starts[stretch][digit] = running
+                        running += counts[stretch][digit]
+                    }
+                }
+                let allStarts = starts
+                DispatchQueue.concurrentPerform(iterations: stretches) { stretch in
+                    var next = allStarts[stretch]
+                    let (source, target) = from ? (buffers.other, buffers.keys) : (buffers.keys, buffers.other)
+                    next.withUnsafeMutableBufferPointer { next in
+                        for key in source[bounds[stretch]..<bounds[stretch + 1]] {
+                            let digit = Int((UInt64(bitPattern: key.time &- first) >> shift) & UInt64(buckets - 1))
+                            target[next[digit]] = key
+                            next[digit] += 1
+                        }
+                    }
+                }
+                inOther.toggle()
+            }
+            return inOther
+        }
+    }
+    if endsInOther { swap(&keys, &other) }
+}
+
+/// The two arrays of ``radixSortByTime(_:)``, handed to the threads that fill them (each slot
+/// written by one thread in a pass, none read while it is written).
+private struct RadixBuffers: @unchecked Sendable {
+    let keys: UnsafeMutableBufferPointer<EventSortKey>
+    let other: UnsafeMutableBufferPointer<EventSortKey>
 }
 
 /// A file's events in memory the merge owns, each moved out exactly once (to its place in time
@@ -401,7 +493,7 @@ private final class MovableEvents: @unchecked Sendable {
 }
 
 /// A kept event's sort key and position in the outcomes.
-private struct SortKey: Sendable {
+struct EventSortKey: Sendable, Equatable {
     var time: Int64
     var file: Int32
     var record: Int32
