@@ -194,10 +194,11 @@ final class BranchFacts: Sendable {
     let successful: Int
     let hasRefresh: Bool
     let hasActions: Bool
+    let hasSignIns: Bool
 
     init(index: Int32, nodes: [NodeID], network: String, device: String, deviceIds: Set<String>, clients: Set<String>,
          signInClients: Set<String>, countries: Set<String>, asns: Set<Int>, hosting: Bool, trusted: Bool, successful: Int,
-         hasRefresh: Bool, hasActions: Bool) {
+         hasRefresh: Bool, hasActions: Bool, hasSignIns: Bool) {
         self.index = index
         self.nodes = nodes
         self.network = network
@@ -212,6 +213,7 @@ final class BranchFacts: Sendable {
         self.successful = successful
         self.hasRefresh = hasRefresh
         self.hasActions = hasActions
+        self.hasSignIns = hasSignIns
     }
 }
 
@@ -239,7 +241,7 @@ struct SessionView {
             let nodes = branch.nodes.filter { nodeTable[Int($0)].kind != .token && nodeTable[Int($0)].kind != .session }
                 .sorted { (nodeTable[Int($0)].time, $0) < (nodeTable[Int($1)].time, $1) }
             var asns = Set<Int>()
-            var hosting = false, trusted = false, hasRefresh = false, hasActions = false
+            var hosting = false, trusted = false, hasRefresh = false, hasActions = false, hasSignIns = false
             var successful = 0
             // Gathered as vocabulary codes (a branch repeats a handful of values over many
             // nodes); each distinct code becomes text once, at the end.
@@ -271,6 +273,7 @@ struct SessionView {
                 if !trusted, event.trustedLocation == true || input.isTrusted(value.context) { trusted = true }
                 if event.outcomeCode != codes.failure { successful += 1 }
                 if event.kind == .action { hasActions = true }
+                if event.kind == .signIn { hasSignIns = true }
                 if event.kind == .signIn, event.interactive != true || event.incomingTokenTypeCode == codes.refreshToken || event.incomingTokenTypeCode == codes.primaryRefreshToken {
                     hasRefresh = true
                 }
@@ -278,7 +281,7 @@ struct SessionView {
             return BranchFacts(index: branch.index, nodes: nodes, network: branch.context.network, device: branch.context.device,
                                deviceIds: Set(deviceIds.texts), clients: Set(clients.texts), signInClients: Set(signInClients.texts),
                                countries: Set(countries.texts), asns: asns, hosting: hosting, trusted: trusted, successful: successful,
-                               hasRefresh: hasRefresh, hasActions: hasActions)
+                               hasRefresh: hasRefresh, hasActions: hasActions, hasSignIns: hasSignIns)
         }
         var seen: [String: Set<Int32>] = [:]
         if let reference = branches.first, let referenceBranch = session.branches.first, reference.deviceIds.contains(reference.device) {

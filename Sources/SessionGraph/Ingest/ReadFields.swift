@@ -10,7 +10,7 @@ enum ReadFields {
 
     /// Every ``FieldKey`` by hash: probed with every member's key, to skip members no mapper
     /// reads and to tell which ``FieldKey`` a record's own member is.
-    static let table = KeyTable(FieldKey.allCases)
+    static let table = KeyTable()
 
     /// A hash of the ASCII-lower-cased bytes (every key of every record is hashed: a
     /// byte-at-a-time hash was the largest cost of reading an object).
@@ -36,8 +36,9 @@ struct KeyTable: @unchecked Sendable {
     private let bytes: UnsafePointer<UInt8>
     private let offsets: UnsafePointer<Int>
 
-    /// The table of `keys`, every ``FieldKey`` in raw-value order.
-    init(_ keys: [FieldKey]) {
+    /// The table of every ``FieldKey``.
+    init() {
+        let keys = FieldKey.allCases
         var size = 16
         while size < keys.count * 4 { size *= 2 }
         let hashes = UnsafeMutablePointer<UInt64>.allocate(capacity: size)

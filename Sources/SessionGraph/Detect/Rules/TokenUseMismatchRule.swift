@@ -25,7 +25,7 @@ struct TokenUseMismatchRule: SessionRule {
         // The (network, device) of each branch with a sign-in, once a session: a token replayed
         // from many networks made a scan of every branch per network.
         struct Place: Hashable { var network: String; var device: String }
-        let signInPlaces = Set(view.branches.filter { branch in branch.nodes.contains { view.event($0)?.kind == .signIn } }
+        let signInPlaces = Set(view.branches.filter(\.hasSignIns)
             .map { Place(network: $0.network, device: $0.device) })
         return order.map { key in
             let nodes = groups[key]!
