@@ -104,20 +104,102 @@ import Testing
         #expect(TextVocabulary.shared.text(TextVocabulary.none) == nil)
     }
 
+    /// The client family from `memchr` and `memcmp` on the lowered bytes is the family the
+    /// plain definition gives (the agent lower-cased, Foundation's substring search) for ASCII
+    /// agents made of the needles' pieces in any case; a look-alike letter (the Kelvin sign,
+    /// which `lowercased()` turns into `k`) no longer matches.
+    @Test func clientFamilyMatchesThePlainDefinitionOnASCII() {
+        func plain(_ agent: String) -> String {
+            let ua = agent.lowercased()
+            let scripts = [("python-requests", "python"), ("python-urllib", "python"), ("aiohttp", "python"), ("python/", "python"),
+                           ("axios", "node"), ("undici", "node"), ("node-fetch", "node"), ("node", "node"), ("curl/", "curl"), ("wget", "wget"),
+                           ("go-http-client", "go"), ("postmanruntime", "postman"), ("powershell", "powershell"), ("okhttp", "okhttp"),
+                           ("java/", "java"), ("libwww-perl", "perl")]
+            func browser() -> String {
+                if ["edg/", "edge/", "edga/", "edgios/"].contains(where: ua.contains) { return "edge" }
+                if ["firefox/", "fxios/"].contains(where: ua.contains) { return "firefox" }
+                if ["opr/", "opera"].contains(where: ua.contains) { return "opera" }
+                if ["chrome/", "crios/", "chromium"].contains(where: ua.contains) { return "chrome" }
+                return ua.contains("safari/") ? "safari" : ua.contains("headless") ? "headless" : "other"
+            }
+            func kind() -> String {
+                if let script = scripts.first(where: { ua.contains($0.0) }) { return "script:\(script.1)" }
+                if ["windows-azuread-authentication-provider", "microsoft authentication broker", "aadbroker"].contains(where: ua.contains) { return "broker" }
+                let office = ["outlook", "teams", "onedrive", "skydrivesync", "microsoft office", "excel", "winword", "powerpnt", "msoffice", "skype", "olk/",
+                              "mruservice", "client=outlookservice", "client=rest", "client=owa", "client=msexchangerpc", "client=activesync", "client=exchangewebservices"]
+                if office.contains(where: ua.contains) {
+                    return ua.contains("client=owa") || (ua.contains("mozilla") && !ua.contains("teams") && !ua.contains("outlook")) ? "browser:\(browser())" : "office"
+                }
+                if ["mozilla", "applewebkit", "gecko"].contains(where: ua.contains) { return "browser:\(browser())" }
+                return ["dalvik", "cfnetwork", "darwin/"].contains(where: ua.contains) ? "mobile-app" : "other"
+            }
+            func os() -> String {
+                if ["iphone", "ipad", "ios"].contains(where: ua.contains) { return "ios" }
+                if ua.contains("android") { return "android" }
+                if ["windows", "win64", "win32"].contains(where: ua.contains) { return "windows" }
+                if ["mac os", "macintosh", "macos"].contains(where: ua.contains) { return "macos" }
+                return ["linux", "x11"].contains(where: ua.contains) ? "linux" : "unknown"
+            }
+            return agent.isEmpty ? "empty" : "\(kind())/\(os())"
+        }
+        let pieces = ["Mozilla/5.0 ", "(Windows NT 10.0; Win64; x64) ", "AppleWebKit/537.36 ", "Chrome/120.0 ", "Safari/537.36 ", "Edg/120.0 ",
+                      "Firefox/121.0 ", "iPhone; CPU iPhone OS 17_2 ", "Android 14; ", "Macintosh; Intel Mac OS X 14_2 ", "X11; Linux x86_64 ",
+                      "python-requests/2.31", "curl/8.4", "Go-http-client/1.1", "OkHttp/4.9", "Node", "Microsoft Office/16.0 ", "Outlook-iOS/2.0 ",
+                      "Teams/1.6 ", "Client=OWA;", "Client=ActiveSync;", "Windows-AzureAD-Authentication-Provider/1.0", "Dalvik/2.1", "CFNetwork/1.0 ",
+                      "Darwin/23", "HeadlessChrome/120", "OPR/105", "Opera", "Chromium/120", "java/17", "x", "e", "/", " "]
+        var random = SplitMix64(seed: 17)
+        for _ in 0..<3_000 {
+            var agent = (0..<Int.random(in: 0...5, using: &random)).map { _ in pieces.randomElement(using: &random)! }.joined()
+            if Bool.random(using: &random) { agent = Bool.random(using: &random) ? agent.uppercased() : agent.lowercased() }
+            #expect(ClientFamily.of(agent) == plain(agent), "\(agent)")
+        }
+        #expect(ClientFamily.of("OkHttp/4.9.0") == "script:okhttp/unknown")
+        #expect(ClientFamily.of("O\u{212A}Http/4.9.0") == "other/unknown")
+        #expect(ClientFamily.of(nil) == "empty")
+    }
+
+    /// Two values that differ the way the old multiply-xorshift cancelled (this pair had the
+    /// same hash for about half of all seeds) do not share a hash, whatever the seed; nor do
+    /// values one flipped bit apart in any word.
+    @Test func seededWordHashHasNoSeedIndependentCollisions() {
+        var random = SplitMix64(seed: 5)
+        let pair = (Array("abcdefgaqrstuvwa".utf8), Array("abcdefgAqrs4uvwA".utf8))
+        var same = 0
+        for _ in 0..<64 {
+            let seed = random.next()
+            let hashes = (pair.0.withUnsafeBufferPointer { WordHash.hash($0, seed: seed, foldingASCIICase: false) },
+                          pair.1.withUnsafeBufferPointer { WordHash.hash($0, seed: seed, foldingASCIICase: false) })
+            if hashes.0 == hashes.1 { same += 1 }
+            for bit in [0, 7, 31, 61, 63] {
+                var value = (0..<24).map { _ in UInt8(truncatingIfNeeded: random.next()) }
+                let hash = value.withUnsafeBufferPointer { WordHash.hash($0, seed: seed, foldingASCIICase: false) }
+                value[bit / 8 + 8] ^= 1 << UInt8(bit % 8)
+                if value.withUnsafeBufferPointer({ WordHash.hash($0, seed: seed, foldingASCIICase: false) }) == hash { same += 1 }
+            }
+        }
+        #expect(same == 0)
+    }
+
     /// The vocabulary asked from four threads at once for overlapping values it has not seen,
-    /// most of them new (as a log whose URIs name ids): each value gets one code whichever
-    /// thread asks first, distinct values distinct codes, and each code reads back its value.
-    /// Lookalikes are separate values (bytes, not Unicode equivalence).
+    /// most of them new (as a log whose URIs name ids), two threads through a file's interner
+    /// (which hands its hash over) and two directly: each value gets one code whichever thread
+    /// asks first and however, distinct values distinct codes, and each code reads back its
+    /// value. More values than a chunk of the vocabulary holds, so new chunks are made while
+    /// other threads read. Lookalikes are separate values (bytes, not Unicode equivalence).
     @Test func vocabularyGivesOneCodePerValueAcrossThreads() {
         let run = UInt64.random(in: 0...UInt64.max)
-        let values = (0..<20_000).map { "GET https://graph.microsoft.com/v1.0/me/messages/AAMk\(run)-\($0)" }
+        let values = (0..<70_000).map { "GET https://graph.microsoft.com/v1.0/me/messages/AAMk\(run)-\($0)" }
             + ["Kelvin \u{212A}", "Kelvin K", "Jos\u{E9} \(run)", "Jose\u{301} \(run)"]
         let codes = ParallelSlots<[UInt32]>(count: 4)
         DispatchQueue.concurrentPerform(iterations: 4) { thread in
             // Each thread asks in its own order, so every value has a race to be first.
             let order = thread % 2 == 0 ? Array(values.indices) : values.indices.reversed()
             var mine = [UInt32](repeating: 0, count: values.count)
-            for index in order { mine[index] = TextVocabulary.shared.code(String(decoding: Array(values[index].utf8), as: UTF8.self)) }
+            var interner = TextInterner()
+            for index in order {
+                let copy = String(decoding: Array(values[index].utf8), as: UTF8.self)
+                mine[index] = thread < 2 ? interner.code(FieldText(copy)) : TextVocabulary.shared.code(copy)
+            }
             codes.store(mine, at: thread)
         }
         let answers = codes.take()
@@ -237,19 +319,22 @@ import Testing
     @Test func wordHashAndCaseInsensitiveCompareMatchTheByteRules() {
         // The hash as first written, a byte at a time for the tail.
         func byteHash(_ bytes: [UInt8], seed: UInt64, fold: Bool) -> UInt64 {
-            var value = (seed ^ UInt64(bytes.count)) &* 0x9E37_79B9_7F4A_7C15
+            func mix(_ a: UInt64, _ b: UInt64) -> UInt64 {
+                let product = a.multipliedFullWidth(by: b)
+                return product.high ^ product.low
+            }
+            let multiplier = (seed ^ 0xA076_1D64_78BD_642F) | 1
+            var value = mix(seed ^ 0xE703_7ED1_A0B4_28DB, UInt64(bytes.count) ^ multiplier)
             var offset = 0
             while offset + 8 <= bytes.count {
                 var word: UInt64 = 0
                 for i in 0..<8 { word |= UInt64(fold ? lowerASCII(bytes[offset + i]) : bytes[offset + i]) << (8 * UInt64(i)) }
-                value = (value ^ word) &* 0xBF58_476D_1CE4_E5B9
-                value ^= value >> 31
+                value = mix(value ^ word, multiplier)
                 offset += 8
             }
             var tail: UInt64 = 0
             for i in offset..<bytes.count { tail |= UInt64(fold ? lowerASCII(bytes[i]) : bytes[i]) << (8 * UInt64(i - offset)) }
-            value = (value ^ tail) &* 0x94D0_49BB_1331_11EB
-            return value ^ (value >> 32)
+            return mix(value ^ tail, multiplier ^ 0x8EBC_6AF0_9C88_C6E3)
         }
         var generator = SplitMix64(seed: 5)
         let alphabet: [UInt8] = Array("aAzZ@[`{09_-".utf8) + [0x00, 0x7F, 0x80, 0xC3, 0xFF]

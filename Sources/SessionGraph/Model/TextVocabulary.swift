@@ -53,7 +53,10 @@ final class TextVocabulary: @unchecked Sendable {
         mutex = .allocate(capacity: 1)
         var attributes = pthread_mutexattr_t()
         pthread_mutexattr_init(&attributes)
+        #if os(Linux)
+        // glibc's mutex that spins a little before it sleeps.
         pthread_mutexattr_settype(&attributes, Int32(PTHREAD_MUTEX_ADAPTIVE_NP))
+        #endif
         pthread_mutex_init(mutex, &attributes)
         pthread_mutexattr_destroy(&attributes)
     }
@@ -79,7 +82,9 @@ final class TextVocabulary: @unchecked Sendable {
 
     /// The code of `text`, whose ``hash(_:)`` is `hash`, numbering it when it is new.
     func code(_ text: String, hash: UInt64) -> UInt32 {
-        locked {
+        // Another hash would give the value a second code.
+        assert(hash == text.withUTF8Bytes(Self.hash), "the hash of another seed or other bytes")
+        return locked {
             let mask = slots.count - 1
             var slot = Int(truncatingIfNeeded: hash) & mask
             while slots[slot].code != Self.none {
@@ -135,7 +140,10 @@ final class TextVocabulary: @unchecked Sendable {
         }
     }
 
-    /// The text of `code`; nil for ``none``. `code` must come from ``code(_:)``.
+    /// The text of `code`; nil for ``none``. `code` must come from ``code(_:)`` or
+    /// ``code(_:hash:)``, and reach this thread through something that orders memory (the
+    /// vocabulary's lock, a queue or a join): the text and its chunk were written under the
+    /// lock before the code was handed out, and are never written again.
     @inline(__always)
     func text(_ code: UInt32) -> String? {
         guard code != Self.none else { return nil }
