@@ -5,52 +5,87 @@ import Foundation
 /// python-requests from a VPS has another.
 public enum ClientFamily {
     /// `kind/os`, e.g. `browser:edge/windows`, `office/ios`, `script:python/unknown`, `empty`.
+    ///
+    /// The needles are lower-case ASCII, looked for with `memmem` in the agent's bytes with
+    /// ASCII letters lowered once: Foundation's case-insensitive search took about 0.2 ms an
+    /// agent, and a log with a hundred thousand distinct agents (each distinct agent is
+    /// classified once) spent 25 s here. Only ASCII letters are lowered, so a look-alike letter
+    /// in a hostile agent does not match a needle.
     public static func of(_ userAgent: String?) -> String {
-        guard let raw = userAgent, !raw.isEmpty else { return "empty" }
-        let ua = raw.lowercased()
+        guard let userAgent, !userAgent.isEmpty else { return "empty" }
+        let ua = LoweredAgent(userAgent)
         return "\(kind(ua))/\(os(ua))"
     }
 
-    static func kind(_ ua: String) -> String {
-        let scripts: [(String, String)] = [
+    /// A user agent's bytes with ASCII letters lowered.
+    struct LoweredAgent {
+        private let bytes: [UInt8]
+
+        init(_ text: String) { bytes = text.utf8.map(lowerASCII) }
+
+        /// Whether the agent contains `needle` (lower-case ASCII, not empty): its first byte
+        /// found by `memchr`, the rest compared by `memcmp`.
+        func contains(_ needle: StaticString) -> Bool {
+            let length = needle.utf8CodeUnitCount
+            let first = Int32(needle.utf8Start.pointee)
+            return bytes.withUnsafeBufferPointer { (text: UnsafeBufferPointer<UInt8>) -> Bool in
+                guard let base = text.baseAddress, text.count >= length else { return false }
+                let last = text.count - length
+                var start = 0
+                while start <= last {
+                    guard let found = memchr(base + start, first, last - start + 1) else { return false }
+                    let at = UnsafeRawPointer(found) - UnsafeRawPointer(base)
+                    if memcmp(found, needle.utf8Start, length) == 0 { return true }
+                    start = at + 1
+                }
+                return false
+            }
+        }
+
+        func containsAny(_ needles: [StaticString]) -> Bool { needles.contains(where: contains) }
+    }
+
+    static func kind(_ ua: LoweredAgent) -> String {
+        let scripts: [(StaticString, String)] = [
             ("python-requests", "python"), ("python-urllib", "python"), ("aiohttp", "python"), ("python/", "python"),
             ("axios", "node"), ("undici", "node"), ("node-fetch", "node"), ("node", "node"),
             ("curl/", "curl"), ("wget", "wget"), ("go-http-client", "go"), ("postmanruntime", "postman"),
             ("powershell", "powershell"), ("okhttp", "okhttp"), ("java/", "java"), ("libwww-perl", "perl"),
         ]
         for (needle, name) in scripts where ua.contains(needle) { return "script:\(name)" }
-        if ua.contains("windows-azuread-authentication-provider") || ua.contains("microsoft authentication broker") || ua.contains("aadbroker") {
+        if ua.containsAny(["windows-azuread-authentication-provider", "microsoft authentication broker", "aadbroker"]) {
             return "broker"
         }
-        let office = ["outlook", "teams", "onedrive", "skydrivesync", "microsoft office", "excel", "winword", "powerpnt", "msoffice", "skype", "olk/", "mruservice",
-                      "client=outlookservice", "client=rest", "client=owa", "client=msexchangerpc", "client=activesync", "client=exchangewebservices"]
-        if office.contains(where: { ua.contains($0) }) {
+        let office: [StaticString] = ["outlook", "teams", "onedrive", "skydrivesync", "microsoft office", "excel", "winword", "powerpnt", "msoffice", "skype",
+                                      "olk/", "mruservice", "client=outlookservice", "client=rest", "client=owa", "client=msexchangerpc", "client=activesync",
+                                      "client=exchangewebservices"]
+        if ua.containsAny(office) {
             if ua.contains("client=owa") || (ua.contains("mozilla") && !ua.contains("teams") && !ua.contains("outlook")) {
                 return "browser:\(browser(ua))"
             }
             return "office"
         }
-        if ua.contains("mozilla") || ua.contains("applewebkit") || ua.contains("gecko") { return "browser:\(browser(ua))" }
-        if ua.contains("dalvik") || ua.contains("cfnetwork") || ua.contains("darwin/") { return "mobile-app" }
+        if ua.containsAny(["mozilla", "applewebkit", "gecko"]) { return "browser:\(browser(ua))" }
+        if ua.containsAny(["dalvik", "cfnetwork", "darwin/"]) { return "mobile-app" }
         return "other"
     }
 
-    static func browser(_ ua: String) -> String {
-        if ua.contains("edg/") || ua.contains("edge/") || ua.contains("edga/") || ua.contains("edgios/") { return "edge" }
-        if ua.contains("firefox/") || ua.contains("fxios/") { return "firefox" }
-        if ua.contains("opr/") || ua.contains("opera") { return "opera" }
-        if ua.contains("chrome/") || ua.contains("crios/") || ua.contains("chromium") { return "chrome" }
+    static func browser(_ ua: LoweredAgent) -> String {
+        if ua.containsAny(["edg/", "edge/", "edga/", "edgios/"]) { return "edge" }
+        if ua.containsAny(["firefox/", "fxios/"]) { return "firefox" }
+        if ua.containsAny(["opr/", "opera"]) { return "opera" }
+        if ua.containsAny(["chrome/", "crios/", "chromium"]) { return "chrome" }
         if ua.contains("safari/") { return "safari" }
         if ua.contains("headless") { return "headless" }
         return "other"
     }
 
-    static func os(_ ua: String) -> String {
-        if ua.contains("iphone") || ua.contains("ipad") || ua.contains("ios") { return "ios" }
+    static func os(_ ua: LoweredAgent) -> String {
+        if ua.containsAny(["iphone", "ipad", "ios"]) { return "ios" }
         if ua.contains("android") { return "android" }
-        if ua.contains("windows") || ua.contains("win64") || ua.contains("win32") { return "windows" }
-        if ua.contains("mac os") || ua.contains("macintosh") || ua.contains("macos") { return "macos" }
-        if ua.contains("linux") || ua.contains("x11") { return "linux" }
+        if ua.containsAny(["windows", "win64", "win32"]) { return "windows" }
+        if ua.containsAny(["mac os", "macintosh", "macos"]) { return "macos" }
+        if ua.containsAny(["linux", "x11"]) { return "linux" }
         return "unknown"
     }
 }
@@ -66,7 +101,7 @@ public enum NetworkKey {
 
     /// `203.0.113.0/24` or `2001:db8:1::/48`.
     public static func prefix(_ ip: String) -> String? {
-        if ip.contains(":") {
+        if ip.utf8.contains(UInt8(ascii: ":")) {
             let expanded = expandIPv6(ip)
             guard expanded.count == 8 else { return nil }
             return expanded[0..<3].map { String($0, radix: 16) }.joined(separator: ":") + "::/48"
@@ -77,7 +112,7 @@ public enum NetworkKey {
     }
 
     /// Whether the address is IPv6.
-    public static func isIPv6(_ ip: String?) -> Bool { ip?.contains(":") ?? false }
+    public static func isIPv6(_ ip: String?) -> Bool { ip?.utf8.contains(UInt8(ascii: ":")) ?? false }
 
     static func expandIPv6(_ ip: String) -> [UInt16] {
         let halves = ip.components(separatedBy: "::")
@@ -86,7 +121,7 @@ public enum NetworkKey {
             if text.isEmpty { return [] }
             var out: [UInt16] = []
             for part in text.split(separator: ":", omittingEmptySubsequences: false) {
-                if part.contains(".") { return out + [0, 0] }  // embedded IPv4: not needed for /48
+                if part.utf8.contains(UInt8(ascii: ".")) { return out + [0, 0] }  // embedded IPv4: not needed for /48
                 guard let value = UInt16(part, radix: 16) else { return nil }
                 out.append(value)
             }
