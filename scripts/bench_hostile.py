@@ -8,6 +8,10 @@ bench-data/hostile/, outside git):
   token-replay   one sign-in whose token is used by M Graph requests, each from its own /24;
   long-names     (--redact) N sign-ins of N users, each with a display name of 10,000 characters:
                  the redaction's automaton grows with the values' total length.
+  colliding-agents  2^17 sign-ins, each in its own session, whose user agents are built from 17
+                 pairs of 16-byte blocks that differ in three bits: under the multiply-xorshift
+                 hash the text tables used before, such values shared one hash for about half of
+                 all seeds, and every new value was probed along one chain.
   graph-uri-ids  the benchmark's 2,000-user tenant (`simulate`) with a distinct paging token in
                  every Graph request URI, as real logs name message, item and page ids: nearly
                  as many distinct operations as requests (128,000 instead of 2,477), each a new
@@ -17,7 +21,7 @@ bench-data/hostile/, outside git):
 Prints wall time and peak RSS per case. A run that grows with the square of the session would
 take minutes here; the tool takes seconds.
 """
-import base64, datetime, json, pathlib, random, re, subprocess, sys, time, uuid
+import base64, datetime, json, pathlib, random, re, struct, subprocess, sys, time, uuid
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 BIN = ROOT / ".build/release/sessiongraph"
@@ -83,6 +87,25 @@ def long_names(path, count=2000):
             out.write(json.dumps(row) + "\n")
 
 
+def colliding_agents(path, blocks=17):
+    generator = random.Random(3)
+    plain = [bytes(generator.choice(b"abcdefghijklmnopqrstuvwxyz") for _ in range(16)) for _ in range(blocks)]
+
+    def flipped(block):
+        # Bit 61 of the first word, bits 61 and 30 of the second: a letter's case twice and a
+        # letter made a digit or punctuation, so the value stays ASCII.
+        first, second = struct.unpack("<QQ", block)
+        return struct.pack("<QQ", first ^ (1 << 61), second ^ (1 << 61) ^ (1 << 30))
+
+    other = [flipped(block) for block in plain]
+    with open(path, "w") as out:
+        for i in range(1 << blocks):
+            row = sign_in(i, str(uuid.UUID(int=i + 1)), f"198.51.{(i >> 8) & 255}.{i & 255}", 3303, "CH", True)
+            row["SessionId"] = str(uuid.UUID(int=(1 << 64) + i))
+            row["UserAgent"] = b"".join(other[k] if i >> k & 1 else plain[k] for k in range(blocks)).decode("ascii")
+            out.write(json.dumps(row) + "\n")
+
+
 def tenant(folder):
     """The benchmark's tenant, as `make bench` generates it, without its truth.json (not an
     export: --strict would count it as a file not recognised)."""
@@ -101,7 +124,10 @@ def graph_uri_ids(folder):
     with open(graph) as source, open(folder / "graph.tmp", "w") as out:
         for line in source:
             token = "%040x" % generator.getrandbits(160)
-            out.write(uri.sub(lambda m: m.group(1) + ("&" if "?" in m.group(1) else "?") + "$skiptoken=" + token + '"', line, count=1))
+            changed, done = uri.subn(lambda m: m.group(1) + ("&" if "?" in m.group(1) else "?") + "$skiptoken=" + token + '"', line, count=1)
+            if not done:
+                sys.exit(f"graph-uri-ids: a Graph record without a RequestUri: {line[:200]}")
+            out.write(changed)
     (folder / "graph.tmp").replace(graph)
 
 
@@ -109,7 +135,7 @@ def main():
     # The size is in the folder's name, so a changed case is generated anew, not read stale.
     # A generator writes rows.ndjson, or (a folder generator) the whole folder.
     cases = {"many-networks-40000": (many_networks, []), "token-replay-30000": (token_replay, []),
-             "long-names-random-2000": (long_names, ["--redact"]),
+             "long-names-random-2000": (long_names, ["--redact"]), "colliding-agents-131072": (colliding_agents, []),
              "tenant-2000x2": (tenant, []), "graph-uri-ids-2000x2": (graph_uri_ids, [])}
     for name, (generate, extra) in cases.items():
         folder = DATA / name
@@ -130,7 +156,8 @@ def main():
             sys.exit(f"{name}: analyze failed ({proc.returncode})\n{proc.stderr[-2000:]}")
         rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", proc.stderr).group(1)) / 1024
         records = sum(sum(1 for _ in open(path)) for path in folder.glob("*.ndjson"))
-        what = "records, redacted" if extra else "records of a tenant" if name.endswith("2000x2") else "records in one session"
+        what = ("records, redacted" if extra else "records of a tenant" if name.endswith("2000x2")
+                else "distinct user agents" if name.startswith("colliding") else "records in one session")
         print(f"{name:23} {records:7} {what:22}  {wall:6.2f} s  {rss:5.0f} MB")
 
 
