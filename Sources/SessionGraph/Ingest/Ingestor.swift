@@ -86,35 +86,69 @@ public enum IngestError: Error, CustomStringConvertible, Equatable {
 public enum Ingestor {
     /// Files under `paths` (folders recursed, hidden entries skipped), sorted, each once.
     ///
-    /// A folder's entry that is not itself a folder is listed whatever it is: a symbolic link to
-    /// a file is read through the link, and anything else (a named pipe, a socket, a broken link,
-    /// a link to a folder, which is not followed, so a link loop cannot make the walk endless)
-    /// is listed for the reader to report as not read, with why. No entry drops out unnamed.
+    /// Symbolic links are followed, to files and to folders (a case folder of links to the
+    /// exports, a `latest` link to a dated folder); a folder is walked once however often it is
+    /// reached, so a link loop ends, and a file reached twice (a link and its target) is read
+    /// once, by the name it was first reached by. Any other entry (a named pipe, a socket, a
+    /// broken link, a folder that cannot be listed) is listed for the reader to report as not
+    /// read, with why: no entry drops out unnamed.
     public static func inputFiles(_ paths: [String]) throws(IngestError) -> [String] {
-        let manager = FileManager.default
         var files: [String] = []
+        var walked = Set<FileIdentity>()
         for path in paths {
-            var isDirectory: ObjCBool = false
-            guard manager.fileExists(atPath: path, isDirectory: &isDirectory) else { throw .pathNotFound(path) }
-            if !isDirectory.boolValue {
+            var status = stat()
+            guard stat(path, &status) == 0 else {
+                // A broken link named on the command line: the reader says what it is.
+                var link = stat()
+                guard lstat(path, &link) == 0 else { throw .pathNotFound(path) }
                 files.append(path)
                 continue
             }
-            let root = URL(fileURLWithPath: path)
-            guard let walker = manager.enumerator(at: root, includingPropertiesForKeys: [.isDirectoryKey], options: [.skipsHiddenFiles]) else { continue }
-            var found: [String] = []
-            for case let url as URL in walker {
-                // The walk itself descends the folders (not through links).
-                guard (try? url.resourceValues(forKeys: [.isDirectoryKey]))?.isDirectory != true else { continue }
-                let relative = url.path.hasPrefix(root.path) ? String(url.path.dropFirst(root.path.count)).trimmingCharacters(in: CharacterSet(charactersIn: "/")) : url.lastPathComponent
-                found.append(path.hasSuffix("/") ? path + relative : path + "/" + relative)
+            guard status.st_mode & S_IFMT == S_IFDIR else {
+                files.append(path)
+                continue
             }
+            var found: [String] = []
+            walk(path, status, into: &found, walked: &walked)
             files.append(contentsOf: found.sorted())
         }
         var seen = Set<String>()
-        let unique = files.filter { seen.insert(URL(fileURLWithPath: $0).standardizedFileURL.path).inserted }
+        let unique = files.filter { seen.insert(realPath($0) ?? URL(fileURLWithPath: $0).standardizedFileURL.path).inserted }
         guard !unique.isEmpty else { throw .noInputFiles(paths) }
         return unique
+    }
+
+    /// A file or folder as the system knows it, whatever names reach it.
+    private struct FileIdentity: Hashable {
+        let device: UInt64
+        let inode: UInt64
+    }
+
+    /// Appends the entries under `folder` (whose status is `status`) to `found`, folders walked
+    /// (through links too) unless walked before.
+    private static func walk(_ folder: String, _ status: stat, into found: inout [String], walked: inout Set<FileIdentity>) {
+        guard walked.insert(FileIdentity(device: UInt64(status.st_dev), inode: UInt64(status.st_ino))).inserted else { return }
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else {
+            // Not listed (no permission): named, so the reader reports it.
+            found.append(folder)
+            return
+        }
+        for name in names where !name.hasPrefix(".") {
+            let path = folder.hasSuffix("/") ? folder + name : folder + "/" + name
+            var entry = stat()
+            if stat(path, &entry) == 0, entry.st_mode & S_IFMT == S_IFDIR {
+                walk(path, entry, into: &found, walked: &walked)
+            } else {
+                found.append(path)
+            }
+        }
+    }
+
+    /// The path with every link resolved, or nil when it cannot be (a broken link).
+    private static func realPath(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
     }
 
     /// Each file's size in bytes, through a symbolic link to what it names; 0 when it cannot be

@@ -101,8 +101,10 @@ final class InputBytes: @unchecked Sendable {
     private static func isGzip(_ head: (UInt8, UInt8)) -> Bool { head.0 == 0x1F && head.1 == 0x8B }
 
     private static func firstTwoBytes(path: String) -> (UInt8, UInt8)? {
-        // Not blocking on a named pipe: it is not read (see open(path:)).
-        let fd = Glibc.open(path, O_RDONLY | O_NONBLOCK)
+        // Only a regular file is opened (see open(path:)).
+        var before = stat()
+        guard stat(path, &before) == 0, before.st_mode & S_IFMT == S_IFREG else { return nil }
+        let fd = Glibc.open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
         var info = stat()
@@ -124,7 +126,7 @@ final class InputBytes: @unchecked Sendable {
     static func notARegularFile(_ mode: mode_t) -> String? {
         switch mode & S_IFMT {
         case S_IFREG: return nil
-        case S_IFDIR: return "a folder reached through a symbolic link, not followed (name the folder itself to read it)"
+        case S_IFDIR: return "a folder whose entries could not be listed"
         case S_IFIFO: return "a named pipe, not read (only regular files are read)"
         case S_IFSOCK: return "a socket, not read (only regular files are read)"
         case S_IFCHR, S_IFBLK: return "a device, not read (only regular files are read)"
@@ -135,10 +137,21 @@ final class InputBytes: @unchecked Sendable {
     /// Opens `path`, mapping it, inflating it when it is gzip (by its magic bytes, not its name)
     /// and transcoding UTF-16 to UTF-8.
     ///
-    /// Only a regular file is read: opening a named pipe does not wait for a writer, and a pipe,
-    /// socket, device or folder is an error that says what it is.
+    /// Only a regular file is read: a pipe, socket, device or folder is an error that says what
+    /// it is, found before the file is opened (opening a device can act on it), and checked
+    /// again on what was opened; a named pipe made in between does not wait for a writer.
     static func open(path: String, maxInflatedBytes: Int = 64 << 30) throws(InputError) -> InputBytes {
-        let fd = Glibc.open(path, O_RDONLY | O_NONBLOCK)
+        var before = stat()
+        guard stat(path, &before) == 0 else {
+            let reason = String(cString: strerror(errno))
+            var link = stat()
+            if lstat(path, &link) == 0, link.st_mode & S_IFMT == S_IFLNK {
+                throw InputError(path: path, message: "a broken symbolic link (what it names cannot be reached: \(reason))")
+            }
+            throw InputError(path: path, message: "cannot open (\(reason))")
+        }
+        if let kind = notARegularFile(before.st_mode) { throw InputError(path: path, message: kind) }
+        let fd = Glibc.open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY)
         guard fd >= 0 else { throw InputError(path: path, message: "cannot open (\(String(cString: strerror(errno))))") }
         defer { close(fd) }
         var info = stat()
