@@ -209,15 +209,16 @@ import Testing
         #expect(zip(values, answers[0]).allSatisfy { TextVocabulary.shared.text($1)?.sameBytes(as: $0) == true })
     }
 
-    /// The merge's time order: the radix sort (keys in file order, on one or several stretches)
-    /// and the comparison sort (keys in any other order) give the order of (time, file,
-    /// record), over spans from one instant to the readers' whole range, with many keys on one
-    /// time.
+    /// The merge's time order: the radix sort (keys in file order, from 4,096 keys, on one or
+    /// several stretches) and the comparison sort (keys in any other order, and fewer keys)
+    /// give the order of (time, file, record), over spans from one instant to the readers'
+    /// whole range, with many keys on one time, and on times whose low digit is the same for
+    /// every key (a pass that moves nothing).
     @Test(arguments: [100, 5_000, 140_001])
     func eventTimeOrderIsTheComparisonOrder(count: Int) {
         var random = SplitMix64(seed: UInt64(count))
         let earliest = UTCInstant.earliestAccepted.microseconds, latest = UTCInstant.latestAccepted.microseconds
-        let spans: [Int64] = [0, 1_000, 2 * 86_400_000_000, latest - earliest]
+        let spans: [Int64] = [0, 1_000, 2 * 86_400_000_000, latest - earliest, -(1 << 30)]
         for span in spans {
             // File by file, each file's records in order, times in no order.
             var keys: [EventSortKey] = []
@@ -225,7 +226,9 @@ import Testing
             for position in 0..<count {
                 if Int.random(in: 0..<1_000, using: &random) == 0 { (file, record) = (file + 1, 0) }
                 record += Int32.random(in: 1...3, using: &random)
-                let time = earliest + (span == 0 ? 0 : Int64.random(in: 0...span, using: &random) / (span > 10_000 ? 1_000 : 1) * (span > 10_000 ? 1_000 : 1))
+                // A negative span: times on multiples of 2^11 microseconds up to 2^30.
+                let time = span < 0 ? earliest + (Int64.random(in: 0...(-span), using: &random) >> 11) << 11
+                    : earliest + (span == 0 ? 0 : Int64.random(in: 0...span, using: &random) / (span > 10_000 ? 1_000 : 1) * (span > 10_000 ? 1_000 : 1))
                 keys.append(EventSortKey(time: time, file: file, record: record, position: position))
             }
             let expected = keys.sorted { ($0.time, $0.file, $0.record) < ($1.time, $1.file, $1.record) }
