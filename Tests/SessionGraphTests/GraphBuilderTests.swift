@@ -80,6 +80,23 @@ import Testing
         ]
     }
 
+    /// An action from Microsoft's network is the service's own when its user agent names one
+    /// of the service clients, in any ASCII case; not from elsewhere, and not with another agent.
+    @Test func serviceClientsAreFoundInAnyCase() {
+        func action(_ agent: String?) -> Event {
+            var event = Event(time: UTCInstant(seconds: 1_000), source: .unifiedAuditLog, shape: .purviewCSV, kind: .action,
+                              provenance: Provenance(fileIndex: 0, line: 1, record: 1))
+            event.appId = "11111111-2222-3333-4444-555555555555"
+            event.userAgent = agent
+            return event
+        }
+        #expect(ServiceSide.isServiceSide(action("Client=OutlookService;Outlook-iOS/2.0;"), asn: ServiceSide.microsoftASN))
+        #expect(ServiceSide.isServiceSide(action("CLIENT=RESTSYSTEM;"), asn: ServiceSide.microsoftASN))
+        #expect(!ServiceSide.isServiceSide(action("Client=OutlookService;Outlook-iOS/2.0;"), asn: 3303))
+        #expect(!ServiceSide.isServiceSide(action("Outlook-iOS/2.0"), asn: ServiceSide.microsoftASN))
+        #expect(!ServiceSide.isServiceSide(action(nil), asn: ServiceSide.microsoftASN))
+    }
+
     @Test func linksRootSignInsTokensAndActions() throws {
         let graph = try fixture()
         #expect(graph.sessions.count == 1, "service-principal session ids must not become sessions")

@@ -18,7 +18,7 @@ struct FociClientSwitchRule: SessionRule {
 
     /// Windows Sign In, or the Windows broker by its user agent, renewing the device's PRT.
     static func isDeviceRenewal(_ event: Event, app: String) -> Bool {
-        app == windowsSignIn || (event.userAgent ?? "").lowercased().hasPrefix("windows-azuread-authentication-provider")
+        app == windowsSignIn || (event.userAgent?.hasPrefixIgnoringASCIICase("windows-azuread-authentication-provider") ?? false)
     }
 
     func evaluate(_ view: SessionView) -> [RawFinding] {
