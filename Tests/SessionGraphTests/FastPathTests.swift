@@ -27,6 +27,20 @@ import Testing
         }
     }
 
+    /// Random texts over a small alphabet, where needles starting with a letter and with
+    /// another byte (found by `memchr`) occur often, overlap and end at the text's end.
+    @Test func asciiSearchAgreesWithLowercasedContainsOnRandomTexts() {
+        var random = SplitMix64(seed: 41)
+        let alphabet = Array("/aAb.".utf8)
+        let needles = ["/", "/a", "/ab", "a/", "ab/a", ".", "./", "b", "//a", "/aa/"]
+        for _ in 0..<3_000 {
+            let text = String(decoding: (0..<Int.random(in: 0...24, using: &random)).map { _ in alphabet.randomElement(using: &random)! }, as: UTF8.self)
+            for needle in needles {
+                #expect(text.containsIgnoringASCIICase(needle) == text.lowercased().contains(needle), "\(text) contains \(needle)")
+            }
+        }
+    }
+
     @Test func asciiSearchDoesNotFoldNonASCIILetters() {
         // The Kelvin sign lower-cases to an ASCII k; byte search does not fold it.
         #expect(!"o\u{212A}http/4".containsIgnoringASCIICase("okhttp"))

@@ -72,6 +72,20 @@ private func find(_ needle: UnsafeBufferPointer<UInt8>, in text: UnsafeBufferPoi
     guard text.count >= n else { return false }
     let first = needle[0]
     let last = anchored ? 0 : text.count - n
+    if !anchored, lowerASCII(first) == first, first &- 0x61 >= 26, let base = text.baseAddress {
+        // A first byte that is not a letter has one spelling: `memchr` jumps to each place it
+        // is (a path needle's `/` in a URI), instead of a compare at every byte.
+        var start = 0
+        while start <= last {
+            guard let hit = memchr(base + start, Int32(first), last - start + 1) else { return false }
+            let at = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
+            var i = 1
+            while i < n, lowerASCII(text[at + i]) == needle[i] { i += 1 }
+            if i == n { return true }
+            start = at + 1
+        }
+        return false
+    }
     var start = 0
     while start <= last {
         if lowerASCII(text[start]) == first {
