@@ -351,7 +351,8 @@ import Testing
             }
             var tail: UInt64 = 0
             for i in offset..<bytes.count { tail |= UInt64(fold ? lowerASCII(bytes[i]) : bytes[i]) << (8 * UInt64(i - offset)) }
-            return mix(value ^ tail, multiplier ^ 0x8EBC_6AF0_9C88_C6E3)
+            let hash = mix(value ^ tail, (multiplier ^ 0x8EBC_6AF0_9C88_C6E3) | 1)
+            return hash ^ (hash >> 32)
         }
         var generator = SplitMix64(seed: 5)
         let alphabet: [UInt8] = Array("aAzZ@[`{09_-".utf8) + [0x00, 0x7F, 0x80, 0xC3, 0xFF]

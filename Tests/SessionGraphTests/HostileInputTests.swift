@@ -1311,29 +1311,49 @@ struct HostileInputTests {
         #expect(result.files.map(\.unrecognised) == ["a named pipe, not read (only regular files are read)"])
     }
 
-    @Test("symbolic links: a case folder of links to exports, a link to a dated folder, a linked folder named on the command line; each export read once, a broken link named")
+    @Test("symbolic links: a case folder with a link to an export elsewhere, a dated folder and a link to it, a linked folder named on the command line; each export read once, a broken link named")
     func symbolicLinksAreFollowed() throws {
         let exports = try Scratch()
-        try exports.write("2026-11-24/signins.ndjson", HX.row(1) + "\n" + HX.row(2) + "\n")
-        let dated = exports.url.appendingPathComponent("2026-11-24")
+        try exports.write("exported.ndjson", HX.row(1) + "\n" + HX.row(2) + "\n")
         let caseFolder = try Scratch()
+        try caseFolder.write("2026-11-24/signins.ndjson", HX.row(3) + "\n")
         let link = { (name: String, target: URL) in
             try FileManager.default.createSymbolicLink(at: caseFolder.url.appendingPathComponent(name), withDestinationURL: target)
         }
-        try link("signins.ndjson", dated.appendingPathComponent("signins.ndjson"))
-        try link("latest", dated)
+        try link("exported.ndjson", exports.url.appendingPathComponent("exported.ndjson"))
+        try link("latest", caseFolder.url.appendingPathComponent("2026-11-24"))
         try link("gone.ndjson", exports.url.appendingPathComponent("gone.ndjson"))
         let result = try Ingestor.ingest(paths: [caseFolder.url.path])
         expectBalanced(result)
-        // The link to the file and the file in the linked folder are one file, read once.
-        #expect(result.totals.used == 2 && result.totals.duplicate == 0)
-        #expect(result.files.map { URL(fileURLWithPath: $0.path).lastPathComponent }.sorted() == ["gone.ndjson", "signins.ndjson"])
+        // The dated folder and the link to it are one folder, walked once, by its first name.
+        #expect(result.totals.used == 3 && result.totals.duplicate == 0)
+        let base = caseFolder.url.path
+        #expect(result.files.map(\.path) == [base + "/2026-11-24/signins.ndjson", base + "/exported.ndjson", base + "/gone.ndjson"])
         let gone = try #require(result.files.first { $0.path.hasSuffix("gone.ndjson") })
         #expect(gone.unrecognised?.hasPrefix("a broken symbolic link") == true)
         // A link to the folder, named on the command line, is walked.
-        let linked = try Ingestor.ingest(paths: [caseFolder.url.appendingPathComponent("latest").path])
-        #expect(linked.totals.used == 2)
-        #expect(linked.files.map(\.path) == [caseFolder.url.appendingPathComponent("latest").path + "/signins.ndjson"])
+        let linked = try Ingestor.ingest(paths: [base + "/latest"])
+        #expect(linked.totals.used == 1)
+        #expect(linked.files.map(\.path) == [base + "/latest/signins.ndjson"])
+    }
+
+    @Test("a link out of the folder being read (to /, to another folder) is named as not followed, and a hard link is read once")
+    func linksOutOfTheFolderAreNotFollowed() throws {
+        let outside = try Scratch()
+        try outside.write("other.ndjson", HX.row(3) + "\n")
+        let caseFolder = try Scratch()
+        try caseFolder.write("signins.ndjson", HX.row(1) + "\n" + HX.row(2) + "\n")
+        #expect(link(caseFolder.url.appendingPathComponent("signins.ndjson").path, caseFolder.url.appendingPathComponent("hard.ndjson").path) == 0)
+        try FileManager.default.createSymbolicLink(at: caseFolder.url.appendingPathComponent("root"), withDestinationURL: URL(fileURLWithPath: "/"))
+        try FileManager.default.createSymbolicLink(at: caseFolder.url.appendingPathComponent("elsewhere"), withDestinationURL: outside.url)
+        let result = try Ingestor.ingest(paths: [caseFolder.url.path])
+        expectBalanced(result)
+        #expect(result.totals.used == 2 && result.totals.duplicate == 0, "the hard link is the same file, read once")
+        #expect(result.files.count == 3)
+        for name in ["root", "elsewhere"] {
+            let entry = try #require(result.files.first { $0.path.hasSuffix("/" + name) })
+            #expect(entry.unrecognised?.hasPrefix("a symbolic link to a folder outside the folder being read") == true, "\(name)")
+        }
     }
 
     @Test("all the hostile files in one folder: totals are the sums, two runs agree exactly, the graph builds and every event exports",

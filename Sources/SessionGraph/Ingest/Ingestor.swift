@@ -86,12 +86,15 @@ public enum IngestError: Error, CustomStringConvertible, Equatable {
 public enum Ingestor {
     /// Files under `paths` (folders recursed, hidden entries skipped), sorted, each once.
     ///
-    /// Symbolic links are followed, to files and to folders (a case folder of links to the
-    /// exports, a `latest` link to a dated folder); a folder is walked once however often it is
-    /// reached, so a link loop ends, and a file reached twice (a link and its target) is read
-    /// once, by the name it was first reached by. Any other entry (a named pipe, a socket, a
-    /// broken link, a folder that cannot be listed) is listed for the reader to report as not
-    /// read, with why: no entry drops out unnamed.
+    /// Symbolic links to files are followed (a case folder of links to the exports), and links
+    /// to folders inside the folder being read (a `latest` link to a dated folder). A link out
+    /// of it is not followed, so a link to `/` or to the output folder in an extracted archive
+    /// cannot make the run read the machine or its own outputs: it is listed, and the reader
+    /// reports it as not read, with why (name the folder on the command line to read it). A
+    /// folder is walked once however often it is reached (a loop, or a second link to it, adds
+    /// nothing), and a file reached twice (a link and its target, two hard links) is read once,
+    /// by the name it was first reached by. Any other entry (a named pipe, a socket, a broken
+    /// link, a folder that cannot be listed) is listed for the reader to report as not read.
     public static func inputFiles(_ paths: [String]) throws(IngestError) -> [String] {
         var files: [String] = []
         var walked = Set<FileIdentity>()
@@ -109,11 +112,16 @@ public enum Ingestor {
                 continue
             }
             var found: [String] = []
-            walk(path, status, into: &found, walked: &walked)
+            walk(path, status, inside: realPath(path) ?? path, into: &found, walked: &walked)
             files.append(contentsOf: found.sorted())
         }
-        var seen = Set<String>()
-        let unique = files.filter { seen.insert(realPath($0) ?? URL(fileURLWithPath: $0).standardizedFileURL.path).inserted }
+        // Once each: by what the system knows the file as, else (it cannot be reached) by name.
+        var seenFiles = Set<FileIdentity>(), seenNames = Set<String>()
+        let unique = files.filter { path in
+            var status = stat()
+            if stat(path, &status) == 0 { return seenFiles.insert(FileIdentity(status)).inserted }
+            return seenNames.insert(URL(fileURLWithPath: path).standardizedFileURL.path).inserted
+        }
         guard !unique.isEmpty else { throw .noInputFiles(paths) }
         return unique
     }
@@ -122,25 +130,39 @@ public enum Ingestor {
     private struct FileIdentity: Hashable {
         let device: UInt64
         let inode: UInt64
+
+        init(_ status: stat) {
+            (device, inode) = (UInt64(status.st_dev), UInt64(status.st_ino))
+        }
     }
 
-    /// Appends the entries under `folder` (whose status is `status`) to `found`, folders walked
-    /// (through links too) unless walked before.
-    private static func walk(_ folder: String, _ status: stat, into found: inout [String], walked: inout Set<FileIdentity>) {
-        guard walked.insert(FileIdentity(device: UInt64(status.st_dev), inode: UInt64(status.st_ino))).inserted else { return }
+    /// Appends the entries under `folder` (whose status is `status`) to `found`: its folders
+    /// walked unless walked before, a link to a folder only when it resolves inside `root` (a
+    /// resolved path).
+    private static func walk(_ folder: String, _ status: stat, inside root: String, into found: inout [String], walked: inout Set<FileIdentity>) {
+        guard walked.insert(FileIdentity(status)).inserted else { return }
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else {
             // Not listed (no permission): named, so the reader reports it.
             found.append(folder)
             return
         }
-        for name in names where !name.hasPrefix(".") {
+        // In name order, so the name a folder reached twice is walked by does not depend on
+        // the order the system lists entries in.
+        for name in names.sorted() where !name.hasPrefix(".") {
             let path = folder.hasSuffix("/") ? folder + name : folder + "/" + name
             var entry = stat()
-            if stat(path, &entry) == 0, entry.st_mode & S_IFMT == S_IFDIR {
-                walk(path, entry, into: &found, walked: &walked)
-            } else {
+            guard stat(path, &entry) == 0, entry.st_mode & S_IFMT == S_IFDIR else {
                 found.append(path)
+                continue
             }
+            var link = stat()
+            if lstat(path, &link) == 0, link.st_mode & S_IFMT == S_IFLNK {
+                guard let target = realPath(path), target == root || target.hasPrefix(root.hasSuffix("/") ? root : root + "/") else {
+                    found.append(path)
+                    continue
+                }
+            }
+            walk(path, entry, inside: root, into: &found, walked: &walked)
         }
     }
 

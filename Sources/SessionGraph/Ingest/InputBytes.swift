@@ -150,6 +150,10 @@ final class InputBytes: @unchecked Sendable {
             }
             throw InputError(path: path, message: "cannot open (\(reason))")
         }
+        var link = stat()
+        if before.st_mode & S_IFMT == S_IFDIR, lstat(path, &link) == 0, link.st_mode & S_IFMT == S_IFLNK {
+            throw InputError(path: path, message: "a symbolic link to a folder outside the folder being read, not followed (name the folder on the command line to read it)")
+        }
         if let kind = notARegularFile(before.st_mode) { throw InputError(path: path, message: kind) }
         let fd = Glibc.open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY)
         guard fd >= 0 else { throw InputError(path: path, message: "cannot open (\(String(cString: strerror(errno))))") }

@@ -41,7 +41,9 @@ enum WordHash {
             shift += 8
             offset += 1
         }
-        return mix(value ^ tail, multiplier ^ 0x8EBC_6AF0_9C88_C6E3)
+        // The tables take the low bits: the high half of the product is folded down once more.
+        let hash = mix(value ^ tail, (multiplier ^ 0x8EBC_6AF0_9C88_C6E3) | 1)
+        return hash ^ (hash >> 32)
     }
 
     /// The folded multiply: the halves of the 128-bit product XORed.
