@@ -1360,6 +1360,11 @@ struct HostileInputTests {
         #expect(result.files.count == 2)
         let entry = try #require(result.files.first { $0.path.hasSuffix("/elsewhere") })
         #expect(entry.unrecognised?.hasPrefix("a symbolic link to a folder outside the folder being read") == true)
+        // Named on the command line too, the folder is read, and the link to it is not listed.
+        let both = try Ingestor.ingest(paths: [caseFolder.url.path, outside.url.path])
+        expectBalanced(both)
+        #expect(both.totals.used == 3 && both.totals.unrecognisedFiles == 0)
+        #expect(!both.files.contains { $0.path.hasSuffix("/elsewhere") })
     }
 
     @Test("all the hostile files in one folder: totals are the sums, two runs agree exactly, the graph builds and every event exports",

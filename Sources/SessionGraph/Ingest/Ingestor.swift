@@ -115,12 +115,18 @@ public enum Ingestor {
             walk(path, status, inside: realPath(path) ?? path, into: &found, walked: &walked)
             files.append(contentsOf: found.sorted())
         }
-        // Once each: by what the system knows the file as, else (it cannot be reached) by name.
-        var seenFiles = Set<FileIdentity>(), seenNames = Set<String>()
+        // Once each: by what the system knows the file as, else (it cannot be reached) by the
+        // bytes of its name. A link to a folder not followed where it was found, but walked
+        // under another name (named on the command line too), is dropped: its files are read.
+        var seenFiles = Set<FileIdentity>(), seenNames = Set<[UInt8]>()
         let unique = files.filter { path in
             var status = stat()
-            if stat(path, &status) == 0 { return seenFiles.insert(FileIdentity(status)).inserted }
-            return seenNames.insert(URL(fileURLWithPath: path).standardizedFileURL.path).inserted
+            if stat(path, &status) == 0 {
+                let identity = FileIdentity(status)
+                if status.st_mode & S_IFMT == S_IFDIR, walked.contains(identity) { return false }
+                return seenFiles.insert(identity).inserted
+            }
+            return seenNames.insert(Array(URL(fileURLWithPath: path).standardizedFileURL.path.utf8)).inserted
         }
         guard !unique.isEmpty else { throw .noInputFiles(paths) }
         return unique
@@ -140,12 +146,15 @@ public enum Ingestor {
     /// walked unless walked before, a link to a folder only when it resolves inside `root` (a
     /// resolved path).
     private static func walk(_ folder: String, _ status: stat, inside root: String, into found: inout [String], walked: inout Set<FileIdentity>) {
-        guard walked.insert(FileIdentity(status)).inserted else { return }
+        let identity = FileIdentity(status)
+        guard !walked.contains(identity) else { return }
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else {
-            // Not listed (no permission): named, so the reader reports it.
+            // Not listed (no permission): named, so the reader reports it (and not counted as
+            // walked, so nothing drops it as read under another name).
             found.append(folder)
             return
         }
+        walked.insert(identity)
         // In name order, so the name a folder reached twice is walked by does not depend on
         // the order the system lists entries in.
         for name in names.sorted() where !name.hasPrefix(".") {
@@ -157,7 +166,9 @@ public enum Ingestor {
             }
             var link = stat()
             if lstat(path, &link) == 0, link.st_mode & S_IFMT == S_IFLNK {
-                guard let target = realPath(path), target == root || target.hasPrefix(root.hasSuffix("/") ? root : root + "/") else {
+                // Compared as bytes: `hasPrefix` holds Unicode-equivalent spellings equal.
+                guard let target = realPath(path), Array(target.utf8).starts(with: Array((root.hasSuffix("/") ? root : root + "/").utf8))
+                        || Array(target.utf8) == Array(root.utf8) else {
                     found.append(path)
                     continue
                 }

@@ -150,8 +150,11 @@ final class InputBytes: @unchecked Sendable {
             }
             throw InputError(path: path, message: "cannot open (\(reason))")
         }
+        // A link to a folder that can be listed is one the walk did not follow (it leads out of
+        // the folder being read); one that cannot be listed gets the message below.
         var link = stat()
-        if before.st_mode & S_IFMT == S_IFDIR, lstat(path, &link) == 0, link.st_mode & S_IFMT == S_IFLNK {
+        if before.st_mode & S_IFMT == S_IFDIR, lstat(path, &link) == 0, link.st_mode & S_IFMT == S_IFLNK, let folder = opendir(path) {
+            closedir(folder)
             throw InputError(path: path, message: "a symbolic link to a folder outside the folder being read, not followed (name the folder on the command line to read it)")
         }
         if let kind = notARegularFile(before.st_mode) { throw InputError(path: path, message: kind) }
