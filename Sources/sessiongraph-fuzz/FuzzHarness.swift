@@ -54,6 +54,11 @@ enum FuzzTarget: String, CaseIterable {
                 if case .success(let draft) = result {
                     // The compact event gives back what the mapper read.
                     let event = interner.event(draft)
+                    // The byte searches over a hostile user agent (memchr and memcmp on raw
+                    // pointers): under AddressSanitizer here.
+                    _ = ClientFamily.of(event.userAgent)
+                    _ = ServiceSide.isServiceSide(event, asn: ServiceSide.microsoftASN)
+                    _ = event.userAgent?.containsAnyIgnoringASCIICase(["/", "/messages", "a", "client=owa"])
                     // Compared as bytes: `==` would hold two Unicode spellings of a value equal.
                     func same(_ a: String?, _ b: FieldText?) -> Bool { a.map { Array($0.utf8) } == b.map { Array($0.string.utf8) } }
                     precondition(same(event.userAgent, draft.userAgent) && same(event.ipAddress, draft.ipAddress) && same(event.sessionId, draft.sessionId)
