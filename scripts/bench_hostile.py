@@ -23,6 +23,9 @@ take minutes here; the tool takes seconds.
 """
 import base64, datetime, json, pathlib, random, re, struct, subprocess, sys, time, uuid
 
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+from bench import tenant as bench_tenant  # noqa: E402  (the same tenant `make bench` times)
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 BIN = ROOT / ".build/release/sessiongraph"
 DATA = ROOT / "bench-data/hostile"
@@ -107,61 +110,74 @@ def colliding_agents(path, blocks=17):
 
 
 def tenant(folder):
-    """The benchmark's tenant, as `make bench` generates it, without its truth.json (not an
-    export: --strict would count it as a file not recognised)."""
-    subprocess.run([str(BIN), "simulate", "--users", "2000", "--days", "2", "--seed", "42", "--layout", "ndjson",
-                    "--out", str(folder), "--quiet"], check=True)
-    (folder / "truth.json").unlink()
+    """The benchmark's tenant as `make bench` generates it (here too, once, when it has not run),
+    its exports only: its truth.json is not an export, and --strict would count it as a file
+    not recognised."""
+    return sorted(bench_tenant(2000, 2).glob("*.ndjson"))
 
 
 def graph_uri_ids(folder):
-    """The tenant, each Graph request's URI given a distinct paging token (hex, so it cannot
-    spell a word a rule looks for; a query string, so no rule's path segments change)."""
-    tenant(folder)
-    graph = folder / "graph.ndjson"
-    generator = random.Random(7)
-    uri = re.compile(r'("RequestUri":"(?:[^"\\]|\\.)*)"')
-    with open(graph) as source, open(folder / "graph.tmp", "w") as out:
-        for line in source:
-            token = "%040x" % generator.getrandbits(160)
-            changed, done = uri.subn(lambda m: m.group(1) + ("&" if "?" in m.group(1) else "?") + "$skiptoken=" + token + '"', line, count=1)
-            if not done:
-                sys.exit(f"graph-uri-ids: a Graph record without a RequestUri: {line[:200]}")
-            out.write(changed)
-    (folder / "graph.tmp").replace(graph)
+    """The benchmark's tenant, each Graph request's URI given a distinct paging token (hex, so it
+    cannot spell a word a rule looks for; a query string, so no rule's path segments change).
+    The other exports are the tenant's own, linked."""
+    if not (folder / ".generated").exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        source = bench_tenant(2000, 2)
+        for name in ("cloudapp.ndjson", "signins.ndjson", "ual.ndjson"):
+            (folder / name).unlink(missing_ok=True)
+            (folder / name).symlink_to(source / name)
+        generator = random.Random(7)
+        uri = re.compile(r'("RequestUri":"(?:[^"\\]|\\.)*)"')
+        with open(source / "graph.ndjson") as lines, open(folder / "graph.ndjson", "w") as out:
+            for line in lines:
+                token = "%040x" % generator.getrandbits(160)
+                changed, done = uri.subn(lambda m: m.group(1) + ("&" if "?" in m.group(1) else "?") + "$skiptoken=" + token + '"', line, count=1)
+                if not done:
+                    sys.exit(f"graph-uri-ids: a Graph record without a RequestUri: {line[:200]}")
+                out.write(changed)
+        (folder / ".generated").touch()
+    return [folder]
+
+
+def rows(generate):
+    """A case whose generator writes one file, rows.ndjson, in the case's folder."""
+    def inputs(folder):
+        if not (folder / ".generated").exists():
+            folder.mkdir(parents=True, exist_ok=True)
+            generate(folder / "rows.ndjson")
+            (folder / ".generated").touch()
+        return [folder]
+    return inputs
+
+
+def ndjson_files(paths):
+    return [file for path in paths for file in (sorted(path.glob("*.ndjson")) if path.is_dir() else [path])]
 
 
 def main():
-    # The size is in the folder's name, so a changed case is generated anew, not read stale.
-    # A generator writes rows.ndjson, or (a folder generator) the whole folder.
-    cases = {"many-networks-40000": (many_networks, []), "token-replay-30000": (token_replay, []),
-             "long-names-random-2000": (long_names, ["--redact"]), "colliding-agents-131072": (colliding_agents, []),
+    # Each case gives the paths to analyse, generated once (cached in bench-data/hostile/).
+    cases = {"many-networks-40000": (rows(many_networks), []), "token-replay-30000": (rows(token_replay), []),
+             "long-names-random-2000": (rows(long_names), ["--redact"]), "colliding-agents-131072": (rows(colliding_agents), []),
              "tenant-2000x2": (tenant, []), "graph-uri-ids-2000x2": (graph_uri_ids, [])}
-    for name, (generate, extra) in cases.items():
-        folder = DATA / name
-        done = folder / ".generated"
-        if not done.exists():
-            folder.mkdir(parents=True, exist_ok=True)
-            if generate in (tenant, graph_uri_ids):
-                generate(folder)
-            else:
-                generate(folder / "rows.ndjson")
-            done.touch()
+    for name, (prepare, extra) in cases.items():
+        paths = prepare(DATA / name)
+        files = ndjson_files(paths)
         # Read once first: this machine drops files from its page cache, and a case timed from
         # the disk is not the case timed from memory.
-        for path in folder.glob("*.ndjson"):
+        for path in files:
             with open(path, "rb") as warm:
                 while warm.read(1 << 24):
                     pass
         start = time.perf_counter()
-        proc = subprocess.run(["/usr/bin/time", "-v", str(BIN), "analyze", str(folder), "--out", str(DATA / f"out-{name}"), "--quiet", "--strict"] + extra,
+        proc = subprocess.run(["/usr/bin/time", "-v", str(BIN), "analyze"] + [str(path) for path in paths]
+                              + ["--out", str(DATA / f"out-{name}"), "--quiet", "--strict"] + extra,
                               capture_output=True, text=True)
         wall = time.perf_counter() - start
         # --strict: a rejected record (exit 4) would time a smaller session than the case says.
         if proc.returncode not in (0, 3):
             sys.exit(f"{name}: analyze failed ({proc.returncode})\n{proc.stderr[-2000:]}")
         rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", proc.stderr).group(1)) / 1024
-        records = sum(sum(1 for _ in open(path)) for path in folder.glob("*.ndjson"))
+        records = sum(sum(1 for _ in open(path)) for path in files)
         what = ("records, redacted" if extra else "records of a tenant" if name.endswith("2000x2")
                 else "distinct user agents" if name.startswith("colliding") else "records in one session")
         print(f"{name:23} {records:7} {what:22}  {wall:6.2f} s  {rss:5.0f} MB")
