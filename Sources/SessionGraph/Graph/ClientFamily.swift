@@ -27,18 +27,10 @@ public enum ClientFamily {
         /// found by `memchr`, the rest compared by `memcmp`.
         func contains(_ needle: StaticString) -> Bool {
             let length = needle.utf8CodeUnitCount
-            let first = Int32(needle.utf8Start.pointee)
-            return bytes.withUnsafeBufferPointer { (text: UnsafeBufferPointer<UInt8>) -> Bool in
-                guard let base = text.baseAddress, text.count >= length else { return false }
-                let last = text.count - length
-                var start = 0
-                while start <= last {
-                    guard let found = memchr(base + start, first, last - start + 1) else { return false }
-                    let at = UnsafeRawPointer(found) - UnsafeRawPointer(base)
-                    if memcmp(found, needle.utf8Start, length) == 0 { return true }
-                    start = at + 1
+            return bytes.withUnsafeBufferPointer { text in
+                text.count >= length && anyPlace(of: needle.utf8Start.pointee, in: text, through: text.count - length) { at in
+                    memcmp(text.baseAddress! + at, needle.utf8Start, length) == 0
                 }
-                return false
             }
         }
 

@@ -72,19 +72,14 @@ private func find(_ needle: UnsafeBufferPointer<UInt8>, in text: UnsafeBufferPoi
     guard text.count >= n else { return false }
     let first = needle[0]
     let last = anchored ? 0 : text.count - n
-    if !anchored, lowerASCII(first) == first, first &- 0x61 >= 26, let base = text.baseAddress {
+    if !anchored, lowerASCII(first) == first, first &- 0x61 >= 26 {
         // A first byte that is not a letter has one spelling: `memchr` jumps to each place it
         // is (a path needle's `/` in a URI), instead of a compare at every byte.
-        var start = 0
-        while start <= last {
-            guard let hit = memchr(base + start, Int32(first), last - start + 1) else { return false }
-            let at = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
+        return anyPlace(of: first, in: text, through: last) { at in
             var i = 1
             while i < n, lowerASCII(text[at + i]) == needle[i] { i += 1 }
-            if i == n { return true }
-            start = at + 1
+            return i == n
         }
-        return false
     }
     var start = 0
     while start <= last {
@@ -94,6 +89,21 @@ private func find(_ needle: UnsafeBufferPointer<UInt8>, in text: UnsafeBufferPoi
             if i == n { return true }
         }
         start += 1
+    }
+    return false
+}
+
+/// Whether `matches` holds at some place of `text` up to `last` that holds `byte`, the places
+/// found by `memchr` (first to last).
+@inline(__always)
+func anyPlace(of byte: UInt8, in text: UnsafeBufferPointer<UInt8>, through last: Int, where matches: (Int) -> Bool) -> Bool {
+    guard let base = text.baseAddress else { return false }
+    var start = 0
+    while start <= last {
+        guard let hit = memchr(base + start, Int32(byte), last - start + 1) else { return false }
+        let at = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
+        if matches(at) { return true }
+        start = at + 1
     }
     return false
 }
