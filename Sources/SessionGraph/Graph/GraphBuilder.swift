@@ -124,8 +124,9 @@ public enum GraphBuilder {
         }
 
         profile.mark("join")
-        // CSR: edges sorted by source, offsets per node; parent edge per node.
-        edges.sort { ($0.from, $0.to) < ($1.from, $1.to) }
+        // CSR: edges sorted by source (each session's assembler sorted its own, and sessions'
+        // node ids ascend), offsets per node; parent edge per node.
+        assert(zip(edges, edges.dropFirst()).allSatisfy { ($0.from, $0.to) < ($1.from, $1.to) }, "edges in (source, target) order")
         var offsets = [Int32](repeating: 0, count: nodes.count + 1)
         for edge in edges { offsets[Int(edge.from) + 1] += 1 }
         for i in 0..<nodes.count { offsets[i + 1] += offsets[i] }

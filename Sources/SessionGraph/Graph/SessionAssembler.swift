@@ -28,6 +28,7 @@ struct SessionAssembler {
 
     func assemble(into nodes: inout [GraphNode], edges: inout [GraphEdge], networks: inout NetworkCodes) -> SessionChain {
         let start = NodeID(nodes.count)
+        let firstEdge = edges.count
         // Sorted on keys read once per member: a comparison that read both events went to two
         // objects somewhere in memory, n log n times.
         let distance = [Event].prefetchDistance
@@ -115,6 +116,11 @@ struct SessionAssembler {
             edges.append(GraphEdge(from: parent ?? sessionNode, to: id, kind: kind, key: key))
             actionCount += 1
         }
+        // The session's edges in (source, target) order, as the graph's adjacency lists need
+        // them: the session's node ids follow every earlier session's, so the graph's edges end
+        // up sorted without a sort of them all (a serial step of 0.18 s at 4.9 GB). Every edge
+        // enters a node made here, so no two edges share a target and the order is total.
+        edges[firstEdge...].sort { ($0.from, $0.to) < ($1.from, $1.to) }
         let userEvent = (rootMember ?? signIns.first ?? ordered[0]).event
         return SessionChain(
             sessionId: sessionId, user: user, userPrincipalName: events[Int(userEvent)].userPrincipalName ?? ordered.lazy.compactMap { events[Int($0.event)].userPrincipalName }.first,
