@@ -80,11 +80,19 @@ import Testing
         let offsets = [offset(&storage.time), offset(&storage.source), offset(&storage.kind), offset(&storage.interactive), offset(&storage.userId),
                        offset(&storage.userPrincipalName), offset(&storage.sessionId), offset(&storage.ipAddress), offset(&storage.userAgent),
                        offset(&storage.country), offset(&storage.servicePrincipalId), offset(&storage.appId), offset(&storage.result),
-                       offset(&storage.uniqueTokenId), offset(&storage.requestId), offset(&storage.tokenIssuedAt), offset(&storage.asn)]
-        // After the 16-byte object header, within the next 128 bytes (two or three cache lines,
-        // as malloc aligns the object to 16 bytes); the rest after them.
+                       offset(&storage.operation), offset(&storage.deviceId), offset(&storage.incomingTokenType),
+                       offset(&storage.uniqueTokenId), offset(&storage.recordId), offset(&storage.stored), offset(&storage.tokenIssuedAtValue),
+                       offset(&storage.asnValue)]
+        // After the 16-byte object header, within the next 128 bytes (two cache lines, as the
+        // allocator's 256-byte class aligns the object to 64 bytes); the rest after them.
         #expect(offsets.allSatisfy { $0 >= 16 && $0 < 144 }, "\(offsets)")
-        #expect(offset(&storage.recordId) >= 144 && offset(&storage.notes) >= 144)
+        #expect(offset(&storage.correlationId) >= 128 && offset(&storage.rare) >= 144 && offset(&storage.provenance) >= 144)
+        withExtendedLifetime(storage) {}
+    }
+
+    @Test("an event's object fits the allocator's 256-byte class (three million of them at 4.9 GB; 384 bytes each before)")
+    func theEventObjectFitsItsSizeClass() {
+        #expect(Event.Storage.objectBytes <= 256)
     }
 
     // MARK: interner

@@ -38,4 +38,39 @@ struct IngestMemoryTests {
         #expect(events.map(\.recordId).last == HX.guid(count))
         #expect(Set(events.compactMap(\.recordId)).count == count)
     }
+
+    @Test("the packed fields give back what was set: optional numbers, the request id beside the record id, rare fields per copy")
+    func packedFieldsRoundTrip() {
+        var event = Event(time: UTCInstant(seconds: 1_700_000_000), source: .signInLogs, shape: .logAnalyticsNDJSON, kind: .signIn,
+                          provenance: Provenance(fileIndex: 0, line: 1, record: 1))
+        #expect(event.asn == nil && event.latitude == nil && event.longitude == nil && event.tokenIssuedAt == nil && event.itemCount == nil)
+        event.asn = 0
+        event.latitude = -0.0
+        event.longitude = 151.2
+        event.tokenIssuedAt = UTCInstant(microseconds: 0)
+        #expect(event.asn == 0 && event.latitude == 0 && event.latitude?.sign == .minus && event.longitude == 151.2)
+        #expect(event.tokenIssuedAt == UTCInstant(microseconds: 0))
+        event.latitude = nil
+        #expect(event.latitude == nil && event.longitude == 151.2 && event.asn == 0)
+
+        let record = "6c0f8f2e-4a1b-4c3d-9e8f-0a1b2c3d4e5f"
+        event.recordId = record
+        event.requestId = record
+        #expect(event.requestId == record)
+        event.recordId = "another-record"
+        #expect(event.requestId == record && event.recordId == "another-record", "the request id keeps its value when the record id changes")
+        event.requestId = "a-request-of-its-own"
+        event.recordId = record
+        #expect(event.requestId == "a-request-of-its-own" && event.recordId == record)
+        event.requestId = nil
+        #expect(event.requestId == nil && event.recordId == record)
+
+        event.notes = ["first"]
+        event.itemCount = 3
+        var copy = event
+        copy.notes.append("second")
+        copy.parameters = [NameValue(name: "Name", value: "x")]
+        #expect(event.notes == ["first"] && event.parameters.isEmpty && event.itemCount == 3)
+        #expect(copy.notes == ["first", "second"] && copy.parameters.count == 1 && copy.itemCount == 3)
+    }
 }

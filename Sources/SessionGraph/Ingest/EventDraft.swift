@@ -93,27 +93,30 @@ extension TextInterner {
         s.resultCode = code(draft.resultCode)
         s.workload = code(draft.workload)
         s.operation = code(draft.operation)
+        s.operationDetail = code(draft.operationDetail.map(FieldText.text))
         s.uniqueTokenId = draft.uniqueTokenId.map(CompactIdentifier.init(_:))
         s.correlationId = draft.correlationId.map(CompactIdentifier.init(_:))
         s.recordId = draft.recordId.map(CompactIdentifier.init(_:))
-        // A sign-in's request id is its record id: made once.
+        // A sign-in's request id is its record id: a bit, not a second identifier.
         if let request = draft.requestId, let record = draft.recordId, request.sameBytes(as: record) {
-            s.requestId = s.recordId
-        } else {
-            s.requestId = draft.requestId.map(CompactIdentifier.init(_:))
+            s.stored.insert(.requestIsRecord)
+        } else if let request = draft.requestId {
+            s.requestId = CompactIdentifier(request)
         }
-        s.tokenIssuedAt = draft.tokenIssuedAt
+        s.store(draft.tokenIssuedAt, .tokenIssuedAt, in: &s.tokenIssuedAtValue, none: UTCInstant(microseconds: 0))
+        s.store(draft.asn, .asn, in: &s.asnValue, none: 0)
+        s.store(draft.latitude, .latitude, in: &s.latitudeValue, none: 0)
+        s.store(draft.longitude, .longitude, in: &s.longitudeValue, none: 0)
         s.isCompliant = draft.isCompliant
         s.isManaged = draft.isManaged
-        s.asn = draft.asn
-        s.latitude = draft.latitude
-        s.longitude = draft.longitude
         s.trustedLocation = draft.trustedLocation
         s.interactive = draft.interactive
-        s.operationDetail = draft.operationDetail
-        s.itemCount = draft.itemCount
-        s.parameters = draft.parameters
-        s.notes = draft.notes
+        if draft.itemCount != nil || !draft.parameters.isEmpty || !draft.notes.isEmpty {
+            let rare = s.rareForWriting
+            rare.itemCount = draft.itemCount
+            rare.parameters = draft.parameters
+            rare.notes = draft.notes
+        }
         return Event(storage: s)
     }
 }

@@ -104,22 +104,61 @@ public enum EventKind: String, Sendable, Codable {
 /// strings, and the stages pass events around by the hundred thousand; a copy is one reference
 /// count, and a change to a shared copy copies the fields first, as `Array` does.
 ///
-/// Compact: the repeated text fields are 4-byte ``TextVocabulary`` codes and the per-record ids
-/// are ``CompactIdentifier``s, so the storage takes 360 bytes of heap where strings made it 712.
+/// Compact: the repeated text fields are 4-byte ``TextVocabulary`` codes, the per-record ids
+/// are ``CompactIdentifier``s, optional numbers are a value and a bit, and the fields few
+/// records have live in a side object made only for them, so the storage object takes 252
+/// bytes, the allocator's 256-byte class (strings made it 712 bytes; codes alone, 384).
 public struct Event: Sendable {
+    /// Which of the storage's optional numbers hold a value, and whether the request id is the
+    /// record id (as it is for every sign-in): one byte instead of an optional's padding each.
+    struct StoredFields: OptionSet, Sendable {
+        let rawValue: UInt8
+        static let asn = StoredFields(rawValue: 1)
+        static let tokenIssuedAt = StoredFields(rawValue: 2)
+        static let latitude = StoredFields(rawValue: 4)
+        static let longitude = StoredFields(rawValue: 8)
+        static let requestIsRecord = StoredFields(rawValue: 16)
+    }
+
+    /// The fields few records have: audit parameters and item counts, reader notes, and a
+    /// request id that is not the record id (never, from the readers; only when set).
+    final class RareFields {
+        var requestId: CompactIdentifier? = nil
+        var parameters: [NameValue] = []
+        var itemCount: Int? = nil
+        var notes: [String] = []
+
+        func copy() -> RareFields {
+            let copy = RareFields()
+            copy.requestId = requestId
+            copy.parameters = parameters
+            copy.itemCount = itemCount
+            copy.notes = notes
+            return copy
+        }
+    }
+
     /// The fields, shared between copies until one of them changes. Text fields hold
     /// vocabulary codes; the accessors below turn them into strings.
     final class Storage: @unchecked Sendable {
-        // Declared in the order they are laid out: the fields the whole-run passes read of
-        // every event (the token and context indexes, placing events in sessions, the merge,
-        // the run-wide rules) come first, in the 128 bytes after the object's header, so a pass
-        // over millions of events touches two or three cache lines of each, not five.
+        // Laid out in the order they are declared, packed by hand: each 17-byte identifier is
+        // followed by three one-byte fields and a code, which fill the 7 bytes it leaves before
+        // the next 8-byte boundary. The fields the whole-run passes read of every event (the
+        // token and context indexes, placing events in sessions, the merge, the run-wide rules)
+        // come first, in the 112 bytes that share two cache lines with the object's header
+        // (the allocator's 256-byte class starts each object on a 64-byte line).
         var time: UTCInstant
+        /// ``Event/asn`` when ``stored`` has `.asn`.
+        var asnValue: Int = 0
+        var uniqueTokenId: CompactIdentifier? = nil
         var source: LogSource
         var shape: ExportShape
         var kind: EventKind
-        var interactive: Bool? = nil
         var userId: UInt32 = TextVocabulary.none
+        var recordId: CompactIdentifier? = nil
+        var interactive: Bool? = nil
+        var stored: StoredFields = []
+        var trustedLocation: Bool? = nil
         var userPrincipalName: UInt32 = TextVocabulary.none
         var sessionId: UInt32 = TextVocabulary.none
         var ipAddress: UInt32 = TextVocabulary.none
@@ -128,41 +167,38 @@ public struct Event: Sendable {
         var servicePrincipalId: UInt32 = TextVocabulary.none
         var appId: UInt32 = TextVocabulary.none
         var result: UInt32 = TextVocabulary.none
-        var uniqueTokenId: CompactIdentifier? = nil
-        var requestId: CompactIdentifier? = nil
-        var tokenIssuedAt: UTCInstant? = nil
-        var asn: Int? = nil
-        var recordId: CompactIdentifier? = nil
+        var operation: UInt32 = TextVocabulary.none
+        var deviceId: UInt32 = TextVocabulary.none
+        var incomingTokenType: UInt32 = TextVocabulary.none
+        /// ``Event/tokenIssuedAt`` when ``stored`` has `.tokenIssuedAt`.
+        var tokenIssuedAtValue = UTCInstant(microseconds: 0)
+        var correlationId: CompactIdentifier? = nil
+        var isCompliant: Bool? = nil
+        var isManaged: Bool? = nil
         var userDisplayName: UInt32 = TextVocabulary.none
         var tenantId: UInt32 = TextVocabulary.none
         var sessionIdField: UInt32 = TextVocabulary.none
-        var correlationId: CompactIdentifier? = nil
-        var deviceId: UInt32 = TextVocabulary.none
         var deviceName: UInt32 = TextVocabulary.none
         var operatingSystem: UInt32 = TextVocabulary.none
         var browser: UInt32 = TextVocabulary.none
         var trustType: UInt32 = TextVocabulary.none
-        var isCompliant: Bool? = nil
-        var isManaged: Bool? = nil
         var city: UInt32 = TextVocabulary.none
-        var latitude: Double? = nil
-        var longitude: Double? = nil
-        var trustedLocation: Bool? = nil
         var appName: UInt32 = TextVocabulary.none
         var resource: UInt32 = TextVocabulary.none
         var resourceName: UInt32 = TextVocabulary.none
-        var incomingTokenType: UInt32 = TextVocabulary.none
         var authProtocol: UInt32 = TextVocabulary.none
         var originalTransferMethod: UInt32 = TextVocabulary.none
         var clientAppUsed: UInt32 = TextVocabulary.none
         var resultCode: UInt32 = TextVocabulary.none
         var workload: UInt32 = TextVocabulary.none
-        var operation: UInt32 = TextVocabulary.none
-        var operationDetail: String? = nil
-        var parameters: [NameValue] = []
-        var itemCount: Int? = nil
+        /// A Graph request's scopes and roles repeat across an app's requests: a code, not a
+        /// string of its own on every request.
+        var operationDetail: UInt32 = TextVocabulary.none
+        /// ``Event/latitude`` and ``Event/longitude`` when ``stored`` has them.
+        var latitudeValue: Double = 0
+        var longitudeValue: Double = 0
+        var rare: RareFields? = nil
         var provenance: Provenance
-        var notes: [String] = []
 
         init(time: UTCInstant, source: LogSource, shape: ExportShape, kind: EventKind, provenance: Provenance) {
             self.time = time
@@ -172,52 +208,97 @@ public struct Event: Sendable {
             self.provenance = provenance
         }
 
+        /// How many bytes of the object its fields reach, header included (checked by a test
+        /// against the allocator's 256-byte class).
+        static var objectBytes: Int {
+            let storage = Storage(time: UTCInstant(microseconds: 0), source: .signInLogs, shape: .logAnalyticsNDJSON, kind: .action,
+                                  provenance: Provenance(fileIndex: 0, line: 0, record: 0))
+            let start = UInt(bitPattern: Unmanaged.passUnretained(storage).toOpaque())
+            let end = withUnsafeMutablePointer(to: &storage.provenance) { UInt(bitPattern: $0 + 1) }
+            return withExtendedLifetime(storage) { Int(end - start) }
+        }
+
+        /// ``rare``, made when there is none yet.
+        var rareForWriting: RareFields {
+            if let rare { return rare }
+            let made = RareFields()
+            rare = made
+            return made
+        }
+
+        /// The request id: the record id's value when ``stored`` says so, else the rare one.
+        var requestId: CompactIdentifier? {
+            get { stored.contains(.requestIsRecord) ? recordId : rare?.requestId }
+            set {
+                if let newValue, newValue == recordId {
+                    stored.insert(.requestIsRecord)
+                    rare?.requestId = nil
+                } else {
+                    stored.remove(.requestIsRecord)
+                    if newValue != nil || rare != nil { rareForWriting.requestId = newValue }
+                }
+            }
+        }
+
+        /// Sets the record id, keeping the request id's value whether or not it was the record's.
+        func setRecordId(_ newValue: CompactIdentifier?) {
+            let request = requestId
+            recordId = newValue
+            requestId = request
+        }
+
+        /// An optional number as stored: the value when its bit is set.
+        func value<Value>(_ field: StoredFields, _ value: Value) -> Value? { stored.contains(field) ? value : nil }
+
+        /// Stores an optional number: its value and its bit.
+        func store<Value>(_ newValue: Value?, _ field: StoredFields, in value: inout Value, none: Value) {
+            if let newValue { value = newValue; stored.insert(field) } else { value = none; stored.remove(field) }
+        }
+
         func copy() -> Storage {
             let copy = Storage(time: time, source: source, shape: shape, kind: kind, provenance: provenance)
-            copy.userId = userId
-            copy.userPrincipalName = userPrincipalName
-            copy.userDisplayName = userDisplayName
-            copy.servicePrincipalId = servicePrincipalId
-            copy.tenantId = tenantId
-            copy.sessionId = sessionId
-            copy.sessionIdField = sessionIdField
+            copy.asnValue = asnValue
             copy.uniqueTokenId = uniqueTokenId
-            copy.tokenIssuedAt = tokenIssuedAt
-            copy.requestId = requestId
-            copy.correlationId = correlationId
+            copy.userId = userId
+            copy.recordId = recordId
+            copy.interactive = interactive
+            copy.stored = stored
+            copy.trustedLocation = trustedLocation
+            copy.userPrincipalName = userPrincipalName
+            copy.sessionId = sessionId
+            copy.ipAddress = ipAddress
+            copy.userAgent = userAgent
+            copy.country = country
+            copy.servicePrincipalId = servicePrincipalId
+            copy.appId = appId
+            copy.result = result
+            copy.operation = operation
             copy.deviceId = deviceId
+            copy.incomingTokenType = incomingTokenType
+            copy.correlationId = correlationId
+            copy.isCompliant = isCompliant
+            copy.isManaged = isManaged
+            copy.userDisplayName = userDisplayName
+            copy.tenantId = tenantId
+            copy.sessionIdField = sessionIdField
             copy.deviceName = deviceName
             copy.operatingSystem = operatingSystem
             copy.browser = browser
             copy.trustType = trustType
-            copy.isCompliant = isCompliant
-            copy.isManaged = isManaged
-            copy.ipAddress = ipAddress
-            copy.asn = asn
-            copy.country = country
             copy.city = city
-            copy.latitude = latitude
-            copy.longitude = longitude
-            copy.userAgent = userAgent
-            copy.trustedLocation = trustedLocation
-            copy.appId = appId
             copy.appName = appName
             copy.resource = resource
             copy.resourceName = resourceName
-            copy.interactive = interactive
-            copy.incomingTokenType = incomingTokenType
             copy.authProtocol = authProtocol
             copy.originalTransferMethod = originalTransferMethod
             copy.clientAppUsed = clientAppUsed
-            copy.result = result
             copy.resultCode = resultCode
             copy.workload = workload
-            copy.operation = operation
             copy.operationDetail = operationDetail
-            copy.parameters = parameters
-            copy.itemCount = itemCount
-            copy.recordId = recordId
-            copy.notes = notes
+            copy.tokenIssuedAtValue = tokenIssuedAtValue
+            copy.latitudeValue = latitudeValue
+            copy.longitudeValue = longitudeValue
+            copy.rare = rare?.copy()
             return copy
         }
     }
@@ -323,8 +404,8 @@ public struct Event: Sendable {
     var requestKeyFromToken: CompactIdentifier? { storage.uniqueTokenId?.requestIdFromToken }
 
     public var tokenIssuedAt: UTCInstant? {
-        get { storage.tokenIssuedAt }
-        set { makeUnique(); storage.tokenIssuedAt = newValue }
+        get { storage.value(.tokenIssuedAt, storage.tokenIssuedAtValue) }
+        set { makeUnique(); storage.store(newValue, .tokenIssuedAt, in: &storage.tokenIssuedAtValue, none: UTCInstant(microseconds: 0)) }
     }
 
     /// The sign-in request id of a sign-in row (`Id`), lower-cased.
@@ -382,8 +463,8 @@ public struct Event: Sendable {
     }
 
     public var asn: Int? {
-        get { storage.asn }
-        set { makeUnique(); storage.asn = newValue }
+        get { storage.value(.asn, storage.asnValue) }
+        set { makeUnique(); storage.store(newValue, .asn, in: &storage.asnValue, none: 0) }
     }
 
     public var country: String? {
@@ -397,13 +478,13 @@ public struct Event: Sendable {
     }
 
     public var latitude: Double? {
-        get { storage.latitude }
-        set { makeUnique(); storage.latitude = newValue }
+        get { storage.value(.latitude, storage.latitudeValue) }
+        set { makeUnique(); storage.store(newValue, .latitude, in: &storage.latitudeValue, none: 0) }
     }
 
     public var longitude: Double? {
-        get { storage.longitude }
-        set { makeUnique(); storage.longitude = newValue }
+        get { storage.value(.longitude, storage.longitudeValue) }
+        set { makeUnique(); storage.store(newValue, .longitude, in: &storage.longitudeValue, none: 0) }
     }
 
     public var userAgent: String? {
@@ -484,27 +565,27 @@ public struct Event: Sendable {
 
     /// Operation parameters in `Name=Value` form (inbox-rule settings, Graph query).
     public var operationDetail: String? {
-        get { storage.operationDetail }
-        set { makeUnique(); storage.operationDetail = newValue }
+        get { TextVocabulary.shared.text(storage.operationDetail) }
+        set { makeUnique(); storage.operationDetail = TextVocabulary.shared.code(newValue) }
     }
 
     /// The operation's parameters as name/value pairs (admin cmdlet `Parameters`, client rule
     /// `OperationProperties`), for the rules that read them.
     public var parameters: [NameValue] {
-        get { storage.parameters }
-        set { makeUnique(); storage.parameters = newValue }
+        get { storage.rare?.parameters ?? [] }
+        set { makeUnique(); storage.rareForWriting.parameters = newValue }
     }
 
     /// How many items one aggregated record stands for (`MailItemsAccessed` `OperationCount`,
     /// else the items listed in its `Folders`), when it says.
     public var itemCount: Int? {
-        get { storage.itemCount }
-        set { makeUnique(); storage.itemCount = newValue }
+        get { storage.rare?.itemCount }
+        set { makeUnique(); storage.rareForWriting.itemCount = newValue }
     }
 
     public var recordId: String? {
         get { storage.recordId?.text }
-        set { makeUnique(); storage.recordId = newValue.map(CompactIdentifier.init) }
+        set { makeUnique(); storage.setRecordId(newValue.map(CompactIdentifier.init)) }
     }
 
     /// ``recordId`` as a key (the duplicate check of the merge).
@@ -517,8 +598,8 @@ public struct Event: Sendable {
 
     /// What the reader had to assume or could not use in this record.
     public var notes: [String] {
-        get { storage.notes }
-        set { makeUnique(); storage.notes = newValue }
+        get { storage.rare?.notes ?? [] }
+        set { makeUnique(); storage.rareForWriting.notes = newValue }
     }
 }
 
