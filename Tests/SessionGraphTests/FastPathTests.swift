@@ -77,16 +77,19 @@ import Testing
                                     provenance: Provenance(fileIndex: 0, line: 0, record: 0))
         let base = UInt(bitPattern: Unmanaged.passUnretained(storage).toOpaque())
         func offset<T>(_ field: inout T) -> UInt { withUnsafeMutablePointer(to: &field) { UInt(bitPattern: $0) } &- base }
-        let offsets = [offset(&storage.time), offset(&storage.source), offset(&storage.kind), offset(&storage.interactive), offset(&storage.userId),
-                       offset(&storage.userPrincipalName), offset(&storage.sessionId), offset(&storage.ipAddress), offset(&storage.userAgent),
-                       offset(&storage.country), offset(&storage.servicePrincipalId), offset(&storage.appId), offset(&storage.result),
-                       offset(&storage.operation), offset(&storage.deviceId), offset(&storage.incomingTokenType),
-                       offset(&storage.uniqueTokenId), offset(&storage.recordId), offset(&storage.stored), offset(&storage.tokenIssuedAtValue),
-                       offset(&storage.asnValue)]
-        // After the 16-byte object header, within the next 128 bytes (two cache lines, as the
-        // allocator's 256-byte class aligns the object to 64 bytes); the rest after them.
-        #expect(offsets.allSatisfy { $0 >= 16 && $0 < 144 }, "\(offsets)")
-        #expect(offset(&storage.correlationId) >= 128 && offset(&storage.rare) >= 144 && offset(&storage.provenance) >= 144)
+        func end<T>(_ field: inout T) -> UInt { offset(&field) + UInt(MemoryLayout<T>.size) }
+        let ends = [end(&storage.time), end(&storage.source), end(&storage.kind), end(&storage.interactive), end(&storage.userId),
+                    end(&storage.userPrincipalName), end(&storage.sessionId), end(&storage.ipAddress), end(&storage.userAgent),
+                    end(&storage.country), end(&storage.servicePrincipalId), end(&storage.appId), end(&storage.result),
+                    end(&storage.operation), end(&storage.deviceId), end(&storage.incomingTokenType),
+                    end(&storage.uniqueTokenId), end(&storage.recordId), end(&storage.stored), end(&storage.tokenIssuedAtValue),
+                    end(&storage.asnValue)]
+        // After the 16-byte object header and within the object's first 128 bytes: two cache
+        // lines, as jemalloc's 256-byte class aligns the object to 64 bytes. The rest after them,
+        // and the provenance last of all (the object's size is measured to its end).
+        #expect(ends.allSatisfy { $0 > 16 && $0 <= 128 }, "\(ends)")
+        #expect(offset(&storage.correlationId) >= 128 && offset(&storage.rare) >= 128)
+        #expect(end(&storage.provenance) == UInt(Event.Storage.objectBytes) && offset(&storage.provenance) > offset(&storage.rare))
         withExtendedLifetime(storage) {}
     }
 

@@ -120,7 +120,7 @@ struct SessionAssembler {
         // them: the session's node ids follow every earlier session's, so the graph's edges end
         // up sorted without a sort of them all (a serial step of 0.18 s at 4.9 GB). Every edge
         // enters a node made here, so no two edges share a target and the order is total.
-        edges[firstEdge...].sort { ($0.from, $0.to) < ($1.from, $1.to) }
+        edges.withUnsafeMutableBufferPointer { $0[firstEdge...].sort { ($0.from, $0.to) < ($1.from, $1.to) } }
         let userEvent = (rootMember ?? signIns.first ?? ordered[0]).event
         return SessionChain(
             sessionId: sessionId, user: user, userPrincipalName: events[Int(userEvent)].userPrincipalName ?? ordered.lazy.compactMap { events[Int($0.event)].userPrincipalName }.first,

@@ -107,7 +107,8 @@ public enum EventKind: String, Sendable, Codable {
 /// Compact: the repeated text fields are 4-byte ``TextVocabulary`` codes, the per-record ids
 /// are ``CompactIdentifier``s, optional numbers are a value and a bit, and the fields few
 /// records have live in a side object made only for them, so the storage object takes 252
-/// bytes, the allocator's 256-byte class (strings made it 712 bytes; codes alone, 384).
+/// bytes, jemalloc's 256-byte class (strings made it 712 bytes; codes alone 352, in its 384-byte
+/// class).
 public struct Event: Sendable {
     /// Which of the storage's optional numbers hold a value, and whether the request id is the
     /// record id (as it is for every sign-in): one byte instead of an optional's padding each.
@@ -122,6 +123,9 @@ public struct Event: Sendable {
 
     /// The fields few records have: audit parameters and item counts, reader notes, and a
     /// request id that is not the record id (never, from the readers; only when set).
+    ///
+    /// Owned by one ``Storage``, which copies it with itself, and changed only through an event
+    /// whose storage is not shared (as the storage is): so it is never shared between threads.
     final class RareFields {
         var requestId: CompactIdentifier? = nil
         var parameters: [NameValue] = []
@@ -142,11 +146,12 @@ public struct Event: Sendable {
     /// vocabulary codes; the accessors below turn them into strings.
     final class Storage: @unchecked Sendable {
         // Laid out in the order they are declared, packed by hand: each 17-byte identifier is
-        // followed by three one-byte fields and a code, which fill the 7 bytes it leaves before
-        // the next 8-byte boundary. The fields the whole-run passes read of every event (the
-        // token and context indexes, placing events in sessions, the merge, the run-wide rules)
-        // come first, in the 112 bytes that share two cache lines with the object's header
-        // (the allocator's 256-byte class starts each object on a 64-byte line).
+        // followed by one-byte fields and a code, which fill the 7 bytes it leaves before the
+        // next 8-byte boundary. The fields the whole-run passes read of every event (the token
+        // and context indexes, placing events in sessions, the merge, the run-wide rules) come
+        // first, in the 112 bytes that share two cache lines with the object's header (jemalloc,
+        // which the command links, starts each object of its 256-byte class on a 64-byte line).
+        // ``provenance`` is declared last (``objectBytes`` measures to its end).
         var time: UTCInstant
         /// ``Event/asn`` when ``stored`` has `.asn`.
         var asnValue: Int = 0
@@ -155,6 +160,8 @@ public struct Event: Sendable {
         var shape: ExportShape
         var kind: EventKind
         var userId: UInt32 = TextVocabulary.none
+        /// Written through ``setRecordId(_:)`` once ``stored`` may say the request id is this
+        /// one (written directly, it would change the request id too).
         var recordId: CompactIdentifier? = nil
         var interactive: Bool? = nil
         var stored: StoredFields = []
@@ -573,14 +580,20 @@ public struct Event: Sendable {
     /// `OperationProperties`), for the rules that read them.
     public var parameters: [NameValue] {
         get { storage.rare?.parameters ?? [] }
-        set { makeUnique(); storage.rareForWriting.parameters = newValue }
+        set {
+            makeUnique()
+            if !newValue.isEmpty || storage.rare != nil { storage.rareForWriting.parameters = newValue }
+        }
     }
 
     /// How many items one aggregated record stands for (`MailItemsAccessed` `OperationCount`,
     /// else the items listed in its `Folders`), when it says.
     public var itemCount: Int? {
         get { storage.rare?.itemCount }
-        set { makeUnique(); storage.rareForWriting.itemCount = newValue }
+        set {
+            makeUnique()
+            if newValue != nil || storage.rare != nil { storage.rareForWriting.itemCount = newValue }
+        }
     }
 
     public var recordId: String? {
@@ -599,7 +612,10 @@ public struct Event: Sendable {
     /// What the reader had to assume or could not use in this record.
     public var notes: [String] {
         get { storage.rare?.notes ?? [] }
-        set { makeUnique(); storage.rareForWriting.notes = newValue }
+        set {
+            makeUnique()
+            if !newValue.isEmpty || storage.rare != nil { storage.rareForWriting.notes = newValue }
+        }
     }
 }
 
