@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import SessionGraph
+@testable import SessionGraphSimulator
 
 // Unit tests of the ingest building blocks: TimestampParser, IdentifierNormalizer, JSONParser,
 // JSONValue accessors and CSVReader. Expected instants were computed by hand and checked with
@@ -562,6 +563,86 @@ struct CSVReaderTests {
         }
         #expect(error.message.contains("16 bytes"))
         #expect(records.last == .success(Row(cells: ["b", "c"], line: 2)))
+    }
+
+    /// The reader's plain definition, a byte at a time (the reader scans runs with `memchr`):
+    /// the records of `bytes` as rows or error lines, and where each record left the reader.
+    static func definition(_ bytes: [UInt8], separator: UInt8, maxCellBytes: Int) -> [(record: Result<Row, CSVRecordErrorBox>, position: Int)] {
+        var out: [(record: Result<Row, CSVRecordErrorBox>, position: Int)] = []
+        var position = 0, line = 1
+        let quote = UInt8(ascii: "\"")
+        records: while true {
+            while position < bytes.count, bytes[position] == 0x0A || bytes[position] == 0x0D {
+                if bytes[position] == 0x0A { line += 1 }
+                position += 1
+            }
+            guard position < bytes.count else { return out }
+            let startLine = line
+            var cells: [String] = []
+            var oversized = false
+            while true {
+                var cell: [UInt8] = []
+                if bytes[position...].first == quote {
+                    let quoteLine = line
+                    position += 1
+                    var closed = false
+                    while position < bytes.count {
+                        if bytes[position] == quote {
+                            if position + 1 < bytes.count, bytes[position + 1] == quote { cell.append(quote); position += 2; continue }
+                            position += 1
+                            closed = true
+                            break
+                        }
+                        if bytes[position] == 0x0A { line += 1 }
+                        cell.append(bytes[position])
+                        position += 1
+                    }
+                    if !closed {
+                        out.append((.failure(CSVRecordErrorBox(line: quoteLine, message: "unbalanced")), position))
+                        continue records
+                    }
+                    while position < bytes.count, ![separator, 0x0A, 0x0D].contains(bytes[position]) { cell.append(bytes[position]); position += 1 }
+                } else {
+                    while position < bytes.count, ![separator, 0x0A, 0x0D].contains(bytes[position]) { cell.append(bytes[position]); position += 1 }
+                }
+                if cell.count > maxCellBytes { oversized = true }
+                cells.append(String(decoding: cell, as: UTF8.self))
+                if position >= bytes.count { break }
+                if bytes[position] == separator { position += 1; continue }
+                if bytes[position] == 0x0D { position += 1 }
+                if position < bytes.count, bytes[position] == 0x0A { position += 1; line += 1 }
+                break
+            }
+            out.append((oversized ? .failure(CSVRecordErrorBox(line: startLine, message: "oversized")) : .success(Row(cells: cells, line: startLine)), position))
+        }
+    }
+
+    @Test("random texts over quotes, separators, line ends and letters read as the byte-at-a-time definition does")
+    func matchesDefinition() {
+        var generator = SplitMix64(seed: 0x5EED_C5F)
+        let alphabet: [UInt8] = Array("ab,;\"\"\n\r\t".utf8) + [0xC3, 0xA9]
+        for round in 0..<4_000 {
+            let length = Int.random(in: 0...(round < 2_000 ? 24 : 200), using: &generator)
+            let bytes = (0..<length).map { _ in alphabet.randomElement(using: &generator)! }
+            let separator = [UInt8(ascii: ","), UInt8(ascii: ";"), 0x09].randomElement(using: &generator)!
+            let limit = Int.random(in: 0...12, using: &generator)
+            let expected = Self.definition(bytes, separator: separator, maxCellBytes: limit)
+            var got: [(record: Result<Row, CSVRecordErrorBox>, position: Int)] = []
+            bytes.withUnsafeBufferPointer { buffer in
+                var reader = CSVReader(bytes: buffer, start: 0, separator: separator, maxCellBytes: limit)
+                while let next = reader.next() {
+                    switch next {
+                    case .success(let row): got.append((.success(Row(cells: row.cells, line: row.line)), reader.position))
+                    case .failure(let error):
+                        let kind = error.message.hasPrefix("unbalanced") ? "unbalanced" : "oversized"
+                        got.append((.failure(CSVRecordErrorBox(line: error.line, message: kind)), reader.position))
+                    }
+                }
+            }
+            let same = got.count == expected.count && zip(got, expected).allSatisfy { $0.record == $1.record && $0.position == $1.position }
+            #expect(same, "\(bytes) separated by \(separator), limit \(limit)")
+            if !same { return }
+        }
     }
 
     @Test("tab and semicolon separators")

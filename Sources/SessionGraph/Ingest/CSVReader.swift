@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
+
 /// One CSV record: its cells and the line it starts on.
 struct CSVRow {
     var cells: [String]
@@ -51,6 +57,10 @@ struct CSVReader {
     var atEnd: Bool { position >= bytes.count }
 
     /// Reads the next record. Blank lines are skipped. Returns nil at the end of input.
+    ///
+    /// A cell is scanned, not copied byte by byte: an unquoted cell becomes a string straight
+    /// from the input, and a quoted one is copied in runs between its quotes, found with
+    /// `memchr` (a Purview `AuditData` cell doubles the quote around every JSON key and value).
     mutating func next() -> Result<CSVRow, CSVRecordError>? {
         // Skip blank lines between records.
         while position < bytes.count, bytes[position] == 0x0A || bytes[position] == 0x0D {
@@ -64,52 +74,29 @@ struct CSVReader {
         var oversized = false
         while true {
             // Start of a cell.
-            cell.removeAll(keepingCapacity: true)
             if position < bytes.count, bytes[position] == UInt8(ascii: "\"") {
                 let quoteLine = line
                 position += 1
-                var closed = false
-                while position < bytes.count {
-                    let b = bytes[position]
-                    if b == UInt8(ascii: "\"") {
-                        if position + 1 < bytes.count, bytes[position + 1] == UInt8(ascii: "\"") {
-                            cell.append(b)
-                            position += 2
-                            continue
-                        }
-                        position += 1
-                        closed = true
-                        break
-                    }
-                    if b == 0x0A { line += 1 }
-                    cell.append(b)
-                    position += 1
-                    if cell.count > maxCellBytes {
-                        oversized = true
-                        cell.removeAll(keepingCapacity: false)
-                    }
-                }
-                if !closed {
+                cell.removeAll(keepingCapacity: true)
+                guard readQuotedCell(into: &cell, oversized: &oversized) else {
                     return .failure(CSVRecordError(line: quoteLine, message: "unbalanced quote: the quoted cell opened here never closes (expected a closing '\"' before the end of the file)"))
                 }
                 // Text after the closing quote up to the separator is kept (lenient).
-                while position < bytes.count, bytes[position] != separator, bytes[position] != 0x0A, bytes[position] != 0x0D {
-                    cell.append(bytes[position])
-                    position += 1
-                }
+                let rest = position
+                while position < bytes.count, bytes[position] != separator, bytes[position] != 0x0A, bytes[position] != 0x0D { position += 1 }
+                if !oversized { cell.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[rest..<position])) }
+                if cell.count > maxCellBytes { oversized = true }
+                cells.append(oversized ? "" : String(decoding: cell, as: UTF8.self))
             } else {
+                let start = position
                 while position < bytes.count {
                     let b = bytes[position]
                     if b == separator || b == 0x0A || b == 0x0D { break }
-                    cell.append(b)
                     position += 1
-                    if cell.count > maxCellBytes {
-                        oversized = true
-                        cell.removeAll(keepingCapacity: false)
-                    }
                 }
+                if position - start > maxCellBytes { oversized = true }
+                cells.append(oversized ? "" : String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self))
             }
-            cells.append(String(decoding: cell, as: UTF8.self))
             // End of cell.
             if position >= bytes.count { break }
             let b = bytes[position]
@@ -128,5 +115,49 @@ struct CSVReader {
             return .failure(CSVRecordError(line: startLine, message: "a cell is larger than \(maxCellBytes) bytes (limit --max-csv-cell-bytes)"))
         }
         return .success(CSVRow(cells: cells, line: startLine))
+    }
+
+    /// Reads a quoted cell's text from just after its opening quote to just after its closing
+    /// one into `cell` (a doubled quote is one quote), counting the lines it spans; false when
+    /// the input ends first. Once the text passes ``maxCellBytes`` it is no longer kept, only
+    /// scanned, and `oversized` is set.
+    private mutating func readQuotedCell(into cell: inout [UInt8], oversized: inout Bool) -> Bool {
+        guard let base = bytes.baseAddress else { return false }
+        while position < bytes.count {
+            let remaining = bytes.count - position
+            let quote = memchr(base + position, Int32(UInt8(ascii: "\"")), remaining)
+                .map { UnsafePointer<UInt8>($0.assumingMemoryBound(to: UInt8.self)) - base } ?? bytes.count
+            let run = UnsafeBufferPointer(rebasing: bytes[position..<quote])
+            line += newlines(in: run)
+            if !oversized {
+                cell.append(contentsOf: run)
+                if cell.count > maxCellBytes {
+                    oversized = true
+                    cell = []
+                }
+            }
+            position = quote
+            guard position < bytes.count else { return false }
+            if position + 1 < bytes.count, bytes[position + 1] == UInt8(ascii: "\"") {
+                if !oversized { cell.append(UInt8(ascii: "\"")) }
+                position += 2
+                continue
+            }
+            position += 1
+            return true
+        }
+        return false
+    }
+
+    /// How many line feeds `run` holds.
+    private func newlines(in run: UnsafeBufferPointer<UInt8>) -> Int {
+        guard var at = run.baseAddress else { return 0 }
+        let end = at + run.count
+        var count = 0
+        while at < end, let found = memchr(at, 0x0A, end - at) {
+            count += 1
+            at = UnsafePointer(found.assumingMemoryBound(to: UInt8.self)) + 1
+        }
+        return count
     }
 }
