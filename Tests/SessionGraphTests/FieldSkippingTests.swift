@@ -33,4 +33,29 @@ import Testing
         #expect(skipped.count > 700)
         #expect(skipped == full)
     }
+
+    @Test("a CSV cell of JSON object text is read as a record: unread members stepped over, the same value or nil as a whole parse")
+    func csvJSONCellsReadAsRecords() {
+        func cell(_ text: String, skipping: Bool) -> StructuredField? {
+            CSVRecord(row: .object([("AuditData", .string(text))]), skipsUnreadMembers: skipping).structured(.auditData)
+        }
+        func keys(_ field: StructuredField?) -> [String]? {
+            guard case .object(let record)? = field else { return nil }
+            return record.keys
+        }
+        let audit = #" {"Operation":"New-InboxRule","Unread":{"deep":[1,{"x":"y"}]},"UserId":"a@b.example"} "#
+        #expect(keys(cell(audit, skipping: true)) == ["Operation", "UserId"])
+        #expect(keys(cell(audit, skipping: false)) == ["Operation", "Unread", "UserId"])
+        #expect(cell(audit, skipping: true)?.record?.text(.operation) == "New-InboxRule")
+        // Not one JSON object: nil, as for a whole parse, however much of it is unread.
+        for broken in [#"{"Operation":"x"} trailing"#, #"{"Unread":[1,}"#, #"{"Operation":"x""#] {
+            #expect(cell(broken, skipping: true) == nil && cell(broken, skipping: false) == nil, "\(broken)")
+        }
+        // Array text is read as before.
+        guard case .array(let items)? = cell(#"[{"Name":"a"}]"#, skipping: true) else {
+            Issue.record("array cell not read as an array")
+            return
+        }
+        #expect(items.count == 1)
+    }
 }

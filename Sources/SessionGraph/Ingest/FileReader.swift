@@ -344,7 +344,7 @@ struct FileReader {
                     }
                     members.append((name, .string(cell)))
                 }
-                accept(&outcome, JSONValue.object(members), origin: .csv, line: row.line, column: nil)
+                accept(&outcome, CSVRecord(row: JSONValue.object(members), skipsUnreadMembers: limits.skipUnusedFields), origin: .csv, line: row.line, column: nil)
             }
         }
         if rows == 0 { outcome.remarks.append("header only: no records") }
