@@ -76,7 +76,8 @@ def main():
         tools["duckdb-peer"] = [sys.executable, str(PEERS / "peer_duckdb.py"), str(folder)]
         tools["networkx-peer"] = [sys.executable, str(PEERS / "peer_networkx.py"), str(folder), str(DATA / "peer-out")]
     results = {name: [] for name in tools}
-    runs = 1 if large else 3
+    # Three runs at either size: the large run's spread on a virtual machine is about a second.
+    runs = 3
     for _ in range(runs):  # interleaved
         for name, cmd in tools.items():
             env = dict(os.environ, SESSIONGRAPH_PROFILE="1") if name == "sessiongraph" else None

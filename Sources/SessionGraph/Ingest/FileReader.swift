@@ -317,6 +317,7 @@ struct FileReader {
             let more = duplicates.count > 10 ? " and \(duplicates.count - 10) more" : ""
             outcome.remarks.append("duplicate CSV headers \(listed)\(more): the first non-empty value is used")
         }
+        let cells = limits.skipUnusedFields ? JSONCellParser() : nil
         var rows = 0
         while let next = reader.next() {
             rows += 1
@@ -344,7 +345,7 @@ struct FileReader {
                     }
                     members.append((name, .string(cell)))
                 }
-                accept(&outcome, CSVRecord(row: JSONValue.object(members), skipsUnreadMembers: limits.skipUnusedFields), origin: .csv, line: row.line, column: nil)
+                accept(&outcome, CSVRecord(row: JSONValue.object(members), cells: cells), origin: .csv, line: row.line, column: nil)
             }
         }
         if rows == 0 { outcome.remarks.append("header only: no records") }

@@ -16,7 +16,7 @@ public struct JSONParseError: Error, Sendable, Equatable {
 /// element by element (streaming) and resynchronise after a broken record. Nesting depth and
 /// string length are bounded so hostile input cannot exhaust the stack or memory.
 struct JSONParser {
-    let bytes: UnsafeBufferPointer<UInt8>
+    private(set) var bytes: UnsafeBufferPointer<UInt8>
     var position: Int
     var maxDepth: Int
     var maxStringBytes: Int
@@ -92,6 +92,16 @@ struct JSONParser {
         self.position = position
         self.maxDepth = maxDepth
         self.maxStringBytes = maxStringBytes
+    }
+
+    /// Points the parser at `bytes` from `position` for a value of its own, keeping what it
+    /// has learnt (the keys it has made): no count or repeated key of the value before is left.
+    mutating func restart(over bytes: UnsafeBufferPointer<UInt8>, at position: Int) {
+        self.bytes = bytes
+        self.position = position
+        truncatedStrings = 0
+        duplicateKeys.removeAll(keepingCapacity: true)
+        seenKeyHashes.removeAll(keepingCapacity: true)
     }
 
     /// Parses a whole buffer holding exactly one JSON value (surrounding whitespace allowed).
