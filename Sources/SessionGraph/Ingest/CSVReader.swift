@@ -84,8 +84,7 @@ struct CSVReader {
                 // Text after the closing quote up to the separator is kept (lenient).
                 let rest = position
                 while position < bytes.count, bytes[position] != separator, bytes[position] != 0x0A, bytes[position] != 0x0D { position += 1 }
-                if !oversized { cell.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[rest..<position])) }
-                if cell.count > maxCellBytes { oversized = true }
+                keep(UnsafeBufferPointer(rebasing: bytes[rest..<position]), in: &cell, oversized: &oversized)
                 cells.append(oversized ? "" : String(decoding: cell, as: UTF8.self))
             } else {
                 let start = position
@@ -119,8 +118,8 @@ struct CSVReader {
 
     /// Reads a quoted cell's text from just after its opening quote to just after its closing
     /// one into `cell` (a doubled quote is one quote), counting the lines it spans; false when
-    /// the input ends first. Once the text passes ``maxCellBytes`` it is no longer kept, only
-    /// scanned, and `oversized` is set.
+    /// the input ends first. Text that would take the cell past ``maxCellBytes`` is not kept,
+    /// only scanned, and `oversized` is set: a cell never holds more than the limit.
     private mutating func readQuotedCell(into cell: inout [UInt8], oversized: inout Bool) -> Bool {
         guard let base = bytes.baseAddress else { return false }
         while position < bytes.count {
@@ -129,17 +128,11 @@ struct CSVReader {
                 .map { UnsafePointer<UInt8>($0.assumingMemoryBound(to: UInt8.self)) - base } ?? bytes.count
             let run = UnsafeBufferPointer(rebasing: bytes[position..<quote])
             line += newlines(in: run)
-            if !oversized {
-                cell.append(contentsOf: run)
-                if cell.count > maxCellBytes {
-                    oversized = true
-                    cell = []
-                }
-            }
+            keep(run, in: &cell, oversized: &oversized)
             position = quote
             guard position < bytes.count else { return false }
             if position + 1 < bytes.count, bytes[position + 1] == UInt8(ascii: "\"") {
-                if !oversized { cell.append(UInt8(ascii: "\"")) }
+                keep(CollectionOfOne(UInt8(ascii: "\"")), in: &cell, oversized: &oversized)
                 position += 2
                 continue
             }
@@ -147,6 +140,18 @@ struct CSVReader {
             return true
         }
         return false
+    }
+
+    /// Appends `text` to `cell` unless the cell would pass ``maxCellBytes``; then the cell is
+    /// emptied and `oversized` set, and nothing more is kept.
+    private func keep<Text: Collection<UInt8>>(_ text: Text, in cell: inout [UInt8], oversized: inout Bool) {
+        guard !oversized else { return }
+        if cell.count + text.count > maxCellBytes {
+            oversized = true
+            cell = []
+        } else {
+            cell.append(contentsOf: text)
+        }
     }
 
     /// How many line feeds `run` holds.

@@ -2,7 +2,8 @@
 /// JSON object (Purview's `AuditData`, Defender's `RawEventData`, a sign-in's `DeviceDetail`)
 /// parsed as the JSON reader parses a record, stepping over the members no mapper reads
 /// (``ReadFields``) instead of building them. Parsing those cells whole was 40 % of reading a
-/// Purview or Defender CSV export.
+/// Purview or Defender CSV export. As in a JSON file, a member no mapper reads is checked only
+/// as ``JSONParser/skipValue(depth:)`` checks it: a cell malformed only there is read.
 struct CSVRecord: RecordFields {
     /// The row: an object of the cells, by header name.
     let row: JSONValue
@@ -55,7 +56,7 @@ final class JSONCellParser {
     }
 
     /// The object at `position` of `bytes` when it is followed only by whitespace; nil when
-    /// the text is not one JSON object.
+    /// the text is not one JSON object (members no mapper reads checked as skipped values are).
     func object(in bytes: UnsafeBufferPointer<UInt8>, at position: Int) -> JSONValue? {
         parser.restart(over: bytes, at: position)
         guard let value = try? parser.parseValue(depth: 0) else { return nil }

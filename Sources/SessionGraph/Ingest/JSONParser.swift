@@ -102,6 +102,9 @@ struct JSONParser {
         truncatedStrings = 0
         duplicateKeys.removeAll(keepingCapacity: true)
         seenKeyHashes.removeAll(keepingCapacity: true)
+        // The key script holds places in the bytes before: never compared with these.
+        keyScript.removeAll(keepingCapacity: true)
+        nextKeyScript.removeAll(keepingCapacity: true)
     }
 
     /// Parses a whole buffer holding exactly one JSON value (surrounding whitespace allowed).
@@ -663,8 +666,11 @@ struct JSONParser {
         return found == 0 ? nil : found.trailingZeroBitCount / 8
     }
 
-    /// Steps over one value without building it, with the same checks as ``parseValue(depth:)``
-    /// on structure, nesting depth and strings.
+    /// Steps over one value without building it: a string to its closing quote, a number as
+    /// ``parseNumber()`` checks it, an object or array to its closing bracket with its nesting
+    /// depth checked. What is inside a skipped object or array (commas, colons, literals,
+    /// escapes, which bracket closes which) is not checked, so a malformed value that no mapper
+    /// reads does not reject its record.
     mutating func skipValue(depth: Int) throws(JSONParseError) {
         skipWhitespace()
         guard let byte = current else { throw fail("unexpected end of input (expected a value)") }

@@ -2,10 +2,11 @@
 /// case-insensitively, the last of a repeated key winning (the common behaviour of JSON readers,
 /// and what Log Analytics keeps).
 ///
-/// Two kinds of record provide it: a parsed ``JSONValue`` (a CSV row, a CSV cell's `AuditData`,
-/// a record read again in full) and a ``FlatRecord`` (a record object read straight from a JSON
-/// file's bytes, the common case, and the objects inside it down to two levels). A mapper reads
-/// an object inside a record as a ``NestedRecord``, which is either.
+/// Three kinds of record provide it: a parsed ``JSONValue`` (an object inside a CSV cell, a
+/// record read again in full), a ``FlatRecord`` (a record object read straight from a JSON
+/// file's bytes, the common case, and the objects inside it down to two levels), and a
+/// ``CSVRecord`` (a CSV row, whose cells of JSON object text are parsed as records are). A
+/// mapper reads an object inside a record as a ``NestedRecord``, a flat one or a parsed one.
 protocol RecordFields {
     /// The member named `key`, as a JSON value.
     subscript(key: FieldKey) -> JSONValue? { get }
