@@ -71,11 +71,21 @@ enum FuzzTarget: String, CaseIterable {
         case .csvRecord:
             var interner = TextInterner()
             var reader = CSVReader(bytes: data, start: 0, separator: CSVReader.detectSeparator(data, start: 0), maxCellBytes: 1 << 16)
+            // The first row names the columns, as in a file: an `AuditData` or `RawEventData`
+            // column sends its cells through the file's JSON cell parser, shared by every row.
+            var header: [String]?
+            let cells = JSONCellParser()
             var rows = 0
             while let row = reader.next(), rows < 10_000 {
                 rows += 1
-                if case .success(let cells) = row {
-                    let record = JSONValue.object(cells.cells.enumerated().map { ("c\($0.offset)", .string($0.element)) })
+                guard case .success(let row) = row else { continue }
+                guard let names = header else {
+                    header = row.cells
+                    continue
+                }
+                let members = zip(names, row.cells).map { (key: $0, value: JSONValue.string($1)) }
+                for parser in [cells, nil] {
+                    let record = CSVRecord(row: .object(members), cells: parser)
                     if let draft = try? RecordInterpreter.interpret(record, origin: .csv, provenance: Provenance(fileIndex: 0, line: 0, record: 0)) {
                         _ = interner.event(draft)
                     }
