@@ -552,13 +552,99 @@ import Testing
         #expect(last == IngestProgress(filesDone: 2, files: 2, bytesDone: bytes, bytes: bytes, records: result.totals.read))
     }
 
+    /// The parts fixture's records as a top-level array: pretty-printed as PowerShell's
+    /// `ConvertTo-Json` writes it (elements indented four spaces, members eight, each nested
+    /// object's members deeper, an array of objects inside each element), or an element a line.
+    static func arrayFixture(records: Int, pretty: Bool, brokenAt broken: Int? = nil) throws -> String {
+        let lines = partsFixture(records: records).split(separator: "\n").filter { !$0.isEmpty }
+        func formatted(_ value: Any, _ indent: Int) -> String {
+            let pad = String(repeating: " ", count: indent)
+            switch value {
+            case let object as [String: Any]:
+                let members = object.keys.sorted().map { "\(pad)    \"\($0)\":  \(formatted(object[$0]!, indent + 4))" }
+                return "{\n" + members.joined(separator: ",\n") + "\n\(pad)}"
+            case let array as [Any]:
+                return "[\n" + array.map { "\(pad)    " + formatted($0, indent + 4) }.joined(separator: ",\n") + "\n\(pad)]"
+            default:
+                let data = try! JSONSerialization.data(withJSONObject: [value], options: [.fragmentsAllowed])
+                return String(String(decoding: data, as: UTF8.self).dropFirst().dropLast())
+            }
+        }
+        var elements: [String] = []
+        for (index, line) in lines.enumerated() {
+            var object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            object["AuthenticationDetails"] = [["authenticationStepResultDetail": "MFA completed", "succeeded": true], ["authenticationMethod": "Password"]]
+            var text = pretty ? "    " + formatted(object, 4) : line.description
+            if index == broken { text = pretty ? "    {\n        \"a\":  tru\n    }" : #"{"a":tru}"# }
+            elements.append(text)
+        }
+        return pretty ? "\u{FEFF}[\n" + elements.joined(separator: ",\n") + "\n]\n" : "[" + elements.joined(separator: ",\n") + "]\n"
+    }
+
+    /// A top-level array read in parts and joined equals the array read whole, pretty-printed or
+    /// an element a line; an array whose part does not end at its cut is read again whole.
+    @Test(arguments: [true, false]) func arrayPartsJoinedEqualTheWholeFile(pretty: Bool) throws {
+        let folder = try Scratch()
+        let path = try folder.write("signins.json", try Self.arrayFixture(records: 1200, pretty: pretty))
+        var limits = ReadLimits()
+        limits.splitFilesFrom = 1024
+        let reader = FileReader(path: path, fileIndex: 0, limits: limits)
+        let plan = try #require(reader.partPlan(parts: 4))
+        #expect(plan.starts.count == 4 && plan.container == .array)
+        // Each later part starts at a line start, so its lines and columns count as the whole file's.
+        let fileBytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        #expect(plan.starts.dropFirst().allSatisfy { fileBytes[$0 - 1] == 0x0A })
+        var parts = plan.starts.indices.map { reader.readPart(plan, $0) }
+        let needsWhole = FileReader.partsNeedWholeRead(parts, limits: limits)
+        #expect(!needsWhole)
+        let joined = FileReader.joined(&parts, limits: limits)
+        let whole = reader.read()
+        #expect(joined.read == whole.read && joined.rejected == whole.rejected && whole.read > 1200)
+        #expect(joined.rejections == whole.rejections && joined.remarks == whole.remarks)
+        #expect(joined.events.map(\.provenance) == whole.events.map(\.provenance))
+        #expect(joined.events.map { EventExporter.jsonLine($0, files: [path]) } == whole.events.map { EventExporter.jsonLine($0, files: [path]) })
+
+        // A broken element in a part before the last, and a cut inside an element: read whole.
+        let broken = try folder.write("broken.json", try Self.arrayFixture(records: 1200, pretty: pretty, brokenAt: 100))
+        let brokenReader = FileReader(path: broken, fileIndex: 0, limits: limits)
+        let brokenPlan = try #require(brokenReader.partPlan(parts: 4))
+        let brokenNeedsWhole = FileReader.partsNeedWholeRead(brokenPlan.starts.indices.map { brokenReader.readPart(brokenPlan, $0) }, limits: limits)
+        #expect(brokenNeedsWhole)
+        let misplaced = FilePartPlan(input: plan.input, starts: [plan.starts[0], plan.starts[1] + 20], end: plan.end, container: .array)
+        let misplacedNeedsWhole = FileReader.partsNeedWholeRead(misplaced.starts.indices.map { reader.readPart(misplaced, $0) }, limits: limits)
+        #expect(misplacedNeedsWhole)
+        // A trailing comma before the `]`: its remark names a line of the whole file.
+        let text = try Self.arrayFixture(records: 1200, pretty: pretty)
+        let trailing = try folder.write("trailing.json", String(text[..<text.lastIndex(of: "]")!]) + ",]\n")
+        // A broken element in the last part: its parts stand, and its rejection names the line
+        // and column of the whole file, from which the reader resynchronises as a whole read does.
+        let brokenLast = try folder.write("broken-last.json", try Self.arrayFixture(records: 1200, pretty: pretty, brokenAt: 1150))
+        let lastReader = FileReader(path: brokenLast, fileIndex: 0, limits: limits)
+        let lastPlan = try #require(lastReader.partPlan(parts: 4))
+        let lastParts = lastPlan.starts.indices.map { lastReader.readPart(lastPlan, $0) }
+        let lastNeedsWhole = FileReader.partsNeedWholeRead(lastParts, limits: limits)
+        #expect(!lastNeedsWhole && lastParts.last?.parseFailures == 1)
+        // The array closed half-way and elements after it, after a comma: the part that holds the
+        // `]` does not end at its cut, and the whole read's account of what follows stands.
+        let elements = Self.partsFixture(records: 1200).split(separator: "\n").filter { !$0.isEmpty }
+        let closedEarly = try folder.write("closed-early.json", "[" + elements[..<600].joined(separator: ",\n") + "\n],\n" + elements[600...].joined(separator: ",\n") + "]\n")
+        for file in [path, broken, trailing, brokenLast, closedEarly] {
+            var whole = IngestOptions(), split = IngestOptions()
+            whole.limits.splitFilesFrom = Int.max
+            split.limits.splitFilesFrom = 1024
+            let a = Ingestor.ingest(files: [file], options: whole), b = Ingestor.ingest(files: [file], options: split)
+            #expect(a.totals == b.totals && a.files == b.files)
+            #expect(a.events.map { EventExporter.jsonLine($0, files: [file]) } == b.events.map { EventExporter.jsonLine($0, files: [file]) })
+        }
+    }
+
     @Test func filesThatAreNotOneRecordPerLineAreReadWhole() throws {
         let folder = try Scratch()
         var limits = ReadLimits()
         limits.splitFilesFrom = 16
         let records = Self.partsFixture(records: 40).split(separator: "\n")
         let pretty = try folder.write("pretty.json", records.map { $0.replacingOccurrences(of: ",", with: ",\n  ") }.joined(separator: "\n"))
-        let array = try folder.write("array.json", "[" + records.joined(separator: ",\n") + "]")
+        let array = try folder.write("array.json", "[" + records.joined(separator: ", ") + "]")
         let envelope = try folder.write("PT1H.json", records.map { #"{"records":["# + $0 + "]}" }.joined(separator: "\n"))
         let gzip = try folder.write("signins.ndjson.gz", bytes: try gzip(Array(Self.partsFixture(records: 40).utf8)))
         for path in [pretty, array, envelope, gzip] {

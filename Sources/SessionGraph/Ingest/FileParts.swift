@@ -1,14 +1,18 @@
-/// Where a large NDJSON file is cut so that its parts are read on every core: each part starts
-/// at the beginning of a line that starts a record, so no record is split, and the parts are
-/// joined in file order (record and line numbers continued), which gives the events and the
-/// account of reading the file whole. Where that could differ (a record the parser could not
-/// read before a cut, a file past the record limit), the file is read again whole
-/// (``FileReader/partsNeedWholeRead(_:limits:)``).
+/// Where a large NDJSON file, or a large JSON array with an element to a line or pretty-printed
+/// (an Extractor Suite or `ConvertTo-Json` export), is cut so that its parts are read on every
+/// core: each part starts at the beginning of a line that starts a record (for an array, an
+/// element after a comma, at the indentation of the array's elements), so no record is split,
+/// and the parts are joined in file order (record and line numbers continued), which gives the
+/// events and the account of reading the file whole. Where that could differ (a record the
+/// parser could not read before a cut, an array part that did not end at its cut, a file past
+/// the record limit), the file is read again whole (``FileReader/partsNeedWholeRead(_:limits:)``).
 struct FilePartPlan: @unchecked Sendable {
     let input: InputBytes
     /// Start offset of each part; a part ends where the next starts (the last at the end).
     let starts: [Int]
     let end: Int
+    /// `.sequence` for NDJSON, `.array` for a top-level array (its first part starts at `[`).
+    let container: JSONContainer
 
     func range(of part: Int) -> Range<Int> {
         starts[part]..<(part + 1 < starts.count ? starts[part + 1] : end)
@@ -26,13 +30,16 @@ extension FileReader {
         guard parts > 1, size >= limits.splitFilesFrom, limits.maxRecordsPerFile == ReadLimits().maxRecordsPerFile else { return nil }
         guard !InputBytes.needsDecoding(path: path), let input = try? InputBytes.open(path: path), input.isMapped,
               input.byteCount >= limits.splitFilesFrom else { return nil }
-        let starts: [Int]? = input.withBytes { bytes in
+        let plan: (starts: [Int], container: JSONContainer)? = input.withBytes { bytes in
             var start = input.textStart
             while start < bytes.count, isJSONWhitespace(bytes[start]) { start += 1 }
-            guard start < bytes.count, bytes[start] == UInt8(ascii: "{"), Self.startsOneLineRecords(bytes, at: start) else { return nil }
             // The checks `read()` makes on the first line before reading a file as JSON.
             let firstLineEnd = memchrOffset(bytes, 0x0A, from: start, to: min(bytes.count, start + 4096)) ?? min(bytes.count, start + 4096)
-            guard !looksBinary(bytes, from: start, to: firstLineEnd) else { return nil }
+            guard start < bytes.count, !looksBinary(bytes, from: start, to: firstLineEnd) else { return nil }
+            if bytes[start] == UInt8(ascii: "[") {
+                return Self.arrayCuts(bytes, opening: start, parts: parts).map { ($0, .array) }
+            }
+            guard bytes[start] == UInt8(ascii: "{"), Self.startsOneLineRecords(bytes, at: start) else { return nil }
             let reader = JSONRecordReader(bytes: bytes, limits: limits)
             guard reader.envelopeKind(at: start) == nil else { return nil }
             var cuts = [start]
@@ -42,10 +49,53 @@ extension FileReader {
                       Self.startsOneLineRecords(bytes, at: cut), reader.envelopeKind(at: cut) == nil else { continue }
                 cuts.append(cut)
             }
-            return cuts.count > 1 ? cuts : nil
+            return cuts.count > 1 ? (cuts, .sequence) : nil
         }
-        guard let starts else { return nil }
-        return FilePartPlan(input: input, starts: starts, end: input.byteCount)
+        guard let plan else { return nil }
+        return FilePartPlan(input: input, starts: plan.starts, end: input.byteCount, container: plan.container)
+    }
+
+    /// Where a top-level array whose `[` is at `opening` is cut into `parts`: the first part
+    /// starts at the `[`, each other at the start of a line whose element starts at the
+    /// indentation of the array's first element on a line of its own (0 when the first shares
+    /// the `[`'s line), after a comma. (A part starts at a line start, so its lines and columns
+    /// count as in the whole file.) Nested arrays of objects in a pretty-printed element sit deeper, so their
+    /// objects are not taken for elements; a cut that still lands inside an element is found
+    /// when the part before it is read (``FileReadOutcome/partMisaligned``). Nil when no cut is
+    /// found (an array on one line, or elements longer than 1 MB).
+    static func arrayCuts(_ bytes: UnsafeBufferPointer<UInt8>, opening: Int, parts: Int) -> [Int]? {
+        var first = opening + 1
+        while first < bytes.count, isJSONWhitespace(bytes[first]) { first += 1 }
+        guard first < bytes.count, bytes[first] == UInt8(ascii: "{") else { return nil }
+        var lineStart = first
+        while lineStart > opening + 1, bytes[lineStart - 1] != 0x0A { lineStart -= 1 }
+        let ownLine = lineStart > opening + 1 || (opening + 1 < first && bytes[opening + 1...first - 1].contains(0x0A))
+        let indent = ownLine ? first - lineStart : 0
+        var cuts = [opening]
+        for part in 1..<parts {
+            let target = opening + (bytes.count - opening) / parts * part
+            guard let cut = elementLineStart(bytes, atOrAfter: max(target, cuts.last! + 1), indent: indent) else { continue }
+            cuts.append(cut)
+        }
+        return cuts.count > 1 ? cuts : nil
+    }
+
+    /// The start of the first line after `offset`, within 1 MB, that holds `indent` bytes of
+    /// spaces or tabs and then a `{`, and follows a comma (whitespace between).
+    static func elementLineStart(_ bytes: UnsafeBufferPointer<UInt8>, atOrAfter offset: Int, indent: Int) -> Int? {
+        guard offset > 0, offset < bytes.count else { return nil }
+        let bound = min(bytes.count, offset + (1 << 20))
+        var from = offset
+        while let newline = memchrOffset(bytes, 0x0A, from: from, to: bound) {
+            let brace = newline + 1 + indent
+            from = newline + 1
+            guard brace < bytes.count, bytes[brace] == UInt8(ascii: "{"),
+                  bytes[(newline + 1)..<brace].allSatisfy({ $0 == 0x20 || $0 == 0x09 }) else { continue }
+            var before = newline
+            while before > 0, isJSONWhitespace(bytes[before]) { before -= 1 }
+            if bytes[before] == UInt8(ascii: ",") { return newline + 1 }
+        }
+        return nil
     }
 
     /// The first line start at or after `offset` whose first byte opens an object, looked for
@@ -89,7 +139,8 @@ extension FileReader {
         let range = plan.range(of: part)
         plan.input.withBytes { bytes in
             readJSON(UnsafeBufferPointer(rebasing: bytes[0..<range.upperBound]), start: range.lowerBound, into: &outcome,
-                     progress: Self.pageReleaser(plan.input, from: range.lowerBound), part: part)
+                     progress: Self.pageReleaser(plan.input, from: range.lowerBound), part: part,
+                     arrayPart: plan.container == .array ? (first: part == 0, last: part == plan.starts.count - 1) : nil)
         }
         outcome.interner = TextInterner()
         return outcome
@@ -97,10 +148,12 @@ extension FileReader {
 
     /// Whether the parts of a file must be thrown away and the file read whole: a part other
     /// than the last ended in a record the parser could not read (its recovery might have looked
-    /// past the cut), the first record said the file is not an export, or the file holds more
-    /// records than the per-file limit. Otherwise the joined parts are what a whole read gives.
+    /// past the cut), a part of an array did not end at its cut or said something about the
+    /// array's structure, the first record said the file is not an export, or the file holds
+    /// more records than the per-file limit. Otherwise the joined parts are what a whole read
+    /// gives.
     static func partsNeedWholeRead(_ parts: [FileReadOutcome], limits: ReadLimits) -> Bool {
-        parts.dropLast().contains { $0.parseFailures > 0 } || parts.contains { $0.unrecognised != nil }
+        parts.dropLast().contains { $0.parseFailures > 0 } || parts.contains { $0.unrecognised != nil || $0.partMisaligned }
             || parts.reduce(0) { $0 + $1.read } > limits.maxRecordsPerFile
     }
 

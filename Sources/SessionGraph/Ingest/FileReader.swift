@@ -29,6 +29,9 @@ struct FileReadOutcome {
     var parseFailures = 0
     /// Line feeds in a part of a file, to number the next part's lines on from it.
     var lineFeeds = 0
+    /// A part of a JSON array that did not end at its cut, or whose reading remarked on the
+    /// array's structure (a trailing comma, a cut-off array): the file is read again whole.
+    var partMisaligned = false
 
     mutating func add(_ event: Event) {
         mergeFacts.append(MergeFacts(event))
@@ -248,10 +251,12 @@ struct FileReader {
         }
     }
 
-    func readJSON(_ bytes: UnsafeBufferPointer<UInt8>, start: Int, into outcome: inout FileReadOutcome, progress: (Int) -> Void, part: Int? = nil) {
+    /// `arrayPart` says which part of a top-level array `bytes` ends with (``FilePartPlan``).
+    func readJSON(_ bytes: UnsafeBufferPointer<UInt8>, start: Int, into outcome: inout FileReadOutcome, progress: (Int) -> Void, part: Int? = nil,
+                  arrayPart: (first: Bool, last: Bool)? = nil) {
         // A later part of a file counts its lines from its own start (the first counts from 0).
         var reader = JSONRecordReader(bytes: bytes, limits: limits, lineOrigin: (part ?? 0) == 0 ? 0 : start)
-        reader.read(from: start) { raw in
+        func take(_ raw: RawJSONRecord) {
             if outcome.unrecognised != nil { return }
             if raw.bytes.lowerBound > 0 { progress(raw.bytes.lowerBound) }
             switch raw.value {
@@ -273,6 +278,12 @@ struct FileReader {
                 let reason = error.message.hasPrefix("'") ? error.message : "malformed JSON: \(error.message)"
                 reject(&outcome, line: raw.line, column: raw.column, reason: reason)
             }
+        }
+        if let arrayPart {
+            let endedAtCut = reader.readArrayPart(from: start, first: arrayPart.first, last: arrayPart.last, take)
+            if !endedAtCut || !reader.remarks.isEmpty { outcome.partMisaligned = true }
+        } else {
+            reader.read(from: start, take)
         }
         outcome.remarks.append(contentsOf: reader.remarks)
         if part != nil { outcome.lineFeeds = reader.lineFeeds(before: bytes.count) }

@@ -102,7 +102,7 @@ struct JSONRecordReader {
         guard let first = parser.current else { return }
         if first == UInt8(ascii: "[") {
             parser.position += 1
-            guard readArrayElements(&parser, container: .array, body) else { return }
+            guard readArrayElements(&parser, container: .array, body) == .closed else { return }
             parser.skipWhitespace()
             if !parser.atEnd { readSequence(&parser, body) }
             return
@@ -114,6 +114,26 @@ struct JSONRecordReader {
             return
         }
         readSequence(&parser, body)
+    }
+
+    /// Reads one part of a top-level array (``FilePartPlan``): from its `[` when `first`, else
+    /// from an element after a comma; to the end of the bytes, just after a comma, unless
+    /// `last`, which reads to the `]` and what follows it as ``read(from:_:)`` does. Returns
+    /// whether the part ended where it should (a part that did not is read again whole).
+    mutating func readArrayPart(from start: Int, first: Bool, last: Bool, _ body: (RawJSONRecord) -> Void) -> Bool {
+        var parser = JSONParser(bytes: bytes, position: start, maxDepth: limits.maxDepth, maxStringBytes: limits.maxStringBytes)
+        parser.skipsUnreadMembers = limits.skipUnusedFields
+        if first {
+            parser.skipWhitespace()
+            guard parser.current == UInt8(ascii: "[") else { return false }
+            parser.position += 1
+        }
+        let end = readArrayElements(&parser, container: .array, endsAtCut: !last, body)
+        guard last else { return end == .cut }
+        guard end == .closed else { return false }
+        parser.skipWhitespace()
+        if !parser.atEnd { readSequence(&parser, body) }
+        return true
     }
 
     /// Values one after another. On a parse error, skips to the next line.
@@ -170,29 +190,41 @@ struct JSONRecordReader {
         }
     }
 
-    /// Elements of an array whose `[` was consumed. Returns true when the closing `]` was read;
-    /// false when the array ends early or could not be resynchronised (the caller stops: nothing
-    /// after it can be trusted as structure, and that is said in a remark, not as made-up records).
+    /// How an array's elements ended.
+    enum ArrayEnd {
+        /// At its closing `]`.
+        case closed
+        /// At the end of the bytes, just after a comma: the cut of a part (``readArrayPart``).
+        case cut
+        /// Early, or at an element that could not be resynchronised: nothing after it can be
+        /// trusted as structure, and that is said in a remark, not as made-up records.
+        case stopped
+    }
+
+    /// Elements of an array whose `[` was consumed, up to its `]`; when `endsAtCut`, the bytes
+    /// end after a comma instead (a part of the array, ``readArrayPart``).
     @discardableResult
-    private mutating func readArrayElements(_ parser: inout JSONParser, container: JSONContainer, _ body: (RawJSONRecord) -> Void) -> Bool {
+    private mutating func readArrayElements(_ parser: inout JSONParser, container: JSONContainer, endsAtCut: Bool = false,
+                                            _ body: (RawJSONRecord) -> Void) -> ArrayEnd {
         parser.recordDepth = 2
         parser.skipWhitespace()
         if parser.current == UInt8(ascii: "]") {
             parser.position += 1
-            return true
+            return .closed
         }
         while true {
             parser.skipWhitespace()
             let start = parser.position
+            guard !(parser.atEnd && endsAtCut) else { return .cut }
             let (line, column) = location(of: start)
             guard !parser.atEnd else {
                 remarks.append("line \(line): the array is cut off after its last complete record (expected more elements or ']')")
-                return false
+                return .stopped
             }
             if parser.current == UInt8(ascii: "]") {  // trailing comma
                 remarks.append("line \(line): trailing comma before ']' (tolerated)")
                 parser.position += 1
-                return true
+                return .closed
             }
             let cutBefore = parser.truncatedStrings
             parser.duplicateKeys.removeAll(keepingCapacity: true)
@@ -207,7 +239,7 @@ struct JSONRecordReader {
                 guard let resume = resynchronise(after: max(error.offset, start + 1), column: column) ?? nextElement(after: max(error.offset, start + 1)) else {
                     let (l, _) = location(of: max(error.offset, start))
                     remarks.append("line \(l): the rest of the file after this broken record could not be resynchronised and was not read")
-                    return false
+                    return .stopped
                 }
                 parser.position = resume
                 continue
@@ -216,16 +248,16 @@ struct JSONRecordReader {
             guard let next = parser.current else {
                 let (l, _) = location(of: parser.position)
                 remarks.append("line \(l): the array is cut off after its last complete record (expected ',' or ']')")
-                return false
+                return .stopped
             }
             parser.position += 1
             if next == UInt8(ascii: ",") { continue }
-            if next == UInt8(ascii: "]") { return true }
+            if next == UInt8(ascii: "]") { return .closed }
             let (l, c) = location(of: parser.position - 1)
             body(RawJSONRecord(value: .failure(JSONParseError(offset: parser.position - 1, message: "unexpected \(describe(next)) between array elements (expected ',' or ']')")), line: l, column: c, container: container))
             guard let resume = resynchronise(after: parser.position, column: column) ?? nextElement(after: parser.position) else {
                 remarks.append("line \(l): the rest of the file after this point could not be resynchronised and was not read")
-                return false
+                return .stopped
             }
             parser.position = resume
         }
@@ -293,7 +325,7 @@ struct JSONRecordReader {
                 if asciiCaseInsensitiveEqual(key, recordsKey) {
                     if parser.current == UInt8(ascii: "[") {
                         parser.position += 1
-                        guard readArrayElements(&parser, container: container, body) else { return false }
+                        guard readArrayElements(&parser, container: container, body) == .closed else { return false }
                     } else {
                         let kind = try parser.parseValue(depth: 1)
                         body(RawJSONRecord(value: .failure(JSONParseError(offset: parser.position, message: "'\(key)' is \(kindName(kind)) (expected an array of records)")), line: line, column: column, container: container))
