@@ -1,8 +1,8 @@
 // Fuzzing harness for the parser entry points (`make fuzz SECONDS=…`).
 //
 // Built with `-sanitize=fuzzer,address -DFUZZING`, libFuzzer drives `LLVMFuzzerTestOneInput` and
-// `SG_FUZZ_TARGET` picks the entry point: json-record, csv-record, timestamp, uti, dot-escaping,
-// redaction.
+// `SG_FUZZ_TARGET` picks the entry point: json-record, csv-record, file-parts, timestamp, uti,
+// dot-escaping, redaction.
 // Built normally, the same binary replays files given on the command line through one target
 // (`sessiongraph-fuzz TARGET FILE...`), which is how a crash found by the fuzzer becomes a
 // regression check.
@@ -12,6 +12,7 @@ import Foundation
 enum FuzzTarget: String, CaseIterable {
     case jsonRecord = "json-record"
     case csvRecord = "csv-record"
+    case fileParts = "file-parts"
     case timestamp
     case uti
     case dotEscaping = "dot-escaping"
@@ -91,6 +92,25 @@ enum FuzzTarget: String, CaseIterable {
                     }
                 }
             }
+        case .fileParts:
+            // The input as a file, read whole and in two to four parts (NDJSON or a top-level
+            // array, cut as for a large file): parts that stand joined give the whole read's account.
+            let path = NSTemporaryDirectory() + "sessiongraph-fuzz-parts-\(getpid()).json"
+            guard FileManager.default.createFile(atPath: path, contents: Data(data)) else { return }
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            var limits = ReadLimits()
+            limits.splitFilesFrom = 32
+            limits.maxListedRejections = 1_000
+            let reader = FileReader(path: path, fileIndex: 0, limits: limits)
+            guard let plan = reader.partPlan(parts: 2 + data.count % 3) else { return }
+            var parts = plan.starts.indices.map { reader.readPart(plan, $0) }
+            guard !FileReader.partsNeedWholeRead(parts, limits: limits) else { return }
+            let joined = FileReader.joined(&parts, limits: limits), whole = reader.read()
+            precondition(joined.read == whole.read && joined.rejected == whole.rejected && joined.rejections == whole.rejections,
+                         "parts joined count or reject records otherwise than the whole read")
+            precondition(joined.remarks == whole.remarks && joined.unrecognised == whole.unrecognised, "parts joined remark otherwise")
+            precondition(joined.events.map { EventExporter.jsonLine($0, files: [path]) } == whole.events.map { EventExporter.jsonLine($0, files: [path]) },
+                         "parts joined give other events than the whole read")
         case .timestamp:
             _ = TimestampParser.parse(String(decoding: data, as: UTF8.self))
         case .uti:
