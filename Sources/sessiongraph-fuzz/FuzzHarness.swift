@@ -108,7 +108,8 @@ enum FuzzTarget: String, CaseIterable {
             let joined = FileReader.joined(&parts, limits: limits), whole = reader.read()
             precondition(joined.read == whole.read && joined.rejected == whole.rejected && joined.rejections == whole.rejections,
                          "parts joined count or reject records otherwise than the whole read")
-            precondition(joined.remarks == whole.remarks && joined.unrecognised == whole.unrecognised, "parts joined remark otherwise")
+            precondition(joined.remarks == whole.remarks && joined.unrecognised == whole.unrecognised && joined.format == whole.format,
+                         "parts joined remark otherwise")
             precondition(joined.events.map { EventExporter.jsonLine($0, files: [path]) } == whole.events.map { EventExporter.jsonLine($0, files: [path]) },
                          "parts joined give other events than the whole read")
         case .timestamp:

@@ -616,6 +616,14 @@ import Testing
         // A trailing comma before the `]`: its remark names a line of the whole file.
         let text = try Self.arrayFixture(records: 1200, pretty: pretty)
         let trailing = try folder.write("trailing.json", String(text[..<text.lastIndex(of: "]")!]) + ",]\n")
+        let trailingReader = FileReader(path: trailing, fileIndex: 0, limits: limits)
+        let trailingPlan = try #require(trailingReader.partPlan(parts: 4))
+        let trailingNeedsWhole = FileReader.partsNeedWholeRead(trailingPlan.starts.indices.map { trailingReader.readPart(trailingPlan, $0) }, limits: limits)
+        #expect(trailingNeedsWhole)
+        // An opening that the whole read refuses as UTF-16 without a byte-order mark: not split.
+        let nuls = String(repeating: "\u{0}A", count: 252)
+        let utf16 = try folder.write("utf16-like.json", "[\n" + #"{"x":""# + nuls + #""},"# + "\n" + String(text.drop { $0 != "{" }))
+        #expect(FileReader(path: utf16, fileIndex: 0, limits: limits).partPlan(parts: 4) == nil)
         // A broken element in the last part: its parts stand, and its rejection names the line
         // and column of the whole file, from which the reader resynchronises as a whole read does.
         let brokenLast = try folder.write("broken-last.json", try Self.arrayFixture(records: 1200, pretty: pretty, brokenAt: 1150))

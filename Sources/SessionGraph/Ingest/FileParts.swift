@@ -24,7 +24,9 @@ extension FileReader {
     static let linesCheckedBeforeSplitting = 16
 
     /// A plan to read the file in `parts` parts, or nil when it is read whole: smaller than the
-    /// limit, compressed or transcoded, not one record per line, or an envelope at a cut.
+    /// limit, compressed or transcoded, refused by the checks `read()` makes on its opening
+    /// bytes, NDJSON not one record per line or with an envelope at a cut, or an array with no
+    /// element at the start of a line after a comma (``arrayCuts``).
     /// `size`, the file's size on disk when the caller knows it, spares opening a small file.
     func partPlan(parts: Int, size: Int = .max) -> FilePartPlan? {
         guard parts > 1, size >= limits.splitFilesFrom, limits.maxRecordsPerFile == ReadLimits().maxRecordsPerFile else { return nil }
@@ -33,9 +35,10 @@ extension FileReader {
         let plan: (starts: [Int], container: JSONContainer)? = input.withBytes { bytes in
             var start = input.textStart
             while start < bytes.count, isJSONWhitespace(bytes[start]) { start += 1 }
-            // The checks `read()` makes on the first line before reading a file as JSON.
+            // The checks `read()` makes on the opening bytes before reading a file as JSON: a file
+            // it refuses is read whole, and refused.
             let firstLineEnd = memchrOffset(bytes, 0x0A, from: start, to: min(bytes.count, start + 4096)) ?? min(bytes.count, start + 4096)
-            guard start < bytes.count, !looksBinary(bytes, from: start, to: firstLineEnd) else { return nil }
+            guard start < bytes.count, !looksLikeUTF16WithoutBOM(bytes, from: start), !looksBinary(bytes, from: start, to: firstLineEnd) else { return nil }
             if bytes[start] == UInt8(ascii: "[") {
                 return Self.arrayCuts(bytes, opening: start, parts: parts).map { ($0, .array) }
             }

@@ -51,7 +51,8 @@ struct FileReadOutcome {
         swap(&moved, &part.events)
         for index in moved.indices {
             moved[index].provenance.record += records
-            moved[index].provenance.line += lines
+            // Clamped as a whole read clamps it (a file of more than 2^31 lines).
+            moved[index].provenance.line = Int32(clamping: Int(moved[index].provenance.line) + Int(lines))
         }
         events.append(contentsOf: moved)
         mergeFacts.append(contentsOf: part.mergeFacts.lazy.map { facts in
@@ -142,7 +143,7 @@ struct FileReader {
     }
 
     /// ASCII text saved as UTF-16 without a byte-order mark: every other byte is NUL.
-    private func looksLikeUTF16WithoutBOM(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Bool {
+    func looksLikeUTF16WithoutBOM(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Bool {
         let end = min(bytes.count, start + 512)
         guard end - start >= 8 else { return false }
         var evenZero = 0, oddZero = 0, pairs = 0

@@ -429,8 +429,8 @@ public struct ReadLimits: Sendable {
     public var maxListedRejections = 50
     /// Step over record members the model never reads instead of building them (``ReadFields``).
     public var skipUnusedFields = true
-    /// An NDJSON file at least this large is read in parts, one per core but none smaller than
-    /// half of this, joined in file order.
+    /// An NDJSON file or a JSON array at least this large is read in parts, one per core but none
+    /// smaller than half of this, joined in file order (``FilePartPlan``).
     /// Low enough that no file of a multi-file export is left whole to one core while the others
     /// finish: at 64 MiB the benchmark's 50 MB audit file took 0.54 s on one core at the end of
     /// ingest, and the run waited about 0.1 s on it (BENCHMARKS.md).
