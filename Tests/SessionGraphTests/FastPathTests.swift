@@ -613,13 +613,19 @@ import Testing
         let misplaced = FilePartPlan(input: plan.input, starts: [plan.starts[0], plan.starts[1] + 20], end: plan.end, container: .array)
         let misplacedNeedsWhole = FileReader.partsNeedWholeRead(misplaced.starts.indices.map { reader.readPart(misplaced, $0) }, limits: limits)
         #expect(misplacedNeedsWhole)
-        // A trailing comma before the `]`: its remark names a line of the whole file.
+        // A trailing comma before the `]`, and an array cut off before its end (an export stopped
+        // mid-way): the last part's remark stands, at the line of the whole file it names.
         let text = try Self.arrayFixture(records: 1200, pretty: pretty)
         let trailing = try folder.write("trailing.json", String(text[..<text.lastIndex(of: "]")!]) + ",]\n")
-        let trailingReader = FileReader(path: trailing, fileIndex: 0, limits: limits)
-        let trailingPlan = try #require(trailingReader.partPlan(parts: 4))
-        let trailingNeedsWhole = FileReader.partsNeedWholeRead(trailingPlan.starts.indices.map { trailingReader.readPart(trailingPlan, $0) }, limits: limits)
-        #expect(trailingNeedsWhole)
+        let truncated = try folder.write("truncated.json", String(text.prefix(text.count * 9 / 10)))
+        for file in [trailing, truncated] {
+            let partReader = FileReader(path: file, fileIndex: 0, limits: limits)
+            let partPlan = try #require(partReader.partPlan(parts: 4))
+            var fileParts = partPlan.starts.indices.map { partReader.readPart(partPlan, $0) }
+            let partsNeedWhole = FileReader.partsNeedWholeRead(fileParts, limits: limits)
+            let joinedRemarks = FileReader.joined(&fileParts, limits: limits).remarks, wholeRemarks = partReader.read().remarks
+            #expect(!partsNeedWhole && joinedRemarks == wholeRemarks && joinedRemarks.contains { $0.hasPrefix("line ") }, "\(joinedRemarks) \(wholeRemarks)")
+        }
         // An opening that the whole read refuses as UTF-16 without a byte-order mark: not split.
         let nuls = String(repeating: "\u{0}A", count: 252)
         let utf16 = try folder.write("utf16-like.json", "[\n" + #"{"x":""# + nuls + #""},"# + "\n" + String(text.drop { $0 != "{" }))
@@ -636,7 +642,7 @@ import Testing
         // `]` does not end at its cut, and the whole read's account of what follows stands.
         let elements = Self.partsFixture(records: 1200).split(separator: "\n").filter { !$0.isEmpty }
         let closedEarly = try folder.write("closed-early.json", "[" + elements[..<600].joined(separator: ",\n") + "\n],\n" + elements[600...].joined(separator: ",\n") + "]\n")
-        for file in [path, broken, trailing, brokenLast, closedEarly] {
+        for file in [path, broken, trailing, truncated, brokenLast, closedEarly] {
             var whole = IngestOptions(), split = IngestOptions()
             whole.limits.splitFilesFrom = Int.max
             split.limits.splitFilesFrom = 1024

@@ -151,9 +151,9 @@ extension FileReader {
 
     /// Whether the parts of a file must be thrown away and the file read whole: a part other
     /// than the last ended in a record the parser could not read (its recovery might have looked
-    /// past the cut), a part of an array did not end at its cut or said something about the
-    /// array's structure, the first record said the file is not an export, or the file holds
-    /// more records than the per-file limit. Otherwise the joined parts are what a whole read
+    /// past the cut), a part of an array did not end at its cut or (before the last) said
+    /// something about the array's structure, the first record said the file is not an export,
+    /// or the file holds more records than the per-file limit. Otherwise the joined parts are what a whole read
     /// gives.
     static func partsNeedWholeRead(_ parts: [FileReadOutcome], limits: ReadLimits) -> Bool {
         parts.dropLast().contains { $0.parseFailures > 0 } || parts.contains { $0.unrecognised != nil || $0.partMisaligned }
@@ -186,6 +186,7 @@ extension FileReader {
             whole.rejected += part.rejected
             whole.rejectionsByReason.merge(part.rejectionsByReason, uniquingKeysWith: +)
             whole.remarks.append(contentsOf: part.remarks)
+            whole.remarks.append(contentsOf: part.lineRemarks.map { LineRemark(line: $0.line + lines, text: $0.text).description })
         }
         return whole
     }

@@ -29,9 +29,12 @@ struct FileReadOutcome {
     var parseFailures = 0
     /// Line feeds in a part of a file, to number the next part's lines on from it.
     var lineFeeds = 0
-    /// A part of a JSON array that did not end at its cut, or whose reading remarked on the
-    /// array's structure (a trailing comma, a cut-off array): the file is read again whole.
+    /// A part of a JSON array that did not end at its cut, or a part before the last whose
+    /// reading remarked on the array's structure: the file is read again whole.
     var partMisaligned = false
+    /// The reader's remarks in a later part of a file, at lines counted from the part's start
+    /// (``FileReader/joined(_:limits:)`` moves them on and adds them to ``remarks``).
+    var lineRemarks: [LineRemark] = []
 
     mutating func add(_ event: Event) {
         mergeFacts.append(MergeFacts(event))
@@ -282,11 +285,17 @@ struct FileReader {
         }
         if let arrayPart {
             let endedAtCut = reader.readArrayPart(from: start, first: arrayPart.first, last: arrayPart.last, take)
-            if !endedAtCut || !reader.remarks.isEmpty { outcome.partMisaligned = true }
+            // A part before the last ends at its cut with nothing to say about the array; the
+            // last may say how the array ends (its lines are moved on when the parts are joined).
+            if !endedAtCut || (!arrayPart.last && !reader.remarks.isEmpty) { outcome.partMisaligned = true }
         } else {
             reader.read(from: start, take)
         }
-        outcome.remarks.append(contentsOf: reader.remarks)
+        if (part ?? 0) > 0 {
+            outcome.lineRemarks = reader.remarks
+        } else {
+            outcome.remarks.append(contentsOf: reader.remarks.map(\.description))
+        }
         if part != nil { outcome.lineFeeds = reader.lineFeeds(before: bytes.count) }
     }
 

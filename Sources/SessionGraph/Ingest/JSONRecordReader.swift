@@ -4,6 +4,14 @@ import Glibc
 import Darwin
 #endif
 
+/// A remark on a file's structure at one of its lines (``JSONRecordReader/remarks``), kept apart
+/// from its text so that a part of a file read on its own can have its line moved on.
+struct LineRemark: Equatable, CustomStringConvertible {
+    var line: Int
+    var text: String
+    var description: String { "line \(line): \(text)" }
+}
+
 /// How the records of a JSON file are laid out.
 enum JSONContainer: Equatable {
     /// One value per line, or values one after another (NDJSON, `PT1H.json`, pretty-printed
@@ -43,8 +51,8 @@ struct RawJSONRecord {
 struct JSONRecordReader {
     let bytes: UnsafeBufferPointer<UInt8>
     var limits: ReadLimits
-    /// File-level remarks (a trailing comma, an ignored envelope member).
-    private(set) var remarks: [String] = []
+    /// File-level remarks (a trailing comma, a cut-off array), each at its line.
+    private(set) var remarks: [LineRemark] = []
 
     private var lineCursor = 0
     private var lineNumber = 1
@@ -118,8 +126,9 @@ struct JSONRecordReader {
 
     /// Reads one part of a top-level array (``FilePartPlan``): from its `[` when `first`, else
     /// from an element after a comma; to the end of the bytes, just after a comma, unless
-    /// `last`, which reads to the `]` and what follows it as ``read(from:_:)`` does. Returns
-    /// whether the part ended where it should (a part that did not is read again whole).
+    /// `last`, which reads to the `]` and what follows it as ``read(from:_:)`` does, or stops
+    /// where the whole read would. Returns whether the part ended where it should (a part that
+    /// did not is read again whole).
     mutating func readArrayPart(from start: Int, first: Bool, last: Bool, _ body: (RawJSONRecord) -> Void) -> Bool {
         var parser = JSONParser(bytes: bytes, position: start, maxDepth: limits.maxDepth, maxStringBytes: limits.maxStringBytes)
         parser.skipsUnreadMembers = limits.skipUnusedFields
@@ -130,9 +139,12 @@ struct JSONRecordReader {
         }
         let end = readArrayElements(&parser, container: .array, endsAtCut: !last, body)
         guard last else { return end == .cut }
-        guard end == .closed else { return false }
-        parser.skipWhitespace()
-        if !parser.atEnd { readSequence(&parser, body) }
+        // The last part ends as the whole read does: after the `]` and what follows it, or where
+        // the array stopped (cut off, or not to be resynchronised), with the same remark.
+        if end == .closed {
+            parser.skipWhitespace()
+            if !parser.atEnd { readSequence(&parser, body) }
+        }
         return true
     }
 
@@ -218,11 +230,11 @@ struct JSONRecordReader {
             guard !(parser.atEnd && endsAtCut) else { return .cut }
             let (line, column) = location(of: start)
             guard !parser.atEnd else {
-                remarks.append("line \(line): the array is cut off after its last complete record (expected more elements or ']')")
+                remarks.append(LineRemark(line: line, text: "the array is cut off after its last complete record (expected more elements or ']')"))
                 return .stopped
             }
             if parser.current == UInt8(ascii: "]") {  // trailing comma
-                remarks.append("line \(line): trailing comma before ']' (tolerated)")
+                remarks.append(LineRemark(line: line, text: "trailing comma before ']' (tolerated)"))
                 parser.position += 1
                 return .closed
             }
@@ -238,7 +250,7 @@ struct JSONRecordReader {
                 body(RawJSONRecord(value: .failure(error), line: line, column: column, container: container, failedFrom: start))
                 guard let resume = resynchronise(after: max(error.offset, start + 1), column: column) ?? nextElement(after: max(error.offset, start + 1)) else {
                     let (l, _) = location(of: max(error.offset, start))
-                    remarks.append("line \(l): the rest of the file after this broken record could not be resynchronised and was not read")
+                    remarks.append(LineRemark(line: l, text: "the rest of the file after this broken record could not be resynchronised and was not read"))
                     return .stopped
                 }
                 parser.position = resume
@@ -247,7 +259,7 @@ struct JSONRecordReader {
             parser.skipWhitespace()
             guard let next = parser.current else {
                 let (l, _) = location(of: parser.position)
-                remarks.append("line \(l): the array is cut off after its last complete record (expected ',' or ']')")
+                remarks.append(LineRemark(line: l, text: "the array is cut off after its last complete record (expected ',' or ']')"))
                 return .stopped
             }
             parser.position += 1
@@ -256,7 +268,7 @@ struct JSONRecordReader {
             let (l, c) = location(of: parser.position - 1)
             body(RawJSONRecord(value: .failure(JSONParseError(offset: parser.position - 1, message: "unexpected \(describe(next)) between array elements (expected ',' or ']')")), line: l, column: c, container: container))
             guard let resume = resynchronise(after: parser.position, column: column) ?? nextElement(after: parser.position) else {
-                remarks.append("line \(l): the rest of the file after this point could not be resynchronised and was not read")
+                remarks.append(LineRemark(line: l, text: "the rest of the file after this point could not be resynchronised and was not read"))
                 return .stopped
             }
             parser.position = resume
@@ -306,7 +318,7 @@ struct JSONRecordReader {
             parser.skipWhitespace()
             let (line, column) = location(of: parser.position)
             guard let byte = parser.current else {
-                remarks.append("line \(line): the envelope object is cut off (expected '}')")
+                remarks.append(LineRemark(line: line, text: "the envelope object is cut off (expected '}')"))
                 return false
             }
             if byte == UInt8(ascii: "}") {
