@@ -106,7 +106,8 @@ enum FuzzTarget: String, CaseIterable {
             var parts = plan.starts.indices.map { reader.readPart(plan, $0) }
             guard !FileReader.partsNeedWholeRead(parts, limits: limits) else { return }
             let joined = FileReader.joined(&parts, limits: limits), whole = reader.read()
-            precondition(joined.read == whole.read && joined.rejected == whole.rejected && joined.rejections == whole.rejections,
+            precondition(joined.read == whole.read && joined.rejected == whole.rejected && joined.rejections == whole.rejections
+                         && joined.rejectionsByReason == whole.rejectionsByReason,
                          "parts joined count or reject records otherwise than the whole read")
             precondition(joined.remarks == whole.remarks && joined.unrecognised == whole.unrecognised && joined.format == whole.format,
                          "parts joined remark otherwise")
