@@ -984,6 +984,24 @@ struct FixtureIngestTests {
         }
     }
 
+    @Test("{\"records\": [...]} messages a line each, and Graph pages one after another: every envelope's records read")
+    func envelopesOneAfterAnother() throws {
+        let (a, _, c) = Self.threeCompactRecords()
+        let messages = #"{"records":["# + a + "]}\n" + #"{"records":["# + c + "]}\r\n"
+        let (report, events) = try ingestFixture("eventhub-messages.json", messages)
+        #expect(report.read == 2 && report.rejected == 0)
+        #expect(events.map(\.requestId) == [ID.req1, ID.req3])
+        func page(_ id: String, _ time: String) -> String {
+            #"{"@odata.context":"https://graph.microsoft.com/v1.0/$metadata#auditLogs/signIns","value":[{"id":"\#(id)","createdDateTime":"\#(time)","appDisplayName":"A","userPrincipalName":"a@b.example"}]}"#
+        }
+        let (pages, pageEvents) = try ingestFixture("pages.json", page(ID.req1, "2024-03-01T10:00:00Z") + "\n" + page(ID.req2, "2024-03-01T10:01:00Z") + "\n")
+        #expect(pages.read == 2 && pages.rejected == 0)
+        #expect(pageEvents.map(\.requestId) == [ID.req1, ID.req2])
+        // A record after the envelopes is read as a record, as before.
+        let (mixed, mixedEvents) = try ingestFixture("mixed.json", #"{"records":["# + a + "]}\n" + c + "\n")
+        #expect(mixed.read == 2 && mixed.rejected == 0 && mixedEvents.count == 2)
+    }
+
     @Test("a broken record inside a one-line top-level array: only it is rejected")
     func brokenRecordInCompactArray() throws {
         let (a, broken, c) = Self.threeCompactRecords()

@@ -116,9 +116,16 @@ struct JSONRecordReader {
             return
         }
         if first == UInt8(ascii: "{"), let container = envelopeKind(at: parser.position) {
-            guard readEnvelope(&parser, container: container, body) else { return }
-            parser.skipWhitespace()
-            if !parser.atEnd { readSequence(&parser, body) }
+            // One envelope, or one after another (Event Hub messages written a line each, Graph
+            // pages appended to one file): each read as an envelope while they follow each other,
+            // anything after them as values.
+            while true {
+                guard readEnvelope(&parser, container: container, body) else { return }
+                parser.skipWhitespace()
+                guard !parser.atEnd else { return }
+                guard parser.current == UInt8(ascii: "{"), envelopeKind(at: parser.position) == container else { break }
+            }
+            readSequence(&parser, body)
             return
         }
         readSequence(&parser, body)
