@@ -984,7 +984,7 @@ struct FixtureIngestTests {
         }
     }
 
-    @Test("{\"records\": [...]} messages a line each, and Graph pages one after another: every envelope's records read")
+    @Test("{\"records\": [...]} messages a line each, Graph pages and arrays one after another: every envelope's and array's records read")
     func envelopesOneAfterAnother() throws {
         let (a, _, c) = Self.threeCompactRecords()
         let messages = #"{"records":["# + a + "]}\n" + #"{"records":["# + c + "]}\r\n"
@@ -997,6 +997,10 @@ struct FixtureIngestTests {
         let (pages, pageEvents) = try ingestFixture("pages.json", page(ID.req1, "2024-03-01T10:00:00Z") + "\n" + page(ID.req2, "2024-03-01T10:01:00Z") + "\n")
         #expect(pages.read == 2 && pages.rejected == 0)
         #expect(pageEvents.map(\.requestId) == [ID.req1, ID.req2])
+        // Arrays one after another (a script appending each page's `ConvertTo-Json`).
+        let (arrays, arrayEvents) = try ingestFixture("pages-appended.json", "[\n  " + a + "\n]\n[\n  " + c + "\n]\n")
+        #expect(arrays.read == 2 && arrays.rejected == 0)
+        #expect(arrayEvents.map(\.requestId) == [ID.req1, ID.req3])
         // A record after the envelopes is read as a record, as before.
         let (mixed, mixedEvents) = try ingestFixture("mixed.json", #"{"records":["# + a + "]}\n" + c + "\n")
         #expect(mixed.read == 2 && mixed.rejected == 0 && mixedEvents.count == 2)

@@ -111,8 +111,7 @@ struct JSONRecordReader {
         if first == UInt8(ascii: "[") {
             parser.position += 1
             guard readArrayElements(&parser, container: .array, body) == .closed else { return }
-            parser.skipWhitespace()
-            if !parser.atEnd { readSequence(&parser, body) }
+            readAfterArray(&parser, body)
             return
         }
         if first == UInt8(ascii: "{"), let container = envelopeKind(at: parser.position) {
@@ -148,11 +147,21 @@ struct JSONRecordReader {
         guard last else { return end == .cut }
         // The last part ends as the whole read does: after the `]` and what follows it, or where
         // the array stopped (cut off, or not to be resynchronised), with the same remark.
-        if end == .closed {
-            parser.skipWhitespace()
-            if !parser.atEnd { readSequence(&parser, body) }
-        }
+        if end == .closed { readAfterArray(&parser, body) }
         return true
+    }
+
+    /// What follows a top-level array's `]`: more arrays one after another (pages a script
+    /// appended to one file) are read as the first is, anything else as values.
+    private mutating func readAfterArray(_ parser: inout JSONParser, _ body: (RawJSONRecord) -> Void) {
+        while true {
+            parser.skipWhitespace()
+            guard !parser.atEnd else { return }
+            guard parser.current == UInt8(ascii: "[") else { break }
+            parser.position += 1
+            guard readArrayElements(&parser, container: .array, body) == .closed else { return }
+        }
+        readSequence(&parser, body)
     }
 
     /// Values one after another. On a parse error, skips to the next line.
