@@ -375,6 +375,11 @@ struct FixtureIngestTests {
         #expect(rule.ipAddress == "203.0.113.10")
         #expect(rule.operationDetail == "Name=.; DeleteMessage=True")
         #expect(rule.provenance.line == 3)
+
+        // Two exports joined with `cat`: the second header is rejected as what it is.
+        let (joined, _) = try ingestFixture("joined.csv", (rows + rows).joined(separator: "\r\n") + "\r\n")
+        #expect(joined.read == 5 && joined.used == 2 && joined.duplicate == 2 && joined.rejected == 1)
+        #expect(joined.rejections.map(\.line) == [4] && joined.rejections.first?.reason.hasPrefix("the header row again") == true)
     }
 
     @Test("classic Search-UnifiedAuditLog Export-Csv with a '#TYPE' first line")

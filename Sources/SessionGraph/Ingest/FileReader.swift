@@ -351,6 +351,11 @@ struct FileReader {
                     reject(&outcome, line: row.line, column: nil, reason: "row has \(row.cells.count) cells (expected \(header.count), as in the header)")
                     continue
                 }
+                // Exports joined with `cat` repeat their header: said as what it is.
+                if row.cells.first == headerRow.cells.first, row.cells == headerRow.cells {
+                    reject(&outcome, line: row.line, column: nil, reason: "the header row again (CSV files joined with their headers?): not a record")
+                    continue
+                }
                 var members: [(key: String, value: JSONValue)] = []
                 members.reserveCapacity(row.cells.count)
                 var seen: [String: Int] = [:]
