@@ -86,7 +86,7 @@ enum FuzzTarget: String, CaseIterable {
                 }
                 let members = zip(names, row.cells).map { (key: $0, value: JSONValue.string($1)) }
                 for parser in [cells, nil] {
-                    let record = CSVRecord(row: .object(members), cells: parser)
+                    let record = CSVRecord(row: .object(members), cellParser: parser)
                     if let draft = try? RecordInterpreter.interpret(record, origin: .csv, provenance: Provenance(fileIndex: 0, line: 0, record: 0)) {
                         _ = interner.event(draft)
                     }

@@ -39,7 +39,7 @@ import Testing
         // One parser for every cell, as for a file's: a broken cell leaves nothing to the next.
         let shared = JSONCellParser()
         func cell(_ text: String, skipping: Bool) -> StructuredField? {
-            CSVRecord(row: .object([("AuditData", .string(text))]), cells: skipping ? shared : nil).structured(.auditData)
+            CSVRecord(row: .object([("AuditData", .string(text))]), cellParser: skipping ? shared : nil).structured(.auditData)
         }
         func keys(_ field: StructuredField?) -> [String]? {
             guard case .object(let record)? = field else { return nil }

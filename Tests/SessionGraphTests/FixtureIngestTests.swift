@@ -376,10 +376,15 @@ struct FixtureIngestTests {
         #expect(rule.operationDetail == "Name=.; DeleteMessage=True")
         #expect(rule.provenance.line == 3)
 
-        // Two exports joined with `cat`: the second header is rejected as what it is.
+        // Two exports joined with `cat`: the second header is rejected as what it is, also with
+        // the second file's byte-order mark and PowerShell's `#TYPE` line before it.
         let (joined, _) = try ingestFixture("joined.csv", (rows + rows).joined(separator: "\r\n") + "\r\n")
         #expect(joined.read == 5 && joined.used == 2 && joined.duplicate == 2 && joined.rejected == 1)
         #expect(joined.rejections.map(\.line) == [4] && joined.rejections.first?.reason.hasPrefix("the header row again") == true)
+        let second = ["#TYPE System.Management.Automation.PSCustomObject", "\u{FEFF}" + rows[0]] + rows.dropFirst()
+        let (marked, _) = try ingestFixture("joined-marked.csv", (rows + second).joined(separator: "\r\n") + "\r\n")
+        #expect(marked.read == 6 && marked.used == 2 && marked.rejected == 2)
+        #expect(marked.rejections.map(\.reason).allSatisfy { $0.hasPrefix("a '#TYPE' line again") || $0.hasPrefix("the header row again") })
     }
 
     @Test("classic Search-UnifiedAuditLog Export-Csv with a '#TYPE' first line")

@@ -132,3 +132,9 @@ extension SplitMix64 {
     /// "random" files.
     mutating func bytes(_ count: Int) -> [UInt8] { (0..<count).map { _ in UInt8.random(in: 0...255, using: &self) } }
 }
+
+/// Where two long lists first differ: nil when they are equal, the shorter's length when one
+/// ends early. For `#expect`, which prints both sides of a failed `==` whole.
+func firstDifference<Element: Equatable>(_ a: [Element], _ b: [Element]) -> Int? {
+    a.indices.first { $0 >= b.count || a[$0] != b[$0] } ?? (a.count == b.count ? nil : a.count)
+}

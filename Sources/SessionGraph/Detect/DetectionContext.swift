@@ -139,8 +139,8 @@ private struct LearntCodes: Sendable {
         var seenUPNs = CodeTable<Bool>()
         let failure = FactCodes.shared.failure
         for index in range {
-            // Five lines: the operation's code lies beyond the fields of the first two.
-            events.prefetch(index + [Event].prefetchDistance, lines: 5)
+            // Four lines: a sign-in's latitude and longitude lie in the object's last.
+            events.prefetch(index + [Event].prefetchDistance, lines: 4)
             let event = events[index]
             let upnCode = event.userPrincipalNameCode
             if learnDomains, upnCode != TextVocabulary.none, seenUPNs[upnCode] == nil {
@@ -248,10 +248,10 @@ struct SessionView {
             var deviceIds = DistinctCodes(), clients = DistinctCodes(), signInClients = DistinctCodes(), countries = DistinctCodes()
             let distance = [Event].prefetchDistance / 2
             for (position, node) in nodes.enumerated() {
-                // The fields read here reach the object's fifth cache line (the device id
-                // and the token type lie beyond the link's fields).
+                // The fields read here (device id, token type, outcome) lie in the object's
+                // first two cache lines.
                 if position + distance < nodes.count, let ahead = nodeTable[Int(nodes[position + distance])].event {
-                    events.prefetch(Int(ahead), lines: 5)
+                    events.prefetch(Int(ahead))
                 }
                 if position + 2 * distance < nodes.count, let further = nodeTable[Int(nodes[position + 2 * distance])].event {
                     events.prefetchSlot(Int(further))

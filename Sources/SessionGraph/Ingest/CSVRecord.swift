@@ -9,7 +9,7 @@ struct CSVRecord: RecordFields {
     let row: JSONValue
     /// The file's parser of JSON cells; nil to parse them whole (``ReadLimits/skipUnusedFields``
     /// off).
-    let cells: JSONCellParser?
+    let cellParser: JSONCellParser?
 
     subscript(key: FieldKey) -> JSONValue? { row[key] }
 
@@ -28,10 +28,10 @@ struct CSVRecord: RecordFields {
     /// A cell of JSON object text, read by ``JSONCellParser``; anything else as
     /// ``JSONValue/structured`` reads it.
     func structured(_ key: FieldKey) -> StructuredField? {
-        guard let cells, case .string(var text)? = row[key] else { return row.structured(key) }
+        guard let cellParser, case .string(var text)? = row[key] else { return row.structured(key) }
         let object = text.withUTF8 { bytes -> JSONValue?? in
             guard let first = bytes.firstIndex(where: { !isJSONWhitespace($0) }), bytes[first] == UInt8(ascii: "{") else { return .none }
-            return .some(cells.object(in: bytes, at: first))
+            return .some(cellParser.object(in: bytes, at: first))
         }
         switch object {
         case .none: return row.structured(key)

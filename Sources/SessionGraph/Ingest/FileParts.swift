@@ -66,13 +66,13 @@ extension FileReader {
     /// objects are not taken for elements; a cut that still lands inside an element is found
     /// when the part before it is read (``FileReadOutcome/partMisaligned``). Nil when no cut is
     /// found (an array on one line, or elements longer than 1 MB).
-    static func arrayCuts(_ bytes: UnsafeBufferPointer<UInt8>, opening: Int, parts: Int) -> [Int]? {
+    private static func arrayCuts(_ bytes: UnsafeBufferPointer<UInt8>, opening: Int, parts: Int) -> [Int]? {
         var first = opening + 1
         while first < bytes.count, isJSONWhitespace(bytes[first]) { first += 1 }
         guard first < bytes.count, bytes[first] == UInt8(ascii: "{") else { return nil }
         var lineStart = first
         while lineStart > opening + 1, bytes[lineStart - 1] != 0x0A { lineStart -= 1 }
-        let ownLine = lineStart > opening + 1 || (opening + 1 < first && bytes[opening + 1...first - 1].contains(0x0A))
+        let ownLine = lineStart > opening + 1
         let indent = ownLine ? first - lineStart : 0
         var cuts = [opening]
         for part in 1..<parts {
@@ -85,7 +85,7 @@ extension FileReader {
 
     /// The start of the first line after `offset`, within 1 MB, that holds `indent` bytes of
     /// spaces or tabs and then a `{`, and follows a comma (whitespace between).
-    static func elementLineStart(_ bytes: UnsafeBufferPointer<UInt8>, atOrAfter offset: Int, indent: Int) -> Int? {
+    private static func elementLineStart(_ bytes: UnsafeBufferPointer<UInt8>, atOrAfter offset: Int, indent: Int) -> Int? {
         guard offset > 0, offset < bytes.count else { return nil }
         let bound = min(bytes.count, offset + (1 << 20))
         var from = offset
@@ -185,7 +185,7 @@ extension FileReader {
             whole.read += part.read
             whole.rejected += part.rejected
             whole.rejectionsByReason.merge(part.rejectionsByReason, uniquingKeysWith: +)
-            whole.remarks.append(contentsOf: part.remarks)
+            assert(part.remarks.isEmpty, "a later part's remarks are its reader's, at lines of its own")
             whole.remarks.append(contentsOf: part.lineRemarks.map { LineRemark(line: $0.line + lines, text: $0.text).description })
         }
         return whole

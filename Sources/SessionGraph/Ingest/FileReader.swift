@@ -255,7 +255,8 @@ struct FileReader {
         }
     }
 
-    /// `arrayPart` says which part of a top-level array `bytes` ends with (``FilePartPlan``).
+    /// `arrayPart`, for a part of a top-level array (``FilePartPlan``), says whether it is the
+    /// array's first part (read from its `[`) and whether it is its last (read to its `]`).
     func readJSON(_ bytes: UnsafeBufferPointer<UInt8>, start: Int, into outcome: inout FileReadOutcome, progress: (Int) -> Void, part: Int? = nil,
                   arrayPart: (first: Bool, last: Bool)? = nil) {
         // A later part of a file counts its lines from its own start (the first counts from 0).
@@ -351,9 +352,10 @@ struct FileReader {
                     reject(&outcome, line: row.line, column: nil, reason: "row has \(row.cells.count) cells (expected \(header.count), as in the header)")
                     continue
                 }
-                // Exports joined with `cat` repeat their header: said as what it is.
-                if row.cells.first == headerRow.cells.first, row.cells == headerRow.cells {
-                    reject(&outcome, line: row.line, column: nil, reason: "the header row again (CSV files joined with their headers?): not a record")
+                // Exports joined with `cat` repeat their header (and their byte-order mark and
+                // PowerShell's `#TYPE` line): said as what it is.
+                if let repeated = Self.repeatedHeading(row.cells, header: headerRow.cells) {
+                    reject(&outcome, line: row.line, column: nil, reason: "\(repeated) again (CSV files joined with their headers?): not a record")
                     continue
                 }
                 var members: [(key: String, value: JSONValue)] = []
@@ -371,10 +373,20 @@ struct FileReader {
                     }
                     members.append((name, .string(cell)))
                 }
-                accept(&outcome, CSVRecord(row: JSONValue.object(members), cells: cells), origin: .csv, line: row.line, column: nil)
+                accept(&outcome, CSVRecord(row: JSONValue.object(members), cellParser: cells), origin: .csv, line: row.line, column: nil)
             }
         }
         if rows == 0 { outcome.remarks.append("header only: no records") }
+    }
+
+    /// What a row repeats of a file's opening, when it is that: `the header row` (a leading
+    /// byte-order mark aside) or `a '#TYPE' line` (PowerShell's `Export-Csv`); nil for a record.
+    static func repeatedHeading(_ cells: [String], header: [String]) -> String? {
+        guard let first = cells.first else { return nil }
+        if cells.count == 1, first.hasPrefix("#TYPE ") { return "a '#TYPE' line" }
+        let bare = first.unicodeScalars.first == "\u{FEFF}" ? String(first.unicodeScalars.dropFirst()) : first
+        guard cells.count == header.count, bare == header[0], cells.dropFirst().elementsEqual(header.dropFirst()) else { return nil }
+        return "the header row"
     }
 
     /// Column names of which a recognisable CSV export has at least one (case-insensitive).

@@ -116,8 +116,8 @@ struct JSONRecordReader {
         }
         if first == UInt8(ascii: "{"), let container = envelopeKind(at: parser.position) {
             // One envelope, or one after another (Event Hub messages written a line each, Graph
-            // pages appended to one file): each read as an envelope while they follow each other,
-            // anything after them as values.
+            // pages appended to one file): each of the first's kind read as an envelope while they
+            // follow each other, anything after them as values.
             while true {
                 guard readEnvelope(&parser, container: container, body) else { return }
                 parser.skipWhitespace()
@@ -219,7 +219,7 @@ struct JSONRecordReader {
     }
 
     /// How an array's elements ended.
-    enum ArrayEnd {
+    private enum ArrayEnd {
         /// At its closing `]`.
         case closed
         /// At the end of the bytes, just after a comma: the cut of a part (``readArrayPart``).
@@ -231,7 +231,6 @@ struct JSONRecordReader {
 
     /// Elements of an array whose `[` was consumed, up to its `]`; when `endsAtCut`, the bytes
     /// end after a comma instead (a part of the array, ``readArrayPart``).
-    @discardableResult
     private mutating func readArrayElements(_ parser: inout JSONParser, container: JSONContainer, endsAtCut: Bool = false,
                                             _ body: (RawJSONRecord) -> Void) -> ArrayEnd {
         parser.recordDepth = 2
@@ -314,10 +313,6 @@ struct JSONRecordReader {
         return nil
     }
 
-    /// `{"records": [...]}` or a Graph page: members other than the record array are parsed and
-    /// kept aside; the array is streamed.
-    /// Returns false when the envelope could not be read to its closing brace.
-    @discardableResult
     /// An envelope member's key, read whole up to 16 bytes whatever the string limit: a limit
     /// shorter than `records` or `value` must not hide the records.
     private static func envelopeKey(_ parser: inout JSONParser) throws(JSONParseError) -> String {
@@ -327,6 +322,9 @@ struct JSONRecordReader {
         return try parser.parseString()
     }
 
+    /// `{"records": [...]}` or a Graph page: the record array is streamed, the other members
+    /// are parsed and dropped. Returns false when the envelope could not be read to its closing
+    /// brace.
     private mutating func readEnvelope(_ parser: inout JSONParser, container: JSONContainer, _ body: (RawJSONRecord) -> Void) -> Bool {
         let recordsKey = container == .recordsEnvelope ? "records" : "value"
         parser.position += 1  // {

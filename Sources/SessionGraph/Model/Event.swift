@@ -199,7 +199,8 @@ public struct Event: Sendable {
         var resultCode: UInt32 = TextVocabulary.none
         var workload: UInt32 = TextVocabulary.none
         /// A Graph request's scopes and roles repeat across an app's requests: a code, not a
-        /// string of its own on every request.
+        /// string of its own on every request. Audit parameter summaries and CloudAppEvents
+        /// object names are mostly distinct; they are held once in the vocabulary all the same.
         var operationDetail: UInt32 = TextVocabulary.none
         /// ``Event/latitude`` and ``Event/longitude`` when ``stored`` has them.
         var latitudeValue: Double = 0
