@@ -33,12 +33,8 @@ extension FileReader {
         guard !InputBytes.needsDecoding(path: path), let input = try? InputBytes.open(path: path), input.isMapped,
               input.byteCount >= limits.splitFilesFrom else { return nil }
         let plan: (starts: [Int], container: JSONContainer)? = input.withBytes { bytes in
-            var start = input.textStart
-            while start < bytes.count, isJSONWhitespace(bytes[start]) { start += 1 }
-            // The checks `read()` makes on the opening bytes before reading a file as JSON: a file
-            // it refuses is read whole, and refused.
-            let firstLineEnd = memchrOffset(bytes, 0x0A, from: start, to: min(bytes.count, start + 4096)) ?? min(bytes.count, start + 4096)
-            guard start < bytes.count, !looksLikeUTF16WithoutBOM(bytes, from: start), !looksBinary(bytes, from: start, to: firstLineEnd) else { return nil }
+            // A file `read()` refuses on its opening is read whole, and refused.
+            guard let (start, _, refusal) = opening(bytes, textStart: input.textStart), refusal == nil else { return nil }
             if bytes[start] == UInt8(ascii: "[") {
                 return Self.arrayCuts(bytes, opening: start, parts: parts).map { ($0, .array) }
             }

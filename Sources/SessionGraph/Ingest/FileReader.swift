@@ -101,27 +101,16 @@ struct FileReader {
         outcome.remarks.append(contentsOf: input.encodingNotes)
         if let problem = input.problem { outcome.remarks.append(problem) }
         input.withBytes { bytes in
-            var start = input.textStart
-            while start < bytes.count, isJSONWhitespace(bytes[start]) { start += 1 }
-            guard start < bytes.count else {
+            guard let (start, firstLineEnd, refusal) = opening(bytes, textStart: input.textStart) else {
                 outcome.remarks.append("empty file: no records")
                 outcome.format = "empty"
                 return
             }
-            // JSON text whose first line is clean is read as JSON even if junk follows (each bad
-            // record is then rejected on its own); anything else with control bytes is binary.
-            let opening = bytes[start]
-            var firstLineEnd = start
-            while firstLineEnd < bytes.count, firstLineEnd - start < 4096, bytes[firstLineEnd] != 0x0A { firstLineEnd += 1 }
-            let jsonStart = opening == UInt8(ascii: "{") || opening == UInt8(ascii: "[")
-            if looksLikeUTF16WithoutBOM(bytes, from: start) {
-                outcome.unrecognised = "looks like UTF-16 text without a byte-order mark (expected UTF-8, or UTF-16 with a byte-order mark as Excel writes it)"
+            if let refusal {
+                outcome.unrecognised = refusal
                 return
             }
-            if looksBinary(bytes, from: start, to: jsonStart ? firstLineEnd : min(bytes.count, start + 4096)) {
-                outcome.unrecognised = "binary data (NUL or control bytes near the start); expected JSON or CSV text"
-                return
-            }
+            let jsonStart = bytes[start] == UInt8(ascii: "{") || bytes[start] == UInt8(ascii: "[")
             let progress = Self.pageReleaser(input, from: 0)
             if jsonStart || firstLineIsJSONScalar(bytes, from: start, to: firstLineEnd) {
                 outcome.format = "json"
@@ -146,7 +135,29 @@ struct FileReader {
     }
 
     /// ASCII text saved as UTF-16 without a byte-order mark: every other byte is NUL.
-    func looksLikeUTF16WithoutBOM(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Bool {
+    /// A file's opening: its first text byte from `textStart` (whitespace skipped), the end of
+    /// that line (4,096 bytes on at most), and why the file is refused before it is read, if it
+    /// is (UTF-16 without a byte-order mark; binary). Nil for a file of nothing but whitespace.
+    /// `read()` and `partPlan` both ask it, so a file one refuses the other does not split.
+    func opening(_ bytes: UnsafeBufferPointer<UInt8>, textStart: Int) -> (start: Int, firstLineEnd: Int, refusal: String?)? {
+        var start = textStart
+        while start < bytes.count, isJSONWhitespace(bytes[start]) { start += 1 }
+        guard start < bytes.count else { return nil }
+        var firstLineEnd = start
+        while firstLineEnd < bytes.count, firstLineEnd - start < 4096, bytes[firstLineEnd] != 0x0A { firstLineEnd += 1 }
+        if looksLikeUTF16WithoutBOM(bytes, from: start) {
+            return (start, firstLineEnd, "looks like UTF-16 text without a byte-order mark (expected UTF-8, or UTF-16 with a byte-order mark as Excel writes it)")
+        }
+        // JSON text whose first line is clean is read as JSON even if junk follows (each bad
+        // record is then rejected on its own); anything else with control bytes is binary.
+        let jsonStart = bytes[start] == UInt8(ascii: "{") || bytes[start] == UInt8(ascii: "[")
+        if looksBinary(bytes, from: start, to: jsonStart ? firstLineEnd : min(bytes.count, start + 4096)) {
+            return (start, firstLineEnd, "binary data (NUL or control bytes near the start); expected JSON or CSV text")
+        }
+        return (start, firstLineEnd, nil)
+    }
+
+    private func looksLikeUTF16WithoutBOM(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Bool {
         let end = min(bytes.count, start + 512)
         guard end - start >= 8 else { return false }
         var evenZero = 0, oddZero = 0, pairs = 0
