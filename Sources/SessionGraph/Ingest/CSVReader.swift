@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#else
-import Darwin
-#endif
-
 /// One CSV record: its cells and the line it starts on.
 struct CSVRow {
     var cells: [String]
@@ -121,13 +115,10 @@ struct CSVReader {
     /// the input ends first. Text that would take the cell past ``maxCellBytes`` is not kept,
     /// only scanned, and `oversized` is set: a cell never holds more than the limit.
     private mutating func readQuotedCell(into cell: inout [UInt8], oversized: inout Bool) -> Bool {
-        guard let base = bytes.baseAddress else { return false }
         while position < bytes.count {
-            let remaining = bytes.count - position
-            let quote = memchr(base + position, Int32(UInt8(ascii: "\"")), remaining)
-                .map { UnsafePointer<UInt8>($0.assumingMemoryBound(to: UInt8.self)) - base } ?? bytes.count
+            let quote = memchrOffset(bytes, UInt8(ascii: "\""), from: position, to: bytes.count) ?? bytes.count
+            line += newlines(from: position, to: quote)
             let run = UnsafeBufferPointer(rebasing: bytes[position..<quote])
-            line += newlines(in: run)
             keep(run, in: &cell, oversized: &oversized)
             position = quote
             guard position < bytes.count else { return false }
@@ -154,14 +145,12 @@ struct CSVReader {
         }
     }
 
-    /// How many line feeds `run` holds.
-    private func newlines(in run: UnsafeBufferPointer<UInt8>) -> Int {
-        guard var at = run.baseAddress else { return 0 }
-        let end = at + run.count
-        var count = 0
-        while at < end, let found = memchr(at, 0x0A, end - at) {
+    /// How many line feeds the bytes from `start` to `end` hold.
+    private func newlines(from start: Int, to end: Int) -> Int {
+        var count = 0, at = start
+        while let found = memchrOffset(bytes, 0x0A, from: at, to: end) {
             count += 1
-            at = UnsafePointer(found.assumingMemoryBound(to: UInt8.self)) + 1
+            at = found + 1
         }
         return count
     }
