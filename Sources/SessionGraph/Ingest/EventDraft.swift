@@ -103,10 +103,10 @@ extension TextInterner {
         } else if let request = draft.requestId {
             s.requestId = CompactIdentifier(request)
         }
-        s.store(draft.tokenIssuedAt, .tokenIssuedAt, in: &s.tokenIssuedAtValue, none: UTCInstant(microseconds: 0))
-        s.store(draft.asn, .asn, in: &s.asnValue, none: 0)
-        s.store(draft.latitude, .latitude, in: &s.latitudeValue, none: 0)
-        s.store(draft.longitude, .longitude, in: &s.longitudeValue, none: 0)
+        s.tokenIssuedAt = draft.tokenIssuedAt
+        s.asn = draft.asn
+        s.latitude = draft.latitude
+        s.longitude = draft.longitude
         s.isCompliant = draft.isCompliant
         s.isManaged = draft.isManaged
         s.trustedLocation = draft.trustedLocation

@@ -119,6 +119,11 @@ public struct Event: Sendable {
         static let latitude = StoredFields(rawValue: 4)
         static let longitude = StoredFields(rawValue: 8)
         static let requestIsRecord = StoredFields(rawValue: 16)
+
+        /// Sets or clears `field`.
+        mutating func mark(_ field: StoredFields, _ present: Bool) {
+            if present { insert(field) } else { remove(field) }
+        }
     }
 
     /// The fields few records have: audit parameters and item counts, reader notes, and a
@@ -255,12 +260,25 @@ public struct Event: Sendable {
             requestId = request
         }
 
-        /// An optional number as stored: the value when its bit is set.
-        func value<Value>(_ field: StoredFields, _ value: Value) -> Value? { stored.contains(field) ? value : nil }
+        /// The optional numbers: each value read only while its bit in ``stored`` is set.
+        var asn: Int? {
+            get { stored.contains(.asn) ? asnValue : nil }
+            set { asnValue = newValue ?? 0; stored.mark(.asn, newValue != nil) }
+        }
 
-        /// Stores an optional number: its value and its bit.
-        func store<Value>(_ newValue: Value?, _ field: StoredFields, in value: inout Value, none: Value) {
-            if let newValue { value = newValue; stored.insert(field) } else { value = none; stored.remove(field) }
+        var tokenIssuedAt: UTCInstant? {
+            get { stored.contains(.tokenIssuedAt) ? tokenIssuedAtValue : nil }
+            set { tokenIssuedAtValue = newValue ?? UTCInstant(microseconds: 0); stored.mark(.tokenIssuedAt, newValue != nil) }
+        }
+
+        var latitude: Double? {
+            get { stored.contains(.latitude) ? latitudeValue : nil }
+            set { latitudeValue = newValue ?? 0; stored.mark(.latitude, newValue != nil) }
+        }
+
+        var longitude: Double? {
+            get { stored.contains(.longitude) ? longitudeValue : nil }
+            set { longitudeValue = newValue ?? 0; stored.mark(.longitude, newValue != nil) }
         }
 
         func copy() -> Storage {
@@ -412,8 +430,8 @@ public struct Event: Sendable {
     var requestKeyFromToken: CompactIdentifier? { storage.uniqueTokenId?.requestIdFromToken }
 
     public var tokenIssuedAt: UTCInstant? {
-        get { storage.value(.tokenIssuedAt, storage.tokenIssuedAtValue) }
-        set { makeUnique(); storage.store(newValue, .tokenIssuedAt, in: &storage.tokenIssuedAtValue, none: UTCInstant(microseconds: 0)) }
+        get { storage.tokenIssuedAt }
+        set { makeUnique(); storage.tokenIssuedAt = newValue }
     }
 
     /// The sign-in request id of a sign-in row (`Id`), lower-cased.
@@ -471,8 +489,8 @@ public struct Event: Sendable {
     }
 
     public var asn: Int? {
-        get { storage.value(.asn, storage.asnValue) }
-        set { makeUnique(); storage.store(newValue, .asn, in: &storage.asnValue, none: 0) }
+        get { storage.asn }
+        set { makeUnique(); storage.asn = newValue }
     }
 
     public var country: String? {
@@ -486,13 +504,13 @@ public struct Event: Sendable {
     }
 
     public var latitude: Double? {
-        get { storage.value(.latitude, storage.latitudeValue) }
-        set { makeUnique(); storage.store(newValue, .latitude, in: &storage.latitudeValue, none: 0) }
+        get { storage.latitude }
+        set { makeUnique(); storage.latitude = newValue }
     }
 
     public var longitude: Double? {
-        get { storage.value(.longitude, storage.longitudeValue) }
-        set { makeUnique(); storage.store(newValue, .longitude, in: &storage.longitudeValue, none: 0) }
+        get { storage.longitude }
+        set { makeUnique(); storage.longitude = newValue }
     }
 
     public var userAgent: String? {
