@@ -72,21 +72,21 @@ enum FuzzTarget: String, CaseIterable {
         case .csvRecord:
             var interner = TextInterner()
             var reader = CSVReader(bytes: data, start: 0, separator: CSVReader.detectSeparator(data, start: 0), maxCellBytes: 1 << 16)
-            // The first row names the columns, as in a file: an `AuditData` or `RawEventData`
-            // column sends its cells through the file's JSON cell parser, shared by every row.
-            var header: [String]?
+            // The first row names the columns, normalised as a file's are: an `AuditData` or
+            // `RawEventData` column sends its cells through the input's one JSON cell parser.
+            var header: (names: [String], repeats: Bool)?
             let cells = JSONCellParser()
             var rows = 0
             while let row = reader.next(), rows < 10_000 {
                 rows += 1
                 guard case .success(let row) = row else { continue }
-                guard let names = header else {
-                    header = row.cells
+                guard let (names, repeats) = header else {
+                    let names = row.cells.map(FileReader.normaliseHeader)
+                    header = (names, !FileReader.repeatedNames(names).isEmpty)
                     continue
                 }
-                let members = zip(names, row.cells).map { (key: $0, value: JSONValue.string($1)) }
                 for parser in [cells, nil] {
-                    let record = CSVRecord(row: .object(members), cellParser: parser)
+                    let record = CSVRecord(cells: row.cells, header: names, headerRepeats: repeats, cellParser: parser)
                     if let draft = try? RecordInterpreter.interpret(record, origin: .csv, provenance: Provenance(fileIndex: 0, line: 0, record: 0)) {
                         _ = interner.event(draft)
                     }

@@ -11,6 +11,32 @@ struct CSVRecord: RecordFields {
     /// off).
     let cellParser: JSONCellParser?
 
+    init(row: JSONValue, cellParser: JSONCellParser?) {
+        self.row = row
+        self.cellParser = cellParser
+    }
+
+    /// A row's `cells` under the file's normalised `header` (a cell under an empty name is
+    /// dropped). When `headerRepeats` (a name twice, case-insensitively), the first non-empty
+    /// cell of a name is kept.
+    init(cells: [String], header: [String], headerRepeats: Bool, cellParser: JSONCellParser?) {
+        var members: [(key: String, value: JSONValue)] = []
+        members.reserveCapacity(cells.count)
+        var seen: [String: Int] = [:]
+        for (name, cell) in zip(header, cells) where !name.isEmpty {
+            if headerRepeats {
+                let folded = name.lowercased()
+                if let index = seen[folded] {
+                    if !cell.isEmpty, members[index].value.text == nil { members[index].value = .string(cell) }
+                    continue
+                }
+                seen[folded] = members.count
+            }
+            members.append((name, .string(cell)))
+        }
+        self.init(row: .object(members), cellParser: cellParser)
+    }
+
     subscript(key: FieldKey) -> JSONValue? { row[key] }
 
     func field(_ key: FieldKey) -> FieldText? { row.field(key) }

@@ -369,22 +369,8 @@ struct FileReader {
                     reject(&outcome, line: row.line, column: nil, reason: "\(repeated) again (CSV files joined with their headers?): not a record")
                     continue
                 }
-                var members: [(key: String, value: JSONValue)] = []
-                members.reserveCapacity(row.cells.count)
-                var seen: [String: Int] = [:]
-                for (name, cell) in zip(header, row.cells) where !name.isEmpty {
-                    // Duplicate headers (case-insensitive): keep the first non-empty cell.
-                    if !duplicates.isEmpty {
-                        let folded = name.lowercased()
-                        if let index = seen[folded] {
-                            if !cell.isEmpty, members[index].value.text == nil { members[index].value = .string(cell) }
-                            continue
-                        }
-                        seen[folded] = members.count
-                    }
-                    members.append((name, .string(cell)))
-                }
-                accept(&outcome, CSVRecord(row: JSONValue.object(members), cellParser: cells), origin: .csv, line: row.line, column: nil)
+                accept(&outcome, CSVRecord(cells: row.cells, header: header, headerRepeats: !duplicates.isEmpty, cellParser: cells),
+                       origin: .csv, line: row.line, column: nil)
             }
         }
         if rows == 0 { outcome.remarks.append("header only: no records") }
