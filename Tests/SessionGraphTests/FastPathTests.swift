@@ -591,7 +591,7 @@ import Testing
         limits.splitFilesFrom = 1024
         let reader = FileReader(path: path, fileIndex: 0, limits: limits)
         let plan = try #require(reader.partPlan(parts: 4))
-        #expect(plan.starts.count == 4 && plan.container == .array)
+        #expect(plan.starts.count == 4 && plan.layout == .array)
         // Each later part starts at a line start, so its lines and columns count as the whole file's.
         let fileBytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
         #expect(plan.starts.dropFirst().allSatisfy { fileBytes[$0 - 1] == 0x0A })
@@ -611,7 +611,7 @@ import Testing
         let brokenPlan = try #require(brokenReader.partPlan(parts: 4))
         let brokenNeedsWhole = FileReader.partsNeedWholeRead(brokenPlan.starts.indices.map { brokenReader.readPart(brokenPlan, $0) }, limits: limits)
         #expect(brokenNeedsWhole)
-        let misplaced = FilePartPlan(input: plan.input, starts: [plan.starts[0], plan.starts[1] + 20], end: plan.end, container: .array)
+        let misplaced = FilePartPlan(input: plan.input, starts: [plan.starts[0], plan.starts[1] + 20], end: plan.end, layout: .array)
         let misplacedNeedsWhole = FileReader.partsNeedWholeRead(misplaced.starts.indices.map { reader.readPart(misplaced, $0) }, limits: limits)
         #expect(misplacedNeedsWhole)
         // A trailing comma before the `]`, and an array cut off before its end (an export stopped

@@ -19,6 +19,9 @@ struct CSVReader {
     var line = 1
     let separator: UInt8
     let maxCellBytes: Int
+    /// Set when the input ended inside a quoted cell (a file cut inside a record, or a quote
+    /// that never closes).
+    private(set) var endedInQuote = false
 
     init(bytes: UnsafeBufferPointer<UInt8>, start: Int, separator: UInt8 = UInt8(ascii: ","), maxCellBytes: Int = 16 << 20) {
         self.bytes = bytes
@@ -73,6 +76,7 @@ struct CSVReader {
                 position += 1
                 cell.removeAll(keepingCapacity: true)
                 guard readQuotedCell(into: &cell, oversized: &oversized) else {
+                    endedInQuote = true
                     return .failure(CSVRecordError(line: quoteLine, message: "unbalanced quote: the quoted cell opened here never closes (expected a closing '\"' before the end of the file)"))
                 }
                 // Text after the closing quote up to the separator is kept (lenient).

@@ -1,18 +1,29 @@
-/// Where a large NDJSON file, or a large JSON array with an element to a line or pretty-printed
-/// (an Extractor Suite or `ConvertTo-Json` export), is cut so that its parts are read on every
-/// core: each part starts at the beginning of a line that starts a record (for an array, an
-/// element after a comma, at the indentation of the array's elements), so no record is split,
-/// and the parts are joined in file order (record and line numbers continued), which gives the
-/// events and the account of reading the file whole. Where that could differ (a record the
-/// parser could not read before a cut, an array part that did not end at its cut, a file past
-/// the record limit), the file is read again whole (``FileReader/partsNeedWholeRead(_:limits:)``).
+/// Where a large NDJSON file, a large JSON array with an element to a line or pretty-printed
+/// (an Extractor Suite or `ConvertTo-Json` export), or a large CSV export is cut so that its
+/// parts are read on every core: each part starts at the beginning of a line that starts a
+/// record (for an array, an element after a comma, at the indentation of the array's elements;
+/// for CSV, a row of the header's width), so no record is split, and the parts are joined in
+/// file order (record and line numbers continued), which gives the events and the account of
+/// reading the file whole. Where that could differ (a record the parser could not read before a
+/// cut, an array part that did not end at its cut, a CSV part that ended inside a quoted cell, a
+/// file past the record limit), the file is read again whole
+/// (``FileReader/partsNeedWholeRead(_:limits:)``).
 struct FilePartPlan: @unchecked Sendable {
     let input: InputBytes
     /// Start offset of each part; a part ends where the next starts (the last at the end).
     let starts: [Int]
     let end: Int
-    /// `.sequence` for NDJSON, `.array` for a top-level array (its first part starts at `[`).
-    let container: JSONContainer
+    let layout: Layout
+
+    enum Layout: Equatable {
+        /// One JSON record a line.
+        case ndjson
+        /// A top-level array (its first part starts at `[`).
+        case array
+        /// CSV rows, under the heading read from the file's opening (its first part starts at
+        /// the text start, and reads the heading again).
+        case csv(CSVHeading)
+    }
 
     func range(of part: Int) -> Range<Int> {
         starts[part]..<(part + 1 < starts.count ? starts[part + 1] : end)
@@ -25,20 +36,26 @@ extension FileReader {
 
     /// A plan to read the file in `parts` parts, or nil when it is read whole: smaller than the
     /// limit, compressed or transcoded, refused by the checks `read()` makes on its opening
-    /// bytes, NDJSON not one record per line or with an envelope at a cut, or an array with no
-    /// element at the start of a line after a comma (``arrayCuts``).
+    /// bytes, NDJSON not one record per line or with an envelope at a cut, an array with no
+    /// element at the start of a line after a comma (``arrayCuts``), or CSV that `read()` would
+    /// not recognise or with no row start found near a cut (``csvCuts``).
     /// `size`, the file's size on disk when the caller knows it, spares opening a small file.
     func partPlan(parts: Int, size: Int = .max) -> FilePartPlan? {
         guard parts > 1, size >= limits.splitFilesFrom, limits.maxRecordsPerFile == ReadLimits().maxRecordsPerFile else { return nil }
         guard !InputBytes.needsDecoding(path: path), let input = try? InputBytes.open(path: path), input.isMapped,
               input.byteCount >= limits.splitFilesFrom else { return nil }
-        let plan: (starts: [Int], container: JSONContainer)? = input.withBytes { bytes in
+        let plan: (starts: [Int], layout: FilePartPlan.Layout)? = input.withBytes { bytes in
             // A file `read()` refuses on its opening is read whole, and refused.
-            guard let (start, _, refusal) = opening(bytes, textStart: input.textStart), refusal == nil else { return nil }
+            guard let (start, firstLineEnd, refusal) = opening(bytes, textStart: input.textStart), refusal == nil else { return nil }
             if bytes[start] == UInt8(ascii: "[") {
                 return Self.arrayCuts(bytes, opening: start, parts: parts).map { ($0, .array) }
             }
-            guard bytes[start] == UInt8(ascii: "{"), Self.startsOneLineRecords(bytes, at: start) else { return nil }
+            guard bytes[start] == UInt8(ascii: "{") else {
+                guard !firstLineIsJSONScalar(bytes, from: start, to: firstLineEnd),
+                      case .success(let heading) = Self.csvHeading(bytes, start: input.textStart, limits: limits) else { return nil }
+                return csvCuts(bytes, heading: heading, opening: input.textStart, parts: parts).map { ($0, .csv(heading)) }
+            }
+            guard Self.startsOneLineRecords(bytes, at: start) else { return nil }
             let reader = JSONRecordReader(bytes: bytes, limits: limits)
             guard reader.envelopeKind(at: start) == nil else { return nil }
             var cuts = [start]
@@ -48,10 +65,47 @@ extension FileReader {
                       Self.startsOneLineRecords(bytes, at: cut), reader.envelopeKind(at: cut) == nil else { continue }
                 cuts.append(cut)
             }
-            return cuts.count > 1 ? (cuts, .sequence) : nil
+            return cuts.count > 1 ? (cuts, .ndjson) : nil
         }
         guard let plan else { return nil }
-        return FilePartPlan(input: input, starts: plan.starts, end: input.byteCount, container: plan.container)
+        return FilePartPlan(input: input, starts: plan.starts, end: input.byteCount, layout: plan.layout)
+    }
+
+    /// Where a CSV file whose text starts at `opening` is cut into `parts`: the first part at
+    /// the opening, each other at a line start after the header from which one row of the
+    /// header's width reads to a line end (``csvRowLineStart``). A line inside a quoted cell can
+    /// look like that; such a cut is found when the part before it is read, as it then ends
+    /// inside the quoted cell (``FileReadOutcome/partMisaligned``). Nil when no cut is found.
+    private func csvCuts(_ bytes: UnsafeBufferPointer<UInt8>, heading: CSVHeading, opening: Int, parts: Int) -> [Int]? {
+        var cuts = [opening]
+        for part in 1..<parts {
+            let target = opening + (bytes.count - opening) / parts * part
+            guard let cut = csvRowLineStart(bytes, atOrAfter: max(target, heading.rowsStart + 1, cuts.last! + 1), heading: heading) else { continue }
+            cuts.append(cut)
+        }
+        return cuts.count > 1 ? cuts : nil
+    }
+
+    /// The first of the next 32 line starts at or after `offset` (within 1 MB) from which a row
+    /// reads, as the reader reads from a row start, with as many cells as the header and ends
+    /// at a line feed.
+    private func csvRowLineStart(_ bytes: UnsafeBufferPointer<UInt8>, atOrAfter offset: Int, heading: CSVHeading) -> Int? {
+        guard offset > 0, offset < bytes.count else { return nil }
+        let bound = min(bytes.count, offset + (1 << 20))
+        let window = UnsafeBufferPointer(rebasing: bytes[0..<bound])
+        var candidate = bytes[offset - 1] == 0x0A ? offset : (memchrOffset(bytes, 0x0A, from: offset, to: bound).map { $0 + 1 } ?? bound)
+        var tried = 0
+        while candidate < bound, tried < 32 {
+            tried += 1
+            var reader = CSVReader(bytes: window, start: candidate, separator: heading.separator, maxCellBytes: limits.maxCSVCellBytes)
+            if bytes[candidate] != 0x0A, bytes[candidate] != 0x0D, case .success(let row)? = reader.next(),
+               row.cells.count == heading.header.count, bytes[reader.position - 1] == 0x0A {
+                return candidate
+            }
+            guard let newline = memchrOffset(bytes, 0x0A, from: candidate, to: bound) else { return nil }
+            candidate = newline + 1
+        }
+        return nil
     }
 
     /// Where a top-level array whose `[` is at `opening` is cut into `parts`: the first part
@@ -133,13 +187,21 @@ extension FileReader {
     /// (``joined(_:limits:)`` numbers them on), without touching the bytes before the part.
     func readPart(_ plan: FilePartPlan, _ part: Int) -> FileReadOutcome {
         var outcome = FileReadOutcome()
-        outcome.format = "json"
         if part == 0 { outcome.remarks.append(contentsOf: plan.input.encodingNotes) }
         let range = plan.range(of: part)
+        let last = part == plan.starts.count - 1
         plan.input.withBytes { bytes in
-            readJSON(UnsafeBufferPointer(rebasing: bytes[0..<range.upperBound]), start: range.lowerBound, into: &outcome,
-                     progress: Self.pageReleaser(plan.input, from: range.lowerBound), part: part,
-                     arrayPart: plan.container == .array ? (first: part == 0, last: part == plan.starts.count - 1) : nil)
+            let upToCut = UnsafeBufferPointer(rebasing: bytes[0..<range.upperBound])
+            let progress = Self.pageReleaser(plan.input, from: range.lowerBound)
+            switch plan.layout {
+            case .csv(let heading):
+                outcome.format = "csv"
+                readCSV(upToCut, start: range.lowerBound, into: &outcome, progress: progress, part: (part, last, heading))
+            case .ndjson, .array:
+                outcome.format = "json"
+                readJSON(upToCut, start: range.lowerBound, into: &outcome, progress: progress, part: part,
+                         arrayPart: plan.layout == .array ? (first: part == 0, last: last) : nil)
+            }
         }
         outcome.interner = TextInterner()
         return outcome

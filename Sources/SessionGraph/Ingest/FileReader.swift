@@ -6,6 +6,22 @@ public struct Rejection: Sendable, Codable, Equatable {
     public var reason: String
 }
 
+/// What a CSV file's opening says, read once for the file (a later part of it is read with the
+/// heading its plan read).
+struct CSVHeading: Equatable {
+    let separator: UInt8
+    /// The header's cells as written, and normalised (``FileReader/normaliseHeader(_:)``).
+    let headerRow: [String]
+    let header: [String]
+    /// Column names the header repeats (``FileReader/repeatedNames(_:)``).
+    let repeatedNames: [String]
+    /// Where the rows start, and the line they start on.
+    let rowsStart: Int
+    let rowsLine: Int
+    /// What the heading says about the file (a `#TYPE` line, the separator, repeated names).
+    let remarks: [String]
+}
+
 /// What reading one file produced, before duplicates across the run are removed.
 struct FileReadOutcome {
     /// The events read, in file order (added with ``add(_:)``).
@@ -127,7 +143,7 @@ struct FileReader {
 
     /// A first line that is one JSON string, number, boolean or null: JSON text (each such
     /// record is then rejected for what it is), not a one-column CSV header.
-    private func firstLineIsJSONScalar(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> Bool {
+    func firstLineIsJSONScalar(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> Bool {
         var parser = JSONParser(bytes: UnsafeBufferPointer(rebasing: bytes[0..<end]), position: start, maxDepth: 1, maxStringBytes: 4096)
         guard (try? parser.parseValue(depth: 0)) != nil else { return false }
         parser.skipWhitespace()
@@ -311,46 +327,30 @@ struct FileReader {
         if part != nil { outcome.lineFeeds = reader.lineFeeds(before: bytes.count) }
     }
 
-    private func readCSV(_ bytes: UnsafeBufferPointer<UInt8>, start: Int, into outcome: inout FileReadOutcome, progress: (Int) -> Void) {
-        var position = start
-        var firstLine = 1
-        // Windows PowerShell's Export-Csv writes a "#TYPE ..." line first.
-        if bytes.count - position > 5, Array(UnsafeBufferPointer(rebasing: bytes[position..<(position + 5)])) == Array("#TYPE".utf8) {
-            while position < bytes.count, bytes[position] != 0x0A { position += 1 }
-            position += 1
-            firstLine = 2
-            outcome.remarks.append("skipped a '#TYPE' line written by PowerShell")
-        }
-        let separator = CSVReader.detectSeparator(bytes, start: position)
-        var reader = CSVReader(bytes: bytes, start: position, separator: separator, maxCellBytes: limits.maxCSVCellBytes)
-        reader.line = firstLine
-        if separator != UInt8(ascii: ",") { outcome.remarks.append("separator \(separator == 0x09 ? "tab" : "';'")") }
-        let first = reader.next()
-        if case .failure(let error)? = first {
-            outcome.unrecognised = "line \(error.line): the header row is malformed: \(error.message)"
-            return
-        }
-        guard case .success(let headerRow)? = first else {
-            outcome.unrecognised = "no header row (expected CSV with column names)"
-            return
-        }
-        let header = headerRow.cells.map(Self.normaliseHeader)
-        guard header.count >= 2, header.contains(where: { !$0.isEmpty }) else {
-            outcome.unrecognised = "first line is not a CSV header with at least two columns (expected JSON or CSV)"
-            return
-        }
-        guard header.contains(where: { Self.knownColumns.contains($0.lowercased()) }) else {
-            let first = header.prefix(4).map { "'\(IdentifierNormalizer.clip($0, 30))'" }.joined(separator: ", ")
-            outcome.unrecognised = "CSV header has none of the columns of a known export (first columns: \(first)); expected e.g. TimeGenerated, CreatedDateTime, AuditData, Timestamp"
-            return
-        }
-        let duplicates = Self.repeatedNames(header)
-        if !duplicates.isEmpty {
-            let listed = duplicates.prefix(10).map { "'\(IdentifierNormalizer.clip($0, 60))'" }.joined(separator: ", ")
-            let more = duplicates.count > 10 ? " and \(duplicates.count - 10) more" : ""
-            outcome.remarks.append("duplicate CSV headers \(listed)\(more): the first non-empty value is used")
+    /// Reads a CSV file from `start` (its text start), or one part of it (``FilePartPlan``): the
+    /// first part reads the heading as a whole read does; a later part starts at a row start
+    /// with the heading the plan read, and counts its lines from its own start.
+    func readCSV(_ bytes: UnsafeBufferPointer<UInt8>, start: Int, into outcome: inout FileReadOutcome, progress: (Int) -> Void,
+                 part: (index: Int, last: Bool, heading: CSVHeading)? = nil) {
+        let heading: CSVHeading
+        var reader: CSVReader
+        if let part, part.index > 0 {
+            heading = part.heading
+            reader = CSVReader(bytes: bytes, start: start, separator: heading.separator, maxCellBytes: limits.maxCSVCellBytes)
+        } else {
+            switch Self.csvHeading(bytes, start: start, limits: limits) {
+            case .failure(let refusal):
+                outcome.unrecognised = refusal.reason
+                return
+            case .success(let read):
+                heading = read
+            }
+            outcome.remarks.append(contentsOf: heading.remarks)
+            reader = CSVReader(bytes: bytes, start: heading.rowsStart, separator: heading.separator, maxCellBytes: limits.maxCSVCellBytes)
+            reader.line = heading.rowsLine
         }
         let cells = limits.skipUnusedFields ? JSONCellParser() : nil
+        let headerRepeats = !heading.repeatedNames.isEmpty
         var rows = 0
         while let next = reader.next() {
             rows += 1
@@ -359,21 +359,75 @@ struct FileReader {
             case .failure(let error):
                 reject(&outcome, line: error.line, column: nil, reason: "malformed CSV: \(error.message)")
             case .success(let row):
-                if row.cells.count > header.count {
-                    reject(&outcome, line: row.line, column: nil, reason: "row has \(row.cells.count) cells (expected \(header.count), as in the header)")
+                if row.cells.count > heading.header.count {
+                    reject(&outcome, line: row.line, column: nil, reason: "row has \(row.cells.count) cells (expected \(heading.header.count), as in the header)")
                     continue
                 }
                 // Exports joined with `cat` repeat their header (and their byte-order mark and
                 // PowerShell's `#TYPE` line): said as what it is.
-                if let repeated = Self.repeatedHeading(row.cells, header: headerRow.cells) {
+                if let repeated = Self.repeatedHeading(row.cells, header: heading.headerRow) {
                     reject(&outcome, line: row.line, column: nil, reason: "\(repeated) again (CSV files joined with their headers?): not a record")
                     continue
                 }
-                accept(&outcome, CSVRecord(cells: row.cells, header: header, headerRepeats: !duplicates.isEmpty, cellParser: cells),
+                accept(&outcome, CSVRecord(cells: row.cells, header: heading.header, headerRepeats: headerRepeats, cellParser: cells),
                        origin: .csv, line: row.line, column: nil)
             }
         }
-        if rows == 0 { outcome.remarks.append("header only: no records") }
+        guard let part else {
+            if rows == 0 { outcome.remarks.append("header only: no records") }
+            return
+        }
+        outcome.lineFeeds = reader.line - 1
+        // A part before the last that ends inside a quoted cell was cut inside a record; a part
+        // with no rows leaves the "header only" remark to a whole read.
+        if rows == 0 || (!part.last && reader.endedInQuote) { outcome.partMisaligned = true }
+    }
+
+    /// Why a file's opening is not a CSV export's heading (the file is then unrecognised).
+    struct CSVHeadingRefusal: Error {
+        let reason: String
+    }
+
+    /// Reads a CSV file's heading from its text start: PowerShell's `#TYPE` line, the separator,
+    /// the header row, checked to name at least one column of a known export.
+    static func csvHeading(_ bytes: UnsafeBufferPointer<UInt8>, start: Int, limits: ReadLimits) -> Result<CSVHeading, CSVHeadingRefusal> {
+        var position = start
+        var firstLine = 1
+        var remarks: [String] = []
+        // Windows PowerShell's Export-Csv writes a "#TYPE ..." line first.
+        if bytes.count - position > 5, Array(UnsafeBufferPointer(rebasing: bytes[position..<(position + 5)])) == Array("#TYPE".utf8) {
+            while position < bytes.count, bytes[position] != 0x0A { position += 1 }
+            position += 1
+            firstLine = 2
+            remarks.append("skipped a '#TYPE' line written by PowerShell")
+        }
+        let separator = CSVReader.detectSeparator(bytes, start: position)
+        var reader = CSVReader(bytes: bytes, start: position, separator: separator, maxCellBytes: limits.maxCSVCellBytes)
+        reader.line = firstLine
+        if separator != UInt8(ascii: ",") { remarks.append("separator \(separator == 0x09 ? "tab" : "';'")") }
+        let first = reader.next()
+        if case .failure(let error)? = first {
+            return .failure(CSVHeadingRefusal(reason: "line \(error.line): the header row is malformed: \(error.message)"))
+        }
+        guard case .success(let headerRow)? = first else {
+            return .failure(CSVHeadingRefusal(reason: "no header row (expected CSV with column names)"))
+        }
+        let header = headerRow.cells.map(Self.normaliseHeader)
+        guard header.count >= 2, header.contains(where: { !$0.isEmpty }) else {
+            return .failure(CSVHeadingRefusal(reason: "first line is not a CSV header with at least two columns (expected JSON or CSV)"))
+        }
+        guard header.contains(where: { Self.knownColumns.contains($0.lowercased()) }) else {
+            let first = header.prefix(4).map { "'\(IdentifierNormalizer.clip($0, 30))'" }.joined(separator: ", ")
+            return .failure(CSVHeadingRefusal(reason: "CSV header has none of the columns of a known export (first columns: \(first)); expected e.g. TimeGenerated, CreatedDateTime, AuditData, Timestamp"))
+        }
+        let duplicates = Self.repeatedNames(header)
+        if !duplicates.isEmpty {
+            let listed = duplicates.prefix(10).map { "'\(IdentifierNormalizer.clip($0, 60))'" }.joined(separator: ", ")
+            let more = duplicates.count > 10 ? " and \(duplicates.count - 10) more" : ""
+            remarks.append("duplicate CSV headers \(listed)\(more): the first non-empty value is used")
+        }
+        return .success(CSVHeading(separator: separator, headerRow: headerRow.cells, header: header, repeatedNames: duplicates,
+                                   rowsStart: reader.position, rowsLine: reader.line, remarks: remarks))
     }
 
     /// What a row repeats of a file's opening, when it is that: `the header row` (a leading
