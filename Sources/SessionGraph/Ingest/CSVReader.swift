@@ -56,8 +56,10 @@ struct CSVReader {
     /// Reads the next record. Blank lines are skipped. Returns nil at the end of input.
     ///
     /// A cell is scanned, not copied byte by byte: an unquoted cell becomes a string straight
-    /// from the input, and a quoted one is copied in runs between its quotes, found with
-    /// `memchr` (a Purview `AuditData` cell doubles the quote around every JSON key and value).
+    /// from the input, and a quoted one is measured first (its closing quote found with
+    /// `memchr`, its doubled quotes counted; a Purview `AuditData` cell doubles the quote around
+    /// every JSON key and value), then made in one string of its exact length, its runs between
+    /// quotes copied in.
     mutating func next() -> Result<CSVRow, CSVRecordError>? {
         // Skip blank lines between records.
         while position < bytes.count, bytes[position] == 0x0A || bytes[position] == 0x0D {
@@ -67,23 +69,23 @@ struct CSVReader {
         guard position < bytes.count else { return nil }
         let startLine = line
         var cells: [String] = []
-        var cell: [UInt8] = []
         var oversized = false
         while true {
             // Start of a cell.
             if position < bytes.count, bytes[position] == UInt8(ascii: "\"") {
                 let quoteLine = line
-                position += 1
-                cell.removeAll(keepingCapacity: true)
-                guard readQuotedCell(into: &cell, oversized: &oversized) else {
+                let textStart = position + 1
+                guard let (closing, doubled) = closingQuote(after: textStart) else {
                     endedInQuote = true
                     return .failure(CSVRecordError(line: quoteLine, message: "unbalanced quote: the quoted cell opened here never closes (expected a closing '\"' before the end of the file)"))
                 }
                 // Text after the closing quote up to the separator is kept (lenient).
+                position = closing + 1
                 let rest = position
                 while position < bytes.count, bytes[position] != separator, bytes[position] != 0x0A, bytes[position] != 0x0D { position += 1 }
-                keep(UnsafeBufferPointer(rebasing: bytes[rest..<position]), in: &cell, oversized: &oversized)
-                cells.append(oversized ? "" : String(decoding: cell, as: UTF8.self))
+                let length = closing - textStart - doubled + position - rest
+                if length > maxCellBytes { oversized = true }
+                cells.append(oversized ? "" : quotedCell(textStart..<closing, length: length, then: rest..<position))
             } else {
                 let start = position
                 while position < bytes.count {
@@ -114,38 +116,44 @@ struct CSVReader {
         return .success(CSVRow(cells: cells, line: startLine))
     }
 
-    /// Reads a quoted cell's text from just after its opening quote to just after its closing
-    /// one into `cell` (a doubled quote is one quote), counting the lines it spans; false when
-    /// the input ends first. Text that would take the cell past ``maxCellBytes`` is not kept,
-    /// only scanned, and `oversized` is set: a cell never holds more than the limit.
-    private mutating func readQuotedCell(into cell: inout [UInt8], oversized: inout Bool) -> Bool {
-        while position < bytes.count {
-            let quote = memchrOffset(bytes, UInt8(ascii: "\""), from: position, to: bytes.count) ?? bytes.count
-            line += newlines(from: position, to: quote)
-            let run = UnsafeBufferPointer(rebasing: bytes[position..<quote])
-            keep(run, in: &cell, oversized: &oversized)
-            position = quote
-            guard position < bytes.count else { return false }
-            if position + 1 < bytes.count, bytes[position + 1] == UInt8(ascii: "\"") {
-                keep(CollectionOfOne(UInt8(ascii: "\"")), in: &cell, oversized: &oversized)
-                position += 2
+    /// The closing quote of a quoted cell whose text starts at `start` (just after its opening
+    /// quote), and how many doubled quotes the text holds (each one quote), counting the lines
+    /// the text spans; nil, with every line to the end counted, when the input ends first.
+    private mutating func closingQuote(after start: Int) -> (closing: Int, doubled: Int)? {
+        var from = start, doubled = 0
+        while let quote = memchrOffset(bytes, UInt8(ascii: "\""), from: from, to: bytes.count) {
+            if quote + 1 < bytes.count, bytes[quote + 1] == UInt8(ascii: "\"") {
+                doubled += 1
+                from = quote + 2
                 continue
             }
-            position += 1
-            return true
+            line += newlines(from: start, to: quote)
+            return (quote, doubled)
         }
-        return false
+        line += newlines(from: start, to: bytes.count)
+        position = bytes.count
+        return nil
     }
 
-    /// Appends `text` to `cell` unless the cell would pass ``maxCellBytes``; then the cell is
-    /// emptied and `oversized` set, and nothing more is kept.
-    private func keep<Text: Collection<UInt8>>(_ text: Text, in cell: inout [UInt8], oversized: inout Bool) {
-        guard !oversized else { return }
-        if cell.count + text.count > maxCellBytes {
-            oversized = true
-            cell = []
-        } else {
-            cell.append(contentsOf: text)
+    /// A quoted cell's text (`text`, each doubled quote in it made one) followed by the text
+    /// after its closing quote (`trailing`): `length` bytes in all, copied run by run.
+    private func quotedCell(_ text: Range<Int>, length: Int, then trailing: Range<Int>) -> String {
+        guard let base = bytes.baseAddress else { return "" }
+        return String(unsafeUninitializedCapacity: length) { out in
+            var written = 0, from = text.lowerBound
+            func copy(_ run: Range<Int>) {
+                guard !run.isEmpty, let target = out.baseAddress else { return }
+                (target + written).initialize(from: base + run.lowerBound, count: run.count)
+                written += run.count
+            }
+            while from < text.upperBound {
+                let quote = memchrOffset(bytes, UInt8(ascii: "\""), from: from, to: text.upperBound) ?? text.upperBound
+                // Up to and with the first quote of a doubled pair; the second is skipped.
+                copy(from..<min(quote + 1, text.upperBound))
+                from = quote + 2
+            }
+            copy(trailing)
+            return written
         }
     }
 
