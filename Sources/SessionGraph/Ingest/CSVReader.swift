@@ -51,8 +51,6 @@ struct CSVReader {
         return UInt8(ascii: ",")
     }
 
-    var atEnd: Bool { position >= bytes.count }
-
     /// Reads the next record. Blank lines are skipped. Returns nil at the end of input.
     ///
     /// A cell is scanned, not copied byte by byte: an unquoted cell becomes a string straight

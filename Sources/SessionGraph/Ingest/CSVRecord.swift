@@ -67,9 +67,9 @@ struct CSVRecord: RecordFields {
     }
 }
 
-/// One parser for all the JSON cells of a CSV file (it is read on one thread), so the keys it
-/// makes are made once a file: a parser made for each cell allocated and destroyed its key
-/// cache each time (15 % of reading a Purview export).
+/// One parser for all the JSON cells of a CSV file, or of a part of one (each is read on one
+/// thread), so the keys it makes are made once a file or part: a parser made for each cell
+/// allocated and destroyed its key cache each time (15 % of reading a Purview export).
 ///
 /// A cell is read as a record: its members, and theirs, that no mapper reads are stepped over;
 /// the limits on depth and string length are those ``JSONValue/structured`` applies.

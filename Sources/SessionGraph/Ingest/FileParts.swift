@@ -1,9 +1,10 @@
-/// Where a large NDJSON file, a large JSON array with an element to a line or pretty-printed
-/// (an Extractor Suite or `ConvertTo-Json` export), or a large CSV export is cut so that its
+/// Where a large NDJSON file (or a file of envelopes a line each: Event Hub messages), a large
+/// JSON array with an element to a line or pretty-printed (an Extractor Suite or
+/// `ConvertTo-Json` export), or a large CSV export is cut so that its
 /// parts are read on every core: each part starts at the beginning of a line that starts a
 /// record (for an array, an element after a comma, at the indentation of the array's elements;
-/// for CSV, a row of the header's width), so no record is split, and the parts are joined in
-/// file order (record and line numbers continued), which gives the events and the account of
+/// for CSV, a line that reads as a row of the header's width), so that no record is split, and
+/// the parts are joined in file order (record and line numbers continued), which gives the events and the account of
 /// reading the file whole. Where that could differ (a record the parser could not read before a
 /// cut, an array part that did not end at its cut, a CSV part that ended inside a quoted cell, a
 /// file past the record limit), the file is read again whole
@@ -18,10 +19,13 @@ struct FilePartPlan: @unchecked Sendable {
     enum Layout: Equatable {
         /// One JSON record a line.
         case ndjson
+        /// One envelope a line, all of the first's kind: Event Hub messages (`{"records": [...]}`)
+        /// or Graph pages written a line each.
+        case envelopes(JSONContainer)
         /// A top-level array (its first part starts at `[`).
         case array
-        /// CSV rows, under the heading read from the file's opening (its first part starts at
-        /// the text start, and reads the heading again).
+        /// CSV rows, under the heading read from the whole file's opening (its first part starts
+        /// at the text start, and reads its rows from the heading's end).
         case csv(CSVHeading)
     }
 
@@ -36,7 +40,8 @@ extension FileReader {
 
     /// A plan to read the file in `parts` parts, or nil when it is read whole: smaller than the
     /// limit, compressed or transcoded, refused by the checks `read()` makes on its opening
-    /// bytes, NDJSON not one record per line or with an envelope at a cut, an array with no
+    /// bytes, NDJSON not one record (or one envelope) per line or with a line at a cut that is not
+    /// an envelope of the first line's kind when that is one and is one when it is not, an array with no
     /// element at the start of a line after a comma (``arrayCuts``), or CSV that `read()` would
     /// not recognise or with no row start found near a cut (``csvCuts``).
     /// `size`, the file's size on disk when the caller knows it, spares opening a small file.
@@ -56,16 +61,17 @@ extension FileReader {
                 return csvCuts(bytes, heading: heading, opening: input.textStart, parts: parts).map { ($0, .csv(heading)) }
             }
             guard Self.startsOneLineRecords(bytes, at: start) else { return nil }
+            // Records a line, or envelopes a line: each cut at a line that starts the same.
             let reader = JSONRecordReader(bytes: bytes, limits: limits)
-            guard reader.envelopeKind(at: start) == nil else { return nil }
+            let envelope = reader.envelopeKind(at: start)
             var cuts = [start]
             for part in 1..<parts {
                 let target = start + (bytes.count - start) / parts * part
                 guard let cut = Self.recordLineStart(bytes, atOrAfter: max(target, cuts.last! + 1)),
-                      Self.startsOneLineRecords(bytes, at: cut), reader.envelopeKind(at: cut) == nil else { continue }
+                      Self.startsOneLineRecords(bytes, at: cut), reader.envelopeKind(at: cut) == envelope else { continue }
                 cuts.append(cut)
             }
-            return cuts.count > 1 ? (cuts, .ndjson) : nil
+            return cuts.count > 1 ? (cuts, envelope.map { .envelopes($0) } ?? .ndjson) : nil
         }
         guard let plan else { return nil }
         return FilePartPlan(input: input, starts: plan.starts, end: input.byteCount, layout: plan.layout)
@@ -197,10 +203,9 @@ extension FileReader {
             case .csv(let heading):
                 outcome.format = "csv"
                 readCSV(upToCut, start: range.lowerBound, into: &outcome, progress: progress, part: (part, last, heading))
-            case .ndjson, .array:
+            case .ndjson, .array, .envelopes:
                 outcome.format = "json"
-                readJSON(upToCut, start: range.lowerBound, into: &outcome, progress: progress, part: part,
-                         arrayPart: plan.layout == .array ? (first: part == 0, last: last) : nil)
+                readJSON(upToCut, start: range.lowerBound, into: &outcome, progress: progress, part: (part, last, plan.layout))
             }
         }
         outcome.interner = TextInterner()
@@ -209,10 +214,11 @@ extension FileReader {
 
     /// Whether the parts of a file must be thrown away and the file read whole: a part other
     /// than the last ended in a record the parser could not read (its recovery might have looked
-    /// past the cut), a part of an array did not end at its cut or (before the last) said
-    /// something about the array's structure, the first record said the file is not an export,
-    /// or the file holds more records than the per-file limit. Otherwise the joined parts are what a whole read
-    /// gives.
+    /// past the cut), a part may not read as the whole file does from its start
+    /// (``FileReadOutcome/partMisaligned``: an array part not ended at its cut, a CSV part ended
+    /// inside a quoted cell, …), the first record said the file is not an export, or the file
+    /// holds more records than the per-file limit. Otherwise the joined parts are what a whole
+    /// read gives.
     static func partsNeedWholeRead(_ parts: [FileReadOutcome], limits: ReadLimits) -> Bool {
         parts.dropLast().contains { $0.parseFailures > 0 } || parts.contains { $0.unrecognised != nil || $0.partMisaligned }
             || parts.reduce(0) { $0 + $1.read } > limits.maxRecordsPerFile

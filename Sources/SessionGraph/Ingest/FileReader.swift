@@ -45,8 +45,11 @@ struct FileReadOutcome {
     var parseFailures = 0
     /// Line feeds in a part of a file, to number the next part's lines on from it.
     var lineFeeds = 0
-    /// A part of a JSON array that did not end at its cut, or a part before the last whose
-    /// reading remarked on the array's structure: the file is read again whole.
+    /// A part that may not read as the whole file does from its start: a part of a JSON array
+    /// that did not end at its cut, a part before the last whose reading remarked on the array's
+    /// or the envelopes' structure or that ended in an envelope it could not read to its end, a
+    /// CSV part before the last that ended inside a quoted cell, a CSV part with no row. The
+    /// file is read again whole.
     var partMisaligned = false
     /// The reader's remarks in a later part of a file, at lines counted from the part's start
     /// (``FileReader/joined(_:limits:)`` moves them on and adds them to ``remarks``).
@@ -282,17 +285,18 @@ struct FileReader {
         }
     }
 
-    /// `arrayPart`, for a part of a top-level array (``FilePartPlan``), says whether it is the
-    /// array's first part (read from its `[`) and whether it is its last (read to its `]`).
-    func readJSON(_ bytes: UnsafeBufferPointer<UInt8>, start: Int, into outcome: inout FileReadOutcome, progress: (Int) -> Void, part: Int? = nil,
-                  arrayPart: (first: Bool, last: Bool)? = nil) {
+    /// `part`, for a part of a file (``FilePartPlan``): its index, whether it is the last, and
+    /// how the file is laid out (NDJSON, a top-level array, envelopes a line each).
+    func readJSON(_ bytes: UnsafeBufferPointer<UInt8>, start: Int, into outcome: inout FileReadOutcome, progress: (Int) -> Void,
+                  part: (index: Int, last: Bool, layout: FilePartPlan.Layout)? = nil) {
         // A later part of a file counts its lines from its own start (the first counts from 0).
-        var reader = JSONRecordReader(bytes: bytes, limits: limits, lineOrigin: (part ?? 0) == 0 ? 0 : start)
+        let index = part?.index ?? 0
+        var reader = JSONRecordReader(bytes: bytes, limits: limits, lineOrigin: index == 0 ? 0 : start)
         func take(_ raw: RawJSONRecord) {
             if outcome.unrecognised != nil { return }
             if raw.bytes.lowerBound > 0 { progress(raw.bytes.lowerBound) }
             switch raw.value {
-            case .success(let value) where (part ?? 0) == 0 && outcome.read == 0 && value.has(.incidents) && value.has(.seed) && value.has(.layout):
+            case .success(let value) where index == 0 && outcome.read == 0 && value.has(.incidents) && value.has(.seed) && value.has(.layout):
                 // `sessiongraph simulate` writes its ground truth next to the exports.
                 outcome.unrecognised = "SessionGraph simulator ground truth (truth.json), not an export"
             case .success(let parsed):
@@ -311,15 +315,21 @@ struct FileReader {
                 reject(&outcome, line: raw.line, column: raw.column, reason: reason)
             }
         }
-        if let arrayPart {
-            let endedAtCut = reader.readArrayPart(from: start, first: arrayPart.first, last: arrayPart.last, take)
+        switch part?.layout {
+        case .array?:
+            let endedAtCut = reader.readArrayPart(from: start, first: index == 0, last: part!.last, take)
             // A part before the last ends at its cut with nothing to say about the array; the
             // last may say how the array ends (its lines are moved on when the parts are joined).
-            if !endedAtCut || (!arrayPart.last && !reader.remarks.isEmpty) { outcome.partMisaligned = true }
-        } else {
+            if !endedAtCut || (!part!.last && !reader.remarks.isEmpty) { outcome.partMisaligned = true }
+        case .envelopes(let container)?:
+            let readToTheEnd = reader.readEnvelopePart(from: start, container: container, take)
+            // A part before the last is read to its end with nothing to say; the last ends as
+            // the whole read does.
+            if !part!.last && (!readToTheEnd || !reader.remarks.isEmpty) { outcome.partMisaligned = true }
+        case .ndjson?, .csv?, nil:
             reader.read(from: start, take)
         }
-        if (part ?? 0) > 0 {
+        if index > 0 {
             outcome.lineRemarks = reader.remarks
         } else {
             outcome.remarks.append(contentsOf: reader.remarks.map(\.description))
@@ -327,16 +337,14 @@ struct FileReader {
         if part != nil { outcome.lineFeeds = reader.lineFeeds(before: bytes.count) }
     }
 
-    /// Reads a CSV file from `start` (its text start), or one part of it (``FilePartPlan``): the
-    /// first part reads the heading as a whole read does; a later part starts at a row start
-    /// with the heading the plan read, and counts its lines from its own start.
+    /// Reads a CSV file from `start` (its text start), or one part of it (``FilePartPlan``) with
+    /// the heading the plan read from the whole file: the first part from the heading's rows on,
+    /// with its remarks; a later part from a row start, its lines counted from its own start.
     func readCSV(_ bytes: UnsafeBufferPointer<UInt8>, start: Int, into outcome: inout FileReadOutcome, progress: (Int) -> Void,
                  part: (index: Int, last: Bool, heading: CSVHeading)? = nil) {
         let heading: CSVHeading
-        var reader: CSVReader
-        if let part, part.index > 0 {
+        if let part {
             heading = part.heading
-            reader = CSVReader(bytes: bytes, start: start, separator: heading.separator, maxCellBytes: limits.maxCSVCellBytes)
         } else {
             switch Self.csvHeading(bytes, start: start, limits: limits) {
             case .failure(let refusal):
@@ -345,6 +353,13 @@ struct FileReader {
             case .success(let read):
                 heading = read
             }
+        }
+        var reader: CSVReader
+        if let part, part.index > 0 {
+            reader = CSVReader(bytes: bytes, start: start, separator: heading.separator, maxCellBytes: limits.maxCSVCellBytes)
+        } else {
+            // The first part, too, takes the heading the plan read from the whole file: read
+            // again from the bytes before its cut, the separator's guess could see less.
             outcome.remarks.append(contentsOf: heading.remarks)
             reader = CSVReader(bytes: bytes, start: heading.rowsStart, separator: heading.separator, maxCellBytes: limits.maxCSVCellBytes)
             reader.line = heading.rowsLine

@@ -115,19 +115,37 @@ struct JSONRecordReader {
             return
         }
         if first == UInt8(ascii: "{"), let container = envelopeKind(at: parser.position) {
-            // One envelope, or one after another (Event Hub messages written a line each, Graph
-            // pages appended to one file): each of the first's kind read as an envelope while they
-            // follow each other, anything after them as values.
-            while true {
-                guard readEnvelope(&parser, container: container, body) else { return }
-                parser.skipWhitespace()
-                guard !parser.atEnd else { return }
-                guard parser.current == UInt8(ascii: "{"), envelopeKind(at: parser.position) == container else { break }
-            }
-            readSequence(&parser, body)
+            readEnvelopes(&parser, container: container, body)
             return
         }
         readSequence(&parser, body)
+    }
+
+    /// One envelope, or one after another (Event Hub messages written a line each, Graph pages
+    /// appended to one file): each of `container`'s kind read as an envelope, anything between
+    /// them as values (a stray line does not make the envelopes after it values). Returns false
+    /// when an envelope could not be read to its closing brace: nothing after it is read.
+    @discardableResult
+    private mutating func readEnvelopes(_ parser: inout JSONParser, container: JSONContainer, _ body: (RawJSONRecord) -> Void) -> Bool {
+        while true {
+            parser.skipWhitespace()
+            guard !parser.atEnd else { return true }
+            if parser.current == UInt8(ascii: "{"), envelopeKind(at: parser.position) == container {
+                guard readEnvelope(&parser, container: container, body) else { return false }
+            } else {
+                readSequence(&parser, upTo: container, body)
+            }
+        }
+    }
+
+    /// Reads one part of a file of envelopes one after another (``FilePartPlan``), from one that
+    /// starts a line, as ``read(from:_:)`` reads them (``readEnvelopes``). Returns false when an
+    /// envelope could not be read to its closing brace, after which a whole read reads nothing
+    /// (a part before the last that did so is read again whole).
+    mutating func readEnvelopePart(from start: Int, container: JSONContainer, _ body: (RawJSONRecord) -> Void) -> Bool {
+        var parser = JSONParser(bytes: bytes, position: start, maxDepth: limits.maxDepth, maxStringBytes: limits.maxStringBytes)
+        parser.skipsUnreadMembers = limits.skipUnusedFields
+        return readEnvelopes(&parser, container: container, body)
     }
 
     /// Reads one part of a top-level array (``FilePartPlan``): from its `[` when `first`, else
@@ -164,13 +182,15 @@ struct JSONRecordReader {
         readSequence(&parser, body)
     }
 
-    /// Values one after another. On a parse error, skips to the next line.
-    private mutating func readSequence(_ parser: inout JSONParser, _ body: (RawJSONRecord) -> Void) {
+    /// Values one after another. On a parse error, skips to the next line. With `envelopes`, it
+    /// returns at an envelope of that kind (``readEnvelopes``).
+    private mutating func readSequence(_ parser: inout JSONParser, upTo envelopes: JSONContainer? = nil, _ body: (RawJSONRecord) -> Void) {
         parser.recordDepth = 1
         var lineEnd = -1
         while true {
             parser.skipWhitespace()
             guard !parser.atEnd else { return }
+            if let envelopes, parser.current == UInt8(ascii: "{"), envelopeKind(at: parser.position) == envelopes { return }
             let start = parser.position
             let (line, column) = location(of: start)
             // The end of the current line, found once per line (several records may share one).

@@ -2,10 +2,12 @@ import Foundation
 import Testing
 @testable import SessionGraph
 
-/// Large CSV exports are read in parts on every core (``FilePartPlan``): the parts joined give
-/// the account and the events of the file read whole, and a cut inside a record (a quoted cell
-/// that spans lines, as Log Analytics writes JSON columns) sends the file to a whole read.
-@Suite struct CSVPartsTests {
+/// Large CSV exports and files of envelopes a line each (Event Hub messages) are read in parts
+/// on every core (``FilePartPlan``): the parts joined give the account and the events of the
+/// file read whole, and a cut inside a record (a quoted cell that spans lines, as Log Analytics
+/// writes JSON columns), or a part that does not end among envelopes, sends the file to a whole
+/// read. (NDJSON and array parts: ``FastPathTests``.)
+@Suite struct FilePartsTests {
     static let logAnalyticsSignIns = "signinlogs/log-analytics-csv_SigninLogs_azure-sentinel-training-lab_2021_first4.csv"
     static let logAnalyticsOffice = "unified-audit/log-analytics-csv_OfficeActivity_azure-sentinel-training-lab_2021.csv"
     static let purview = "unified-audit/purview-export_huntress-ctf-2023_rogue-inbox.csv"
@@ -152,5 +154,100 @@ import Testing
         let (a, b) = Self.ingestedWholeAndSplit(path)
         #expect(a.totals == b.totals && a.files == b.files)
         #expect(a.totals.read == 200 && b.files.first?.rejections.last?.reason.contains("unbalanced quote") == true)
+    }
+
+    /// The separator is guessed from up to 64 KiB after the header (a stray quote in it makes
+    /// the guess read on): the first part takes the heading the plan read from the whole file,
+    /// not a guess from its own bytes, which end at its cut. (Found in review: the first part
+    /// guessed `,` where the whole file gives `;`.)
+    @Test func theFirstPartTakesTheHeadingOfTheWholeFile() throws {
+        let rows = (1...8).map { "2024-01-0\($0)T00:00:00Z,u\($0 - 1)" }
+        let text = (["TimeGenerated,Id\";Type"] + rows + ["x;y", "c\"d;;;", "p;q", "p;q", "p;q", "z;w", "z;w"]).joined(separator: "\n") + "\n"
+        let folder = try Scratch()
+        let path = try folder.write("separator.csv", text)
+        var limits = Self.splitting
+        limits.splitFilesFrom = 32
+        let reader = FileReader(path: path, fileIndex: 0, limits: limits)
+        let plan = try #require(reader.partPlan(parts: 2))
+        var parts = plan.starts.indices.map { reader.readPart(plan, $0) }
+        let whole = reader.read()
+        #expect(whole.remarks.contains("separator ';'"))
+        #expect(!FileReader.partsNeedWholeRead(parts, limits: limits))
+        Self.expectSameAccount(FileReader.joined(&parts, limits: limits), whole, path: path)
+    }
+
+    // MARK: envelopes a line each
+
+    /// The parts fixture's records (``FastPathTests/partsFixture(records:broken:lineEnd:)``) in
+    /// envelopes of ten, a line each: Event Hub messages, or Graph pages with their `@odata`
+    /// members. `replacing` puts other lines in place of some envelopes, by index.
+    static func envelopeFixture(records: Int, graphPages: Bool, replacing: [Int: String] = [:]) -> String {
+        let lines = FastPathTests.partsFixture(records: records).split(separator: "\n").filter { !$0.isEmpty }
+        var envelopes: [String] = []
+        for start in stride(from: 0, to: lines.count, by: 10) {
+            let batch = lines[start..<min(start + 10, lines.count)].joined(separator: ",")
+            envelopes.append(graphPages ? #"{"@odata.context":"https://graph.microsoft.com/beta/$metadata#auditLogs/signIns","value":["# + batch + "]}"
+                                        : #"{"records": ["# + batch + "]}")
+        }
+        for (index, line) in replacing { envelopes[index] = line }
+        return envelopes.joined(separator: "\n") + "\n"
+    }
+
+    /// Envelopes a line each, cut in four at envelope lines, read as the file is read whole.
+    @Test(arguments: [false, true]) func envelopesALineEachReadInFourParts(graphPages: Bool) throws {
+        let folder = try Scratch()
+        let path = try folder.write("messages.json", Self.envelopeFixture(records: 1500, graphPages: graphPages))
+        let plan = try #require(FileReader(path: path, fileIndex: 0, limits: Self.splitting).partPlan(parts: 4))
+        #expect(plan.layout == .envelopes(graphPages ? .graphPage : .recordsEnvelope))
+        let whole = try Self.expectFourPartsReadAsWhole(path)
+        #expect(whole.read > 1500 && whole.rejected > 5 && whole.remarks.isEmpty)
+    }
+
+    /// A stray line among the envelopes (a record that is not one): the envelopes after it are
+    /// still read as envelopes, whole or in parts.
+    @Test func aStrayLineAmongEnvelopesLeavesTheEnvelopesAfterIt() throws {
+        let folder = try Scratch()
+        let stray = #"{"note":"not an envelope"}"#
+        let path = try folder.write("messages.json", Self.envelopeFixture(records: 1500, graphPages: false, replacing: [20: stray, 21: stray + stray]))
+        let clean = try folder.write("clean.json", Self.envelopeFixture(records: 1500, graphPages: false))
+        let whole = try Self.expectFourPartsReadAsWhole(path)
+        let wholeClean = FileReader(path: clean, fileIndex: 0, limits: Self.splitting).read()
+        // Two envelopes of ten records each gave way to three records that are not an export.
+        #expect(whole.read == wholeClean.read - 20 + 3, "the records of the envelopes after the stray lines are read")
+        #expect(whole.rejectionsByReason.keys.contains { $0.contains("unrecognised") })
+    }
+
+    /// An envelope cut off in the first part, after which a whole read reads nothing more (the
+    /// rest of the file is said in a remark): the part does not end as it should, and the file
+    /// is read again whole.
+    @Test func anEnvelopeCutOffSendsTheFileToAWholeRead() throws {
+        let folder = try Scratch()
+        let path = try folder.write("messages.json", Self.envelopeFixture(records: 1500, graphPages: false, replacing: [20: #"{"records": [{"a":1},"#]))
+        let reader = FileReader(path: path, fileIndex: 0, limits: Self.splitting)
+        let plan = try #require(reader.partPlan(parts: 4))
+        let parts = plan.starts.indices.map { reader.readPart(plan, $0) }
+        #expect(FileReader.partsNeedWholeRead(parts, limits: Self.splitting))
+        let (a, b) = Self.ingestedWholeAndSplit(path)
+        #expect(a.totals == b.totals && a.files == b.files)
+        #expect(a.files.first?.remarks.contains { $0.contains("not read") } == true)
+    }
+
+    /// A cut is made only at a line that is an envelope of the first line's kind, and a file of
+    /// records a line each is not cut at an envelope.
+    @Test func cutsOnlyAtLinesOfTheFirstLinesKind() throws {
+        let folder = try Scratch()
+        let pages = Self.envelopeFixture(records: 1500, graphPages: true).split(separator: "\n")
+        let messages = Self.envelopeFixture(records: 1500, graphPages: false).split(separator: "\n")
+        // Messages, then pages from the middle on: no cut lands in the pages.
+        let mixed = try folder.write("mixed.json", (messages.prefix(75) + pages.suffix(75)).joined(separator: "\n") + "\n")
+        let plan = try #require(FileReader(path: mixed, fileIndex: 0, limits: Self.splitting).partPlan(parts: 4))
+        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: mixed)))
+        #expect(plan.starts.allSatisfy { bytes[$0 + 2] == UInt8(ascii: "r") }, "each part starts at a {\"records\" line")
+        #expect(plan.starts.count < 4)
+        // Envelopes only past the middle of NDJSON: not cut there.
+        let ndjson = FastPathTests.partsFixture(records: 1500).split(separator: "\n").filter { !$0.isEmpty }
+        let tail = try folder.write("tail.json", (ndjson.prefix(750) + messages.suffix(75)).joined(separator: "\n") + "\n")
+        let tailPlan = try #require(FileReader(path: tail, fileIndex: 0, limits: Self.splitting).partPlan(parts: 4))
+        #expect(tailPlan.layout == .ndjson && tailPlan.starts.count < 4)
     }
 }
