@@ -74,19 +74,19 @@ enum FuzzTarget: String, CaseIterable {
             var reader = CSVReader(bytes: data, start: 0, separator: CSVReader.detectSeparator(data, start: 0), maxCellBytes: 1 << 16)
             // The first row names the columns, normalised as a file's are: an `AuditData` or
             // `RawEventData` column sends its cells through the input's one JSON cell parser.
-            var header: (names: [String], repeats: Bool)?
+            var columns: CSVColumns?
             let cells = JSONCellParser()
             var rows = 0
             while let row = reader.next(), rows < 10_000 {
                 rows += 1
                 guard case .success(let row) = row else { continue }
-                guard let (names, repeats) = header else {
-                    let names = row.cells.map(FileReader.normaliseHeader)
-                    header = (names, !FileReader.repeatedNames(names).isEmpty)
+                guard let columns else {
+                    let names = row.strings.map(FileReader.normaliseHeader)
+                    columns = CSVColumns(header: names, repeats: !FileReader.repeatedNames(names).isEmpty)
                     continue
                 }
                 for parser in [cells, nil] {
-                    let record = CSVRecord(cells: row.cells, header: names, headerRepeats: repeats, cellParser: parser)
+                    let record = CSVRecord(cells: row.cells, columns: columns, cellParser: parser)
                     if let draft = try? RecordInterpreter.interpret(record, origin: .csv, provenance: Provenance(fileIndex: 0, line: 0, record: 0)) {
                         _ = interner.event(draft)
                     }

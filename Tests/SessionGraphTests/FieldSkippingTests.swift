@@ -38,8 +38,10 @@ import Testing
     func csvJSONCellsReadAsRecords() {
         // One parser for every cell, as for a file's: a broken cell leaves nothing to the next.
         let shared = JSONCellParser()
+        let columns = CSVColumns(header: ["AuditData"], repeats: false)
         func cell(_ text: String, skipping: Bool) -> StructuredField? {
-            CSVRecord(row: .object([("AuditData", .string(text))]), cellParser: skipping ? shared : nil).structured(.auditData)
+            var text = text
+            return text.withUTF8 { CSVRecord(cells: [$0], columns: columns, cellParser: skipping ? shared : nil).structured(.auditData) }
         }
         func keys(_ field: StructuredField?) -> [String]? {
             guard case .object(let record)? = field else { return nil }

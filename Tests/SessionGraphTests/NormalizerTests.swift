@@ -490,7 +490,7 @@ struct CSVReaderTests {
             var out: [Result<Row, CSVRecordErrorBox>] = []
             while let next = reader.next() {
                 switch next {
-                case .success(let row): out.append(.success(Row(cells: row.cells, line: row.line)))
+                case .success(let row): out.append(.success(Row(cells: row.strings, line: row.line)))
                 case .failure(let error): out.append(.failure(CSVRecordErrorBox(line: error.line, message: error.message)))
                 }
                 if out.count > 1000 { break }
@@ -506,6 +506,16 @@ struct CSVReaderTests {
 
     private func rows(_ text: String, separator: UInt8 = UInt8(ascii: ",")) -> [Row] {
         read(text, separator: separator).compactMap { try? $0.get() }
+    }
+
+    @Test("a row's unescaped cells stay as read when they outgrow the reader's first block of bytes")
+    func cellsLargerThanTheFirstBlock() {
+        // Three cells of 10,000 bytes with doubled quotes each (the block starts at 16 KiB), a
+        // plain quoted cell between them (the input's own bytes), and the next row.
+        let long = (0..<3).map { index in String(repeating: "k\(index)\"", count: 3_333) + "z" }
+        let written = long.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+        let text = [written[0], "\"plain\"", written[1], written[2]].joined(separator: ",") + "\nnext,row\n"
+        #expect(rows(text) == [Row(cells: [long[0], "plain", long[1], long[2]], line: 1), Row(cells: ["next", "row"], line: 2)])
     }
 
     @Test("quoted cells hold separators and doubled quotes")
@@ -632,7 +642,7 @@ struct CSVReaderTests {
                 var reader = CSVReader(bytes: buffer, start: 0, separator: separator, maxCellBytes: limit)
                 while let next = reader.next() {
                     switch next {
-                    case .success(let row): got.append((.success(Row(cells: row.cells, line: row.line)), reader.position))
+                    case .success(let row): got.append((.success(Row(cells: row.strings, line: row.line)), reader.position))
                     case .failure(let error):
                         let kind = error.message.hasPrefix("unbalanced") ? "unbalanced" : "oversized"
                         got.append((.failure(CSVRecordErrorBox(line: error.line, message: kind)), reader.position))

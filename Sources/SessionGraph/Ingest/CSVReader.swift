@@ -1,7 +1,55 @@
-/// One CSV record: its cells and the line it starts on.
+/// One CSV record: its cells and the line it starts on. A cell is the bytes of its text: the
+/// input's own (an unquoted cell, or a quoted one with no doubled quote and nothing after its
+/// closing quote), or the reader's (a quoted cell with its doubled quotes made one), which last
+/// until the reader's next row. No string is made of a cell no mapper reads.
 struct CSVRow {
-    var cells: [String]
+    var cells: [UnsafeBufferPointer<UInt8>]
     var line: Int
+
+    /// The cells as strings (invalid UTF-8 repaired).
+    var strings: [String] { cells.map { String(decoding: $0, as: UTF8.self) } }
+}
+
+/// Where a reader puts the text of a row's quoted cells that differ from their bytes in the
+/// input (a doubled quote made one, text after the closing quote added): blocks kept until the
+/// reader's next row, so every cell of a row stays where it was put.
+final class CSVCellBytes {
+    private var block: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+    private var used = 0
+    /// Blocks outgrown during the current row: earlier cells of the row point into them.
+    private var outgrown: [UnsafeMutablePointer<UInt8>] = []
+
+    init() {
+        capacity = 1 << 14
+        block = .allocate(capacity: capacity)
+    }
+
+    deinit {
+        block.deallocate()
+        outgrown.forEach { $0.deallocate() }
+    }
+
+    /// Makes the room free again for a new row.
+    func startRow() {
+        used = 0
+        outgrown.forEach { $0.deallocate() }
+        outgrown.removeAll(keepingCapacity: true)
+    }
+
+    /// `count` bytes of room, written by `fill`.
+    func take(_ count: Int, _ fill: (UnsafeMutablePointer<UInt8>) -> Void) -> UnsafeBufferPointer<UInt8> {
+        if used + count > capacity {
+            outgrown.append(block)
+            capacity = max(capacity * 2, count)
+            block = .allocate(capacity: capacity)
+            used = 0
+        }
+        let start = block + used
+        fill(start)
+        used += count
+        return UnsafeBufferPointer(start: start, count: count)
+    }
 }
 
 /// A failure inside one CSV record.
@@ -22,6 +70,11 @@ struct CSVReader {
     /// Set when the input ended inside a quoted cell (a file cut inside a record, or a quote
     /// that never closes).
     private(set) var endedInQuote = false
+    /// The current row's unescaped quoted cells.
+    private let cellBytes = CSVCellBytes()
+    /// The current row's cells (kept, so that a row's array is reused when the caller has let
+    /// the last one go).
+    private var rowCells: [UnsafeBufferPointer<UInt8>] = []
 
     init(bytes: UnsafeBufferPointer<UInt8>, start: Int, separator: UInt8 = UInt8(ascii: ","), maxCellBytes: Int = 16 << 20) {
         self.bytes = bytes
@@ -53,11 +106,11 @@ struct CSVReader {
 
     /// Reads the next record. Blank lines are skipped. Returns nil at the end of input.
     ///
-    /// A cell is scanned, not copied byte by byte: an unquoted cell becomes a string straight
-    /// from the input, and a quoted one is measured first (its closing quote found with
-    /// `memchr`, its doubled quotes counted; a Purview `AuditData` cell doubles the quote around
-    /// every JSON key and value), then made in one string of its exact length, its runs between
-    /// quotes copied in.
+    /// A cell is scanned, not copied byte by byte: an unquoted cell is its bytes in the input,
+    /// and a quoted one is measured first (its closing quote found with `memchr`, its doubled
+    /// quotes counted; a Purview `AuditData` cell doubles the quote around every JSON key and
+    /// value), then is its bytes in the input when it has no doubled quote, or else is copied,
+    /// run by run between its quotes, into the reader's bytes for the row (``CSVRow``).
     mutating func next() -> Result<CSVRow, CSVRecordError>? {
         // Skip blank lines between records.
         while position < bytes.count, bytes[position] == 0x0A || bytes[position] == 0x0D {
@@ -66,7 +119,8 @@ struct CSVReader {
         }
         guard position < bytes.count else { return nil }
         let startLine = line
-        var cells: [String] = []
+        cellBytes.startRow()
+        rowCells.removeAll(keepingCapacity: true)
         var oversized = false
         while true {
             // Start of a cell.
@@ -83,7 +137,9 @@ struct CSVReader {
                 while position < bytes.count, bytes[position] != separator, bytes[position] != 0x0A, bytes[position] != 0x0D { position += 1 }
                 let length = closing - textStart - doubled + position - rest
                 if length > maxCellBytes { oversized = true }
-                cells.append(oversized ? "" : quotedCell(textStart..<closing, length: length, then: rest..<position))
+                rowCells.append(oversized ? Self.empty
+                                : doubled == 0 && rest == position ? UnsafeBufferPointer(rebasing: bytes[textStart..<closing])
+                                : quotedCell(textStart..<closing, length: length, then: rest..<position))
             } else {
                 let start = position
                 while position < bytes.count {
@@ -92,7 +148,7 @@ struct CSVReader {
                     position += 1
                 }
                 if position - start > maxCellBytes { oversized = true }
-                cells.append(oversized ? "" : String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self))
+                rowCells.append(oversized ? Self.empty : UnsafeBufferPointer(rebasing: bytes[start..<position]))
             }
             // End of cell.
             if position >= bytes.count { break }
@@ -111,7 +167,7 @@ struct CSVReader {
         if oversized {
             return .failure(CSVRecordError(line: startLine, message: "a cell is larger than \(maxCellBytes) bytes (limit --max-csv-cell-bytes)"))
         }
-        return .success(CSVRow(cells: cells, line: startLine))
+        return .success(CSVRow(cells: rowCells, line: startLine))
     }
 
     /// The closing quote of a quoted cell whose text starts at `start` (just after its opening
@@ -133,15 +189,19 @@ struct CSVReader {
         return nil
     }
 
+    /// A cell of no bytes (one over the limit is given as empty, and the row refused).
+    private static var empty: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: nil, count: 0) }
+
     /// A quoted cell's text (`text`, each doubled quote in it made one) followed by the text
-    /// after its closing quote (`trailing`): `length` bytes in all, copied run by run.
-    private func quotedCell(_ text: Range<Int>, length: Int, then trailing: Range<Int>) -> String {
-        guard let base = bytes.baseAddress else { return "" }
-        return String(unsafeUninitializedCapacity: length) { out in
+    /// after its closing quote (`trailing`): `length` bytes in all, copied run by run into the
+    /// row's bytes.
+    private func quotedCell(_ text: Range<Int>, length: Int, then trailing: Range<Int>) -> UnsafeBufferPointer<UInt8> {
+        guard let base = bytes.baseAddress else { return Self.empty }
+        return cellBytes.take(length) { out in
             var written = 0, from = text.lowerBound
             func copy(_ run: Range<Int>) {
-                guard !run.isEmpty, let target = out.baseAddress else { return }
-                (target + written).initialize(from: base + run.lowerBound, count: run.count)
+                guard !run.isEmpty else { return }
+                (out + written).initialize(from: base + run.lowerBound, count: run.count)
                 written += run.count
             }
             while from < text.upperBound {
@@ -151,7 +211,6 @@ struct CSVReader {
                 from = quote + 2
             }
             copy(trailing)
-            return written
         }
     }
 

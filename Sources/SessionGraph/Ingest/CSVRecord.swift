@@ -1,68 +1,101 @@
-/// A CSV row as a record: its cells by column name (``JSONValue`` strings), and a cell holding a
-/// JSON object (Purview's `AuditData`, Defender's `RawEventData`, a sign-in's `DeviceDetail`)
+/// A CSV row as a record: its cells by column name, as their bytes (a string is made only of a
+/// cell a mapper reads as a string), and a cell holding a JSON object (Purview's `AuditData`, Defender's `RawEventData`, a sign-in's `DeviceDetail`)
 /// parsed as the JSON reader parses a record, stepping over the members no mapper reads
 /// (``ReadFields``) instead of building them. Parsing those cells whole was 40 % of reading a
 /// Purview or Defender CSV export. As in a JSON file, a member no mapper reads is checked only
 /// as ``JSONParser/skipValue(depth:)`` checks it: a cell malformed only there is read.
 struct CSVRecord: RecordFields {
-    /// The row: an object of the cells, by header name.
-    let row: JSONValue
+    /// The row's cells, valid while the record is read (``CSVRow``).
+    let cells: [UnsafeBufferPointer<UInt8>]
+    /// The file's columns: which cell a key reads.
+    let columns: CSVColumns
     /// The file's parser of JSON cells; nil to parse them whole (``ReadLimits/skipUnusedFields``
     /// off).
     let cellParser: JSONCellParser?
 
-    init(row: JSONValue, cellParser: JSONCellParser?) {
-        self.row = row
-        self.cellParser = cellParser
+    /// The cell of member `member` in this row; nil when the row is too short to hold it.
+    /// When the header repeats a name, the first non-empty cell of the name's columns.
+    private func cell(ofMember member: Int) -> UnsafeBufferPointer<UInt8>? {
+        let at = columns.columnsOfMember[member]
+        guard at[0] < cells.count else { return nil }
+        guard at.count > 1 else { return cells[at[0]] }
+        return at.lazy.filter { $0 < cells.count && !cells[$0].isEmpty }.first.map { cells[$0] } ?? cells[at[0]]
     }
 
-    /// A row's `cells` under the file's normalised `header` (a cell under an empty name is
-    /// dropped). When `headerRepeats` (a name twice, case-insensitively), the first non-empty
-    /// cell of a name is kept.
-    init(cells: [String], header: [String], headerRepeats: Bool, cellParser: JSONCellParser?) {
-        var members: [(key: String, value: JSONValue)] = []
-        members.reserveCapacity(cells.count)
-        var seen: [String: Int] = [:]
-        for (name, cell) in zip(header, cells) where !name.isEmpty {
-            if headerRepeats {
+    /// The cell of the last member named `key` that this row holds.
+    private func cell(_ key: FieldKey) -> UnsafeBufferPointer<UInt8>? {
+        for member in columns.membersByKey[key.rawValue].reversed() {
+            if let cell = cell(ofMember: member) { return cell }
+        }
+        return nil
+    }
+
+    subscript(key: FieldKey) -> JSONValue? { cell(key).map { .string(String(decoding: $0, as: UTF8.self)) } }
+
+    func field(_ key: FieldKey) -> FieldText? {
+        guard let cell = cell(key), !cell.isEmpty else { return nil }
+        return .bytes(cell)
+    }
+
+    func raw(_ key: FieldKey) -> RawField? { cell(key).map(RawField.bytes) }
+
+    func has(_ key: FieldKey) -> Bool { cell(key) != nil }
+
+    func hasExactly(_ key: String) -> Bool {
+        columns.names.indices.contains { columns.names[$0] == key && cell(ofMember: $0) != nil }
+    }
+
+    var keys: [String] { columns.names.indices.filter { cell(ofMember: $0) != nil }.map { columns.names[$0] } }
+
+    var nonObjectKind: String? { nil }
+
+    /// A cell of JSON object text, read by ``JSONCellParser``; any other text as
+    /// ``JSONValue/structured`` reads a string.
+    func structured(_ key: FieldKey) -> StructuredField? {
+        guard let cell = cell(key) else { return nil }
+        if let cellParser, let first = cell.firstIndex(where: { !isJSONWhitespace($0) }), cell[first] == UInt8(ascii: "{") {
+            return cellParser.object(in: cell, at: first).map { .object(.value($0)) }
+        }
+        return StructuredField(.string(String(decoding: cell, as: UTF8.self)))
+    }
+}
+
+/// A CSV file's columns as a record's members: each non-empty header name a member, the names
+/// the header repeats (case-insensitively) one member, as first spelt; and, for each
+/// ``FieldKey``, the members it names (ASCII case-insensitively), so a lookup is a step or two.
+final class CSVColumns: Sendable {
+    /// Each member's name, in the order of its first column.
+    let names: [String]
+    /// Each member's columns, in header order (more than one where the header repeats a name).
+    let columnsOfMember: [[Int]]
+    /// For each ``FieldKey`` (by raw value), the members of that name, in order.
+    let membersByKey: [[Int]]
+
+    /// `header`, the file's normalised header; `repeats`, whether it repeats a name (when it
+    /// does not, no two columns are one member).
+    init(header: [String], repeats: Bool) {
+        var names: [String] = [], columns: [[Int]] = []
+        var memberOfName: [String: Int] = [:]
+        for (column, name) in header.enumerated() where !name.isEmpty {
+            if repeats {
                 let folded = name.lowercased()
-                if let index = seen[folded] {
-                    if !cell.isEmpty, members[index].value.text == nil { members[index].value = .string(cell) }
+                if let member = memberOfName[folded] {
+                    columns[member].append(column)
                     continue
                 }
-                seen[folded] = members.count
+                memberOfName[folded] = names.count
             }
-            members.append((name, .string(cell)))
+            names.append(name)
+            columns.append([column])
         }
-        self.init(row: .object(members), cellParser: cellParser)
-    }
-
-    subscript(key: FieldKey) -> JSONValue? { row[key] }
-
-    func field(_ key: FieldKey) -> FieldText? { row.field(key) }
-
-    func raw(_ key: FieldKey) -> RawField? { row.raw(key) }
-
-    func has(_ key: FieldKey) -> Bool { row.has(key) }
-
-    func hasExactly(_ key: String) -> Bool { row.hasExactly(key) }
-
-    var keys: [String] { row.keys }
-
-    var nonObjectKind: String? { row.nonObjectKind }
-
-    /// A cell of JSON object text, read by ``JSONCellParser``; anything else as
-    /// ``JSONValue/structured`` reads it.
-    func structured(_ key: FieldKey) -> StructuredField? {
-        guard let cellParser, case .string(var text)? = row[key] else { return row.structured(key) }
-        let object = text.withUTF8 { bytes -> JSONValue?? in
-            guard let first = bytes.firstIndex(where: { !isJSONWhitespace($0) }), bytes[first] == UInt8(ascii: "{") else { return .none }
-            return .some(cellParser.object(in: bytes, at: first))
-        }
-        switch object {
-        case .none: return row.structured(key)
-        case .some(let value?): return .object(.value(value))
-        case .some(nil): return nil
+        self.names = names
+        columnsOfMember = columns
+        membersByKey = FieldKey.allCases.map { key in
+            key.withBytes { wanted in
+                names.indices.filter { member in
+                    names[member].utf8.count == wanted.count && names[member].withUTF8Bytes { asciiCaseInsensitiveEqual($0, wanted) }
+                }
+            }
         }
     }
 }

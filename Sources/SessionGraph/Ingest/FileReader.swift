@@ -365,7 +365,7 @@ struct FileReader {
             reader.line = heading.rowsLine
         }
         let cells = limits.skipUnusedFields ? JSONCellParser() : nil
-        let headerRepeats = !heading.repeatedNames.isEmpty
+        let columns = CSVColumns(header: heading.header, repeats: !heading.repeatedNames.isEmpty)
         var rows = 0
         while let next = reader.next() {
             rows += 1
@@ -384,7 +384,7 @@ struct FileReader {
                     reject(&outcome, line: row.line, column: nil, reason: "\(repeated) again (CSV files joined with their headers?): not a record")
                     continue
                 }
-                accept(&outcome, CSVRecord(cells: row.cells, header: heading.header, headerRepeats: headerRepeats, cellParser: cells),
+                accept(&outcome, CSVRecord(cells: row.cells, columns: columns, cellParser: cells),
                        origin: .csv, line: row.line, column: nil)
             }
         }
@@ -427,7 +427,8 @@ struct FileReader {
         guard case .success(let headerRow)? = first else {
             return .failure(CSVHeadingRefusal(reason: "no header row (expected CSV with column names)"))
         }
-        let header = headerRow.cells.map(Self.normaliseHeader)
+        let headerCells = headerRow.strings
+        let header = headerCells.map(Self.normaliseHeader)
         guard header.count >= 2, header.contains(where: { !$0.isEmpty }) else {
             return .failure(CSVHeadingRefusal(reason: "first line is not a CSV header with at least two columns (expected JSON or CSV)"))
         }
@@ -441,17 +442,19 @@ struct FileReader {
             let more = duplicates.count > 10 ? " and \(duplicates.count - 10) more" : ""
             remarks.append("duplicate CSV headers \(listed)\(more): the first non-empty value is used")
         }
-        return .success(CSVHeading(separator: separator, headerRow: headerRow.cells, header: header, repeatedNames: duplicates,
+        return .success(CSVHeading(separator: separator, headerRow: headerCells, header: header, repeatedNames: duplicates,
                                    rowsStart: reader.position, rowsLine: reader.line, remarks: remarks))
     }
 
     /// What a row repeats of a file's opening, when it is that: `the header row` (a leading
     /// byte-order mark aside) or `a '#TYPE' line` (PowerShell's `Export-Csv`); nil for a record.
-    static func repeatedHeading(_ cells: [String], header: [String]) -> String? {
+    /// Compared byte for byte: `cat` repeats a header as it was written.
+    static func repeatedHeading(_ cells: [UnsafeBufferPointer<UInt8>], header: [String]) -> String? {
         guard let first = cells.first else { return nil }
-        if cells.count == 1, first.hasPrefix("#TYPE ") { return "a '#TYPE' line" }
-        let bare = first.unicodeScalars.first == "\u{FEFF}" ? String(first.unicodeScalars.dropFirst()) : first
-        guard cells.count == header.count, bare == header[0], cells.dropFirst().elementsEqual(header.dropFirst()) else { return nil }
+        if cells.count == 1, first.starts(with: "#TYPE ".utf8) { return "a '#TYPE' line" }
+        guard cells.count == header.count else { return nil }
+        let bare = first.starts(with: [0xEF, 0xBB, 0xBF]) ? UnsafeBufferPointer(rebasing: first.dropFirst(3)) : first
+        guard bare.elementsEqual(header[0].utf8), zip(cells.dropFirst(), header.dropFirst()).allSatisfy({ $0.elementsEqual($1.utf8) }) else { return nil }
         return "the header row"
     }
 
