@@ -16,7 +16,13 @@ for target in $TARGETS; do
   if [ -z "$(ls -A "$corpus")" ]; then
     case "$target" in
       json-record) find ../shared/samples Examples -name '*.json' -o -name '*.ndjson' 2>/dev/null | while read -r f; do head -c 65536 "$f" > "$corpus/$(basename "$f")"; done ;;
-      file-parts) find ../shared/samples Examples -name '*.json' -o -name '*.ndjson' -o -name '*.csv' 2>/dev/null | while read -r f; do head -c 65536 "$f" > "$corpus/$(basename "$f")"; done ;;
+      file-parts)
+        find ../shared/samples Examples -name '*.json' -o -name '*.ndjson' -o -name '*.csv' 2>/dev/null | while read -r f; do head -c 65536 "$f" > "$corpus/$(basename "$f")"; done
+        # Envelopes a line each (Event Hub messages, Graph pages), made from the NDJSON samples.
+        find ../shared/samples -name '*.ndjson' 2>/dev/null | while read -r f; do
+          awk 'NF { printf "{\"records\": [%s]}\n", $0 }' "$f" | head -c 65536 > "$corpus/messages-$(basename "$f")"
+          awk 'NF { printf "{\"@odata.context\":\"x\",\"value\":[%s]}\n", $0 }' "$f" | head -c 65536 > "$corpus/pages-$(basename "$f")"
+        done ;;
       csv-record) find ../shared/samples Examples -name '*.csv' 2>/dev/null | while read -r f; do head -c 65536 "$f" > "$corpus/$(basename "$f")"; done ;;
       timestamp) for t in "2022-01-24T05:10:08.6816663+00:00" "4/28/2021, 2:08:45.221 PM" "1759394725" "11/14/2025 1:48:53 AM"; do printf '%s' "$t" > "$corpus/$(echo "$t" | md5sum | cut -c1-8)"; done ;;
       uti) for t in "3kVZRE8tFkinHtPA7_EFAA" "MDg4YjQ0MDktOWU2My00MjVkLWI3NzctMmM4YzZjMzgwYjAw" "[2a01:db8::1]:36185" "00aa1b2c-3d4e-5f60-7182-93a4b5c6d7e8"; do printf '%s' "$t" > "$corpus/$(echo "$t" | md5sum | cut -c1-8)"; done ;;

@@ -93,8 +93,8 @@ enum FuzzTarget: String, CaseIterable {
                 }
             }
         case .fileParts:
-            // The input as a file, read whole and in two to four parts (NDJSON, a top-level array
-            // or CSV, cut as for a large file): parts that stand joined give the whole read's account.
+            // The input as a file, read whole and in two to four parts (NDJSON, envelopes a line
+            // each, a top-level array or CSV, cut as for a large file): parts that stand joined give the whole read's account.
             let path = NSTemporaryDirectory() + "sessiongraph-fuzz-parts-\(getpid()).json"
             guard FileManager.default.createFile(atPath: path, contents: Data(data)) else { return }
             defer { try? FileManager.default.removeItem(atPath: path) }

@@ -232,6 +232,22 @@ import Testing
         #expect(a.files.first?.remarks.contains { $0.contains("not read") } == true)
     }
 
+    /// A first part of empty envelopes reads no record, so the file's first record (asked
+    /// whether the file is a simulator's truth.json) is in a later part: read whole. (Found in
+    /// review: the later part rejected it as a record, where the whole read refuses the file.)
+    @Test func aFirstPartWithoutRecordsSendsTheFileToAWholeRead() throws {
+        let folder = try Scratch()
+        let text = #"{"records":[],"pad":"\#(String(repeating: "x", count: 68))"}"# + "\n" + #"{"records":[{"incidents":[],"seed":1,"layout":"x"}]}"# + "\n"
+        let path = try folder.write("truth-like.json", text)
+        var limits = Self.splitting
+        limits.splitFilesFrom = 32
+        let reader = FileReader(path: path, fileIndex: 0, limits: limits)
+        let plan = try #require(reader.partPlan(parts: 2))
+        let parts = plan.starts.indices.map { reader.readPart(plan, $0) }
+        #expect(parts[0].read == 0 && FileReader.partsNeedWholeRead(parts, limits: limits))
+        #expect(reader.read().unrecognised?.contains("ground truth") == true)
+    }
+
     /// A cut is made only at a line that is an envelope of the first line's kind, and a file of
     /// records a line each is not cut at an envelope.
     @Test func cutsOnlyAtLinesOfTheFirstLinesKind() throws {

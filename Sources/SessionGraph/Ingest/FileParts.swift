@@ -6,9 +6,9 @@
 /// for CSV, a line that reads as a row of the header's width), so that no record is split, and
 /// the parts are joined in file order (record and line numbers continued), which gives the events and the account of
 /// reading the file whole. Where that could differ (a record the parser could not read before a
-/// cut, an array part that did not end at its cut, a CSV part that ended inside a quoted cell, a
-/// file past the record limit), the file is read again whole
-/// (``FileReader/partsNeedWholeRead(_:limits:)``).
+/// cut, an array part that did not end at its cut, an envelope part not read to its end, a CSV
+/// part that ended inside a quoted cell, a file past the record limit), the file is read again
+/// whole (``FileReader/partsNeedWholeRead(_:limits:)``).
 struct FilePartPlan: @unchecked Sendable {
     let input: InputBytes
     /// Start offset of each part; a part ends where the next starts (the last at the end).
@@ -40,8 +40,8 @@ extension FileReader {
 
     /// A plan to read the file in `parts` parts, or nil when it is read whole: smaller than the
     /// limit, compressed or transcoded, refused by the checks `read()` makes on its opening
-    /// bytes, NDJSON not one record (or one envelope) per line or with a line at a cut that is not
-    /// an envelope of the first line's kind when that is one and is one when it is not, an array with no
+    /// bytes, NDJSON not one record (or one envelope) per line, with no line near a cut that starts
+    /// as the first line does (an envelope of its kind, or a record that is no envelope), an array with no
     /// element at the start of a line after a comma (``arrayCuts``), or CSV that `read()` would
     /// not recognise or with no row start found near a cut (``csvCuts``).
     /// `size`, the file's size on disk when the caller knows it, spares opening a small file.
@@ -216,12 +216,15 @@ extension FileReader {
     /// than the last ended in a record the parser could not read (its recovery might have looked
     /// past the cut), a part may not read as the whole file does from its start
     /// (``FileReadOutcome/partMisaligned``: an array part not ended at its cut, a CSV part ended
-    /// inside a quoted cell, …), the first record said the file is not an export, or the file
-    /// holds more records than the per-file limit. Otherwise the joined parts are what a whole
-    /// read gives.
+    /// inside a quoted cell, …), the first record said the file is not an export, the first part
+    /// read no record, or the file holds more records than the per-file limit. Otherwise the
+    /// joined parts are what a whole read gives.
     static func partsNeedWholeRead(_ parts: [FileReadOutcome], limits: ReadLimits) -> Bool {
         parts.dropLast().contains { $0.parseFailures > 0 } || parts.contains { $0.unrecognised != nil || $0.partMisaligned }
             || parts.reduce(0) { $0 + $1.read } > limits.maxRecordsPerFile
+            // The file's first record is asked whether it is a simulator's truth.json, which only
+            // the first part asks: a first part of empty envelopes leaves it to a later part.
+            || parts.first?.read == 0
     }
 
     /// The parts of one file as if it had been read whole: records and lines numbered on from

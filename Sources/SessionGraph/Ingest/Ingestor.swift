@@ -205,7 +205,7 @@ public enum Ingestor {
         return ingest(files: files, options: options)
     }
 
-    /// Reads the given files (already enumerated). Large NDJSON files, JSON arrays and CSV exports are cut into parts (see
+    /// Reads the given files (already enumerated). Large NDJSON files, envelopes a line each, JSON arrays and CSV exports are cut into parts (see
     /// ``FilePartPlan``); whole files and parts are read on every core, largest first, and each
     /// file's parts are joined in order (or the file read again whole where parts could differ),
     /// so the result does not depend on the cores.
