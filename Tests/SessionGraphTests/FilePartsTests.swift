@@ -54,6 +54,15 @@ import Testing
         return whole
     }
 
+    /// A small file read in two parts (split from 32 bytes on): its reader, the limits, the parts.
+    static func inTwoParts(_ path: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> (FileReader, ReadLimits, [FileReadOutcome]) {
+        var limits = splitting
+        limits.splitFilesFrom = 32
+        let reader = FileReader(path: path, fileIndex: 0, limits: limits)
+        let plan = try #require(reader.partPlan(parts: 2), sourceLocation: sourceLocation)
+        return (reader, limits, plan.starts.indices.map { reader.readPart(plan, $0) })
+    }
+
     /// The run's ingest of the file read whole, and split from a kilobyte on.
     static func ingestedWholeAndSplit(_ path: String) -> (whole: IngestResult, split: IngestResult) {
         var split = IngestOptions(), unsplit = IngestOptions()
@@ -165,11 +174,8 @@ import Testing
         let text = (["TimeGenerated,Id\";Type"] + rows + ["x;y", "c\"d;;;", "p;q", "p;q", "p;q", "z;w", "z;w"]).joined(separator: "\n") + "\n"
         let folder = try Scratch()
         let path = try folder.write("separator.csv", text)
-        var limits = Self.splitting
-        limits.splitFilesFrom = 32
-        let reader = FileReader(path: path, fileIndex: 0, limits: limits)
-        let plan = try #require(reader.partPlan(parts: 2))
-        var parts = plan.starts.indices.map { reader.readPart(plan, $0) }
+        let (reader, limits, readParts) = try Self.inTwoParts(path)
+        var parts = readParts
         let whole = reader.read()
         #expect(whole.remarks.contains("separator ';'"))
         #expect(!FileReader.partsNeedWholeRead(parts, limits: limits))
@@ -239,11 +245,7 @@ import Testing
         let folder = try Scratch()
         let text = #"{"records":[],"pad":"\#(String(repeating: "x", count: 68))"}"# + "\n" + #"{"records":[{"incidents":[],"seed":1,"layout":"x"}]}"# + "\n"
         let path = try folder.write("truth-like.json", text)
-        var limits = Self.splitting
-        limits.splitFilesFrom = 32
-        let reader = FileReader(path: path, fileIndex: 0, limits: limits)
-        let plan = try #require(reader.partPlan(parts: 2))
-        let parts = plan.starts.indices.map { reader.readPart(plan, $0) }
+        let (reader, limits, parts) = try Self.inTwoParts(path)
         #expect(parts[0].read == 0 && FileReader.partsNeedWholeRead(parts, limits: limits))
         #expect(reader.read().unrecognised?.contains("ground truth") == true)
     }
