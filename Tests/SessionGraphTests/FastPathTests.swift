@@ -450,6 +450,23 @@ import Testing
         #expect((empty["sessions"] as? [Any])?.isEmpty == true)
     }
 
+    // MARK: rejection reasons
+
+    /// The per-reason summary's class of an ASCII reason, made from its bytes, is the one made
+    /// character by character: random reasons over quotes, digits, letters, CR LF and spaces.
+    @Test func asciiReasonClassEqualsTheCharacterWalk() {
+        var generator = SystemRandomNumberGenerator()
+        let alphabet = Array("'0123456789ab :()\r\n,.-\"".utf8)
+        for round in 0..<3_000 {
+            let bytes = (0..<Int.random(in: 0...(round < 1_000 ? 12 : 80), using: &generator)).map { _ in alphabet.randomElement(using: &generator)! }
+            let reason = String(decoding: bytes, as: UTF8.self)
+            let fast = bytes.withUnsafeBufferPointer(FileReader.asciiReasonClass)
+            #expect(fast == FileReader.reasonClassByCharacters(reason), "\(reason.debugDescription)")
+        }
+        #expect(FileReader.reasonClass("record 12 at 'x9' is ½") == FileReader.reasonClassByCharacters("record 12 at 'x9' is ½"))
+        #expect(FileReader.reasonClass("line 12: 'abc' ends at 3") == "line NN: '…' ends at N")
+    }
+
     // MARK: files read in parts
 
     /// An NDJSON export of sign-ins with a duplicate and records that are not an export among
