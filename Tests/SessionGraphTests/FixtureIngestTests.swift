@@ -385,6 +385,26 @@ struct FixtureIngestTests {
         let (marked, _) = try ingestFixture("joined-marked.csv", (rows + second).joined(separator: "\r\n") + "\r\n")
         #expect(marked.read == 6 && marked.used == 2 && marked.rejected == 2)
         #expect(marked.rejections.map(\.reason).allSatisfy { $0.hasPrefix("a '#TYPE' line again") || $0.hasPrefix("the header row again") })
+
+        // A header repeated as text compares as strings do (found in review, when rows became
+        // bytes): with a byte that is not UTF-8 (the header's own name was repaired when read)
+        // and in another Unicode normalisation.
+        func heading(_ names: [[UInt8]], against header: [String]) -> String? {
+            let joined: [UInt8] = names.flatMap { $0 + [UInt8(0x2C)] }
+            return joined.withUnsafeBufferPointer { bytes in
+                var start = 0
+                let cells = names.map { name in
+                    defer { start += name.count + 1 }
+                    return UnsafeBufferPointer(rebasing: bytes[start..<(start + name.count)])
+                }
+                return FileReader.repeatedHeading(cells, header: header)
+            }
+        }
+        let invalid: [UInt8] = [0x58, 0xFF]
+        #expect(heading([Array("RecordId".utf8), invalid], against: ["RecordId", String(decoding: invalid, as: UTF8.self)]) == "the header row")
+        #expect(heading([Array("Cafe\u{301}".utf8), Array("Id".utf8)], against: ["Caf\u{E9}", "Id"]) == "the header row")
+        #expect(heading([Array("RecordId".utf8), Array("Ids".utf8)], against: ["RecordId", "Id"]) == nil)
+        #expect(heading([Array("#TYPE x".utf8)], against: ["RecordId", "Id"]) == "a '#TYPE' line")
     }
 
     @Test("classic Search-UnifiedAuditLog Export-Csv with a '#TYPE' first line")

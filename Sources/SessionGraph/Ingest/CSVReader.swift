@@ -30,11 +30,17 @@ final class CSVCellBytes {
         outgrown.forEach { $0.deallocate() }
     }
 
-    /// Makes the room free again for a new row.
+    /// Makes the room free again for a new row (a block grown past a megabyte for one large
+    /// cell is given back).
     func startRow() {
         used = 0
         outgrown.forEach { $0.deallocate() }
         outgrown.removeAll(keepingCapacity: true)
+        if capacity > 1 << 20 {
+            block.deallocate()
+            capacity = 1 << 14
+            block = .allocate(capacity: capacity)
+        }
     }
 
     /// `count` bytes of room, written by `fill`.

@@ -1,6 +1,7 @@
 /// A CSV row as a record: its cells by column name, as their bytes (a string is made only of a
-/// cell a mapper reads as a string), and a cell holding a JSON object (Purview's `AuditData`, Defender's `RawEventData`, a sign-in's `DeviceDetail`)
-/// parsed as the JSON reader parses a record, stepping over the members no mapper reads
+/// cell a mapper reads as a string), and a cell holding a JSON object (Purview's `AuditData`,
+/// Defender's `RawEventData`, a sign-in's `DeviceDetail`) parsed from its bytes as the JSON
+/// reader parses a record (the string limit counts bytes, as in a JSON file), stepping over the members no mapper reads
 /// (``ReadFields``) instead of building them. Parsing those cells whole was 40 % of reading a
 /// Purview or Defender CSV export. As in a JSON file, a member no mapper reads is checked only
 /// as ``JSONParser/skipValue(depth:)`` checks it: a cell malformed only there is read.

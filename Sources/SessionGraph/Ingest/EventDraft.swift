@@ -1,5 +1,5 @@
 /// One record's fields as a mapper fills them, before the event is made compact: text as the
-/// record holds it (``FieldText``: bytes of the file, or a string). ``TextInterner/event(_:)``
+/// record holds it (``FieldText``: bytes of the file or of a CSV row, or a string). ``TextInterner/event(_:)``
 /// turns a draft into an ``Event`` at once, looking the text up in the file's front cache of the
 /// shared vocabulary.
 struct EventDraft {

@@ -4,8 +4,9 @@
 /// never becomes a string: making a heap string of every id, address and user agent of every
 /// record, only to find its code and drop it, was the largest source of allocations in ingest.
 ///
-/// Bytes point into the file being read: a draft holding them is made into an ``Event`` before
-/// the reader moves to the next record (``FileReader``), and never kept.
+/// Bytes point into the file being read, or into a CSV reader's bytes for the current row
+/// (``CSVCellBytes``, reused at the next row): a draft holding them is made into an ``Event``
+/// before the reader moves to the next record (``FileReader``), and never kept.
 enum FieldText {
     case bytes(UnsafeBufferPointer<UInt8>)
     case text(String)

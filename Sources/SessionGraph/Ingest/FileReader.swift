@@ -483,13 +483,22 @@ struct FileReader {
 
     /// What a row repeats of a file's opening, when it is that: `the header row` (a leading
     /// byte-order mark aside) or `a '#TYPE' line` (PowerShell's `Export-Csv`); nil for a record.
-    /// Compared byte for byte: `cat` repeats a header as it was written.
+    /// Cells are compared as text, as strings compare (invalid UTF-8 repaired, canonically
+    /// equivalent text equal), but by their bytes alone when those are equal or ASCII.
     static func repeatedHeading(_ cells: [UnsafeBufferPointer<UInt8>], header: [String]) -> String? {
         guard let first = cells.first else { return nil }
-        if cells.count == 1, first.starts(with: "#TYPE ".utf8) { return "a '#TYPE' line" }
+        func isText(_ cell: UnsafeBufferPointer<UInt8>, _ text: String) -> Bool {
+            if cell.elementsEqual(text.utf8) { return true }
+            if !cell.contains(where: { $0 >= 0x80 }) && !text.utf8.contains(where: { $0 >= 0x80 }) { return false }
+            return String(decoding: cell, as: UTF8.self) == text
+        }
+        if cells.count == 1, first.starts(with: "#TYPE ".utf8),
+           first.count == 6 || first[6] < 0x80 || String(decoding: first, as: UTF8.self).hasPrefix("#TYPE ") {
+            return "a '#TYPE' line"
+        }
         guard cells.count == header.count else { return nil }
         let bare = first.starts(with: [0xEF, 0xBB, 0xBF]) ? UnsafeBufferPointer(rebasing: first.dropFirst(3)) : first
-        guard bare.elementsEqual(header[0].utf8), zip(cells.dropFirst(), header.dropFirst()).allSatisfy({ $0.elementsEqual($1.utf8) }) else { return nil }
+        guard isText(bare, header[0]), zip(cells.dropFirst(), header.dropFirst()).allSatisfy({ isText($0, $1) }) else { return nil }
         return "the header row"
     }
 

@@ -311,8 +311,8 @@ enum StructuredField {
     }
 }
 
-/// A member's value as the record holds it: the bytes of a plain string of a record read flat
-/// (a timestamp read straight from them), or the value.
+/// A member's value as the record holds it: the bytes of a plain string of a record read flat,
+/// or of a CSV cell (a timestamp read straight from them), or the value.
 enum RawField {
     case bytes(UnsafeBufferPointer<UInt8>)
     case value(JSONValue)
