@@ -1,10 +1,10 @@
 /// Where a large NDJSON file (or a file of envelopes a line each: Event Hub messages), a large
 /// JSON array with an element to a line or pretty-printed (an Extractor Suite or
-/// `ConvertTo-Json` export), or a large CSV export is cut so that its
-/// parts are read on every core: each part starts at the beginning of a line that starts a
-/// record (for an array, an element after a comma, at the indentation of the array's elements;
-/// for CSV, a line that reads as a row of the header's width), so that no record is split, and
-/// the parts are joined in file order (record and line numbers continued), which gives the events and the account of
+/// `ConvertTo-Json` export), or a large CSV export is cut so that its parts are read on every
+/// core: each part starts at the beginning of a line that starts a record (for an array, an
+/// element after a comma, at the indentation of the array's elements; for CSV, a line that
+/// reads as a row of the header's width), so that no record is split, and the parts are joined
+/// in file order (record and line numbers continued), which gives the events and the account of
 /// reading the file whole. Where that could differ (a record the parser could not read before a
 /// cut, an array part that did not end at its cut, an envelope part not read to its end, a CSV
 /// part that ended inside a quoted cell, a file past the record limit), the file is read again
@@ -40,10 +40,10 @@ extension FileReader {
 
     /// A plan to read the file in `parts` parts, or nil when it is read whole: smaller than the
     /// limit, compressed or transcoded, refused by the checks `read()` makes on its opening
-    /// bytes, NDJSON not one record (or one envelope) per line, with no line near a cut that starts
-    /// as the first line does (an envelope of its kind, or a record that is no envelope), an array with no
-    /// element at the start of a line after a comma (``arrayCuts``), or CSV that `read()` would
-    /// not recognise or with no row start found near a cut (``csvCuts``).
+    /// bytes, NDJSON not one record (or one envelope) per line, with no line near a cut that
+    /// starts as the first line does (an envelope of its kind, or a record that is no envelope),
+    /// an array with no element at the start of a line after a comma (``arrayCuts``), or CSV that
+    /// `read()` would not recognise or with no row start found near a cut (``csvCuts``).
     /// `size`, the file's size on disk when the caller knows it, spares opening a small file.
     func partPlan(parts: Int, size: Int = .max) -> FilePartPlan? {
         guard parts > 1, size >= limits.splitFilesFrom, limits.maxRecordsPerFile == ReadLimits().maxRecordsPerFile else { return nil }
