@@ -85,12 +85,23 @@ enum FuzzTarget: String, CaseIterable {
                     columns = CSVColumns(header: names, repeats: !FileReader.repeatedNames(names).isEmpty)
                     continue
                 }
-                for parser in [cells, nil] {
-                    let record = CSVRecord(cells: row.cells, columns: columns, cellParser: parser)
-                    if let draft = try? RecordInterpreter.interpret(record, origin: .csv, provenance: Provenance(fileIndex: 0, line: 0, record: 0)) {
+                func reading(_ record: CSVRecord) -> String {
+                    do {
+                        let draft = try RecordInterpreter.interpret(record, origin: .csv, provenance: Provenance(fileIndex: 0, line: 0, record: 0))
                         _ = interner.event(draft)
+                        return "\(draft)"
+                    } catch {
+                        return "rejected: \(error.reason)"
                     }
                 }
+                for parser in [cells, nil] {
+                    _ = reading(CSVRecord(cells: row.cells, columns: columns, cellParser: parser))
+                }
+                // The record's JSON cell read flat, as the reader reads it, reads as its tree.
+                let record = CSVRecord(cells: row.cells, columns: columns, cellParser: cells)
+                let recordColumn = [FieldKey.auditData, .rawEventData].first { !columns.membersByKey[$0.rawValue].isEmpty }
+                let flat = record.withJSONCellRead(recordColumn, reading)
+                precondition(flat == reading(record), "a CSV row's JSON cell read flat and as a tree read otherwise")
             }
         case .fileParts:
             // The input as a file, read whole and in two to four parts (NDJSON, envelopes a line

@@ -61,6 +61,21 @@ import Testing
             #expect(cell(lenient, skipping: true)?.record?.text(.operation) == "x" && cell(lenient, skipping: false) == nil, "\(lenient)")
         }
         #expect(keys(cell(audit, skipping: true)) == ["Operation", "UserId"])
+        // Read flat before interpretation, as the reader does: the same members and values, or
+        // nil, as the tree of the same cell.
+        func flat(_ text: String) -> (keys: [String], operation: String?)? {
+            var text = text
+            return text.withUTF8 { bytes in
+                CSVRecord(cells: [bytes], columns: columns, cellParser: shared).withJSONCellRead(.auditData) { record in
+                    record.object(.auditData).map { ($0.keys, $0.text(.operation)) }
+                }
+            }
+        }
+        for text in [audit, #"{"Operation":"x"} trailing"#, #"{"Unread":[1,}"#, #"{"Unread":[1,},"Operation":"x"}"#, #"{"Operation":"a\u0062"}"#] {
+            let tree = cell(text, skipping: true)
+            #expect(flat(text)?.keys == keys(tree) && flat(text)?.operation == tree?.record?.text(.operation), "\(text)")
+        }
+        #expect(flat(audit)?.operation == "New-InboxRule" && flat(#"{"Operation":"a\u0062"}"#)?.operation == "ab")
         // Array text is read as before.
         guard case .array(let items)? = cell(#"[{"Name":"a"}]"#, skipping: true) else {
             Issue.record("array cell not read as an array")

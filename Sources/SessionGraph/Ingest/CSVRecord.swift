@@ -13,6 +13,35 @@ struct CSVRecord: RecordFields {
     /// The file's parser of JSON cells; nil to parse them whole (``ReadLimits/skipUnusedFields``
     /// off).
     let cellParser: JSONCellParser?
+    /// The row's cell of JSON object text that the reader read flat before the record is
+    /// interpreted (``withJSONCellRead(_:_:)``), and the record it holds (nil: not one JSON
+    /// object).
+    private(set) var readCell: (key: FieldKey, record: NestedRecord?)? = nil
+
+    init(cells: [UnsafeBufferPointer<UInt8>], columns: CSVColumns, cellParser: JSONCellParser?) {
+        self.cells = cells
+        self.columns = columns
+        self.cellParser = cellParser
+    }
+
+    /// Calls `body` with this record, its cell under `key` read flat first when it is JSON
+    /// object text (Purview's `AuditData`, Defender's `RawEventData`: the record the mappers
+    /// read), so that the mappers read it as they read a JSON file's record. Valid only during
+    /// the call, as the flat record borrows the cell parser's storage.
+    func withJSONCellRead<R>(_ key: FieldKey?, _ body: (CSVRecord) -> R) -> R {
+        guard let key, let cellParser, let (cell, first) = objectText(key) else { return body(self) }
+        return cellParser.withObject(in: cell, at: first) { record in
+            var read = self
+            read.readCell = (key, record)
+            return body(read)
+        }
+    }
+
+    /// The cell under `key` and where its text starts, when that is `{` (JSON object text).
+    private func objectText(_ key: FieldKey) -> (UnsafeBufferPointer<UInt8>, Int)? {
+        guard let cell = cell(key), let first = cell.firstIndex(where: { !isJSONWhitespace($0) }), cell[first] == UInt8(ascii: "{") else { return nil }
+        return (cell, first)
+    }
 
     /// The cell of member `member` in this row; nil when the row is too short to hold it.
     /// When the header repeats a name, the first non-empty cell of the name's columns.
@@ -53,8 +82,9 @@ struct CSVRecord: RecordFields {
     /// A cell of JSON object text, read by ``JSONCellParser``; any other text as
     /// ``JSONValue/structured`` reads a string.
     func structured(_ key: FieldKey) -> StructuredField? {
+        if let readCell, readCell.key == key { return readCell.record.map(StructuredField.object) }
         guard let cell = cell(key) else { return nil }
-        if let cellParser, let first = cell.firstIndex(where: { !isJSONWhitespace($0) }), cell[first] == UInt8(ascii: "{") {
+        if let cellParser, let (cell, first) = objectText(key) {
             return cellParser.object(in: cell, at: first).map { .object(.value($0)) }
         }
         return StructuredField(.string(String(decoding: cell, as: UTF8.self)))
@@ -122,5 +152,27 @@ final class JSONCellParser {
         guard let value = try? parser.parseValue(depth: 0) else { return nil }
         parser.skipWhitespace()
         return parser.atEnd ? value : nil
+    }
+
+    /// Calls `body` with the object at `position` of `bytes` read flat, as a JSON file's record
+    /// is (``FlatRecord``; what ``object(in:at:)`` gives as a tree, read alike: the record and
+    /// the tree of the same bytes read alike, ``FlatRecordCheck``), or with nil when the text is
+    /// not one JSON object followed only by whitespace. The record borrows the parser's storage
+    /// and `bytes`: valid only during the call.
+    func withObject<R>(in bytes: UnsafeBufferPointer<UInt8>, at position: Int, _ body: (NestedRecord?) -> R) -> R {
+        parser.restart(over: bytes, at: position)
+        // nil when the object was read flat (`try?` would fold that into a failure).
+        let parsed: JSONValue?
+        do { parsed = try parser.parseRecord(depth: 0) } catch { return body(nil) }
+        parser.skipWhitespace()
+        guard parser.atEnd else { return body(nil) }
+        return parser.withRecord(parsed) { record in
+            switch record {
+            case .fields(let flat): return body(.flat(flat))
+            case .value(let value):
+                guard case .object = value else { return body(nil) }
+                return body(.value(value))
+            }
+        }
     }
 }

@@ -401,6 +401,9 @@ struct FileReader {
         }
         let cells = limits.skipUnusedFields ? JSONCellParser() : nil
         let columns = CSVColumns(header: heading.header, repeats: !heading.repeatedNames.isEmpty)
+        // The column whose JSON text holds the record the mappers read: read flat, as a JSON
+        // file's record is, before the row is interpreted.
+        let recordColumn = [FieldKey.auditData, .rawEventData].first { !columns.membersByKey[$0.rawValue].isEmpty }
         var rows = 0
         while let next = reader.next() {
             rows += 1
@@ -419,8 +422,9 @@ struct FileReader {
                     reject(&outcome, line: row.line, column: nil, reason: "\(repeated) again (CSV files joined with their headers?): not a record")
                     continue
                 }
-                accept(&outcome, CSVRecord(cells: row.cells, columns: columns, cellParser: cells),
-                       origin: .csv, line: row.line, column: nil)
+                CSVRecord(cells: row.cells, columns: columns, cellParser: cells).withJSONCellRead(recordColumn) { record in
+                    accept(&outcome, record, origin: .csv, line: row.line, column: nil)
+                }
             }
         }
         guard let part else {
