@@ -75,7 +75,7 @@ enum FuzzTarget: String, CaseIterable {
             // The first row names the columns, normalised as a file's are: an `AuditData` or
             // `RawEventData` column sends its cells through the input's one JSON cell parser.
             var columns: CSVColumns?
-            let cells = JSONCellParser()
+            let cells = JSONCellParser(), recordCells = JSONCellParser()
             var rows = 0
             while let row = reader.next(), rows < 10_000 {
                 rows += 1
@@ -100,7 +100,7 @@ enum FuzzTarget: String, CaseIterable {
                 // The record's JSON cell read flat, as the reader reads it, reads as its tree.
                 let record = CSVRecord(cells: row.cells, columns: columns, cellParser: cells)
                 let recordColumn = [FieldKey.auditData, .rawEventData].first { !columns.membersByKey[$0.rawValue].isEmpty }
-                let flat = record.withJSONCellRead(recordColumn, reading)
+                let flat = record.withJSONCellRead(recordColumn, parser: recordCells, reading)
                 precondition(flat == reading(record), "a CSV row's JSON cell read flat and as a tree read otherwise")
             }
         case .fileParts:

@@ -37,7 +37,7 @@ import Testing
     @Test("a CSV cell of JSON object text is read as a record: unread members stepped over, the same value or nil as a whole parse")
     func csvJSONCellsReadAsRecords() {
         // One parser for every cell, as for a file's: a broken cell leaves nothing to the next.
-        let shared = JSONCellParser()
+        let shared = JSONCellParser(), recordCells = JSONCellParser()
         let columns = CSVColumns(header: ["AuditData"], repeats: false)
         func cell(_ text: String, skipping: Bool) -> StructuredField? {
             var text = text
@@ -66,7 +66,7 @@ import Testing
         func flat(_ text: String) -> (keys: [String], operation: String?)? {
             var text = text
             return text.withUTF8 { bytes in
-                CSVRecord(cells: [bytes], columns: columns, cellParser: shared).withJSONCellRead(.auditData) { record in
+                CSVRecord(cells: [bytes], columns: columns, cellParser: shared).withJSONCellRead(.auditData, parser: recordCells) { record in
                     record.object(.auditData).map { ($0.keys, $0.text(.operation)) }
                 }
             }

@@ -24,13 +24,16 @@ struct CSVRecord: RecordFields {
         self.cellParser = cellParser
     }
 
-    /// Calls `body` with this record, its cell under `key` read flat first when it is JSON
-    /// object text (Purview's `AuditData`, Defender's `RawEventData`: the record the mappers
-    /// read), so that the mappers read it as they read a JSON file's record. Valid only during
-    /// the call, as the flat record borrows the cell parser's storage.
-    func withJSONCellRead<R>(_ key: FieldKey?, _ body: (CSVRecord) -> R) -> R {
-        guard let key, let cellParser, let (cell, first) = objectText(key) else { return body(self) }
-        return cellParser.withObject(in: cell, at: first) { record in
+    /// Calls `body` with this record, its cell under `key` read flat first by `parser` when it
+    /// is JSON object text (Purview's `AuditData`, Defender's `RawEventData`: the record the
+    /// mappers read), so that the mappers read it as they read a JSON file's record. Valid only
+    /// during the call, as the flat record borrows `parser`'s storage: `parser` must not be the
+    /// record's ``cellParser``, which reads the row's other JSON cells during the call. Read as
+    /// the others are when parsing whole (no ``cellParser``).
+    func withJSONCellRead<R>(_ key: FieldKey?, parser: JSONCellParser, _ body: (CSVRecord) -> R) -> R {
+        precondition(parser !== cellParser, "the record column's parser is the row's other cells' parser")
+        guard let key, cellParser != nil, let (cell, first) = objectText(key) else { return body(self) }
+        return parser.withObject(in: cell, at: first) { record in
             var read = self
             read.readCell = (key, record)
             return body(read)

@@ -404,6 +404,7 @@ struct FileReader {
         // The column whose JSON text holds the record the mappers read: read flat, as a JSON
         // file's record is, before the row is interpreted.
         let recordColumn = [FieldKey.auditData, .rawEventData].first { !columns.membersByKey[$0.rawValue].isEmpty }
+        let recordCells = JSONCellParser()
         var rows = 0
         while let next = reader.next() {
             rows += 1
@@ -422,7 +423,7 @@ struct FileReader {
                     reject(&outcome, line: row.line, column: nil, reason: "\(repeated) again (CSV files joined with their headers?): not a record")
                     continue
                 }
-                CSVRecord(cells: row.cells, columns: columns, cellParser: cells).withJSONCellRead(recordColumn) { record in
+                CSVRecord(cells: row.cells, columns: columns, cellParser: cells).withJSONCellRead(recordColumn, parser: recordCells) { record in
                     accept(&outcome, record, origin: .csv, line: row.line, column: nil)
                 }
             }
