@@ -2,10 +2,11 @@
 /// case-insensitively, the last of a repeated key winning (the common behaviour of JSON readers,
 /// and what Log Analytics keeps).
 ///
-/// Three kinds of record provide it: a parsed ``JSONValue`` (an object inside a CSV cell, a
-/// record read again in full), a ``FlatRecord`` (a record object read straight from a JSON
-/// file's bytes, the common case, and the objects inside it down to two levels), and a
-/// ``CSVRecord`` (a CSV row, whose cells of JSON object text are parsed as records are). A
+/// Three kinds of record provide it: a parsed ``JSONValue`` (an object inside a CSV cell other
+/// than the row's record column, a record read again in full), a ``FlatRecord`` (a record object
+/// read straight from a JSON file's bytes, the common case, and the objects inside it down to two
+/// levels; also a CSV row's record column, `AuditData` or `RawEventData`), and a ``CSVRecord`` (a
+/// CSV row, whose cells of JSON object text are parsed as records are). A
 /// mapper reads an object inside a record as a ``NestedRecord``, a flat one or a parsed one.
 protocol RecordFields {
     /// The member named `key`, as a JSON value.
@@ -91,7 +92,7 @@ extension JSONValue: RecordFields {
 /// levels down, ``JSONParser/flatLevels``) is read flat the same way, as a block of members of
 /// its own; other values were parsed as they are.
 ///
-/// It points into the file's mapped bytes and borrows the parser's storage
+/// It points into the file's mapped bytes (or a CSV row's cell) and borrows the parser's storage
 /// (``JSONParser/withRecord(_:_:)``): the reader hands it to the interpreter within its callback,
 /// and it is never kept beyond that (the next record overwrites the storage).
 struct FlatRecord: RecordFields {
