@@ -66,7 +66,7 @@ import Testing
         func flat(_ text: String) -> (keys: [String], operation: String?)? {
             var text = text
             return text.withUTF8 { bytes in
-                CSVRecord(cells: [bytes], columns: columns, cellParser: shared).withJSONCellRead(.auditData, parser: recordCells) { record in
+                CSVRecord(cells: [bytes], columns: columns, cellParser: shared).withRecordColumnRead(parser: recordCells) { record in
                     record.object(.auditData).map { ($0.keys, $0.text(.operation)) }
                 }
             }
@@ -75,6 +75,8 @@ import Testing
             let tree = cell(text, skipping: true)
             #expect(flat(text)?.keys == keys(tree) && flat(text)?.operation == tree?.record?.text(.operation), "\(text)")
         }
+        #expect(columns.recordColumn == .auditData && CSVColumns(header: ["Timestamp", "rawEventData"], repeats: false).recordColumn == .rawEventData)
+        #expect(CSVColumns(header: ["TimeGenerated", "DeviceDetail"], repeats: false).recordColumn == nil)
         #expect(flat(audit)?.operation == "New-InboxRule" && flat(#"{"Operation":"a\u0062"}"#)?.operation == "ab")
         // Array text is read as before.
         guard case .array(let items)? = cell(#"[{"Name":"a"}]"#, skipping: true) else {

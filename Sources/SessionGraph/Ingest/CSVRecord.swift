@@ -1,8 +1,8 @@
 /// A CSV row as a record: its cells by column name, as their bytes (a string is made only of a
 /// cell a mapper reads as a string), and a cell holding a JSON object (Purview's `AuditData`,
 /// Defender's `RawEventData`, a sign-in's `DeviceDetail`) parsed from its bytes as the JSON
-/// reader parses a record (the string limit counts bytes, as in a JSON file), stepping over the members no mapper reads
-/// (``ReadFields``) instead of building them. Parsing those cells whole was 40 % of reading a
+/// reader parses a record (the string limit counts bytes, as in a JSON file), stepping over the
+/// members no mapper reads (``ReadFields``) instead of building them. Parsing those cells whole was 40 % of reading a
 /// Purview or Defender CSV export. As in a JSON file, a member no mapper reads is checked only
 /// as ``JSONParser/skipValue(depth:)`` checks it: a cell malformed only there is read.
 struct CSVRecord: RecordFields {
@@ -13,8 +13,8 @@ struct CSVRecord: RecordFields {
     /// The file's parser of JSON cells; nil to parse them whole (``ReadLimits/skipUnusedFields``
     /// off).
     let cellParser: JSONCellParser?
-    /// The row's cell of JSON object text that the reader read flat before the record is
-    /// interpreted (``withJSONCellRead(_:_:)``), and the record it holds (nil: not one JSON
+    /// The row's record column as the reader read it flat before the record is interpreted
+    /// (``withRecordColumnRead(parser:_:)``): its key, and the record it holds (nil: not one JSON
     /// object).
     private(set) var readCell: (key: FieldKey, record: NestedRecord?)? = nil
 
@@ -24,15 +24,14 @@ struct CSVRecord: RecordFields {
         self.cellParser = cellParser
     }
 
-    /// Calls `body` with this record, its cell under `key` read flat first by `parser` when it
-    /// is JSON object text (Purview's `AuditData`, Defender's `RawEventData`: the record the
-    /// mappers read), so that the mappers read it as they read a JSON file's record. Valid only
-    /// during the call, as the flat record borrows `parser`'s storage: `parser` must not be the
-    /// record's ``cellParser``, which reads the row's other JSON cells during the call. Read as
-    /// the others are when parsing whole (no ``cellParser``).
-    func withJSONCellRead<R>(_ key: FieldKey?, parser: JSONCellParser, _ body: (CSVRecord) -> R) -> R {
+    /// Calls `body` with this record, its record column (``CSVColumns/recordColumn``) read flat
+    /// first by `parser` when it is JSON object text, so that the mappers read it as they read a
+    /// JSON file's record. Valid only during the call, as the flat record borrows `parser`'s
+    /// storage: `parser` must not be the record's ``cellParser``, which reads the row's other
+    /// JSON cells during the call. Read as the others are when parsing whole (no ``cellParser``).
+    func withRecordColumnRead<R>(parser: JSONCellParser, _ body: (CSVRecord) -> R) -> R {
         precondition(parser !== cellParser, "the record column's parser is the row's other cells' parser")
-        guard let key, cellParser != nil, let (cell, first) = objectText(key) else { return body(self) }
+        guard let key = columns.recordColumn, cellParser != nil, let cell = cell(key), let first = Self.objectStart(cell) else { return body(self) }
         return parser.withObject(in: cell, at: first) { record in
             var read = self
             read.readCell = (key, record)
@@ -40,10 +39,10 @@ struct CSVRecord: RecordFields {
         }
     }
 
-    /// The cell under `key` and where its text starts, when that is `{` (JSON object text).
-    private func objectText(_ key: FieldKey) -> (UnsafeBufferPointer<UInt8>, Int)? {
-        guard let cell = cell(key), let first = cell.firstIndex(where: { !isJSONWhitespace($0) }), cell[first] == UInt8(ascii: "{") else { return nil }
-        return (cell, first)
+    /// Where `cell`'s text starts when that is `{` (JSON object text).
+    private static func objectStart(_ cell: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard let first = cell.firstIndex(where: { !isJSONWhitespace($0) }), cell[first] == UInt8(ascii: "{") else { return nil }
+        return first
     }
 
     /// The cell of member `member` in this row; nil when the row is too short to hold it.
@@ -87,7 +86,7 @@ struct CSVRecord: RecordFields {
     func structured(_ key: FieldKey) -> StructuredField? {
         if let readCell, readCell.key == key { return readCell.record.map(StructuredField.object) }
         guard let cell = cell(key) else { return nil }
-        if let cellParser, let (cell, first) = objectText(key) {
+        if let cellParser, let first = Self.objectStart(cell) {
             return cellParser.object(in: cell, at: first).map { .object(.value($0)) }
         }
         return StructuredField(.string(String(decoding: cell, as: UTF8.self)))
@@ -104,6 +103,9 @@ final class CSVColumns: Sendable {
     let columnsOfMember: [[Int]]
     /// For each ``FieldKey`` (by raw value), the members of that name, in order.
     let membersByKey: [[Int]]
+    /// The column whose JSON text holds the record the mappers read (Purview's `AuditData`,
+    /// else Defender's `RawEventData`), read flat (``CSVRecord/withRecordColumnRead(parser:_:)``).
+    let recordColumn: FieldKey?
 
     /// `header`, the file's normalised header; `repeats`, whether it repeats a name (when it
     /// does not, no two columns are one member).
@@ -131,6 +133,8 @@ final class CSVColumns: Sendable {
                 }
             }
         }
+        let byKey = membersByKey
+        recordColumn = [FieldKey.auditData, .rawEventData].first { !byKey[$0.rawValue].isEmpty }
     }
 }
 

@@ -401,9 +401,7 @@ struct FileReader {
         }
         let cells = limits.skipUnusedFields ? JSONCellParser() : nil
         let columns = CSVColumns(header: heading.header, repeats: !heading.repeatedNames.isEmpty)
-        // The column whose JSON text holds the record the mappers read: read flat, as a JSON
-        // file's record is, before the row is interpreted.
-        let recordColumn = [FieldKey.auditData, .rawEventData].first { !columns.membersByKey[$0.rawValue].isEmpty }
+        // The record column is read flat, as a JSON file's record is, by a parser of its own.
         let recordCells = JSONCellParser()
         var rows = 0
         while let next = reader.next() {
@@ -423,7 +421,7 @@ struct FileReader {
                     reject(&outcome, line: row.line, column: nil, reason: "\(repeated) again (CSV files joined with their headers?): not a record")
                     continue
                 }
-                CSVRecord(cells: row.cells, columns: columns, cellParser: cells).withJSONCellRead(recordColumn, parser: recordCells) { record in
+                CSVRecord(cells: row.cells, columns: columns, cellParser: cells).withRecordColumnRead(parser: recordCells) { record in
                     accept(&outcome, record, origin: .csv, line: row.line, column: nil)
                 }
             }
