@@ -350,17 +350,18 @@ struct FileReader {
                 reject(&outcome, line: raw.line, column: raw.column, reason: reason)
             }
         }
+        let last = part?.last ?? true
         switch part?.layout {
         case .array?:
-            let endedAtCut = reader.readArrayPart(from: start, first: index == 0, last: part!.last, take)
+            let endedAtCut = reader.readArrayPart(from: start, first: index == 0, last: last, take)
             // A part before the last ends at its cut with nothing to say about the array; the
             // last may say how the array ends (its lines are moved on when the parts are joined).
-            if !endedAtCut || (!part!.last && !reader.remarks.isEmpty) { outcome.partMisaligned = true }
+            if !endedAtCut || (!last && !reader.remarks.isEmpty) { outcome.partMisaligned = true }
         case .envelopes(let container)?:
             let readToTheEnd = reader.readEnvelopePart(from: start, container: container, take)
             // A part before the last is read to its end with nothing to say; the last ends as
             // the whole read does.
-            if !part!.last && (!readToTheEnd || !reader.remarks.isEmpty) { outcome.partMisaligned = true }
+            if !last && (!readToTheEnd || !reader.remarks.isEmpty) { outcome.partMisaligned = true }
         case .ndjson?, .csv?, nil:
             reader.read(from: start, take)
         }

@@ -183,14 +183,16 @@ struct JSONRecordReader {
     }
 
     /// Values one after another. On a parse error, skips to the next line. With `envelopes`, it
-    /// returns at an envelope of that kind (``readEnvelopes``).
+    /// returns at an envelope of that kind after the first value (``readEnvelopes`` found that
+    /// the first is none).
     private mutating func readSequence(_ parser: inout JSONParser, upTo envelopes: JSONContainer? = nil, _ body: (RawJSONRecord) -> Void) {
         parser.recordDepth = 1
         var lineEnd = -1
+        let entry = parser.position
         while true {
             parser.skipWhitespace()
             guard !parser.atEnd else { return }
-            if let envelopes, parser.current == UInt8(ascii: "{"), envelopeKind(at: parser.position) == envelopes { return }
+            if let envelopes, parser.position > entry, parser.current == UInt8(ascii: "{"), envelopeKind(at: parser.position) == envelopes { return }
             let start = parser.position
             let (line, column) = location(of: start)
             // The end of the current line, found once per line (several records may share one).
