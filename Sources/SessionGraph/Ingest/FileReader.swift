@@ -251,8 +251,11 @@ struct FileReader {
         return text
     }
 
+    /// Interprets one record into an event, or rejects it. `fullRecord` parses the record again
+    /// in full, for a rejection that names its keys; it is a plain closure, not an optional one,
+    /// so it does not escape (an optional closure did, and cost an allocation for every record).
     private func accept<Record: RecordFields>(_ outcome: inout FileReadOutcome, _ record: Record, origin: RecordOrigin, line: Int, column: Int?, truncatedStrings: Int = 0,
-                        duplicateKeys: [String] = [], fullRecord: (() -> JSONValue?)? = nil) {
+                        duplicateKeys: [String] = [], fullRecord: () -> JSONValue? = { nil }) {
         let index = outcome.read + 1
         guard outcome.read < limits.maxRecordsPerFile else {
             reject(&outcome, line: line, column: column, reason: "more than \(limits.maxRecordsPerFile) records in one file (limit --max-records-per-file)")
@@ -270,7 +273,7 @@ struct FileReader {
         } catch {
             var reason = error.reason
             // An unrecognised JSON record is read again in full, so its rejection names its keys.
-            if reason.hasPrefix("unrecognised record"), let full = fullRecord?(),
+            if reason.hasPrefix("unrecognised record"), let full = fullRecord(),
                case .failure(let again) = Result(catching: { () throws(RecordRejection) -> EventDraft in
                    try RecordInterpreter.interpret(full, origin: origin, provenance: Provenance(fileIndex: fileIndex, line: 0, record: 0))
                }) {
