@@ -529,8 +529,13 @@ struct JSONParser {
         guard position < bytes.count else {
             throw JSONParseError(offset: openQuote, message: "unterminated string (expected a closing quote)")
         }
-        // Slow path: decode escapes into a buffer.
-        var out: [UInt8] = Array(UnsafeBufferPointer(rebasing: bytes[start..<position]))
+        // Slow path: decode escapes into a buffer, made once as large as the raw string (what
+        // it decodes to is never longer), or the string limit and one character past it.
+        var rawEnd = position
+        while rawEnd < bytes.count, bytes[rawEnd] == UInt8(ascii: "\\") { rawEnd = Self.nextStringSpecial(bytes, from: rawEnd + 2) }
+        var out: [UInt8] = []
+        out.reserveCapacity(min(rawEnd, bytes.count) - start > maxStringBytes ? maxStringBytes + 4 : min(rawEnd, bytes.count) - start)
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<position]))
         var fullLength = out.count
         while position < bytes.count {
             let byte = bytes[position]
@@ -550,16 +555,17 @@ struct JSONParser {
             guard position < bytes.count else { break }
             let escape = bytes[position]
             position += 1
-            var decoded: [UInt8]
+            // Decoded into `out` in place (an array for each escape was an allocation each).
+            let before = out.count
             switch escape {
-            case UInt8(ascii: "\""): decoded = [0x22]
-            case UInt8(ascii: "\\"): decoded = [0x5C]
-            case UInt8(ascii: "/"): decoded = [0x2F]
-            case UInt8(ascii: "b"): decoded = [0x08]
-            case UInt8(ascii: "f"): decoded = [0x0C]
-            case UInt8(ascii: "n"): decoded = [0x0A]
-            case UInt8(ascii: "r"): decoded = [0x0D]
-            case UInt8(ascii: "t"): decoded = [0x09]
+            case UInt8(ascii: "\""): out.append(0x22)
+            case UInt8(ascii: "\\"): out.append(0x5C)
+            case UInt8(ascii: "/"): out.append(0x2F)
+            case UInt8(ascii: "b"): out.append(0x08)
+            case UInt8(ascii: "f"): out.append(0x0C)
+            case UInt8(ascii: "n"): out.append(0x0A)
+            case UInt8(ascii: "r"): out.append(0x0D)
+            case UInt8(ascii: "t"): out.append(0x09)
             case UInt8(ascii: "u"):
                 var scalar = try hex4()
                 if (0xD800...0xDBFF).contains(scalar) {
@@ -580,14 +586,23 @@ struct JSONParser {
                 } else if (0xDC00...0xDFFF).contains(scalar) {
                     scalar = 0xFFFD
                 }
-                decoded = Array(String(Character(Unicode.Scalar(scalar) ?? "\u{FFFD}")).utf8)
+                Self.appendUTF8(Unicode.Scalar(scalar) ?? "\u{FFFD}", to: &out)
             default:
                 throw JSONParseError(offset: position - 2, message: "invalid escape '\\\(describe(escape))' in a string")
             }
-            if out.count <= maxStringBytes { out.append(contentsOf: decoded) }
-            fullLength += decoded.count
+            let decoded = out.count - before
+            // Past the string limit the decoded bytes are only counted (as before, a value that
+            // crosses the limit keeps its last escape whole; the cut is made at the end).
+            if before > maxStringBytes { out.removeSubrange(before...) }
+            fullLength += decoded
         }
         throw JSONParseError(offset: openQuote, message: "unterminated string (expected a closing quote)")
+    }
+
+    /// Appends the UTF-8 bytes of `scalar` (what `String(Character(scalar)).utf8` holds,
+    /// without making the string).
+    static func appendUTF8(_ scalar: Unicode.Scalar, to out: inout [UInt8]) {
+        out.append(contentsOf: scalar.utf8)
     }
 
     private mutating func hex4() throws(JSONParseError) -> UInt32 {

@@ -69,7 +69,7 @@ extension RecordFields {
 }
 
 extension JSONValue: RecordFields {
-    subscript(key: FieldKey) -> JSONValue? { key.withBytes(member(named:)) }
+    subscript(key: FieldKey) -> JSONValue? { key.withBytes { member(named: $0) } }
 
     func field(_ key: FieldKey) -> FieldText? { self[key]?.text.map(FieldText.text) }
 
@@ -197,7 +197,12 @@ struct FlatRecord: RecordFields {
     /// The object as the parser would have built it.
     var tree: JSONValue { .object(range.map { (key(at: $0), value(at: $0)) }) }
 
-    subscript(key: FieldKey) -> JSONValue? { index(of: key).map(value(at:)) }
+    /// (A plain `guard`, not `index(of:).map(value(at:))`: the method as a function value
+    /// captured the record, and made that one allocation for every lookup.)
+    subscript(key: FieldKey) -> JSONValue? {
+        guard let index = index(of: key) else { return nil }
+        return value(at: index)
+    }
 
     func field(_ key: FieldKey) -> FieldText? {
         guard let index = index(of: key) else { return nil }
