@@ -102,7 +102,9 @@ struct AnalyzeCommand: AsyncParsableCommand {
         // finding per diagram grew with sessions times findings).
         let findingsBySession = Dictionary(grouping: findings.filter { $0.sessionId != nil }, by: { $0.sessionId! })
         var diagrams: [Int: String] = [:]
+        let redactionStarted = DispatchTime.now().uptimeNanoseconds
         let redactor = redact ? Redactor(events: graph.events) : nil
+        let redactionSeconds = Double(DispatchTime.now().uptimeNanoseconds - redactionStarted) / 1e9
         // Diagrams are redacted text by text, before lines are cut to their length.
         var diagram = SessionDiagram(view: .full, nodeBudget: nodeBudget)
         let textFilter: (@Sendable (String) -> String)? = Self.textFilter(redactor)
@@ -214,7 +216,7 @@ struct AnalyzeCommand: AsyncParsableCommand {
             }
             let documentSeconds = try await documentsWritten
             clock.mark("outputs")
-            clock.detail("outputs: JSON documents \(String(format: "%.3f", documentSeconds)) s, beside them diagrams \(String(format: "%.3f", diagramSeconds)) s then report.html \(String(format: "%.3f", reportSeconds)) s")
+            clock.detail("outputs: \(redact ? "redaction table \(String(format: "%.3f", redactionSeconds)) s, then " : "")JSON documents \(String(format: "%.3f", documentSeconds)) s, beside them diagrams \(String(format: "%.3f", diagramSeconds)) s then report.html \(String(format: "%.3f", reportSeconds)) s")
         } catch {
             printError("cannot write to \(out): \(error.localizedDescription)")
             throw ExitCode(1)

@@ -134,6 +134,25 @@ import Testing
     /// plain definition gives (the agent lower-cased, Foundation's substring search) for ASCII
     /// agents made of the needles' pieces in any case; a look-alike letter (the Kelvin sign,
     /// which `lowercased()` turns into `k`) no longer matches.
+    /// An address of four short digit groups is read from its bytes as the split of its text
+    /// reads it; any other text is left to the split (random texts of digits and dots).
+    @Test func dottedQuadEqualsTheSplitOfItsText() {
+        var generator = SystemRandomNumberGenerator()
+        var texts = ["203.0.113.7", "1.2.3.4", "255.255.255.255", "1..2.3.4", ".1.2.3", "1.2.3.", "1.2.3", "1.2.3.4.5", "1234.1.1.1", "01.002.3.4", "a.b.c.d", "2001:db8::1"]
+        texts += (0..<3000).map { _ in String(decoding: (0..<Int.random(in: 0...16, using: &generator)).map { _ in Array("0123456789..".utf8).randomElement(using: &generator)! }, as: UTF8.self) }
+        for text in texts {
+            let parts = text.split(separator: ".")
+            let strict = parts.count == 4 && text.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { $0.count >= 1 && $0.count <= 3 && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }
+            if let (network, host) = NetworkKey.dottedQuad(text) {
+                #expect(strict, "\(text)")
+                #expect(network == "\(parts[0]).\(parts[1]).\(parts[2])" && host == String(parts[3]), "\(text)")
+                #expect(NetworkKey.prefix(text) == "\(parts[0]).\(parts[1]).\(parts[2]).0/24")
+            } else {
+                #expect(!strict, "\(text)")
+            }
+        }
+    }
+
     @Test func clientFamilyMatchesThePlainDefinitionOnASCII() {
         func plain(_ agent: String) -> String {
             let ua = agent.lowercased()

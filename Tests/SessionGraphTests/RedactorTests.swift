@@ -83,4 +83,43 @@ import Testing
         #expect(other.apply(#"{"user":"user@contoso.example","path":"/personal/user_contoso_example/Documents","agent":"user agent"}"#)
                 == #"{"user":"user-1","path":"/personal/site-1/Documents","agent":"user agent"}"#)
     }
+
+    /// A plain value's written forms, taken without the escapers, are the forms the escapers
+    /// give: on every printable byte, next to and at the length where a diagram cuts a line.
+    @Test func plainValuesHaveTheFormsTheEscapersGive() {
+        var generator = SystemRandomNumberGenerator()
+        var values = ["a-b", "203.0.113.10", "2001:db8::1", "9f2c-…", "x&y", "Tim", "\"q\"", "O'Neil", "a<b", "back\\slash", "tab\there",
+                      String(repeating: "a", count: DOTText.maxLineLength), String(repeating: "a-", count: DOTText.maxLineLength / 2),
+                      String(repeating: "b", count: DOTText.maxLineLength + 1), String(repeating: "-", count: DOTText.maxLineLength + 1)]
+        values += (0x20..<0x7F).map { "ab" + String(UnicodeScalar(UInt8($0))) + "cd" }
+        values += (0..<500).map { _ in String(decoding: (0..<Int.random(in: 1...12, using: &generator)).map { _ in UInt8.random(in: 0x20..<0x7F, using: &generator) }, as: UTF8.self) }
+        for value in values {
+            #expect(Redactor.writtenForms(of: value) == Redactor.writtenFormsByEscaping(value), "\(value)")
+        }
+        #expect(Redactor.plainWrittenForms(of: "a-b") == ["a-b", "a&#45;b"])
+        #expect(Redactor.plainWrittenForms(of: "O'Neil") == nil)
+        #expect(Redactor.plainWrittenForms(of: String(repeating: "b", count: DOTText.maxLineLength + 1)) == nil)
+    }
+
+    /// Values are numbered in the order their events come, each once, whichever field first
+    /// names it; a value several events repeat is numbered at its first.
+    @Test func numbersValuesInTheOrderTheyFirstOccur() {
+        func event(_ upn: String?, _ name: String?, _ ip: String?, _ device: String? = nil) -> Event {
+            var event = Event(time: UTCInstant(seconds: 0), source: .signInLogs, shape: .logAnalyticsNDJSON, kind: .signIn,
+                              provenance: Provenance(fileIndex: 0, line: 1, record: 1))
+            event.userPrincipalName = upn
+            event.userDisplayName = name
+            event.ipAddress = ip
+            event.deviceName = device
+            return event
+        }
+        let events = [event("bo@contoso.example", "Bo Lind", "203.0.113.7"), event("al@contoso.example", "Bo Lind", "203.0.113.7", "PC-1"),
+                      event("bo@contoso.example", "Al Berg", "198.51.100.9", "PC-2"), event("al@contoso.example", "Cy Dahl", "203.0.113.8", "PC-1")]
+        let pseudonyms = Dictionary(uniqueKeysWithValues: Redactor(events: events).mapping.map { ($0.original, $0.pseudonym) })
+        #expect(pseudonyms["bo@contoso.example"] == "user-1" && pseudonyms["al@contoso.example"] == "user-2")
+        #expect(pseudonyms["bo_contoso_example"] == "site-1" && pseudonyms["al_contoso_example"] == "site-2")
+        #expect(pseudonyms["Bo Lind"] == "person-1" && pseudonyms["Al Berg"] == "person-2" && pseudonyms["Cy Dahl"] == "person-3")
+        #expect(pseudonyms["PC-1"] == "host-1" && pseudonyms["PC-2"] == "host-2")
+        #expect(pseudonyms["203.0.113.7"] == "240.0.1.7" && pseudonyms["198.51.100.9"] == "240.0.2.9" && pseudonyms["203.0.113.8"] == "240.0.1.8")
+    }
 }

@@ -93,6 +93,7 @@ public enum NetworkKey {
 
     /// `203.0.113.0/24` or `2001:db8:1::/48`.
     public static func prefix(_ ip: String) -> String? {
+        if let (network, _) = dottedQuad(ip) { return network + ".0/24" }
         if ip.utf8.contains(UInt8(ascii: ":")) {
             let expanded = expandIPv6(ip)
             guard expanded.count == 8 else { return nil }
@@ -101,6 +102,31 @@ public enum NetworkKey {
         let parts = ip.split(separator: ".")
         guard parts.count == 4 else { return nil }
         return "\(parts[0]).\(parts[1]).\(parts[2]).0/24"
+    }
+
+    /// An address written as four groups of one to three digits (`203.0.113.7`), as its first
+    /// three groups (`203.0.113`) and its last (`7`), read from its bytes; nil for any other
+    /// text (which the general path reads).
+    static func dottedQuad(_ ip: String) -> (network: String, host: String)? {
+        var ip = ip
+        return ip.withUTF8 { bytes -> (String, String)? in
+            guard bytes.count >= 7, bytes.count <= 15 else { return nil }
+            var dots = 0, lastDot = 0, digits = 0
+            for (index, byte) in bytes.enumerated() {
+                if byte == UInt8(ascii: ".") {
+                    guard digits > 0 else { return nil }
+                    dots += 1
+                    lastDot = index
+                    digits = 0
+                } else {
+                    guard byte &- UInt8(ascii: "0") < 10, digits < 3 else { return nil }
+                    digits += 1
+                }
+            }
+            guard dots == 3, digits > 0 else { return nil }
+            return (String(decoding: UnsafeBufferPointer(rebasing: bytes[..<lastDot]), as: UTF8.self),
+                    String(decoding: UnsafeBufferPointer(rebasing: bytes[(lastDot + 1)...]), as: UTF8.self))
+        }
     }
 
     /// Whether the address is IPv6.

@@ -348,6 +348,10 @@ public struct Event: Sendable {
     var outcomeCode: UInt32 { storage.result }
     var incomingTokenTypeCode: UInt32 { storage.incomingTokenType }
     var operationCode: UInt32 { storage.operation }
+    /// Codes of the other values `--redact` replaces (``Redactor``).
+    var userDisplayNameCode: UInt32 { storage.userDisplayName }
+    var deviceNameCode: UInt32 { storage.deviceName }
+    var tenantIdCode: UInt32 { storage.tenantId }
 
     /// An event over storage the ingest stage filled.
     init(storage: Storage) {
