@@ -165,7 +165,10 @@ enum FuzzTarget: String, CaseIterable {
             let patterns = bytes[..<split].split(separator: 0, omittingEmptySubsequences: true).prefix(64)
             let pairs = patterns.enumerated().map { (pattern: Array($0.element.prefix(256)), replacement: Array("<\($0.offset)>".utf8)) }
             let text = Array(bytes[min(split + 1, bytes.count)...].prefix(8192))
-            var replacer = PatternReplacer(pairs)
+            // Windows of a few bytes, so that most patterns are found by an anchor, and anchors
+            // are shared and pushed along.
+            let anchoring = PatternReplacer.Anchoring(window: 1 + data.count % 5, groupLimit: 1 + data.count / 5 % 3, shifts: 1 + data.count / 15 % 3)
+            var replacer = PatternReplacer(pairs, anchoring: anchoring)
             replacer.blockSizeForTests = 1 + data.count % 13
             let replaced = text.withUnsafeBufferPointer { replacer.replace($0) }
             precondition(replaced == PatternReplacer.definition(text, pairs), "the one-pass replacement differs from its definition")

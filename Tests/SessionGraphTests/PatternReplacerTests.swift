@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import SessionGraph
+@testable import SessionGraphSimulator
 
 /// `--redact`'s one-pass replacement against the plain definition (``PatternReplacer/definition(_:_:)``):
 /// from the left, at the first position where a pattern starts as a whole word (ASCII case
@@ -44,6 +45,47 @@ import Testing
             let got = text.withUnsafeBufferPointer { replacer.replace($0) }
             #expect(got == PatternReplacer.definition(text, pairs.map { (pattern: $0.0, replacement: $0.1) }), "text \(String(decoding: text, as: UTF8.self)) patterns \(pairs.map { String(decoding: $0.0, as: UTF8.self) })")
         }
+    }
+
+    /// Patterns longer than a window found by an anchor, with windows of one to three bytes so
+    /// that most patterns are anchored, share anchors, are pushed along to a later window, or are
+    /// spelled out after all when every window of theirs is taken (a group limit of one or two);
+    /// texts built from the patterns themselves so that they occur, overlap and nest.
+    @Test(arguments: [Array("abAB-.".utf8), Array("aa-".utf8), [0x41, 0x5A, 0x61, 0x7A, 0xC1, 0xE1, 0x00, 0x2E]])
+    func anchoredPatternsAgreeWithTheDefinition(alphabet: [UInt8]) {
+        var generator = SplitMix64(seed: 7)
+        for _ in 0..<3000 {
+            let pairs = (0..<Int.random(in: 1...8, using: &generator)).map { index in
+                ((0..<Int.random(in: 1...9, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! }, Array("<\(index)>".utf8))
+            }
+            var text: [UInt8] = []
+            for _ in 0..<Int.random(in: 0...8, using: &generator) {
+                if Bool.random(using: &generator), let pattern = pairs.randomElement(using: &generator)?.0 {
+                    text += pattern.map { $0 &- 0x61 < 26 && Bool.random(using: &generator) ? $0 - 0x20 : $0 }
+                } else {
+                    text += (0..<Int.random(in: 0...4, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! }
+                }
+            }
+            let anchoring = PatternReplacer.Anchoring(window: Int.random(in: 1...3, using: &generator), groupLimit: Int.random(in: 1...2, using: &generator),
+                                                      shifts: Int.random(in: 1...3, using: &generator))
+            var replacer = PatternReplacer(pairs.map { (pattern: $0.0, replacement: $0.1) }, anchoring: anchoring)
+            replacer.blockSizeForTests = Bool.random(using: &generator) ? nil : Int.random(in: 1...12, using: &generator)
+            let got = text.withUnsafeBufferPointer { replacer.replace($0) }
+            #expect(got == PatternReplacer.definition(text, pairs.map { (pattern: $0.0, replacement: $0.1) }),
+                    "text \(text) patterns \(pairs.map(\.0)) window \(anchoring.window) limit \(anchoring.groupLimit) shifts \(anchoring.shifts)")
+        }
+    }
+
+    /// Hostile long values (`make bench-hostile`): a thousand of 10,000 random bytes take the
+    /// automaton a window each, not a state a byte, and are all replaced.
+    @Test func longValuesAreAnchoredNotSpelledOut() {
+        var generator = SplitMix64(seed: 11)
+        let values = (0..<1000).map { _ in (0..<10_000).map { _ in Array("abcdefghij -".utf8).randomElement(using: &generator)! } }
+        let replacer = PatternReplacer(values.enumerated().map { ($0.element, Array("person-\($0.offset)".utf8)) })
+        #expect(replacer.states < 200_000, "\(replacer.states) states for 10 MB of patterns")
+        let text = Array(values[500..<520].joined(separator: Array(", ".utf8)))
+        let out = String(decoding: text.withUnsafeBufferPointer { replacer.replace($0) }, as: UTF8.self)
+        #expect(out == (500..<520).map { "person-\($0)" }.joined(separator: ", "))
     }
 
     /// Many values over a long text: one pass, not one search per value.

@@ -20,7 +20,23 @@
 /// precedes each reversed pattern that ends with a word byte. The text is done a block at a time
 /// (a megabyte, or four times the longest pattern), each block's backward scan starting as far
 /// past its end as a pattern can reach, so the starts kept are a block's, not the whole text's.
+///
+/// A pattern longer than ``Anchoring/window`` bytes is not spelled out in the automaton, which
+/// takes tens of bytes a byte of pattern (2,000 hostile display names of 10,000 characters made
+/// a table of 1.1 GB in 9 s). It is found by one window of its bytes (an *anchor*: its last
+/// ``Anchoring/window`` bytes, or a few bytes further in when as many other patterns already
+/// share those), which the automaton holds as it holds a pattern; where the anchor occurs, the
+/// pattern's whole span in the text is compared with it by a polynomial hash, and the bytes are
+/// compared before a replacement is made. At most ``Anchoring/groupLimit`` spans are hashed at a
+/// position; a pattern whose every window is that shared is spelled out after all, so neither
+/// memory nor time is ever worse than the automaton's alone.
 struct PatternReplacer: Sendable {
+    /// How patterns longer than a window are found (tests make the window tiny).
+    struct Anchoring: Sendable {
+        var window = 64
+        var groupLimit = 16
+        var shifts = 64
+    }
     /// A state's children as a list (first child, next sibling), each with its symbol; the
     /// root's in a table by symbol. A byte is its own symbol; ``boundary`` is 256.
     private var rootChildren = [Int32](repeating: 0, count: 257)
@@ -39,6 +55,19 @@ struct PatternReplacer: Sendable {
     private var patternStartsWithWord: [Bool] = []
     private var replacements: [[UInt8]] = []
     private var longestPatternLength = 0
+    /// For each state, the anchored patterns whose anchor ends there or at a suffix of its
+    /// string (an index into ``anchorGroups``), or -1; all anchors are as long, so a position
+    /// has at most one.
+    private var anchorAt: [Int32] = []
+    /// The anchored patterns of each anchor: the pattern, where its anchor starts in it.
+    private var anchorGroups: [[(pattern: Int32, offset: Int)]] = []
+    /// Of each pattern (by index) longer than a window: its bytes, ASCII case folded, and their
+    /// hash (else empty and 0); and whether it is anchored (not spelled out).
+    private var longBytes: [[UInt8]] = []
+    private var longHashes: [UInt64] = []
+    private var anchored: [Bool] = []
+    private var patternEndsWithWord: [Bool] = []
+    private var hasher = SpanHasher()
     /// The bytes of text done at a time when set (tests make it as small as one byte, shorter than
     /// the patterns, to cross blocks); else a megabyte, or four times the longest pattern.
     var blockSizeForTests: Int? = nil
@@ -51,8 +80,14 @@ struct PatternReplacer: Sendable {
 
     /// `pairs` in order of precedence: a pattern equal to an earlier one, ASCII case aside,
     /// is left out. Empty patterns are left out.
-    init(_ pairs: [(pattern: [UInt8], replacement: [UInt8])]) {
+    init(_ pairs: [(pattern: [UInt8], replacement: [UInt8])], anchoring: Anchoring = Anchoring()) {
         var terminal: [Int32] = [-1]
+        var anchorOf: [Int32] = [-1]
+        // Long patterns already taken, by the hash of their folded bytes (equal ones, ASCII
+        // case aside, are left out as equal short ones are); and how many patterns each
+        // anchor's bytes, by their hash, are already shared by.
+        var longByHash: [UInt64: [Int32]] = [:]
+        var sharing: [UInt64: Int] = [:]
         for (pattern, replacement) in pairs where !pattern.isEmpty {
             var state: Int32 = 0
             func step(_ next: UInt16) {
@@ -63,6 +98,7 @@ struct PatternReplacer: Sendable {
                 let created = Int32(failure.count)
                 failure.append(0)
                 terminal.append(-1)
+                anchorOf.append(-1)
                 firstChild.append(0)
                 symbol.append(next)
                 if state == 0 {
@@ -74,18 +110,71 @@ struct PatternReplacer: Sendable {
                 }
                 state = created
             }
-            if Self.isWordByte(pattern[pattern.count - 1]) { step(Self.boundary) }
-            for byte in pattern.reversed() {
-                step(UInt16(Self.fold(byte)))
-                if !Self.isWordByte(byte) { step(Self.boundary) }
+            func spell(_ bytes: ArraySlice<UInt8>) {
+                for byte in bytes.reversed() {
+                    step(UInt16(Self.fold(byte)))
+                    if !Self.isWordByte(byte) { step(Self.boundary) }
+                }
             }
-            guard terminal[Int(state)] < 0 else { continue }
-            terminal[Int(state)] = Int32(patternLengths.count)
-            patternLengths.append(pattern.count)
-            patternStartsWithWord.append(Self.isWordByte(pattern[0]))
-            replacements.append(replacement)
-            longestPatternLength = max(longestPatternLength, pattern.count)
+            func add() {
+                patternLengths.append(pattern.count)
+                patternStartsWithWord.append(Self.isWordByte(pattern[0]))
+                patternEndsWithWord.append(Self.isWordByte(pattern[pattern.count - 1]))
+                replacements.append(replacement)
+                longestPatternLength = max(longestPatternLength, pattern.count)
+            }
+            let id = Int32(patternLengths.count)
+            if pattern.count > anchoring.window {
+                let folded = pattern.map(Self.fold)
+                let hash = hasher.hash(folded[...])
+                if longByHash[hash, default: []].contains(where: { longBytes[Int($0)] == folded }) { continue }
+                longByHash[hash, default: []].append(id)
+                longBytes.append(folded)
+                longHashes.append(hash)
+                // The anchor: the last window its sharers leave room in.
+                var anchor: (offset: Int, key: UInt64)? = nil
+                for shift in 0..<max(1, anchoring.shifts) {
+                    let offset = pattern.count - anchoring.window - shift
+                    guard offset >= 0 else { break }
+                    let key = hasher.hash(folded[offset..<(offset + anchoring.window)])
+                    if sharing[key, default: 0] < anchoring.groupLimit {
+                        anchor = (offset, key)
+                        break
+                    }
+                }
+                if let anchor {
+                    sharing[anchor.key, default: 0] += 1
+                    anchored.append(true)
+                    spell(pattern[anchor.offset..<(anchor.offset + anchoring.window)])
+                    if anchorOf[Int(state)] < 0 {
+                        anchorOf[Int(state)] = Int32(anchorGroups.count)
+                        anchorGroups.append([])
+                    }
+                    anchorGroups[Int(anchorOf[Int(state)])].append((id, anchor.offset))
+                    add()
+                    continue
+                }
+                // Every window is shared by as many as a position checks: spelled out.
+                anchored.append(false)
+            } else {
+                longBytes.append([])
+                longHashes.append(0)
+                anchored.append(false)
+            }
+            if Self.isWordByte(pattern[pattern.count - 1]) { step(Self.boundary) }
+            spell(pattern[...])
+            if terminal[Int(state)] >= 0 {
+                // A short pattern equal to one before, ASCII case aside (a long one was already
+                // left out by its bytes).
+                longBytes.removeLast()
+                longHashes.removeLast()
+                anchored.removeLast()
+                continue
+            }
+            terminal[Int(state)] = id
+            add()
         }
+        if !anchorGroups.isEmpty { hasher.preparePowers(upTo: longestPatternLength) }
         // States with many children get a table, so that a step from them is one lookup.
         tableOf = [Int32](repeating: -1, count: failure.count)
         for state in 1..<failure.count {
@@ -102,6 +191,7 @@ struct PatternReplacer: Sendable {
         // Failure links breadth first: a state's link is the longest proper suffix of its string
         // that is a state; its longest pattern is its own when it ends one, else its link's.
         longestPattern = terminal
+        anchorAt = anchorOf
         var queue: [Int32] = rootChildren.filter { $0 != 0 }
         var head = 0
         while head < queue.count {
@@ -114,6 +204,7 @@ struct PatternReplacer: Sendable {
                 while link != 0, child(link, label) == nil { link = failure[Int(link)] }
                 failure[Int(next)] = child(link, label) ?? 0
                 if longestPattern[Int(next)] < 0 { longestPattern[Int(next)] = longestPattern[Int(failure[Int(next)])] }
+                if anchorAt[Int(next)] < 0 { anchorAt[Int(next)] = anchorAt[Int(failure[Int(next)])] }
                 queue.append(next)
                 next = nextSibling[Int(next)]
             }
@@ -121,6 +212,9 @@ struct PatternReplacer: Sendable {
     }
 
     var isEmpty: Bool { patternLengths.isEmpty }
+
+    /// How many states the automaton has (the tests bound it).
+    var states: Int { failure.count }
 
     private static func fold(_ byte: UInt8) -> UInt8 {
         byte &- UInt8(ascii: "A") < 26 ? byte | 0x20 : byte
@@ -164,13 +258,20 @@ struct PatternReplacer: Sendable {
         out.reserveCapacity(text.count)
         var copied = 0
         var starts: [(position: Int, pattern: Int32)] = []
+        var anchoredStarts: [(position: Int, pattern: Int32)] = []
+        // The hashes of the block's text from `first` on, made when an anchor first occurs in it.
+        var prefixHashes: [UInt64] = []
+        let hasAnchors = !anchorGroups.isEmpty
         var blockStart = 0
         while blockStart < text.count {
             let blockEnd = min(text.count, blockStart + blockSize)
             // Backwards from as far past the block as a pattern starting in it can reach: the
             // longest pattern starting at each position of the block where one starts.
             starts.removeAll(keepingCapacity: true)
-            var position = min(text.count, blockEnd + longestPatternLength - 1)
+            anchoredStarts.removeAll(keepingCapacity: true)
+            prefixHashes.removeAll(keepingCapacity: true)
+            let scanEnd = min(text.count, blockEnd + longestPatternLength - 1)
+            var position = scanEnd
             var state: Int32 = 0
             if position == text.count || !Self.isWordByte(text[position]) { state = advance(state, Self.boundary) }
             let first = max(blockStart, copied)
@@ -181,19 +282,61 @@ struct PatternReplacer: Sendable {
                 if !Self.isWordByte(byte) { state = advance(state, Self.boundary) }
                 let pattern = longestPattern[Int(state)]
                 if pattern >= 0, position < blockEnd { starts.append((position, pattern)) }
+                let group = hasAnchors ? anchorAt[Int(state)] : -1
+                guard group >= 0 else { continue }
+                // An anchor starts here: each pattern anchored by it whose span, as a whole
+                // word at its end, hashes as the pattern does.
+                if prefixHashes.isEmpty { prefixHashes = hasher.prefixes(text, from: first, to: scanEnd) }
+                for (id, offset) in anchorGroups[Int(group)] {
+                    let start = position - offset, end = start + patternLengths[Int(id)]
+                    guard start >= first, start < blockEnd, end <= scanEnd else { continue }
+                    if patternEndsWithWord[Int(id)], end < text.count, Self.isWordByte(text[end]) { continue }
+                    if hasher.span(prefixHashes, from: start - first, to: end - first) == longHashes[Int(id)] { anchoredStarts.append((start, id)) }
+                }
             }
             // Forwards: the leftmost start, its longest pattern, then on after it (which may be
             // past the block's end).
-            for (start, pattern) in starts.reversed() where start >= copied {
-                if patternStartsWithWord[Int(pattern)], !Self.startsWord(at: start, in: text) { continue }
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: text[copied..<start]))
-                out.append(contentsOf: replacements[Int(pattern)])
-                copied = start + patternLengths[Int(pattern)]
+            if anchoredStarts.isEmpty {
+                for (start, pattern) in starts.reversed() where start >= copied {
+                    if patternStartsWithWord[Int(pattern)], !Self.startsWord(at: start, in: text) { continue }
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: text[copied..<start]))
+                    out.append(contentsOf: replacements[Int(pattern)])
+                    copied = start + patternLengths[Int(pattern)]
+                }
+            } else {
+                // Anchored patterns join the starts, the longest first at each; one whose bytes
+                // differ from the span (hashes that collided) gives way to the next.
+                var candidates = starts + anchoredStarts
+                candidates.sort { ($0.position, patternLengths[Int($1.pattern)]) < ($1.position, patternLengths[Int($0.pattern)]) }
+                var index = 0
+                while index < candidates.count {
+                    let start = candidates[index].position
+                    var next = index + 1
+                    while next < candidates.count, candidates[next].position == start { next += 1 }
+                    // Patterns starting at one place start with the same byte: one word check.
+                    if start >= copied, !patternStartsWithWord[Int(candidates[index].pattern)] || Self.startsWord(at: start, in: text) {
+                        for (_, pattern) in candidates[index..<next] where !anchored[Int(pattern)] || spells(pattern, at: start, in: text) {
+                            out.append(contentsOf: UnsafeBufferPointer(rebasing: text[copied..<start]))
+                            out.append(contentsOf: replacements[Int(pattern)])
+                            copied = start + patternLengths[Int(pattern)]
+                            break
+                        }
+                    }
+                    index = next
+                }
             }
             blockStart = blockEnd
         }
         out.append(contentsOf: UnsafeBufferPointer(rebasing: text[copied...]))
         return out
+    }
+
+    /// Whether `text` from `start` holds the bytes of the anchored `pattern`, ASCII case aside.
+    private func spells(_ pattern: Int32, at start: Int, in text: UnsafeBufferPointer<UInt8>) -> Bool {
+        let bytes = longBytes[Int(pattern)]
+        guard start + bytes.count <= text.count else { return false }
+        for index in bytes.indices where Self.fold(text[start + index]) != bytes[index] { return false }
+        return true
     }
 
     /// The same replacement by its plain definition, one position and every pattern at a time,
@@ -224,5 +367,57 @@ struct PatternReplacer: Sendable {
             }
         }
         return out
+    }
+}
+
+/// Polynomial hashes of byte strings modulo the prime 2^61 − 1, with a base drawn at random for
+/// the process (no input can be made to collide on purpose, and a collision only costs a byte
+/// comparison); the hash of any span of a text comes from the text's prefix hashes in constant
+/// time. Bytes count from 1, so that leading zero bytes count.
+struct SpanHasher: Sendable {
+    static let modulus: UInt64 = (1 << 61) - 1
+    let base = UInt64.random(in: 256..<((1 << 61) - 2))
+    /// `base` to the power of each length up to the longest span asked for.
+    private var powers: [UInt64] = [1]
+
+    @inline(__always)
+    static func multiply(_ a: UInt64, _ b: UInt64) -> UInt64 {
+        // 2^64 ≡ 8 and 2^61 ≡ 1 modulo 2^61 − 1; a and b are below 2^61, the high word below 2^58.
+        let (high, low) = a.multipliedFullWidth(by: b)
+        var sum = (low & modulus) &+ (low >> 61) &+ (high << 3)
+        sum = (sum & modulus) &+ (sum >> 61)
+        return sum >= modulus ? sum - modulus : sum
+    }
+
+    @inline(__always)
+    private func extend(_ hash: UInt64, _ byte: UInt8) -> UInt64 {
+        let sum = Self.multiply(hash, base) + UInt64(byte) + 1
+        return sum >= Self.modulus ? sum - Self.modulus : sum
+    }
+
+    func hash(_ bytes: ArraySlice<UInt8>) -> UInt64 {
+        bytes.reduce(0, extend)
+    }
+
+    mutating func preparePowers(upTo length: Int) {
+        while powers.count <= length { powers.append(Self.multiply(powers[powers.count - 1], base)) }
+    }
+
+    /// The hashes of `text[from..<from + i]`, ASCII case folded, for each i up to `to - from`.
+    func prefixes(_ text: UnsafeBufferPointer<UInt8>, from: Int, to: Int) -> [UInt64] {
+        var hashes = [UInt64](repeating: 0, count: to - from + 1)
+        for index in from..<to {
+            let byte = text[index]
+            hashes[index - from + 1] = extend(hashes[index - from], byte &- UInt8(ascii: "A") < 26 ? byte | 0x20 : byte)
+        }
+        return hashes
+    }
+
+    /// The hash of the span `from..<to` of the text whose `prefixes` these are (at most as long
+    /// as the powers prepared).
+    func span(_ prefixes: [UInt64], from: Int, to: Int) -> UInt64 {
+        let shifted = Self.multiply(prefixes[from], powers[to - from])
+        let whole = prefixes[to]
+        return whole >= shifted ? whole - shifted : whole + Self.modulus - shifted
     }
 }
