@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import SessionGraph
+@testable import SessionGraphSimulator
 
 /// `--redact`: one consistent pseudonym per value across every output; /24 groups and ASNs stay
 /// visible; nothing identifying is left.
@@ -87,7 +88,7 @@ import Testing
     /// A plain value's written forms, taken without the escapers, are the forms the escapers
     /// give: on every printable byte, next to and at the length where a diagram cuts a line.
     @Test func plainValuesHaveTheFormsTheEscapersGive() {
-        var generator = SystemRandomNumberGenerator()
+        var generator = SplitMix64(seed: 17)
         var values = ["a-b", "203.0.113.10", "2001:db8::1", "9f2c-…", "x&y", "Tim", "\"q\"", "O'Neil", "a<b", "back\\slash", "tab\there",
                       String(repeating: "a", count: DOTText.maxLineLength), String(repeating: "a-", count: DOTText.maxLineLength / 2),
                       String(repeating: "b", count: DOTText.maxLineLength + 1), String(repeating: "-", count: DOTText.maxLineLength + 1)]
@@ -121,5 +122,58 @@ import Testing
         #expect(pseudonyms["Bo Lind"] == "person-1" && pseudonyms["Al Berg"] == "person-2" && pseudonyms["Cy Dahl"] == "person-3")
         #expect(pseudonyms["PC-1"] == "host-1" && pseudonyms["PC-2"] == "host-2")
         #expect(pseudonyms["203.0.113.7"] == "240.0.1.7" && pseudonyms["198.51.100.9"] == "240.0.2.9" && pseudonyms["203.0.113.8"] == "240.0.1.8")
+    }
+
+    /// The table as it was made before values were known again by their codes: every field of
+    /// every event looked up by its text (an address's pseudonyms as the redactor spells them). The same mapping, on events drawn from a small pool
+    /// of values that fields share (a UPN that is also a name or an address, values under three
+    /// characters, `::`, addresses of one /24, absent fields).
+    @Test func tableEqualsTheTextKeyedTable() {
+        func reference(_ events: [Event]) -> [String: String] {
+            var table: [String: String] = [:], counters: [String: Int] = [:], prefixes: [String: Int] = [:]
+            func assign(_ value: String?, _ kind: String) {
+                guard let value, value.count >= 3, table[value] == nil else { return }
+                counters[kind, default: 0] += 1
+                table[value] = "\(kind)-\(counters[kind]!)"
+            }
+            func assignIP(_ ip: String?) {
+                guard let ip, table[ip] == nil, let prefix = NetworkKey.prefix(ip) else { return }
+                if prefixes[prefix] == nil { prefixes[prefix] = prefixes.count + 1 }
+                (table[ip], table[prefix]) = Redactor.addressPseudonyms(ip, network: prefixes[prefix]!)
+            }
+            for event in events {
+                if let upn = event.userPrincipalName {
+                    assign(upn, "user")
+                    let site = String(upn.map { $0 == "@" || $0 == "." ? "_" : $0 })
+                    if site != upn, let pseudonym = table[upn], table[site] == nil { table[site] = pseudonym.replacingOccurrences(of: "user", with: "site") }
+                }
+                assign(event.userId, "oid")
+                assign(event.userDisplayName, "person")
+                assign(event.deviceId, "device")
+                assign(event.deviceName, "host")
+                assign(event.tenantId, "tenant")
+                assignIP(event.ipAddress)
+            }
+            return table
+        }
+        let pool: [String?] = [nil, "ab", "::", "a.b", "bo@contoso.example", "bo_contoso_example", "203.0.113.7", "203.0.113.8", "198.51.100.9",
+                               "2001:db8::1", "2001:db8:0:1::2", "Bo Lind", "x@y", "1.2.3", "PC-1", "9e2c0d44-5f7e-4a35-9d55-2b6f0f2bb6a1"]
+        var generator = SplitMix64(seed: 3)
+        for _ in 0..<200 {
+            let events = (0..<Int.random(in: 1...12, using: &generator)).map { index -> Event in
+                var event = Event(time: UTCInstant(seconds: Int64(index)), source: .signInLogs, shape: .logAnalyticsNDJSON, kind: .signIn,
+                                  provenance: Provenance(fileIndex: 0, line: Int32(index), record: Int32(index)))
+                event.userPrincipalName = pool.randomElement(using: &generator)!
+                event.userId = pool.randomElement(using: &generator)!
+                event.userDisplayName = pool.randomElement(using: &generator)!
+                event.deviceId = pool.randomElement(using: &generator)!
+                event.deviceName = pool.randomElement(using: &generator)!
+                event.tenantId = pool.randomElement(using: &generator)!
+                event.ipAddress = pool.randomElement(using: &generator)!
+                return event
+            }
+            let mapping = Redactor(events: events).mapping
+            #expect(Dictionary(uniqueKeysWithValues: mapping.map { ($0.original, $0.pseudonym) }) == reference(events))
+        }
     }
 }

@@ -529,12 +529,13 @@ struct JSONParser {
         guard position < bytes.count else {
             throw JSONParseError(offset: openQuote, message: "unterminated string (expected a closing quote)")
         }
-        // Slow path: decode escapes into a buffer, made once as large as the raw string (what
-        // it decodes to is never longer), or the string limit and one character past it.
+        // Slow path: decode escapes into a buffer, reserved as large as the raw string (what it
+        // decodes to is never longer), or the string limit and one escape's four bytes past it.
         var rawEnd = position
         while rawEnd < bytes.count, bytes[rawEnd] == UInt8(ascii: "\\") { rawEnd = Self.nextStringSpecial(bytes, from: rawEnd + 2) }
+        let rawLength = rawEnd - start
         var out: [UInt8] = []
-        out.reserveCapacity(min(rawEnd, bytes.count) - start > maxStringBytes ? maxStringBytes + 4 : min(rawEnd, bytes.count) - start)
+        out.reserveCapacity(min(rawLength, maxStringBytes + 4))
         out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<position]))
         var fullLength = out.count
         while position < bytes.count {

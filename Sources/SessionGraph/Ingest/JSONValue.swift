@@ -29,7 +29,7 @@ public enum JSONValue: Sendable, Equatable {
 extension JSONValue {
     /// The member named `key`, compared ASCII case-insensitively; the last one wins when a key
     /// is repeated (the common behaviour of JSON readers, and what Log Analytics keeps).
-    public subscript(key: String) -> JSONValue? { key.withUTF8Bytes(member(named:)) }
+    public subscript(key: String) -> JSONValue? { key.withUTF8Bytes { member(named: $0) } }
 
     /// The member whose key is the bytes `wanted`, compared ASCII case-insensitively; the last
     /// one when a key is repeated.

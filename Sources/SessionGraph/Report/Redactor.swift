@@ -27,25 +27,17 @@ public struct Redactor: Sendable {
         func assignIP(_ ip: String?) {
             guard let ip, table[ip] == nil, let prefix = NetworkKey.prefix(ip) else { return }
             if prefixes[prefix] == nil { prefixes[prefix] = prefixes.count + 1 }
-            let n = prefixes[prefix]!
-            if let (_, host) = NetworkKey.dottedQuad(ip) {
-                table[ip] = "240.\(n / 256).\(n % 256).\(host)"
-                table[prefix] = "240.\(n / 256).\(n % 256).0/24"
-            } else if ip.contains(":") {
-                let groups = NetworkKey.expandIPv6(ip)
-                let tail = groups.count == 8 ? groups[3...].map { String($0, radix: 16) }.joined(separator: ":") : "0"
-                table[ip] = "fd00:\(String(n, radix: 16)):0:\(tail)"
-                table[prefix] = "fd00:\(String(n, radix: 16))::/48"
-            } else {
-                let last = ip.split(separator: ".").last.map(String.init) ?? "0"
-                table[ip] = "240.\(n / 256).\(n % 256).\(last)"
-                table[prefix] = "240.\(n / 256).\(n % 256).0/24"
-            }
+            (table[ip], table[prefix]) = Self.addressPseudonyms(ip, network: prefixes[prefix]!)
         }
         // Values are numbered in the order they first occur, event by event. Every event names
         // a few values that many others name too: a value is taken once for each field it is
         // in, recognised again by its vocabulary code, without its text (the text of seven
         // fields of every event, hashed into the table, was most of a redacted run's time).
+        // A value's second time in a field changed nothing: the table only grows, and what a
+        // value adds depends on the table's entry for it (and, for a UPN, for its site form).
+        // A UPN left out (under three characters) could be given a pseudonym later only as an
+        // address of the same text, `::`, whose site form is itself.
+        // One set of codes for each of the seven fields read below, in that order.
         var seen = [CodeBits](repeating: CodeBits(), count: 7)
         func firstTime(_ field: Int, _ code: UInt32) -> Bool {
             code != TextVocabulary.none && seen[field].insert(code)
@@ -58,9 +50,6 @@ public struct Redactor: Sendable {
                 // is often a common one (`user`, `office`), and replacing it rewrote keys and text.
                 let site = String(upn.map { $0 == "@" || $0 == "." ? "_" : $0 })
                 if site != upn, let pseudonym = table[upn], table[site] == nil { table[site] = pseudonym.replacingOccurrences(of: "user", with: "site") }
-                // A UPN too short to assign may be given a pseudonym later (as another field's
-                // value): its next event asks again.
-                if table[upn] == nil { seen[0].remove(event.userPrincipalNameCode) }
             }
             if firstTime(1, event.userIdCode) { assign(event.userId, "oid") }
             if firstTime(2, event.userDisplayNameCode) { assign(event.userDisplayName, "person") }
@@ -76,6 +65,21 @@ public struct Redactor: Sendable {
         replacer = PatternReplacer(mapping.flatMap { original, pseudonym in
             Self.writtenForms(of: original).map { (Array($0.utf8), Array(pseudonym.utf8)) }
         })
+    }
+
+    /// The pseudonyms of address `ip` and of its /24 or /48, the `network`-th one seen: a
+    /// reserved prefix of that number, and the address's own last octet or groups.
+    static func addressPseudonyms(_ ip: String, network n: Int) -> (address: String, network: String) {
+        if let (_, host) = NetworkKey.dottedQuad(ip) {
+            return ("240.\(n / 256).\(n % 256).\(host)", "240.\(n / 256).\(n % 256).0/24")
+        }
+        if ip.contains(":") {
+            let groups = NetworkKey.expandIPv6(ip)
+            let tail = groups.count == 8 ? groups[3...].map { String($0, radix: 16) }.joined(separator: ":") : "0"
+            return ("fd00:\(String(n, radix: 16)):0:\(tail)", "fd00:\(String(n, radix: 16))::/48")
+        }
+        let last = ip.split(separator: ".").last.map(String.init) ?? "0"
+        return ("240.\(n / 256).\(n % 256).\(last)", "240.\(n / 256).\(n % 256).0/24")
     }
 
     /// Every value, replaced in one pass (``PatternReplacer``), as each output writes it.
@@ -179,7 +183,9 @@ public struct Redactor: Sendable {
     }
 }
 
-/// A set of vocabulary codes as one bit each (the codes are dense, from zero).
+/// A set of vocabulary codes as one bit each (the codes are dense, from 1; 0 is
+/// ``TextVocabulary/none``, which no caller adds). It takes an eighth of a byte for each code up
+/// to the largest added.
 struct CodeBits {
     private var words: [UInt64] = []
 
@@ -190,10 +196,5 @@ struct CodeBits {
         guard words[word] & bit == 0 else { return false }
         words[word] |= bit
         return true
-    }
-
-    mutating func remove(_ code: UInt32) {
-        let word = Int(code >> 6)
-        if word < words.count { words[word] &= ~(UInt64(1) << (code & 63)) }
     }
 }
