@@ -51,7 +51,7 @@ import Testing
     /// that most patterns are anchored, share anchors, are pushed along to a later window, or are
     /// spelled out after all when every window of theirs is taken (a group limit of one or two);
     /// texts built from the patterns themselves so that they occur, overlap and nest.
-    @Test(arguments: [Array("abAB-.".utf8), Array("aa-".utf8), [0x41, 0x5A, 0x61, 0x7A, 0xC1, 0xE1, 0x00, 0x2E]])
+    @Test(arguments: [Array("abAB-.".utf8), Array("aa-".utf8), Array("an\\-".utf8), [0x41, 0x5A, 0x61, 0x7A, 0xC1, 0xE1, 0x00, 0x2E]])
     func anchoredPatternsAgreeWithTheDefinition(alphabet: [UInt8]) {
         var generator = SplitMix64(seed: 7)
         for _ in 0..<3000 {
@@ -66,14 +66,30 @@ import Testing
                     text += (0..<Int.random(in: 0...4, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! }
                 }
             }
+            // A hash base of 1 makes every anagram collide, so the bytes compared after a hash
+            // must decide (a third of the runs).
             let anchoring = PatternReplacer.Anchoring(window: Int.random(in: 1...3, using: &generator), groupLimit: Int.random(in: 1...2, using: &generator),
-                                                      shifts: Int.random(in: 1...3, using: &generator))
+                                                      shifts: Int.random(in: 1...3, using: &generator), hashBase: Int.random(in: 0..<3, using: &generator) == 0 ? 1 : nil)
             var replacer = PatternReplacer(pairs.map { (pattern: $0.0, replacement: $0.1) }, anchoring: anchoring)
             replacer.blockSizeForTests = Bool.random(using: &generator) ? nil : Int.random(in: 1...12, using: &generator)
             let got = text.withUnsafeBufferPointer { replacer.replace($0) }
             #expect(got == PatternReplacer.definition(text, pairs.map { (pattern: $0.0, replacement: $0.1) }),
                     "text \(text) patterns \(pairs.map(\.0)) window \(anchoring.window) limit \(anchoring.groupLimit) shifts \(anchoring.shifts)")
         }
+    }
+
+    /// An anchor is shared by at most the group limit; a pattern whose windows are all that
+    /// shared is spelled out, one whose last window is full takes an earlier one.
+    @Test func anchorsAreSharedUpToTheLimit() {
+        let dashes = PatternReplacer((0..<40).map { (Array(repeating: UInt8(ascii: "-"), count: 65 + $0), Array("<\($0)>".utf8)) })
+        #expect(dashes.anchoredCount == 16 && dashes.largestAnchorGroup == 16)
+        // Seventeen patterns that end alike and differ before: the seventeenth anchors a byte in.
+        let tail = Array(repeating: UInt8(ascii: "z"), count: 64)
+        let alike = PatternReplacer((0..<17).map { (Array("v\($0 + 10)".utf8) + tail, Array("<\($0)>".utf8)) })
+        #expect(alike.anchoredCount == 17 && alike.largestAnchorGroup == 16)
+        let text = Array("v26".utf8) + tail + Array(" ".utf8) + Array(repeating: UInt8(ascii: "-"), count: 70)
+        #expect(text.withUnsafeBufferPointer { alike.replace($0) } == Array("<16> ".utf8) + Array(repeating: UInt8(ascii: "-"), count: 70))
+        #expect(text.withUnsafeBufferPointer { dashes.replace($0) } == text.withUnsafeBufferPointer { _ in PatternReplacer.definition(text, (0..<40).map { (Array(repeating: UInt8(ascii: "-"), count: 65 + $0), Array("<\($0)>".utf8)) }) })
     }
 
     /// Hostile long values (`make bench-hostile`): a thousand of 10,000 random bytes take the

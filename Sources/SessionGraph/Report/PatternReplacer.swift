@@ -28,14 +28,19 @@
 /// share those), which the automaton holds as it holds a pattern; where the anchor occurs, the
 /// pattern's whole span in the text is compared with it by a polynomial hash, and the bytes are
 /// compared before a replacement is made. At most ``Anchoring/groupLimit`` spans are hashed at a
-/// position; a pattern whose every window is that shared is spelled out after all, so neither
-/// memory nor time is ever worse than the automaton's alone.
+/// position, and a position keeps the longest that matched (a block's worth of them at most); a
+/// pattern whose last ``Anchoring/shifts`` windows are all that shared is spelled out after all.
+/// So the automaton holds at most a window for each long pattern it does not spell out, and the
+/// scan does at most ``Anchoring/groupLimit`` hashes a byte more than before.
 struct PatternReplacer: Sendable {
-    /// How patterns longer than a window are found (tests make the window tiny).
+    /// How patterns longer than a window are found (tests make the window tiny): by a window of
+    /// `window` bytes, the last, or one of the `shifts` before it that fewer than `groupLimit`
+    /// patterns share; a hash base the tests may choose (1 makes anagrams collide).
     struct Anchoring: Sendable {
         var window = 64
         var groupLimit = 16
         var shifts = 64
+        var hashBase: UInt64? = nil
     }
     /// A state's children as a list (first child, next sibling), each with its symbol; the
     /// root's in a table by symbol. A byte is its own symbol; ``boundary`` is 256.
@@ -81,6 +86,8 @@ struct PatternReplacer: Sendable {
     /// `pairs` in order of precedence: a pattern equal to an earlier one, ASCII case aside,
     /// is left out. Empty patterns are left out.
     init(_ pairs: [(pattern: [UInt8], replacement: [UInt8])], anchoring: Anchoring = Anchoring()) {
+        precondition(anchoring.window >= 1 && anchoring.groupLimit >= 0, "a window of at least one byte")
+        if let base = anchoring.hashBase { hasher = SpanHasher(base: base) }
         var terminal: [Int32] = [-1]
         var anchorOf: [Int32] = [-1]
         // Long patterns already taken, by the hash of their folded bytes (equal ones, ASCII
@@ -213,8 +220,11 @@ struct PatternReplacer: Sendable {
 
     var isEmpty: Bool { patternLengths.isEmpty }
 
-    /// How many states the automaton has (the tests bound it).
+    /// How many states the automaton has, how many patterns are anchored, and how many share
+    /// the most shared anchor (the tests bound them).
     var states: Int { failure.count }
+    var anchoredCount: Int { anchored.filter { $0 }.count }
+    var largestAnchorGroup: Int { anchorGroups.map(\.count).max() ?? 0 }
 
     private static func fold(_ byte: UInt8) -> UInt8 {
         byte &- UInt8(ascii: "A") < 26 ? byte | 0x20 : byte
@@ -258,9 +268,11 @@ struct PatternReplacer: Sendable {
         out.reserveCapacity(text.count)
         var copied = 0
         var starts: [(position: Int, pattern: Int32)] = []
-        var anchoredStarts: [(position: Int, pattern: Int32)] = []
-        // The hashes of the block's text from `first` on, made when an anchor first occurs in it.
+        // The hashes of the block's text from `first` on, and for each position from `first` on
+        // the longest anchored pattern whose span there hashes as the pattern does (or -1): made
+        // when an anchor first occurs in the block.
         var prefixHashes: [UInt64] = []
+        var anchoredAt: [Int32] = []
         let hasAnchors = !anchorGroups.isEmpty
         var blockStart = 0
         while blockStart < text.count {
@@ -268,13 +280,18 @@ struct PatternReplacer: Sendable {
             // Backwards from as far past the block as a pattern starting in it can reach: the
             // longest pattern starting at each position of the block where one starts.
             starts.removeAll(keepingCapacity: true)
-            anchoredStarts.removeAll(keepingCapacity: true)
             prefixHashes.removeAll(keepingCapacity: true)
+            anchoredAt.removeAll(keepingCapacity: true)
+            let first = max(blockStart, copied)
+            // A replacement reached past the block: no pattern starts in it.
+            guard first < blockEnd else {
+                blockStart = blockEnd
+                continue
+            }
             let scanEnd = min(text.count, blockEnd + longestPatternLength - 1)
             var position = scanEnd
             var state: Int32 = 0
             if position == text.count || !Self.isWordByte(text[position]) { state = advance(state, Self.boundary) }
-            let first = max(blockStart, copied)
             while position > first {
                 position -= 1
                 let byte = text[position]
@@ -285,50 +302,73 @@ struct PatternReplacer: Sendable {
                 let group = hasAnchors ? anchorAt[Int(state)] : -1
                 guard group >= 0 else { continue }
                 // An anchor starts here: each pattern anchored by it whose span, as a whole
-                // word at its end, hashes as the pattern does.
-                if prefixHashes.isEmpty { prefixHashes = hasher.prefixes(text, from: first, to: scanEnd) }
+                // word at its end, hashes as the pattern does (at most ``Anchoring/groupLimit``).
+                if prefixHashes.isEmpty {
+                    prefixHashes = hasher.prefixes(text, from: first, to: scanEnd)
+                    anchoredAt = [Int32](repeating: -1, count: blockEnd - first)
+                }
                 for (id, offset) in anchorGroups[Int(group)] {
                     let start = position - offset, end = start + patternLengths[Int(id)]
                     guard start >= first, start < blockEnd, end <= scanEnd else { continue }
                     if patternEndsWithWord[Int(id)], end < text.count, Self.isWordByte(text[end]) { continue }
-                    if hasher.span(prefixHashes, from: start - first, to: end - first) == longHashes[Int(id)] { anchoredStarts.append((start, id)) }
+                    let kept = anchoredAt[start - first]
+                    guard kept < 0 || patternLengths[Int(kept)] < patternLengths[Int(id)] else { continue }
+                    if hasher.span(prefixHashes, from: start - first, to: end - first) == longHashes[Int(id)] { anchoredAt[start - first] = id }
                 }
             }
             // Forwards: the leftmost start, its longest pattern, then on after it (which may be
             // past the block's end).
-            if anchoredStarts.isEmpty {
+            func replace(_ pattern: Int32, at start: Int) {
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: text[copied..<start]))
+                out.append(contentsOf: replacements[Int(pattern)])
+                copied = start + patternLengths[Int(pattern)]
+            }
+            if anchoredAt.isEmpty {
                 for (start, pattern) in starts.reversed() where start >= copied {
                     if patternStartsWithWord[Int(pattern)], !Self.startsWord(at: start, in: text) { continue }
-                    out.append(contentsOf: UnsafeBufferPointer(rebasing: text[copied..<start]))
-                    out.append(contentsOf: replacements[Int(pattern)])
-                    copied = start + patternLengths[Int(pattern)]
+                    replace(pattern, at: start)
                 }
             } else {
-                // Anchored patterns join the starts, the longest first at each; one whose bytes
-                // differ from the span (hashes that collided) gives way to the next.
-                var candidates = starts + anchoredStarts
-                candidates.sort { ($0.position, patternLengths[Int($1.pattern)]) < ($1.position, patternLengths[Int($0.pattern)]) }
-                var index = 0
-                while index < candidates.count {
-                    let start = candidates[index].position
-                    var next = index + 1
-                    while next < candidates.count, candidates[next].position == start { next += 1 }
-                    // Patterns starting at one place start with the same byte: one word check.
-                    if start >= copied, !patternStartsWithWord[Int(candidates[index].pattern)] || Self.startsWord(at: start, in: text) {
-                        for (_, pattern) in candidates[index..<next] where !anchored[Int(pattern)] || spells(pattern, at: start, in: text) {
-                            out.append(contentsOf: UnsafeBufferPointer(rebasing: text[copied..<start]))
-                            out.append(contentsOf: replacements[Int(pattern)])
-                            copied = start + patternLengths[Int(pattern)]
-                            break
-                        }
+                // Each position's anchored pattern beside the automaton's, the longer first; its
+                // bytes are compared before it is taken (the hashes of a span that differs
+                // could collide).
+                var next = starts.count - 1
+                for offset in anchoredAt.indices {
+                    let start = first + offset
+                    var spelled: Int32 = -1
+                    if next >= 0, starts[next].position == start {
+                        spelled = starts[next].pattern
+                        next -= 1
                     }
-                    index = next
+                    guard start >= copied, spelled >= 0 || anchoredAt[offset] >= 0 else { continue }
+                    var found = anchoredAt[offset]
+                    if found >= 0, !spells(found, at: start, in: text) { found = longestAnchored(at: start, in: text) }
+                    let longerFirst = found >= 0 && (spelled < 0 || patternLengths[Int(found)] > patternLengths[Int(spelled)]) ? [found, spelled] : [spelled, found]
+                    for pattern in longerFirst where pattern >= 0 {
+                        if patternStartsWithWord[Int(pattern)], !Self.startsWord(at: start, in: text) { continue }
+                        replace(pattern, at: start)
+                        break
+                    }
                 }
             }
             blockStart = blockEnd
         }
         out.append(contentsOf: UnsafeBufferPointer(rebasing: text[copied...]))
         return out
+    }
+
+    /// The longest anchored pattern that `text` holds from `start` as a whole word at its end, by
+    /// its bytes, or -1: the answer when the span's hash collided with another pattern's (every
+    /// anchored pattern is tried, which a collision, a chance in about 2^61 / length, justifies).
+    private func longestAnchored(at start: Int, in text: UnsafeBufferPointer<UInt8>) -> Int32 {
+        var best: Int32 = -1
+        for id in anchored.indices where anchored[id] && (best < 0 || patternLengths[id] > patternLengths[Int(best)]) {
+            let end = start + patternLengths[id]
+            guard end <= text.count, spells(Int32(id), at: start, in: text) else { continue }
+            if patternEndsWithWord[id], end < text.count, Self.isWordByte(text[end]) { continue }
+            best = Int32(id)
+        }
+        return best
     }
 
     /// Whether `text` from `start` holds the bytes of the anchored `pattern`, ASCII case aside.
@@ -371,12 +411,15 @@ struct PatternReplacer: Sendable {
 }
 
 /// Polynomial hashes of byte strings modulo the prime 2^61 − 1, with a base drawn at random for
-/// the process (no input can be made to collide on purpose, and a collision only costs a byte
+/// each replacer (no input can be made to collide on purpose, and a collision only costs a byte
 /// comparison); the hash of any span of a text comes from the text's prefix hashes in constant
 /// time. Bytes count from 1, so that leading zero bytes count.
 struct SpanHasher: Sendable {
     static let modulus: UInt64 = (1 << 61) - 1
-    let base = UInt64.random(in: 256..<((1 << 61) - 2))
+    let base: UInt64
+
+    init(base: UInt64 = UInt64.random(in: 256..<((1 << 61) - 2))) { self.base = base % Self.modulus }
+
     /// `base` to the power of each length up to the longest span asked for.
     private var powers: [UInt64] = [1]
 
