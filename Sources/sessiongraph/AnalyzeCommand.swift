@@ -119,30 +119,18 @@ struct AnalyzeCommand: AsyncParsableCommand {
             let outputsStarted = DispatchTime.now().uptimeNanoseconds
             @Sendable func secondsSince(_ start: UInt64) -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
             async let documentsWritten: Double = onDispatchQueue {
-                // Each document streams to its file; a redacted run builds it first, since the
-                // pseudonyms replace values across the whole text.
+                // Each document streams to its file, a chunk of lines at a time (ingest.json,
+                // small, is redacted whole).
                 @Sendable func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
                 let jobs: [@Sendable () throws -> Void] = [
                     {
-                        if let redactor {
-                            try OutputFile.write(redactor.apply(SessionReport.sessionsDocument(graph.sessions, in: graph)), to: path("sessions.json"))
-                        } else {
-                            try OutputFile.stream(to: path("sessions.json")) { SessionReport.writeSessions(graph.sessions, in: graph, to: &$0) }
-                        }
+                        // A redacted run replaces the values as each line is encoded.
+                        try OutputFile.stream(to: path("sessions.json")) { SessionReport.writeSessions(graph.sessions, in: graph, to: &$0, filter: textFilter) }
                     },
                     {
-                        // The two findings files together, each finding encoded once for both.
-                        if let redactor {
-                            var document = "", lines = ""
-                            FindingsReport.write(findings, inputs: paths, generatedAt: now, document: &document, lines: &lines)
-                            try OutputFile.stream(to: path("findings.json"), and: path("findings.jsonl")) { documentFile, linesFile in
-                                documentFile.write(redactor.apply(document))
-                                linesFile.write(redactor.apply(lines))
-                            }
-                        } else {
-                            try OutputFile.stream(to: path("findings.json"), and: path("findings.jsonl")) { document, lines in
-                                FindingsReport.write(findings, inputs: paths, generatedAt: now, document: &document, lines: &lines)
-                            }
+                        // The two findings files together, each finding encoded (and redacted) once for both.
+                        try OutputFile.stream(to: path("findings.json"), and: path("findings.jsonl")) { document, lines in
+                            FindingsReport.write(findings, inputs: paths, generatedAt: now, document: &document, lines: &lines, filter: textFilter)
                         }
                     },
                     {

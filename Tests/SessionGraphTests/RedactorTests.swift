@@ -176,4 +176,23 @@ import Testing
             #expect(Dictionary(uniqueKeysWithValues: mapping.map { ($0.original, $0.pseudonym) }) == reference(events))
         }
     }
+
+    /// The documents redacted a line at a time as they are written equal the whole documents
+    /// redacted at once (their own keys and punctuation hold no value).
+    @Test func documentsRedactedByLineEqualTheWholeRedacted() throws {
+        let graph = try GraphBuilderTests().fixture()
+        let findings = Detector.run(graph)
+        let redactor = Redactor(events: graph.events)
+        let filter: @Sendable (String) -> String = { redactor.apply($0) }
+        var document = "", lines = ""
+        FindingsReport.write(findings, inputs: ["in/alice@contoso.example"], generatedAt: UTCInstant(seconds: 0), document: &document, lines: &lines, filter: filter)
+        var wholeDocument = "", wholeLines = ""
+        FindingsReport.write(findings, inputs: ["in/alice@contoso.example"], generatedAt: UTCInstant(seconds: 0), document: &wholeDocument, lines: &wholeLines)
+        #expect(document == redactor.apply(wholeDocument) && lines == redactor.apply(wholeLines))
+        #expect(!document.contains("alice@contoso.example") && document.contains("user-"))
+        var sessions = ""
+        SessionReport.writeSessions(graph.sessions, in: graph, to: &sessions, filter: filter)
+        #expect(Data(sessions.utf8) == redactor.apply(SessionReport.sessionsDocument(graph.sessions, in: graph)))
+        #expect(!sessions.contains("203.0.113.10"))
+    }
 }

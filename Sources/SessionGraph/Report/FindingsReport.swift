@@ -26,15 +26,23 @@ public enum FindingsReport {
     /// ``document(_:inputs:generatedAt:)`` to `document` and ``jsonLines(_:)-swift.type.method``
     /// to `lines`, together: each finding is encoded once, for both, a chunk of findings at a
     /// time, so neither text is ever whole in memory (each took 194 MB at 4.9 GB of input).
-    public static func write(_ findings: [Finding], inputs: [String], generatedAt: UTCInstant, document: inout some TextOutputStream, lines: inout some TextOutputStream) {
+    ///
+    /// `filter` (`--redact`) is applied to each value the documents hold, once: to each
+    /// finding's line as it is encoded, on every core, and to each other member's value; never
+    /// to the documents' own keys and punctuation.
+    public static func write(_ findings: [Finding], inputs: [String], generatedAt: UTCInstant, document: inout some TextOutputStream, lines: inout some TextOutputStream,
+                             filter: (@Sendable (String) -> String)? = nil) {
+        let shown: @Sendable (String) -> String = filter ?? { $0 }
         var counts: [String: Int] = [:]
         for finding in findings { counts[finding.severity.rawValue, default: 0] += 1 }
         var countsObject = JSONObjectWriter()
         for (severity, count) in counts.sorted(by: { $0.key < $1.key }) { countsObject.int(severity, count) }
         var writer = JSONDocumentWriter(into: document)
-        writer.member("counts", countsObject.finish())
+        writer.member("counts", shown(countsObject.finish()))
         writer.openLines("findings")
-        forEachEncodedChunk(findings, FindingsReport.line) { chunk in
+        let encode: @Sendable (Finding) -> String
+        if let filter { encode = { filter(FindingsReport.line($0)) } } else { encode = FindingsReport.line }
+        forEachEncodedChunk(findings, encode) { chunk in
             for line in chunk {
                 writer.line(line)
                 lines.write(line)
@@ -42,15 +50,15 @@ public enum FindingsReport {
             }
         }
         writer.closeLines()
-        writer.member("generatedAt", jsonString(generatedAt.iso8601))
-        writer.lines("inputs", inputs.map(jsonString))
+        writer.member("generatedAt", shown(jsonString(generatedAt.iso8601)))
+        writer.lines("inputs", inputs.map { shown(jsonString($0)) })
         writer.lines("rules", RuleRegistry.catalogue.map { rule in
             var object = JSONObjectWriter()
             object.string("family", rule.family.rawValue)
             object.string("id", rule.id)
-            return object.finish()
+            return shown(object.finish())
         })
-        writer.member("schemaVersion", "1")
+        writer.member("schemaVersion", shown("1"))
         document = writer.finish()
     }
 

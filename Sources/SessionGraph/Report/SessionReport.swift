@@ -77,20 +77,23 @@ public enum SessionReport {
         return Data(text.utf8)
     }
 
-    /// ``sessionsDocument(_:in:)`` written to `stream`.
-    public static func writeSessions(_ sessions: [SessionChain], in graph: InvestigationGraph, to stream: inout some TextOutputStream) {
+    /// ``sessionsDocument(_:in:)`` written to `stream`; `filter` (`--redact`) applied to each
+    /// value once, each session's line as it is encoded (never to the document's own keys).
+    public static func writeSessions(_ sessions: [SessionChain], in graph: InvestigationGraph, to stream: inout some TextOutputStream,
+                                     filter: (@Sendable (String) -> String)? = nil) {
+        let shown: @Sendable (String) -> String = filter ?? { $0 }
         let compact = JSONEncoder()
         compact.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         func encoded<T: Encodable>(_ value: T) -> String {
-            String(decoding: (try? compact.encode(value)) ?? Data("{}".utf8), as: UTF8.self)
+            shown(String(decoding: (try? compact.encode(value)) ?? Data("{}".utf8), as: UTF8.self))
         }
         var document = JSONDocumentWriter(into: stream)
         document.lines("dataErrors", graph.dataErrors.map(encoded))
-        document.member("schemaVersion", "1")
+        document.member("schemaVersion", shown("1"))
         // Each session's line is independent: made in chunks on every core, written in order,
         // a chunk at a time.
         document.openLines("sessions")
-        forEachEncodedChunk(sessions, { line(summary($0, in: graph)) }) { chunk in
+        forEachEncodedChunk(sessions, { shown(line(summary($0, in: graph))) }) { chunk in
             for text in chunk { document.line(text) }
         }
         document.closeLines()
