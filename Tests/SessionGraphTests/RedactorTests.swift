@@ -195,4 +195,22 @@ import Testing
         #expect(Data(sessions.utf8) == redactor.apply(SessionReport.sessionsDocument(graph.sessions, in: graph)))
         #expect(!sessions.contains("203.0.113.10"))
     }
+
+    /// The mapping document, written directly, is the one `JSONEncoder` writes for the same
+    /// dictionary, values with quotes, backslashes, control and non-ASCII characters included.
+    @Test func mappingDocumentIsWhatJSONEncoderWrites() {
+        let names = ["Zoë \"Z\" O'Neil", "back\\slash", "ctl\u{01}\u{1F}\u{7F}x", "tab\tname\nline", "emoji 😀 x", "slash/name", "\u{2028}sep"]
+        let events = names.enumerated().map { index, name -> Event in
+            var event = Event(time: UTCInstant(seconds: 0), source: .signInLogs, shape: .logAnalyticsNDJSON, kind: .signIn,
+                              provenance: Provenance(fileIndex: 0, line: Int32(index), record: Int32(index)))
+            event.userDisplayName = name
+            event.userPrincipalName = "u\(index)@contoso.example"
+            event.ipAddress = "203.0.113.\(index)"
+            return event
+        }
+        let redactor = Redactor(events: events)
+        let expected = SessionReport.encode(["schemaVersion": "1", "note": "pseudonym mapping of a --redact run; keep it with the case file, do not share"]
+            .merging(Dictionary(redactor.mapping.map { ($0.pseudonym, $0.original) }, uniquingKeysWith: { a, _ in a })) { a, _ in a })
+        #expect(redactor.mappingDocument() == expected)
+    }
 }
