@@ -36,27 +36,50 @@ public struct Redactor: Sendable {
         // A value's second time in a field changed nothing: the table only grows, and what a
         // value adds depends on the table's entry for it (and, for a UPN, for its site form).
         // A UPN left out (under three characters) could be given a pseudonym later only as an
-        // address of the same text, `::`, whose site form is itself.
-        // One set of codes for each of the seven fields read below, in that order.
-        var seen = [CodeBits](repeating: CodeBits(), count: 7)
-        func firstTime(_ field: Int, _ code: UInt32) -> Bool {
-            code != TextVocabulary.none && seen[field].insert(code)
+        // address of the same text, `::`, whose site form is itself. The fields are taken in
+        // the order below: UPN, user id, display name, device id, device name, tenant, address.
+        // First on every core, a share of the events at a time: each value's first time in a
+        // field within the share, in event order (reading three million events' objects was
+        // most of the table's 2.7 s at 4.9 GB). Then in order: the first time overall.
+        let shares = parallelChunks(count: events.count, chunkSize: max(1 << 16, (events.count + 7) / 8)) { range -> [(field: Int, code: UInt32)] in
+            var seen = [CodeBits](repeating: CodeBits(), count: 7)
+            var firsts: [(field: Int, code: UInt32)] = []
+            func note(_ field: Int, _ code: UInt32) {
+                if code != TextVocabulary.none && seen[field].insert(code) { firsts.append((field, code)) }
+            }
+            for index in range {
+                events.prefetch(index + [Event].prefetchDistance, lines: 4)
+                let event = events[index]
+                note(0, event.userPrincipalNameCode)
+                note(1, event.userIdCode)
+                note(2, event.userDisplayNameCode)
+                note(3, event.deviceIdCode)
+                note(4, event.deviceNameCode)
+                note(5, event.tenantIdCode)
+                note(6, event.ipAddressCode)
+            }
+            return firsts
         }
-        for event in events {
-            if firstTime(0, event.userPrincipalNameCode), let upn = event.userPrincipalName {
+        let vocabulary = TextVocabulary.shared
+        var seen = [CodeBits](repeating: CodeBits(), count: 7)
+        for (field, code) in shares.joined() where seen[field].insert(code) {
+            let value = vocabulary.text(code)
+            switch field {
+            case 0:
+                guard let upn = value else { continue }
                 assign(upn, "user")
                 // The UPN as a OneDrive site names it (`…/personal/alice_contoso_example/…`, in
                 // the object names of file events). Not the local part alone: as a whole word it
                 // is often a common one (`user`, `office`), and replacing it rewrote keys and text.
                 let site = String(upn.map { $0 == "@" || $0 == "." ? "_" : $0 })
                 if site != upn, let pseudonym = table[upn], table[site] == nil { table[site] = pseudonym.replacingOccurrences(of: "user", with: "site") }
+            case 1: assign(value, "oid")
+            case 2: assign(value, "person")
+            case 3: assign(value, "device")
+            case 4: assign(value, "host")
+            case 5: assign(value, "tenant")
+            default: assignIP(value)
             }
-            if firstTime(1, event.userIdCode) { assign(event.userId, "oid") }
-            if firstTime(2, event.userDisplayNameCode) { assign(event.userDisplayName, "person") }
-            if firstTime(3, event.deviceIdCode) { assign(event.deviceId, "device") }
-            if firstTime(4, event.deviceNameCode) { assign(event.deviceName, "host") }
-            if firstTime(5, event.tenantIdCode) { assign(event.tenantId, "tenant") }
-            if firstTime(6, event.ipAddressCode) { assignIP(event.ipAddress) }
         }
         // Each length counted once: a character count walks the whole text.
         mapping = table.map { (length: $0.key.count, original: $0.key, pseudonym: $0.value) }
