@@ -200,7 +200,9 @@ import Testing
     /// The mapping document, written directly, is the one `JSONEncoder` writes for the same
     /// dictionary, values with quotes, backslashes, control and non-ASCII characters included.
     @Test func mappingDocumentIsWhatJSONEncoderWrites() {
+        // More than nine of a kind, so `person-10` sorts among them as the encoder sorts it.
         let names = ["Zoë \"Z\" O'Neil", "back\\slash", "ctl\u{01}\u{1F}\u{7F}x", "tab\tname\nline", "emoji 😀 x", "slash/name", "\u{2028}sep"]
+            + (1...6).map { "Plain Name \($0)" }
         let events = names.enumerated().map { index, name -> Event in
             var event = Event(time: UTCInstant(seconds: 0), source: .signInLogs, shape: .logAnalyticsNDJSON, kind: .signIn,
                               provenance: Provenance(fileIndex: 0, line: Int32(index), record: Int32(index)))

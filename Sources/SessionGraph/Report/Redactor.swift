@@ -10,7 +10,8 @@ import Foundation
 /// Redaction is applied to the outputs, after detection, so that trusted-network and
 /// service-range checks still see the real addresses: to each text of a diagram, of the report
 /// and of the findings table before it is escaped and cut to its length (``apply(_:)-(String)``
-/// as a text filter, ``apply(_:)-(Finding)``), and to each JSON document whole, once.
+/// as a text filter, ``apply(_:)-(Finding)``), to each line of the JSON documents as it is
+/// encoded (their own keys are not searched), and to ingest.json whole.
 public struct Redactor: Sendable {
     /// Original → pseudonym, longest originals first (so no value is replaced inside another).
     public private(set) var mapping: [(original: String, pseudonym: String)]
@@ -111,9 +112,9 @@ public struct Redactor: Sendable {
     /// `value` as each output writes it: as it is (text, and JSON, DOT and HTML when it has
     /// nothing to escape), and escaped for JSON, DOT, HTML and SVG (Graphviz writes `-` as
     /// `&#45;`, so a hyphenated name or any GUID would otherwise show). The analyze command
-    /// filters the texts of its diagrams and report before it escapes them and redacts only its
-    /// JSON documents whole; the escaped DOT, HTML and SVG forms serve a caller who redacts a
-    /// finished diagram or page.
+    /// filters the texts of its diagrams and report before it escapes them, and the lines of its
+    /// JSON documents once encoded; the escaped DOT, HTML and SVG forms serve a caller who
+    /// redacts a finished diagram or page.
     static func writtenForms(of value: String) -> [String] {
         if let forms = plainWrittenForms(of: value) { return forms }
         return writtenFormsByEscaping(value)
@@ -200,7 +201,8 @@ public struct Redactor: Sendable {
     }
 
     /// The mapping as JSON, for the analyst only: pseudonym to original, keys in sorted order,
-    /// as `JSONEncoder` writes it pretty-printed; a string with anything to escape is escaped
+    /// as this platform's `JSONEncoder` (swift-foundation, which sorts keys by their bytes)
+    /// writes it pretty-printed; a string with anything to escape is escaped
     /// by `JSONEncoder` itself. Written directly: `JSONEncoder` took 1.7 s over the 400,000 or
     /// so values of a 4.9 GB run, after every other output was done.
     public func mappingDocument() -> Data {
@@ -208,7 +210,9 @@ public struct Redactor: Sendable {
         entries.reserveCapacity(mapping.count + 2)
         for (original, pseudonym) in mapping where entries[pseudonym] == nil { entries[pseudonym] = original }
         var text: [UInt8] = Array("{\n".utf8)
-        for (index, (key, value)) in entries.sorted(by: { $0.key < $1.key }).enumerated() {
+        // By the bytes of the keys, as `JSONEncoder` sorts them here (Swift's `<` compares a key
+        // that is not in Unicode's composed form by its composition).
+        for (index, (key, value)) in entries.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }).enumerated() {
             if index > 0 { text += Array(",\n".utf8) }
             text += Array("  ".utf8)
             Self.appendEncoded(key, to: &text)
