@@ -77,6 +77,14 @@ struct AnalyzeCommand: AsyncParsableCommand {
         clock.mark("ingest")
         let graph = GraphBuilder.build(result)
         clock.mark("link")
+        // The redaction table needs the events alone: it is made while detection runs (its
+        // automaton is one core's work).
+        let redact = self.redact
+        async let redaction: (redactor: Redactor?, seconds: Double) = onDispatchQueue {
+            let started = DispatchTime.now().uptimeNanoseconds
+            let redactor = redact ? Redactor(events: graph.events) : nil
+            return (redactor, Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
+        }
         let findings = Detector.run(graph, config: settings)
         clock.mark("detect")
         defer { clock.report() }
@@ -102,9 +110,7 @@ struct AnalyzeCommand: AsyncParsableCommand {
         // finding per diagram grew with sessions times findings).
         let findingsBySession = Dictionary(grouping: findings.filter { $0.sessionId != nil }, by: { $0.sessionId! })
         var diagrams: [Int: String] = [:]
-        let redactionStarted = DispatchTime.now().uptimeNanoseconds
-        let redactor = redact ? Redactor(events: graph.events) : nil
-        let redactionSeconds = Double(DispatchTime.now().uptimeNanoseconds - redactionStarted) / 1e9
+        let (redactor, redactionSeconds) = try await redaction
         // Diagrams are redacted text by text, before lines are cut to their length.
         var diagram = SessionDiagram(view: .full, nodeBudget: nodeBudget)
         let textFilter: (@Sendable (String) -> String)? = Self.textFilter(redactor)
@@ -204,7 +210,7 @@ struct AnalyzeCommand: AsyncParsableCommand {
             }
             let documentSeconds = try await documentsWritten
             clock.mark("outputs")
-            clock.detail("outputs: \(redact ? "redaction table \(String(format: "%.3f", redactionSeconds)) s, then " : "")JSON documents \(String(format: "%.3f", documentSeconds)) s, beside them diagrams \(String(format: "%.3f", diagramSeconds)) s then report.html \(String(format: "%.3f", reportSeconds)) s")
+            clock.detail("outputs: \(redact ? "redaction table \(String(format: "%.3f", redactionSeconds)) s (made beside detection), then " : "")JSON documents \(String(format: "%.3f", documentSeconds)) s, beside them diagrams \(String(format: "%.3f", diagramSeconds)) s then report.html \(String(format: "%.3f", reportSeconds)) s")
         } catch {
             printError("cannot write to \(out): \(error.localizedDescription)")
             throw ExitCode(1)
