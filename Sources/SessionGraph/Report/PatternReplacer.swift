@@ -90,6 +90,16 @@ struct PatternReplacer: Sendable {
         if let base = anchoring.hashBase { hasher = SpanHasher(base: base) }
         var terminal: [Int32] = [-1]
         var anchorOf: [Int32] = [-1]
+        // Room for every state at once (a pattern spells at most two symbols a byte and one
+        // more; an anchored one, its window's): grown by doubling, the arrays were copied and
+        // their fresh pages touched twice over, most of the build's time at 10 million states.
+        let stateBound = 1 + pairs.reduce(0) { bound, pair in bound + 2 * min(pair.pattern.count, anchoring.window + 1) + 1 }
+        terminal.reserveCapacity(stateBound)
+        anchorOf.reserveCapacity(stateBound)
+        failure.reserveCapacity(stateBound)
+        firstChild.reserveCapacity(stateBound)
+        nextSibling.reserveCapacity(stateBound)
+        symbol.reserveCapacity(stateBound)
         // Long patterns already taken, by the hash of their folded bytes (equal ones, ASCII
         // case aside, are left out as equal short ones are); and how many patterns each
         // anchor's bytes, by their hash, are already shared by.
@@ -197,9 +207,12 @@ struct PatternReplacer: Sendable {
         }
         // Failure links breadth first: a state's link is the longest proper suffix of its string
         // that is a state; its longest pattern is its own when it ends one, else its link's.
-        longestPattern = terminal
-        anchorAt = anchorOf
-        var queue: [Int32] = rootChildren.filter { $0 != 0 }
+        // Moved, not copied (the first change to a copy would copy it whole).
+        swap(&longestPattern, &terminal)
+        swap(&anchorAt, &anchorOf)
+        var queue: [Int32] = []
+        queue.reserveCapacity(failure.count)
+        queue.append(contentsOf: rootChildren.filter { $0 != 0 })
         var head = 0
         while head < queue.count {
             let state = queue[head]
