@@ -72,8 +72,9 @@ enum FuzzTarget: String, CaseIterable {
         case .csvRecord:
             var interner = TextInterner()
             var reader = CSVReader(bytes: data, start: 0, separator: CSVReader.detectSeparator(data, start: 0), maxCellBytes: 1 << 16)
-            // The first row names the columns, normalised as a file's are: an `AuditData` or
-            // `RawEventData` column sends its cells through the input's one JSON cell parser.
+            // The first row names the columns, normalised as a file's are: the JSON cells go
+            // through one cell parser, an `AuditData` or `RawEventData` column through a second
+            // that reads it flat, as a file's reader does.
             var columns: CSVColumns?
             let cells = JSONCellParser(), recordCells = JSONCellParser()
             var rows = 0

@@ -138,9 +138,11 @@ final class CSVColumns: Sendable {
     }
 }
 
-/// One parser for all the JSON cells of a CSV file, or of a part of one (each is read on one
+/// One parser for the JSON cells of a CSV file, or of a part of one (each is read on one
 /// thread), so the keys it makes are made once a file or part: a parser made for each cell
-/// allocated and destroyed its key cache each time (15 % of reading a Purview export).
+/// allocated and destroyed its key cache each time (15 % of reading a Purview export). The
+/// record column (`AuditData`, `RawEventData`) is read flat by a second one, so that the tree
+/// of another cell never restarts the parser whose storage the flat record borrows.
 ///
 /// A cell is read as a record: its members, and theirs, that no mapper reads are stepped over;
 /// the limits on depth and string length are those ``JSONValue/structured`` applies.

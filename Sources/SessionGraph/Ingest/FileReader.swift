@@ -228,7 +228,7 @@ struct FileReader {
         for byte in bytes {
             if byte == UInt8(ascii: "'") {
                 inQuote.toggle()
-                text.append(contentsOf: inQuote ? [UInt8(ascii: "'")] : Array("…'".utf8))
+                if inQuote { text.append(UInt8(ascii: "'")) } else { text.append(contentsOf: "…'".utf8) }
             } else if !inQuote {
                 text.append(byte &- UInt8(ascii: "0") < 10 ? UInt8(ascii: "N") : byte)
             }

@@ -587,7 +587,7 @@ struct JSONParser {
                 } else if (0xDC00...0xDFFF).contains(scalar) {
                     scalar = 0xFFFD
                 }
-                Self.appendUTF8(Unicode.Scalar(scalar) ?? "\u{FFFD}", to: &out)
+                out.append(contentsOf: (Unicode.Scalar(scalar) ?? "\u{FFFD}").utf8)
             default:
                 throw JSONParseError(offset: position - 2, message: "invalid escape '\\\(describe(escape))' in a string")
             }
@@ -598,12 +598,6 @@ struct JSONParser {
             fullLength += decoded
         }
         throw JSONParseError(offset: openQuote, message: "unterminated string (expected a closing quote)")
-    }
-
-    /// Appends the UTF-8 bytes of `scalar` (what `String(Character(scalar)).utf8` holds,
-    /// without making the string).
-    static func appendUTF8(_ scalar: Unicode.Scalar, to out: inout [UInt8]) {
-        out.append(contentsOf: scalar.utf8)
     }
 
     private mutating func hex4() throws(JSONParseError) -> UInt32 {

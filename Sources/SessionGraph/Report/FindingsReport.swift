@@ -40,8 +40,7 @@ public enum FindingsReport {
         var writer = JSONDocumentWriter(into: document)
         writer.member("counts", shown(countsObject.finish()))
         writer.openLines("findings")
-        let encode: @Sendable (Finding) -> String
-        if let filter { encode = { filter(FindingsReport.line($0)) } } else { encode = FindingsReport.line }
+        let encode: @Sendable (Finding) -> String = { shown(FindingsReport.line($0)) }
         forEachEncodedChunk(findings, encode) { chunk in
             for line in chunk {
                 writer.line(line)

@@ -129,7 +129,7 @@ struct PatternReplacer: Sendable {
             }
             func spell(_ bytes: ArraySlice<UInt8>) {
                 for byte in bytes.reversed() {
-                    step(UInt16(Self.fold(byte)))
+                    step(UInt16(lowerASCII(byte)))
                     if !Self.isWordByte(byte) { step(Self.boundary) }
                 }
             }
@@ -142,7 +142,7 @@ struct PatternReplacer: Sendable {
             }
             let id = Int32(patternLengths.count)
             if pattern.count > anchoring.window {
-                let folded = pattern.map(Self.fold)
+                let folded = pattern.map(lowerASCII)
                 let hash = hasher.hash(folded[...])
                 if longByHash[hash, default: []].contains(where: { longBytes[Int($0)] == folded }) { continue }
                 longByHash[hash, default: []].append(id)
@@ -239,10 +239,6 @@ struct PatternReplacer: Sendable {
     var anchoredCount: Int { anchored.filter { $0 }.count }
     var largestAnchorGroup: Int { anchorGroups.map(\.count).max() ?? 0 }
 
-    private static func fold(_ byte: UInt8) -> UInt8 {
-        byte &- UInt8(ascii: "A") < 26 ? byte | 0x20 : byte
-    }
-
     private func child(_ state: Int32, _ label: UInt16) -> Int32? {
         if state == 0 {
             let next = rootChildren[Int(label)]
@@ -308,7 +304,7 @@ struct PatternReplacer: Sendable {
             while position > first {
                 position -= 1
                 let byte = text[position]
-                state = advance(state, UInt16(Self.fold(byte)))
+                state = advance(state, UInt16(lowerASCII(byte)))
                 if !Self.isWordByte(byte) { state = advance(state, Self.boundary) }
                 let pattern = longestPattern[Int(state)]
                 if pattern >= 0, position < blockEnd { starts.append((position, pattern)) }
@@ -388,7 +384,7 @@ struct PatternReplacer: Sendable {
     private func spells(_ pattern: Int32, at start: Int, in text: UnsafeBufferPointer<UInt8>) -> Bool {
         let bytes = longBytes[Int(pattern)]
         guard start + bytes.count <= text.count else { return false }
-        for index in bytes.indices where Self.fold(text[start + index]) != bytes[index] { return false }
+        for index in bytes.indices where lowerASCII(text[start + index]) != bytes[index] { return false }
         return true
     }
 
@@ -396,7 +392,7 @@ struct PatternReplacer: Sendable {
     /// for the tests and the fuzzer to check ``replace(_:)`` against (slow: patterns times text).
     static func definition(_ text: [UInt8], _ pairs: [(pattern: [UInt8], replacement: [UInt8])]) -> [UInt8] {
         var kept: [(pattern: [UInt8], replacement: [UInt8])] = []
-        for pair in pairs where !pair.pattern.isEmpty && !kept.contains(where: { $0.pattern.map(fold) == pair.pattern.map(fold) }) {
+        for pair in pairs where !pair.pattern.isEmpty && !kept.contains(where: { $0.pattern.map(lowerASCII) == pair.pattern.map(lowerASCII) }) {
             kept.append(pair)
         }
         var out: [UInt8] = []
@@ -405,7 +401,7 @@ struct PatternReplacer: Sendable {
             var best: (length: Int, replacement: [UInt8])? = nil
             for (pattern, replacement) in kept where pattern.count <= text.count - position {
                 let end = position + pattern.count
-                let matches = pattern.indices.allSatisfy { fold(pattern[$0]) == fold(text[position + $0]) }
+                let matches = pattern.indices.allSatisfy { lowerASCII(pattern[$0]) == lowerASCII(text[position + $0]) }
                 let startsWord = !isWordByte(pattern[0]) || position == 0 || !isWordByte(text[position - 1])
                     || (position > 1 && text[position - 2] == UInt8(ascii: "\\"))
                 let endsWord = !isWordByte(pattern[pattern.count - 1]) || end == text.count || !isWordByte(text[end])
@@ -463,8 +459,7 @@ struct SpanHasher: Sendable {
     func prefixes(_ text: UnsafeBufferPointer<UInt8>, from: Int, to: Int) -> [UInt64] {
         var hashes = [UInt64](repeating: 0, count: to - from + 1)
         for index in from..<to {
-            let byte = text[index]
-            hashes[index - from + 1] = extend(hashes[index - from], byte &- UInt8(ascii: "A") < 26 ? byte | 0x20 : byte)
+            hashes[index - from + 1] = extend(hashes[index - from], lowerASCII(text[index]))
         }
         return hashes
     }
