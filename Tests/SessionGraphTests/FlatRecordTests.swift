@@ -353,12 +353,10 @@ import Testing
         #expect(events.first?.deviceId == nil && events.first?.city == nil && events.first?.latitude == nil && events.first?.longitude == 2)
     }
 
-    @Test func nestedObjectsDeeperThanTheLimitAreRefusedAlike() {
-        var limits = ReadLimits()
-        limits.maxDepth = 2
-        let text = #"{"Type":"SigninLogs","TimeGenerated":"2026-03-10T08:00:00Z","LocationDetails":{"geoCoordinates":{"latitude":1}}}"#
-        let bytes = Array(text.utf8)
-        let errors: (flat: String?, tree: String?) = bytes.withUnsafeBufferPointer { buffer in
+    /// The reader's failure on the record of `text` and the tree's, as `offset: message`; nil
+    /// for one that reads it.
+    func refusals(_ text: String, limits: ReadLimits) -> (flat: String?, tree: String?) {
+        Array(text.utf8).withUnsafeBufferPointer { buffer in
             var reader = JSONRecordReader(bytes: buffer, limits: limits)
             var flat: String?
             reader.read(from: 0) { raw in if case .failure(let error) = raw.value { flat = "\(error.offset): \(error.message)" } }
@@ -367,7 +365,121 @@ import Testing
             guard case .failure(let error) = tree else { return (flat, nil) }
             return (flat, "\(error.offset): \(error.message)")
         }
+    }
+
+    @Test func nestedObjectsDeeperThanTheLimitAreRefusedAlike() {
+        var limits = ReadLimits()
+        limits.maxDepth = 2
+        let errors = refusals(#"{"Type":"SigninLogs","TimeGenerated":"2026-03-10T08:00:00Z","LocationDetails":{"geoCoordinates":{"latitude":1}}}"#, limits: limits)
         #expect(errors.flat != nil && errors.flat == errors.tree)
+    }
+
+    /// A random JSON value for ``arraysReadFlatAreTheTreesOfTheirBytes``: arrays and objects
+    /// nested to `depth`, strings plain, escaped and long, numbers, literals; object keys
+    /// include the ones the mappers read inside arrays.
+    func randomValue(depth: Int, using generator: inout SplitMix64) -> String {
+        let keys = ["Name", "Value", "networkType", "Parameters", "FolderItems", "Id", "NAME", "other"]
+        switch Int.random(in: 0..<(depth > 0 ? 9 : 5), using: &generator) {
+        case 0: return "\"plain\(Int.random(in: 0..<100, using: &generator))\""
+        case 1: return #""esc\"aped\u00e9\n""#
+        case 2: return "\"" + String(repeating: "long-", count: Int.random(in: 1..<6, using: &generator)) + "\""
+        case 3: return ["1", "-2.5e3", "0"].randomElement(using: &generator)!
+        case 4: return ["true", "false", "null", #""""#].randomElement(using: &generator)!
+        case 5, 6:
+            let count = Int.random(in: 0..<4, using: &generator)
+            return "[" + (0..<count).map { _ in randomValue(depth: depth - 1, using: &generator) }.joined(separator: ", ") + " ]"
+        default:
+            let count = Int.random(in: 0..<4, using: &generator)
+            return "{" + (0..<count).map { _ in "\"\(keys.randomElement(using: &generator)!)\": " + randomValue(depth: depth - 1, using: &generator) }.joined(separator: ",") + "}"
+        }
+    }
+
+    /// Arrays are read flat down to the levels objects are (their objects a level below their
+    /// holder). Every record must hold, read flat, the tree of its bytes, count the same strings
+    /// cut, and give each array's elements as the tree's, whatever the arrays hold.
+    @Test(arguments: [1 << 20, 7])
+    func arraysReadFlatAreTheTreesOfTheirBytes(stringLimit: Int) {
+        var limits = ReadLimits()
+        limits.skipUnusedFields = false
+        limits.maxStringBytes = stringLimit
+        var generator = SplitMix64(seed: 29)
+        let arrayKeys: [FieldKey] = [.networkLocationDetails, .folders, .parameters, .extendedProperties]
+        var lines: [String] = []
+        for _ in 0..<300 {
+            var members = [#""Type":"SigninLogs""#, #""TimeGenerated":"2026-03-10T08:00:00Z""#]
+            for key in arrayKeys where Bool.random(using: &generator) {
+                let value = Int.random(in: 0..<4, using: &generator) == 0 ? randomValue(depth: 4, using: &generator)
+                    : "[" + (0..<Int.random(in: 0..<4, using: &generator)).map { _ in randomValue(depth: 4, using: &generator) }.joined(separator: ",") + "]"
+                members.append(key.withBytes { "\"" + String(decoding: $0, as: UTF8.self) + "\": " + value })
+            }
+            members.append(#""RawEventData": {"Folders": "# + randomValue(depth: 4, using: &generator) + "}")
+            lines.append("{" + members.shuffled(using: &generator).joined(separator: ", ") + "}")
+        }
+        let bytes = Array(lines.joined(separator: "\n").utf8)
+        var records = 0, arrays = 0
+        bytes.withUnsafeBufferPointer { buffer in
+            var reader = JSONRecordReader(bytes: buffer, limits: limits)
+            reader.read(from: 0) { raw in
+                guard case .success(.fields(let record)) = raw.value else { Issue.record("not read flat: \(raw.line)"); return }
+                var parser = JSONParser(bytes: buffer, position: raw.bytes.lowerBound, maxStringBytes: limits.maxStringBytes)
+                guard let tree = try? parser.parseValue(depth: 0) else { Issue.record("no tree"); return }
+                records += 1
+                #expect(record.tree == tree, "line \(raw.line)")
+                #expect(raw.truncatedStrings == parser.truncatedStrings, "line \(raw.line)")
+                func compare(_ flat: RecordElements, _ parsed: RecordElements, _ place: String) {
+                    #expect(flat.count == parsed.count, "\(place)")
+                    for (item, parsedItem) in zip(flat, parsed) {
+                        #expect(item.keys == parsedItem.keys, "\(place)")
+                        for key in [FieldKey.name, .value, .networkType] {
+                            #expect(item[key] == parsedItem[key] && item.field(key)?.string == parsedItem.field(key)?.string, "\(place) \(key)")
+                        }
+                        compare(item.elements(.folderItems), parsedItem.elements(.folderItems), place + ".FolderItems")
+                        compare(item.elements(.parameters), parsedItem.elements(.parameters), place + ".Parameters")
+                    }
+                }
+                for key in arrayKeys {
+                    if case .array? = record.structured(key) { arrays += 1 }
+                    #expect(record.field(key)?.string == tree[key]?.text)
+                    compare(record.elements(key), tree.elements(key), "line \(raw.line) \(key)")
+                }
+                compare(record.object(.rawEventData)?.elements(.folders) ?? RecordElements([]), tree[.rawEventData]?.elements(.folders) ?? RecordElements([]), "line \(raw.line) RawEventData")
+            }
+        }
+        #expect(records == 300)
+        // Keys cut at 7 bytes no longer name the arrays.
+        #expect(stringLimit < 20 || arrays > 300)
+    }
+
+    @Test func arraysDeeperThanTheLimitAreRefusedAlikeAndLeaveNothingBehind() {
+        for depth in 2...6 {
+            var limits = ReadLimits()
+            limits.maxDepth = depth
+            let errors = refusals(#"{"Type":"SigninLogs","TimeGenerated":"2026-03-10T08:00:00Z","NetworkLocationDetails":[{"networkNames":[["a",[{"b":[1]}]]]}]}"#, limits: limits)
+            #expect(errors.flat == errors.tree, "depth \(depth)")
+            #expect((errors.flat == nil) == (depth >= 7), "depth \(depth)")
+        }
+        // Broken inside an array two levels down: the next record sees none of its elements.
+        let broken = #"{"Type":"SigninLogs","TimeGenerated":"2026-03-10T08:00:00Z","NetworkLocationDetails":[{"networkType":"trustedNamedLocation","networkNames":["x","#
+        let good = #"{"Type":"SigninLogs","TimeGenerated":"2026-03-10T08:00:01Z","NetworkLocationDetails":[{"networkType":"namedNetwork"}]}"#
+        expectAlike(broken + "\n" + good + "\n")
+        let events = ingestText(broken + "\n" + good + "\n")
+        #expect(events.count == 1)
+        #expect(events.first?.trustedLocation == false)
+    }
+
+    /// An audit record's name/value lists and folders, read flat, give the event they gave as
+    /// trees.
+    @Test func auditListsReadFlatGiveTheirValues() {
+        let record = #"{"CreationTime":"2026-03-02T13:05:59","Id":"11111111-2222-4333-8444-555555555555","Operation":"MailItemsAccessed","RecordType":50,"Workload":"Exchange","UserId":"a@b.example","#
+            + #""ExtendedProperties":[{"Name":"UserAgent","Value":"Agent\/1"},{"Name":"RequestType","Value":"OAuth2:Token"}],"DeviceProperties":[{"Name":"OS","Value":"Windows"},{"Name":"SessionId","Value":"0A1B2C3D-0000-4000-8000-000000000001"}],"#
+            + #""Parameters":[{"Name":"Identity","Value":"x"},{"Name":"Flag","Value":true}],"Folders":[{"Path":"/Inbox","FolderItems":[{"Id":"1"},{"Id":"2"}]},{"FolderItems":[{"Id":"3"}]}]}"#
+        expectAlike(record)
+        let events = ingestText(record + "\n")
+        #expect(events.count == 1)
+        guard let event = events.first else { return }
+        #expect(event.userAgent == "Agent/1" && event.operatingSystem == "Windows" && event.sessionId == "0a1b2c3d-0000-4000-8000-000000000001")
+        #expect(event.parameters == [NameValue(name: "Identity", value: "x"), NameValue(name: "Flag", value: "true")])
+        #expect(event.itemCount == 3)
     }
 
     /// Found by review: the first of `LocationDetails`, `_dynamic`, `_string` that holds

@@ -4,19 +4,6 @@ struct RecordRejection: Error {
     var reason: String
 }
 
-extension Array where Element == JSONValue {
-    /// The `Value` of the `{Name, Value}` element named `name` in a name/value list
-    /// (UAL `DeviceProperties`, `ExtendedProperties`, `Parameters`).
-    func namedValue(_ name: String) -> String? {
-        for item in self {
-            if let itemName = item.text(.name), asciiCaseInsensitiveEqual(itemName, name) {
-                return item[.value]?.text
-            }
-        }
-        return nil
-    }
-}
-
 /// A mapper fills its draft with these: identifiers normalised, and every value that could not
 /// be used recorded in the draft's notes, so the reader's understanding can be checked. They
 /// change the draft in place, and the mapper returns the draft itself: a builder holding the

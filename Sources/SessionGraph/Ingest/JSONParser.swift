@@ -288,7 +288,10 @@ struct JSONParser {
 
     /// How many levels of objects below the record are read flat (a sign-in's `DeviceDetail`,
     /// and its `LocationDetails.geoCoordinates`, a CloudAppEvents row's
-    /// `RawEventData.AppAccessContext`); deeper objects, and arrays, are parsed as values.
+    /// `RawEventData.AppAccessContext`); deeper objects are parsed as values. An array is read
+    /// flat where an object would be, and its objects at the level below its holder (a
+    /// sign-in's `NetworkLocationDetails` and their `networkNames`, an audit record's `Folders`
+    /// and their `FolderItems`).
     static let flatLevels = 2
 
     /// The members of the object at the current `{`, `level` objects below the record, read flat
@@ -377,19 +380,7 @@ struct JSONParser {
             try expect(UInt8(ascii: ":"), "':' after a key")
             skipWhitespace()
             var member = FlatRecord.Member(keyStart: keyStart, keyLength: keyLength, textStart: 0, textLength: 0)
-            if current == UInt8(ascii: "\""), let end = Self.plainStringEnd(bytes, from: position + 1) {
-                let length = end - position - 1
-                if length > maxStringBytes { truncatedStrings += 1 }
-                (member.textStart, member.textLength) = (position + 1, min(length, maxStringBytes))
-                position = end + 1
-            } else if current == UInt8(ascii: "{"), level < Self.flatLevels {
-                guard depth < maxDepth else { throw fail("nesting deeper than \(maxDepth) levels (limit --max-depth)") }
-                let block = try parseFlatObject(depth: depth + 1, level: level + 1)
-                (member.objectStart, member.textLength) = (block.lowerBound, block.count)
-            } else {
-                recordValues.append(try parseValue(depth: depth))
-                member.textStart = -recordValues.count
-            }
+            if !readPlainString(into: &member) { try readOtherValue(into: &member, depth: depth, level: level) }
             flatStack.append(member)
             flatStackHashes.append(keyHash)
             // The record's own members are the block's, in order: the later of a repeated key wins.
@@ -410,6 +401,70 @@ struct JSONParser {
         let start = position + 1, end = start + key.length
         guard end < bytes.count, bytes[end] == UInt8(ascii: "\""), memcmp(base + start, base + key.start, key.length) == 0 else { return nil }
         return key
+    }
+
+    /// Reads a plain string value at the current position (after its key, or an array's
+    /// previous element) into `member` as its byte range, cut at the string limit and counted
+    /// as cut, as ``parseString()`` would; false, having read nothing, for any other value.
+    @inline(__always)
+    private mutating func readPlainString(into member: inout FlatRecord.Member) -> Bool {
+        guard current == UInt8(ascii: "\""), let end = Self.plainStringEnd(bytes, from: position + 1) else { return false }
+        let length = end - position - 1
+        if length > maxStringBytes { truncatedStrings += 1 }
+        (member.textStart, member.textLength) = (position + 1, min(length, maxStringBytes))
+        position = end + 1
+        return true
+    }
+
+    /// Reads the value at the current position that is not a plain string into `member`, as
+    /// ``parseValue(depth:)`` would read it, with the same checks and limits: an object or an
+    /// array held by an object `level` below the record, while that is above ``flatLevels``, as
+    /// a block read flat (an object one level further down, an array at the level of its
+    /// holder, so that an array's objects are read flat as the holder's member objects are),
+    /// anything else parsed.
+    private mutating func readOtherValue(into member: inout FlatRecord.Member, depth: Int, level: Int) throws(JSONParseError) {
+        if current == UInt8(ascii: "{"), level < Self.flatLevels {
+            guard depth < maxDepth else { throw fail("nesting deeper than \(maxDepth) levels (limit --max-depth)") }
+            let block = try parseFlatObject(depth: depth + 1, level: level + 1)
+            (member.objectStart, member.textLength) = (block.lowerBound, block.count)
+        } else if current == UInt8(ascii: "["), level < Self.flatLevels {
+            guard depth < maxDepth else { throw fail("nesting deeper than \(maxDepth) levels (limit --max-depth)") }
+            let block = try parseFlatArray(depth: depth + 1, level: level)
+            (member.objectStart, member.textLength, member.textStart) = (block.lowerBound, block.count, FlatRecord.Member.arrayMark)
+        } else {
+            recordValues.append(try parseValue(depth: depth))
+            member.textStart = -recordValues.count
+        }
+    }
+
+    /// The elements of the array at the current `[`, read flat onto ``flatStack`` as an
+    /// object's members are (an element has no key: its key offsets and hash are 0) and then
+    /// moved to ``recordMembers`` as one block: the block's range. `depth` is the one
+    /// ``parseArray(depth:)`` would be called with, `level` that of the object holding the
+    /// array; checks, limits and errors are those of ``parseArray(depth:)``.
+    private mutating func parseFlatArray(depth: Int, level: Int) throws(JSONParseError) -> Range<Int> {
+        position += 1  // [
+        skipWhitespace()
+        if current == UInt8(ascii: "]") {
+            position += 1
+            return recordMembers.count..<recordMembers.count
+        }
+        let base = flatStack.count
+        while true {
+            skipWhitespace()
+            guard position < bytes.count else { throw fail("unexpected end of input (expected a value)") }
+            var element = FlatRecord.Member(keyStart: 0, keyLength: 0, textStart: 0, textLength: 0)
+            if !readPlainString(into: &element) { try readOtherValue(into: &element, depth: depth, level: level) }
+            flatStack.append(element)
+            flatStackHashes.append(0)
+            skipWhitespace()
+            guard let next = current else { throw fail("unexpected end of input inside an array (expected ',' or ']')") }
+            position += 1
+            if next == UInt8(ascii: ",") { continue }
+            if next == UInt8(ascii: "]") { return closeFlatObject(from: base, adoptingScript: false) }
+            position -= 1
+            throw fail("unexpected \(describe(next)) (expected ',' or ']')")
+        }
     }
 
     /// Moves the members on ``flatStack`` from `base` on (the object that closes) to the end of

@@ -62,9 +62,9 @@ extension RecordFields {
     }
 
     /// The elements of the array named `key` (or JSON text of one); empty for anything else.
-    func elements(_ key: FieldKey) -> [JSONValue] {
+    func elements(_ key: FieldKey) -> RecordElements {
         if case .array(let items)? = structured(key) { return items }
-        return []
+        return RecordElements([])
     }
 }
 
@@ -90,7 +90,8 @@ extension JSONValue: RecordFields {
 /// its value. A plain string value (no escape: nearly all of them) stays a byte range of the file
 /// until a mapper asks for it, and then becomes a string; an object just below the record (two
 /// levels down, ``JSONParser/flatLevels``) is read flat the same way, as a block of members of
-/// its own; other values were parsed as they are.
+/// its own, and so is an array, as a block of keyless members (its elements); other values were
+/// parsed as they are.
 ///
 /// It points into the file's mapped bytes (or a CSV row's cell) and borrows the parser's storage
 /// (``JSONParser/withRecord(_:_:)``): the reader hands it to the interpreter within its callback,
@@ -104,14 +105,20 @@ struct FlatRecord: RecordFields {
         var keyStart: Int
         var keyLength: Int
         /// Where a plain string value's bytes start (after the opening quote), or `-1 - i` for
-        /// the i-th of ``FlatRecord/values`` (any other value, parsed); unused for an object
-        /// read flat.
+        /// the i-th of ``FlatRecord/values`` (any other value, parsed); for a block read flat,
+        /// ``arrayMark`` when it is an array's, anything else for an object's.
         var textStart: Int
-        /// How many of those bytes are kept (at most the string limit); for an object read
-        /// flat, how many members it has.
+        /// How many of those bytes are kept (at most the string limit); for an object or array
+        /// read flat, how many members (elements) it has.
         var textLength: Int
-        /// For an object read flat, where its block of members starts; -1 otherwise.
+        /// For an object or array read flat, where its block of members starts; -1 otherwise.
         var objectStart = -1
+
+        /// ``textStart`` of an array read flat.
+        static let arrayMark = 1
+
+        /// Whether the value is an array read flat (its block holds its elements).
+        var isFlatArray: Bool { objectStart >= 0 && textStart == Self.arrayMark }
     }
 
     let bytes: UnsafeBufferPointer<UInt8>
@@ -181,14 +188,20 @@ struct FlatRecord: RecordFields {
     }
 
     /// The object read flat at member `index`, as a record of its own.
-    private func object(at index: Int) -> FlatRecord {
+    fileprivate func object(at index: Int) -> FlatRecord {
         let start = members[index].objectStart
-        return FlatRecord(bytes: bytes, members: members, keyHashes: keyHashes, range: start..<(start + members[index].textLength), decodedKeys: decodedKeys, values: values, slots: UnsafeBufferPointer(start: nil, count: 0))
+        return over(start..<(start + members[index].textLength))
     }
 
-    /// The value at member `index` as a tree (an object read flat is built as one).
-    private func value(at index: Int) -> JSONValue {
+    /// The block `range` of the same storage (an object's members, or an array's elements).
+    fileprivate func over(_ range: Range<Int>) -> FlatRecord {
+        FlatRecord(bytes: bytes, members: members, keyHashes: keyHashes, range: range, decodedKeys: decodedKeys, values: values, slots: UnsafeBufferPointer(start: nil, count: 0))
+    }
+
+    /// The value at member `index` as a tree (an object or array read flat is built as one).
+    fileprivate func value(at index: Int) -> JSONValue {
         let member = members[index]
+        if member.isFlatArray { return .array((member.objectStart..<(member.objectStart + member.textLength)).map(value(at:))) }
         if member.objectStart >= 0 { return object(at: index).tree }
         if member.textStart < 0 { return values[-1 - member.textStart] }
         return .string(String(decoding: UnsafeBufferPointer(rebasing: bytes[member.textStart..<(member.textStart + member.textLength)]), as: UTF8.self))
@@ -221,7 +234,9 @@ struct FlatRecord: RecordFields {
 
     func structured(_ key: FieldKey) -> StructuredField? {
         guard let index = index(of: key) else { return nil }
-        if members[index].objectStart >= 0 { return .object(.flat(object(at: index))) }
+        let member = members[index]
+        if member.isFlatArray { return .array(RecordElements(self, block: member.objectStart..<(member.objectStart + member.textLength))) }
+        if member.objectStart >= 0 { return .object(.flat(object(at: index))) }
         return StructuredField(value(at: index))
     }
 
@@ -302,7 +317,7 @@ enum NestedRecord: RecordFields {
 /// its own, or an array.
 enum StructuredField {
     case object(NestedRecord)
-    case array([JSONValue])
+    case array(RecordElements)
 
     /// The object, as a record of its own; nil for an array.
     var record: NestedRecord? {
@@ -313,7 +328,60 @@ enum StructuredField {
     /// `value` as structured data: an object or array, or JSON text of one; nil otherwise.
     init?(_ value: JSONValue) {
         guard let structured = value.structured else { return nil }
-        if case .array(let items) = structured { self = .array(items) } else { self = .object(.value(structured)) }
+        if case .array(let items) = structured { self = .array(RecordElements(items)) } else { self = .object(.value(structured)) }
+    }
+}
+
+/// The elements of an array a mapper reads (a sign-in's `NetworkLocationDetails`, an audit
+/// record's `Folders` or `Parameters`), each as a record of its own (an element that is not an
+/// object reads as a record with no members): read flat from the file's bytes, or parsed.
+struct RecordElements: RandomAccessCollection {
+    private enum Source {
+        /// A block of keyless members read flat: a ``FlatRecord`` over the storage whose range
+        /// is the block (no larger than a record, so that a ``StructuredField`` is not either:
+        /// mappers pass those by value).
+        case flat(FlatRecord)
+        case values([JSONValue])
+    }
+
+    private let source: Source
+
+    init(_ values: [JSONValue]) { source = .values(values) }
+
+    /// The elements in `block` of `record`'s storage.
+    fileprivate init(_ record: FlatRecord, block: Range<Int>) { source = .flat(record.over(block)) }
+
+    var startIndex: Int { 0 }
+
+    var endIndex: Int {
+        switch source {
+        case .flat(let elements): return elements.range.count
+        case .values(let values): return values.count
+        }
+    }
+
+    subscript(position: Int) -> NestedRecord {
+        switch source {
+        case .flat(let record):
+            precondition(position >= 0 && position < record.range.count, "element index out of range")
+            let index = record.range.lowerBound + position
+            let member = record.members[index]
+            if member.objectStart >= 0 && !member.isFlatArray { return .flat(record.object(at: index)) }
+            return .value(record.value(at: index))
+        case .values(let values):
+            return .value(values[position])
+        }
+    }
+
+    /// The `Value` of the `{Name, Value}` element named `name` in a name/value list
+    /// (UAL `DeviceProperties`, `ExtendedProperties`, `Parameters`).
+    func namedValue(_ name: String) -> String? {
+        for item in self {
+            if let itemName = item.text(.name), asciiCaseInsensitiveEqual(itemName, name) {
+                return item[.value]?.text
+            }
+        }
+        return nil
     }
 }
 
