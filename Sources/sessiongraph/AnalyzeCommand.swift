@@ -104,7 +104,7 @@ struct AnalyzeCommand: AsyncParsableCommand {
         case .all: Array(graph.sessions.indices)
         }
         let chosen = Array(candidates.sorted { (rankOf[$0], $0) < (rankOf[$1], $1) }.prefix(maxDiagrams))
-        var drawn = 0
+        var drawn = 0, earlierDiagrams = 0
         let idCounts = Dictionary(grouping: graph.sessions.map(\.sessionId), by: { $0 }).mapValues(\.count)
         // Each diagram is given its session's findings, not all of them (a filter of every
         // finding per diagram grew with sessions times findings).
@@ -169,6 +169,8 @@ struct AnalyzeCommand: AsyncParsableCommand {
             // The diagrams and the report: an error here still waits for the documents, so that
             // both failures are said and no write is left running.
             var diagramSeconds = 0.0, reportSeconds = 0.0
+            // This run's diagram files; an earlier run's others are removed once these are drawn.
+            var written = Set<String>()
             do {
                 for index in chosen {
                     let session = graph.sessions[index]
@@ -176,6 +178,7 @@ struct AnalyzeCommand: AsyncParsableCommand {
                     let dot = diagram.dot(session, in: graph, findings: sessionFindings)
                     let name = OutputFile.sessionFileName(sessionId: session.sessionId, index: index, shared: (idCounts[session.sessionId] ?? 0) > 1)
                     let base = folder.appendingPathComponent("sessions").appendingPathComponent(name)
+                    written.formUnion(["dot", "svg"].flatMap { [name + "." + $0, name + ".suspicious." + $0] })
                     try OutputFile.write(dot, to: base.appendingPathExtension("dot").path)
                     do {
                         let svg = try await DiagramWriter.render(dot, format: .svg)
@@ -194,6 +197,7 @@ struct AnalyzeCommand: AsyncParsableCommand {
                         printError("session \(TerminalText.safe(session.sessionId)): \(TerminalText.safe(String(describing: error), limit: 300))")
                     }
                 }
+                earlierDiagrams = OutputFile.removeEarlierDiagrams(in: folder.appendingPathComponent("sessions").path, keeping: written)
                 diagramSeconds = secondsSince(outputsStarted)
                 // Redacted text by text, as the diagrams are: one pass, before any text is cut.
                 var report = BriefingReport(ingest: result, graph: graph, findings: findings, diagrams: diagrams, generatedAt: now, inputs: paths)
@@ -210,7 +214,7 @@ struct AnalyzeCommand: AsyncParsableCommand {
             }
             let documentSeconds = try await documentsWritten
             clock.mark("outputs")
-            clock.detail("outputs: \(redact ? "redaction table \(String(format: "%.3f", redactionSeconds)) s (made beside detection), then " : "")JSON documents \(String(format: "%.3f", documentSeconds)) s, beside them diagrams \(String(format: "%.3f", diagramSeconds)) s then report.html \(String(format: "%.3f", reportSeconds)) s")
+            clock.detail("outputs: \(redact ? "redaction table \(String(format: "%.3f", redactionSeconds)) s (its automaton \(String(format: "%.3f", redactor?.automatonSeconds ?? 0)) s; made beside detection), then " : "")JSON documents \(String(format: "%.3f", documentSeconds)) s, beside them diagrams \(String(format: "%.3f", diagramSeconds)) s then report.html \(String(format: "%.3f", reportSeconds)) s")
         } catch {
             printError("cannot write to \(out): \(error.localizedDescription)")
             throw ExitCode(1)
@@ -224,7 +228,8 @@ struct AnalyzeCommand: AsyncParsableCommand {
         let tableLimit = 40
         print(FindingsReport.table(redactor.map { redactor in findings.prefix(tableLimit).map(redactor.apply) + findings.dropFirst(tableLimit) } ?? findings, limit: tableLimit))
         if redact { print("Redacted: the pseudonym mapping is in \(out)/redaction-map.json; keep it out of what you share") }
-        print("Wrote \(out)/ingest.json, sessions.json, findings.json, findings.jsonl, report.html and \(drawn) session diagrams")
+        print("Wrote \(out)/ingest.json, sessions.json, findings.json, findings.jsonl, report.html and \(drawn) session diagrams"
+              + (earlierDiagrams > 0 ? " (removed \(earlierDiagrams) diagram files of an earlier run's sessions from \(out)/sessions)" : ""))
         if candidates.count > chosen.count {
             let sessions = "\(render == .all ? "" : "flagged ")session\(candidates.count == 1 ? "" : "s")"
             print("Drew \(chosen.count) of \(candidates.count) \(sessions), highest-ranked first (--max-diagrams \(maxDiagrams)); draw any other with: sessiongraph session <sid> <the same inputs> --format svg -o FILE\(config == nil ? "" : " --config <the same file>") (and --user <user> when two users share the id)")

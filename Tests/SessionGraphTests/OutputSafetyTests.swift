@@ -139,6 +139,54 @@ import Testing
         }
     }
 
+    /// A run into the folder of an earlier one leaves only its own session diagrams: an earlier
+    /// run's diagrams of sessions it does not draw are removed (they would be taken for this
+    /// run's), and nothing else in the folder is touched.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: OutputSafetyTests.tool.path), "the sessiongraph binary is not built"))
+    func anEarlierRunsDiagramsAreRemovedAndNothingElse() throws {
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("sg-stale-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: work) }
+        let tenant = work.appendingPathComponent("tenant"), out = work.appendingPathComponent("out")
+        let sessions = out.appendingPathComponent("sessions")
+        try run(["simulate", "--users", "300", "--days", "1", "--seed", "1", "--layout", "ndjson", "--out", tenant.path, "--quiet"])
+        try run(["analyze", tenant.path, "--out", out.path, "--quiet", "--max-diagrams", "2"])
+        let two = Set(try FileManager.default.contentsOfDirectory(atPath: sessions.path))
+        try #require(two.count == 8)
+        // What is not an earlier run's diagram stays: other names, a link and a folder named as
+        // diagrams are, and the file the link points to.
+        let outside = work.appendingPathComponent("kept.svg")
+        try Data("kept".utf8).write(to: outside)
+        let others = ["notes.txt", "face.svg", "00000000-0000-0000-0000-00000000000g.svg", "session-x.dot"]
+        for name in others { try Data("mine".utf8).write(to: sessions.appendingPathComponent(name)) }
+        try FileManager.default.createSymbolicLink(atPath: sessions.appendingPathComponent("11111111-2222-3333-4444-555555555555.svg").path, withDestinationPath: outside.path)
+        try FileManager.default.createDirectory(at: sessions.appendingPathComponent("11111111-2222-3333-4444-666666666666.dot"), withIntermediateDirectories: false)
+        let said = try run(["analyze", tenant.path, "--out", out.path, "--max-diagrams", "1"])
+        let one = Set(try FileManager.default.contentsOfDirectory(atPath: sessions.path))
+        let named = ["11111111-2222-3333-4444-555555555555.svg", "11111111-2222-3333-4444-666666666666.dot"]
+        let drawn = one.filter { OutputFile.isDiagramName($0) }.subtracting(named)
+        #expect(drawn.count == 4 && drawn.isSubset(of: two), "\(drawn)")
+        #expect(one == drawn.union(others + named), "\(one)")
+        #expect(said.contains("removed 4 diagram files of an earlier run's sessions"), "\(said)")
+        #expect(try String(contentsOf: outside, encoding: .utf8) == "kept")
+        // A run that draws what is there removes nothing and says nothing of it.
+        #expect(!(try run(["analyze", tenant.path, "--out", out.path, "--max-diagrams", "1"])).contains("removed"))
+    }
+
+    @Test func diagramNamesAreTheOnesSessionFileNameGives() {
+        let guid = "0a1b2c3d-0000-4000-8000-000000000001"
+        for name in [OutputFile.sessionFileName(sessionId: guid, index: 7, shared: false), OutputFile.sessionFileName(sessionId: guid, index: 7, shared: true),
+                     OutputFile.sessionFileName(sessionId: "../x", index: 12, shared: false), OutputFile.sessionFileName(sessionId: "../x", index: 12, shared: true)] {
+            for suffix in [".dot", ".svg", ".suspicious.dot", ".suspicious.svg"] {
+                #expect(OutputFile.isDiagramName(name + suffix), "\(name + suffix)")
+            }
+            #expect(!OutputFile.isDiagramName(name + ".png") && !OutputFile.isDiagramName(name))
+        }
+        for name in ["face.svg", "dead-beef.dot", "0A1B2C3D-0000-4000-8000-000000000001.svg", guid + "-.svg", guid + "-x.dot", "session-.dot", "session-1-2-3.svg",
+                     ".svg", "session.dot", guid + ".suspicious.suspicious.svg", "../" + guid + ".svg"] {
+            #expect(!OutputFile.isDiagramName(name), "\(name)")
+        }
+    }
+
     static let tool = packageRoot.appendingPathComponent(".build/debug/sessiongraph")
 
     /// Runs the command, which must succeed; what it printed on standard output.

@@ -291,10 +291,13 @@ struct FileReader {
 
     /// A callback for the offset reached in the bytes from `start` on: it keeps the OS reading
     /// the next ``prefetchStep`` bytes ahead of the parser, and every ``releaseStep`` bytes it
-    /// releases the mapped pages read since `start` (only those: another core may be reading the
-    /// pages of another part of the file).
+    /// releases the mapped pages read since the last release (pages from `start` on only: another
+    /// core may be reading the pages of another part of the file). Each release starts where the
+    /// last ended: from `start` every time, a 4.9 GB run asked the OS to drop 56 GB of pages,
+    /// most of them dropped already.
     static func pageReleaser(_ input: InputBytes, from start: Int) -> (Int) -> Void {
         var released = start
+        var releasedTo = start
         var prefetched = start + prefetchStep
         input.prefetch(start..<prefetched)
         return { offset in
@@ -305,7 +308,7 @@ struct FileReader {
                 prefetched = from + prefetchStep
             }
             if offset - released >= releaseStep {
-                input.releasePages(from: start, before: offset)
+                releasedTo = input.releasePages(from: releasedTo, before: offset)
                 released = offset
             }
         }

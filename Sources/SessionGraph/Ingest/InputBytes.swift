@@ -62,15 +62,18 @@ final class InputBytes: @unchecked Sendable {
 
     /// Tells the OS the whole mapped pages between `start` and `offset` are read and may be
     /// dropped from memory (they are paged in again from the file if touched), so a multi-GB
-    /// file does not stay resident while the rest of it is parsed. Does nothing for decoded
-    /// (owned) bytes.
-    func releasePages(from start: Int, before offset: Int) {
-        guard mapped, let base else { return }
+    /// file does not stay resident while the rest of it is parsed. Returns where the pages
+    /// released end (a page boundary, from which the next release of the same reader starts),
+    /// or `start` when none were. Does nothing for decoded (owned) bytes.
+    @discardableResult
+    func releasePages(from start: Int, before offset: Int) -> Int {
+        guard mapped, let base else { return start }
         let page = Self.pageSize
         let first = (max(start, 0) + page - 1) / page * page
         let end = min(offset, count) / page * page
-        guard end > first else { return }
+        guard end > first else { return start }
         madvise(UnsafeMutableRawPointer(mutating: base + first), end - first, MADV_DONTNEED)
+        return end
     }
 
     /// Asks the OS to start reading the mapped pages of `range` from the file now, so that the

@@ -147,6 +147,44 @@ public enum OutputFile {
         }
     }
 
+    /// Removes from `folder` the session diagrams of an earlier run that this run did not write
+    /// (`written`: file names), so that the folder shows this run's sessions only: a diagram of
+    /// a session no longer flagged (new evidence, another allow-list) would otherwise be taken
+    /// for this run's. Only regular files named as ``sessionFileName(sessionId:index:shared:)``
+    /// names them, with `.suspicious` or not, `.dot` or `.svg`, are removed; anything else in
+    /// the folder is left. Returns how many were removed.
+    @discardableResult
+    public static func removeEarlierDiagrams(in folder: String, keeping written: Set<String>) -> Int {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return 0 }
+        var removed = 0
+        for name in names where !written.contains(name) && isDiagramName(name) {
+            let path = (folder as NSString).appendingPathComponent(name)
+            var info = stat()
+            guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, unlink(path) == 0 else { continue }
+            removed += 1
+        }
+        return removed
+    }
+
+    /// Whether `name` is one ``sessionFileName(sessionId:index:shared:)`` gives a diagram of a
+    /// session whose id is a GUID (every id is, after ingest) or `session-<n>`: the id, then
+    /// `-<n>` for a shared one, `.suspicious` or not, then `.dot` or `.svg`. A lower-case GUID
+    /// only, so that a word of hex letters (`face.svg`) is never taken for one.
+    static func isDiagramName(_ name: String) -> Bool {
+        var stem = Substring(name)
+        guard stem.hasSuffix(".dot") || stem.hasSuffix(".svg") else { return false }
+        stem = stem.dropLast(4)
+        if stem.hasSuffix(".suspicious") { stem = stem.dropLast(".suspicious".count) }
+        func digits(_ text: Substring) -> Bool { !text.isEmpty && text.allSatisfy { ("0"..."9").contains($0) } }
+        let parts = stem.split(separator: "-", omittingEmptySubsequences: false)
+        if parts.first == "session" { return (2...3).contains(parts.count) && parts.dropFirst().allSatisfy(digits) }
+        let guidLengths = [8, 4, 4, 4, 12]
+        guard (5...6).contains(parts.count), zip(parts, guidLengths).allSatisfy({ part, length in
+            part.count == length && part.allSatisfy { ("0"..."9").contains($0) || ("a"..."f").contains($0) }
+        }) else { return false }
+        return parts.count == 5 || digits(parts[5])
+    }
+
     /// A file name for a session's outputs: its id when that is a plain GUID (it always is after
     /// ingest), else `session-<index>`; never raw input, so an id such as `../../x` cannot leave
     /// the output folder. `index` disambiguates a session id shared by two users.

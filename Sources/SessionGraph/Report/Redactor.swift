@@ -86,10 +86,15 @@ public struct Redactor: Sendable {
         mapping = table.map { (length: $0.key.count, original: $0.key, pseudonym: $0.value) }
             .sorted { ($0.length, $0.original) > ($1.length, $1.original) }
             .map { ($0.original, $0.pseudonym) }
+        let started = DispatchTime.now().uptimeNanoseconds
         replacer = PatternReplacer(mapping.flatMap { original, pseudonym in
             Self.writtenForms(of: original).map { (Array($0.utf8), Array(pseudonym.utf8)) }
         })
+        automatonSeconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
     }
+
+    /// How long the replacer's automaton took to make, for the profile (it is one core's work).
+    public private(set) var automatonSeconds = 0.0
 
     /// The pseudonyms of address `ip` and of its /24 or /48, the `network`-th one seen: a
     /// reserved prefix of that number, and the address's own last octet or groups.
