@@ -473,10 +473,12 @@ struct JSONParser {
     private mutating func closeFlatObject(from base: Int, adoptingScript: Bool) -> Range<Int> {
         if adoptingScript { swap(&keyScript, &nextKeyScript) }
         let start = recordMembers.count
-        recordMembers.append(contentsOf: flatStack[base...])
-        recordKeyHashes.append(contentsOf: flatStackHashes[base...])
-        flatStack.removeSubrange(base...)
-        flatStackHashes.removeSubrange(base...)
+        // Through buffer pointers: a slice of the stack retained and released its buffer, twice
+        // for every object and array read flat (2 % of a run's samples).
+        flatStack.withUnsafeBufferPointer { recordMembers.append(contentsOf: UnsafeBufferPointer(rebasing: $0[base...])) }
+        flatStackHashes.withUnsafeBufferPointer { recordKeyHashes.append(contentsOf: UnsafeBufferPointer(rebasing: $0[base...])) }
+        flatStack.removeLast(flatStack.count - base)
+        flatStackHashes.removeLast(flatStackHashes.count - base)
         return start..<recordMembers.count
     }
 
