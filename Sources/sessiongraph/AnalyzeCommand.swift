@@ -177,20 +177,24 @@ struct AnalyzeCommand: AsyncParsableCommand {
                     let sessionFindings = findingsBySession[session.sessionId] ?? []
                     let dot = diagram.dot(session, in: graph, findings: sessionFindings)
                     let name = OutputFile.sessionFileName(sessionId: session.sessionId, index: index, shared: (idCounts[session.sessionId] ?? 0) > 1)
-                    let base = folder.appendingPathComponent("sessions").appendingPathComponent(name)
-                    written.formUnion(["dot", "svg"].flatMap { [name + "." + $0, name + ".suspicious." + $0] })
-                    try OutputFile.write(dot, to: base.appendingPathExtension("dot").path)
+                    // Each file named as kept once it is written: a view not drawn this run (the
+                    // suspicious view of a session no longer flagged, an SVG Graphviz refused) is
+                    // an earlier run's, and goes.
+                    func put(_ content: Data, as fileName: String) throws {
+                        try OutputFile.write(content, to: folder.appendingPathComponent("sessions").appendingPathComponent(fileName).path)
+                        written.insert(fileName)
+                    }
+                    try put(Data(dot.utf8), as: name + ".dot")
                     do {
                         let svg = try await DiagramWriter.render(dot, format: .svg)
-                        try OutputFile.write(Data(svg), to: base.appendingPathExtension("svg").path)
+                        try put(Data(svg), as: name + ".svg")
                         drawn += 1
                         if rankOf[index] != Int.max {
                             diagrams[index] = String(decoding: svg, as: UTF8.self)
                             // The suspicious view too: only the anomalous branches and their ancestry.
                             let suspicious = suspiciousDiagram.dot(session, in: graph, findings: sessionFindings)
-                            let suspiciousBase = base.deletingLastPathComponent().appendingPathComponent(name + ".suspicious")
-                            try OutputFile.write(suspicious, to: suspiciousBase.appendingPathExtension("dot").path)
-                            try OutputFile.write(Data(try await DiagramWriter.render(suspicious, format: .svg)), to: suspiciousBase.appendingPathExtension("svg").path)
+                            try put(Data(suspicious.utf8), as: name + ".suspicious.dot")
+                            try put(Data(try await DiagramWriter.render(suspicious, format: .svg)), as: name + ".suspicious.svg")
                         }
                     } catch let error as GraphvizError {
                         // The session id comes from the logs, and Graphviz's message may quote the DOT.

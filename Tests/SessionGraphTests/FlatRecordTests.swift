@@ -413,6 +413,8 @@ import Testing
                 members.append(key.withBytes { "\"" + String(decoding: $0, as: UTF8.self) + "\": " + value })
             }
             members.append(#""RawEventData": {"Folders": "# + randomValue(depth: 4, using: &generator) + "}")
+            // A key repeated at record level, in another case: named alike, the last one read.
+            if Int.random(in: 0..<5, using: &generator) == 0 { members.append(#""parameters": ["# + randomValue(depth: 3, using: &generator) + "]") }
             lines.append("{" + members.shuffled(using: &generator).joined(separator: ", ") + "}")
         }
         let bytes = Array(lines.joined(separator: "\n").utf8)
@@ -426,6 +428,7 @@ import Testing
                 records += 1
                 #expect(record.tree == tree, "line \(raw.line)")
                 #expect(raw.truncatedStrings == parser.truncatedStrings, "line \(raw.line)")
+                #expect(raw.duplicateKeys == parser.duplicateKeys, "line \(raw.line)")
                 func compare(_ flat: RecordElements, _ parsed: RecordElements, _ place: String) {
                     #expect(flat.count == parsed.count, "\(place)")
                     for (item, parsedItem) in zip(flat, parsed) {
@@ -446,25 +449,78 @@ import Testing
             }
         }
         #expect(records == 300)
+        // And as the reader reads by default (unread members stepped over): the same drafts.
+        var skipping = limits
+        skipping.skipUnusedFields = true
+        expectAlike(lines.joined(separator: "\n"), limits: skipping, records: 300)
         // Keys cut at 7 bytes no longer name the arrays.
         #expect(stringLimit < 20 || arrays > 300)
     }
 
-    @Test func arraysDeeperThanTheLimitAreRefusedAlikeAndLeaveNothingBehind() {
-        for depth in 2...6 {
+    @Test func arraysDeeperThanTheLimitAreRefusedAlike() {
+        for depth in 2...9 {
             var limits = ReadLimits()
             limits.maxDepth = depth
             let errors = refusals(#"{"Type":"SigninLogs","TimeGenerated":"2026-03-10T08:00:00Z","NetworkLocationDetails":[{"networkNames":[["a",[{"b":[1]}]]]}]}"#, limits: limits)
             #expect(errors.flat == errors.tree, "depth \(depth)")
-            #expect((errors.flat == nil) == (depth >= 7), "depth \(depth)")
+            #expect((errors.flat == nil) == (depth >= 8), "depth \(depth)")
         }
-        // Broken inside an array two levels down: the next record sees none of its elements.
+        // Broken inside an array two levels down: the next record reads as its own bytes.
         let broken = #"{"Type":"SigninLogs","TimeGenerated":"2026-03-10T08:00:00Z","NetworkLocationDetails":[{"networkType":"trustedNamedLocation","networkNames":["x","#
         let good = #"{"Type":"SigninLogs","TimeGenerated":"2026-03-10T08:00:01Z","NetworkLocationDetails":[{"networkType":"namedNetwork"}]}"#
         expectAlike(broken + "\n" + good + "\n")
         let events = ingestText(broken + "\n" + good + "\n")
         #expect(events.count == 1)
         #expect(events.first?.trustedLocation == false)
+    }
+
+    /// Found by review: an element read flat takes several times the storage of a parsed one,
+    /// and the storage is kept from record to record. Past ``JSONParser/flatElements`` elements
+    /// (and members of objects inside arrays) in a record, arrays are parsed as values, the
+    /// outermost array being read put back and parsed from its start: the record reads as its
+    /// tree does, and the parser keeps no more than the budget's worth of members.
+    @Test func arraysPastTheRecordsBudgetAreParsedAndReadAlike() {
+        let budget = JSONParser.flatElements
+        let zeros = Array(repeating: "0", count: budget + 10).joined(separator: ",")
+        let items = (0..<(budget / 2 + 10)).map { #"{"Id":"\#($0)"}"# }.joined(separator: ",")
+        let wide = (0..<(budget + 10)).map { "\"k\($0)\":\($0)" }.joined(separator: ",")
+        let head = #"{"CreationTime":"2026-03-02T13:05:59","Id":"11111111-2222-4333-8444-555555555555","Operation":"MailItemsAccessed","RecordType":50,"Workload":"Exchange","UserId":"a@b.example","#
+        let cases = [
+            // One long array; the arrays after it, parsed too.
+            head + #""Parameters":["# + zeros + #"],"Folders":[{"FolderItems":[{"Id":"x"}]}]}"#,
+            // Two arrays nested in an array that together pass it: the outer one is parsed.
+            head + #""Folders":[{"FolderItems":["# + items + #"]},{"Path":"/b","FolderItems":["# + items + #"]}],"Parameters":[{"Name":"n","Value":"v"}]}"#,
+            // An object inside an array with more members than the budget.
+            head + #""Parameters":[{"Name":"first","Value":"1"},{"# + wide + #"}]}"#,
+            // Within the budget: read flat.
+            head + #""Parameters":[{"Name":"n","Value":"v"}],"Folders":[{"FolderItems":[{"Id":"1"},{"Id":"2"}]}]}"#,
+        ]
+        var cutting = ReadLimits()
+        cutting.maxStringBytes = 3
+        for (number, text) in cases.enumerated() {
+            expectAlike(text)
+            // Strings cut in the part read flat before it was put back are counted once.
+            expectAlike(text, limits: cutting)
+            Array(text.utf8).withUnsafeBufferPointer { buffer in
+                var reader = JSONRecordReader(bytes: buffer, limits: ReadLimits())
+                reader.read(from: 0) { raw in
+                    guard case .success(.fields(let record)) = raw.value else { Issue.record("case \(number) not read flat"); return }
+                    // Past the budget the record keeps its own members and no array's.
+                    #expect(number == 3 || record.members.count < 16, "case \(number): \(record.members.count) members kept")
+                    let folders = record.elements(.folders)
+                    switch number {
+                    case 0: #expect(record.elements(.parameters).count == budget + 10 && folders.count == 1)
+                    case 1: #expect(folders.map { $0.elements(.folderItems).count } == [budget / 2 + 10, budget / 2 + 10])
+                    case 2: #expect(record.elements(.parameters).map(\.keys.count) == [2, budget + 10])
+                    default: #expect(folders.first?.elements(.folderItems).count == 2 && record.members.count == 17, "\(record.members.count)")
+                    }
+                }
+            }
+        }
+        // Broken past the budget: refused as the tree refuses it.
+        let broken = head + #""Parameters":["# + zeros + #",}"#
+        let errors = refusals(broken, limits: ReadLimits())
+        #expect(errors.flat != nil && errors.flat == errors.tree)
     }
 
     /// An audit record's name/value lists and folders, read flat, give the event they gave as

@@ -170,6 +170,16 @@ import Testing
         #expect(try String(contentsOf: outside, encoding: .utf8) == "kept")
         // A run that draws what is there removes nothing and says nothing of it.
         #expect(!(try run(["analyze", tenant.path, "--out", out.path, "--max-diagrams", "1"])).contains("removed"))
+        // `--render all` draws sessions that are not flagged, without their suspicious view: an
+        // earlier run's suspicious view of such a session goes.
+        try run(["analyze", tenant.path, "--out", out.path, "--render", "all", "--max-diagrams", "6", "--quiet"])
+        let all = Set(try FileManager.default.contentsOfDirectory(atPath: sessions.path)).filter { OutputFile.isDiagramName($0) }.subtracting(named)
+        let unflagged = all.filter { $0.hasSuffix(".svg") && !$0.contains(".suspicious") && !all.contains(String($0.dropLast(4)) + ".suspicious.svg") }
+        let planted = String(try #require(unflagged.sorted().first).dropLast(4)) + ".suspicious.svg"
+        try Data("an earlier run's view".utf8).write(to: sessions.appendingPathComponent(planted))
+        let again = try run(["analyze", tenant.path, "--out", out.path, "--render", "all", "--max-diagrams", "6"])
+        #expect(again.contains("removed 1 diagram file"), "\(again)")
+        #expect(!FileManager.default.fileExists(atPath: sessions.appendingPathComponent(planted).path))
     }
 
     @Test func diagramNamesAreTheOnesSessionFileNameGives() {
@@ -182,9 +192,29 @@ import Testing
             #expect(!OutputFile.isDiagramName(name + ".png") && !OutputFile.isDiagramName(name))
         }
         for name in ["face.svg", "dead-beef.dot", "0A1B2C3D-0000-4000-8000-000000000001.svg", guid + "-.svg", guid + "-x.dot", "session-.dot", "session-1-2-3.svg",
-                     ".svg", "session.dot", guid + ".suspicious.suspicious.svg", "../" + guid + ".svg"] {
+                     ".svg", "session.dot", guid + ".suspicious.suspicious.svg", "../" + guid + ".svg",
+                     "session-5\u{301}.dot", "0\u{301}a1b2c3d-0000-4000-8000-000000000001.svg", "0a1b2c3d-0000-4000-8000-00000000000\u{661}.svg"] {
             #expect(!OutputFile.isDiagramName(name), "\(name)")
         }
+    }
+
+    /// The removal follows no link: a `sessions` folder that is a link is left alone, and so is
+    /// a link inside it named as a diagram.
+    @Test func earlierDiagramsAreRemovedThroughNoLink() throws {
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("sg-links-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: work) }
+        let real = work.appendingPathComponent("real"), link = work.appendingPathComponent("link")
+        try FileManager.default.createDirectory(at: real, withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: link.path, withDestinationPath: real.path)
+        let name = "0a1b2c3d-0000-4000-8000-000000000001.svg"
+        try Data("earlier".utf8).write(to: real.appendingPathComponent(name))
+        try FileManager.default.createSymbolicLink(atPath: real.appendingPathComponent("0a1b2c3d-0000-4000-8000-000000000002.dot").path,
+                                                   withDestinationPath: real.appendingPathComponent(name).path)
+        #expect(OutputFile.removeEarlierDiagrams(in: link.path, keeping: []) == 0)
+        #expect(FileManager.default.fileExists(atPath: real.appendingPathComponent(name).path))
+        #expect(OutputFile.removeEarlierDiagrams(in: real.path, keeping: [name]) == 0)
+        #expect(OutputFile.removeEarlierDiagrams(in: real.path, keeping: []) == 1)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: real.path) == ["0a1b2c3d-0000-4000-8000-000000000002.dot"])
     }
 
     static let tool = packageRoot.appendingPathComponent(".build/debug/sessiongraph")

@@ -47,8 +47,8 @@ struct JSONParser {
     /// How many keys of one object are listed before they move to a set.
     static let listedKeys = 64
     /// The members of the last record read flat (``parseRecordFields(depth:)``), and of the
-    /// objects inside it read flat, each object's in one block; the storage is reused from
-    /// record to record.
+    /// objects and arrays inside it read flat, each object's members and each array's elements
+    /// in one block; the storage is reused from record to record.
     private(set) var recordMembers: [FlatRecord.Member] = []
     /// The key hash of each of ``recordMembers``, at the same index: a lookup in an object inside
     /// the record scans these; the record's own members are found by ``recordSlots``.
@@ -260,8 +260,8 @@ struct JSONParser {
     /// when the value there is not an object. Checks, limits, skipped members and repeated keys
     /// are those of ``parseObject(depth:)``; a plain string value is kept as its byte range (cut
     /// at the string limit, and counted as cut, as a parsed one), and an object down to
-    /// ``flatLevels`` below the record is read flat too. The record's members are the last block
-    /// of ``recordMembers`` (``recordRange``).
+    /// ``flatLevels`` below the record, and an array held by one above that, is read flat too.
+    /// The record's members are the last block of ``recordMembers`` (``recordRange``).
     mutating func parseRecordFields(depth valueDepth: Int) throws(JSONParseError) -> Bool {
         skipWhitespace()
         guard current == UInt8(ascii: "{") else { return false }
@@ -282,6 +282,9 @@ struct JSONParser {
             recordSlots.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
         }
         recordSlotsHoldAll = true
+        flatElementsLeft = Self.flatElements
+        flatArrayNesting = 0
+        flatArraysGivenUp = false
         recordRange = try parseFlatObject(depth: valueDepth + 1, level: 0)
         return true
     }
@@ -290,8 +293,9 @@ struct JSONParser {
     /// and its `LocationDetails.geoCoordinates`, a CloudAppEvents row's
     /// `RawEventData.AppAccessContext`); deeper objects are parsed as values. An array is read
     /// flat where an object would be, and its objects at the level below its holder (a
-    /// sign-in's `NetworkLocationDetails` and their `networkNames`, an audit record's `Folders`
-    /// and their `FolderItems`).
+    /// sign-in record's `NetworkLocationDetails` and their `networkNames`, an audit record's
+    /// `Folders` and their `FolderItems`; inside a diagnostic record's `properties`, the
+    /// `networkNames` are a level further down, and parsed).
     static let flatLevels = 2
 
     /// The members of the object at the current `{`, `level` objects below the record, read flat
@@ -317,6 +321,14 @@ struct JSONParser {
         var scripted = 0
         if level == 0 { nextKeyScript.removeAll(keepingCapacity: true) }
         while true {
+            // Inside an array read flat, members count as its elements do (``flatElements``).
+            if flatArrayNesting > 0 {
+                if flatElementsLeft == 0 {
+                    flatArraysGivenUp = true
+                    return closeFlatObject(from: base, adoptingScript: false)
+                }
+                flatElementsLeft -= 1
+            }
             try expectKey()
             let keyStart: Int, keyLength: Int
             let keyHash: UInt64
@@ -381,6 +393,8 @@ struct JSONParser {
             skipWhitespace()
             var member = FlatRecord.Member(keyStart: keyStart, keyLength: keyLength, textStart: 0, textLength: 0)
             if !readPlainString(into: &member) { try readOtherValue(into: &member, depth: depth, level: level) }
+            // Inside an array read flat that is to be parsed again: nothing more is read here.
+            if flatArraysGivenUp { return closeFlatObject(from: base, adoptingScript: false) }
             flatStack.append(member)
             flatStackHashes.append(keyHash)
             // The record's own members are the block's, in order: the later of a repeated key wins.
@@ -418,8 +432,8 @@ struct JSONParser {
 
     /// Reads the value at the current position that is not a plain string into `member`, as
     /// ``parseValue(depth:)`` would read it, with the same checks and limits: an object or an
-    /// array held by an object `level` below the record, while that is above ``flatLevels``, as
-    /// a block read flat (an object one level further down, an array at the level of its
+    /// array held by an object `level` below the record, while `level` is below ``flatLevels``,
+    /// as a block read flat (an array while the record's ``flatElements`` last) (an object one level further down, an array at the level of its
     /// holder, so that an array's objects are read flat as the holder's member objects are),
     /// anything else parsed.
     private mutating func readOtherValue(into member: inout FlatRecord.Member, depth: Int, level: Int) throws(JSONParseError) {
@@ -427,22 +441,45 @@ struct JSONParser {
             guard depth < maxDepth else { throw fail("nesting deeper than \(maxDepth) levels (limit --max-depth)") }
             let block = try parseFlatObject(depth: depth + 1, level: level + 1)
             (member.objectStart, member.textLength) = (block.lowerBound, block.count)
-        } else if current == UInt8(ascii: "["), level < Self.flatLevels {
+        } else if current == UInt8(ascii: "["), level < Self.flatLevels, flatElementsLeft > 0 {
             guard depth < maxDepth else { throw fail("nesting deeper than \(maxDepth) levels (limit --max-depth)") }
-            let block = try parseFlatArray(depth: depth + 1, level: level)
-            (member.objectStart, member.textLength, member.textStart) = (block.lowerBound, block.count, FlatRecord.Member.arrayMark)
+            if let block = try parseFlatArray(depth: depth + 1, level: level) {
+                (member.objectStart, member.textLength, member.textStart) = (block.lowerBound, block.count, FlatRecord.Member.arrayMark)
+            } else if !flatArraysGivenUp {
+                // The outermost array read flat went past the record's elements: parsed instead.
+                recordValues.append(try parseValue(depth: depth))
+                member.textStart = -recordValues.count
+            }
         } else {
             recordValues.append(try parseValue(depth: depth))
             member.textStart = -recordValues.count
         }
     }
 
+    /// How many array elements, and members of objects inside arrays, one record may read flat.
+    /// An element read flat takes about 130 bytes of the parser's storage, kept for the next
+    /// record, and a parsed number about 24: a 64 MB line of `[0,0,…]` read flat would hold
+    /// several GB. Past it, the outermost array being read is parsed again as a value from its
+    /// start, and so is every array after it.
+    static let flatElements = 1 << 16
+    /// What is left of ``flatElements`` in the record being read.
+    private var flatElementsLeft = 0
+    /// How many arrays read flat enclose the current position.
+    private var flatArrayNesting = 0
+    /// Set when ``flatElements`` ran out inside an array read flat: every array and object read
+    /// flat inside the outermost one stops where it is, and the outermost one, put back as it
+    /// was before it, is parsed as a value (cleared then).
+    private var flatArraysGivenUp = false
+
     /// The elements of the array at the current `[`, read flat onto ``flatStack`` as an
     /// object's members are (an element has no key: its key offsets and hash are 0) and then
     /// moved to ``recordMembers`` as one block: the block's range. `depth` is the one
     /// ``parseArray(depth:)`` would be called with, `level` that of the object holding the
-    /// array; checks, limits and errors are those of ``parseArray(depth:)``.
-    private mutating func parseFlatArray(depth: Int, level: Int) throws(JSONParseError) -> Range<Int> {
+    /// array; checks, limits and errors are those of ``parseArray(depth:)``. Nil when the
+    /// record's ``flatElements`` ran out: the outermost array read flat is then put back as it
+    /// was, at its `[`, for its caller to parse as a value.
+    private mutating func parseFlatArray(depth: Int, level: Int) throws(JSONParseError) -> Range<Int>? {
+        let opening = position
         position += 1  // [
         skipWhitespace()
         if current == UInt8(ascii: "]") {
@@ -450,11 +487,31 @@ struct JSONParser {
             return recordMembers.count..<recordMembers.count
         }
         let base = flatStack.count
+        let outermost = flatArrayNesting == 0
+        let before = (members: recordMembers.count, values: recordValues.count, keys: recordDecodedKeys.count, cut: truncatedStrings)
+        flatArrayNesting += 1
+        defer { flatArrayNesting -= 1 }
         while true {
+            if flatElementsLeft == 0 { flatArraysGivenUp = true }
+            if flatArraysGivenUp {
+                guard outermost else { return nil }
+                flatStack.removeLast(flatStack.count - base)
+                flatStackHashes.removeLast(flatStackHashes.count - base)
+                recordMembers.removeLast(recordMembers.count - before.members)
+                recordKeyHashes.removeLast(recordKeyHashes.count - before.members)
+                recordValues.removeLast(recordValues.count - before.values)
+                recordDecodedKeys.removeLast(recordDecodedKeys.count - before.keys)
+                truncatedStrings = before.cut
+                position = opening
+                flatArraysGivenUp = false
+                return nil
+            }
+            flatElementsLeft -= 1
             skipWhitespace()
             guard position < bytes.count else { throw fail("unexpected end of input (expected a value)") }
             var element = FlatRecord.Member(keyStart: 0, keyLength: 0, textStart: 0, textLength: 0)
             if !readPlainString(into: &element) { try readOtherValue(into: &element, depth: depth, level: level) }
+            if flatArraysGivenUp { continue }
             flatStack.append(element)
             flatStackHashes.append(0)
             skipWhitespace()

@@ -106,7 +106,7 @@ struct FlatRecord: RecordFields {
         var keyLength: Int
         /// Where a plain string value's bytes start (after the opening quote), or `-1 - i` for
         /// the i-th of ``FlatRecord/values`` (any other value, parsed); for a block read flat,
-        /// ``arrayMark`` when it is an array's, anything else for an object's.
+        /// ``arrayMark`` when it is an array's, 0 for an object's.
         var textStart: Int
         /// How many of those bytes are kept (at most the string limit); for an object or array
         /// read flat, how many members (elements) it has.

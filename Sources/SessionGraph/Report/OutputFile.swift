@@ -148,19 +148,35 @@ public enum OutputFile {
     }
 
     /// Removes from `folder` the session diagrams of an earlier run that this run did not write
-    /// (`written`: file names), so that the folder shows this run's sessions only: a diagram of
-    /// a session no longer flagged (new evidence, another allow-list) would otherwise be taken
-    /// for this run's. Only regular files named as ``sessionFileName(sessionId:index:shared:)``
-    /// names them, with `.suspicious` or not, `.dot` or `.svg`, are removed; anything else in
-    /// the folder is left. Returns how many were removed.
+    /// (`written`: file names), so that the folder holds this run's diagrams only: a diagram of a
+    /// session no longer flagged (new evidence, another allow-list), or a view this run did not
+    /// draw, would otherwise be taken for this run's. Only regular files named as
+    /// ``sessionFileName(sessionId:index:shared:)`` names them, with `.suspicious` or not, `.dot`
+    /// or `.svg`, are removed; anything else in the folder is left. No link is followed: not the
+    /// folder (opened with `O_NOFOLLOW`), not an entry (looked at and removed by its name in the
+    /// opened folder). Returns how many were removed.
     @discardableResult
     public static func removeEarlierDiagrams(in folder: String, keeping written: Set<String>) -> Int {
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return 0 }
+        let directory = open(folder, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+        guard directory >= 0 else { return 0 }
+        defer { close(directory) }
+        // The listing reads its own descriptor (closedir closes it).
+        let listing = dup(directory)
+        guard listing >= 0 else { return 0 }
+        guard let stream = fdopendir(listing) else {
+            close(listing)
+            return 0
+        }
+        var names: [String] = []
+        while let entry = readdir(stream) {
+            names.append(withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) })
+        }
+        closedir(stream)
         var removed = 0
+        // A diagram name is ASCII, so the string is the entry's exact bytes.
         for name in names where !written.contains(name) && isDiagramName(name) {
-            let path = (folder as NSString).appendingPathComponent(name)
             var info = stat()
-            guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, unlink(path) == 0 else { continue }
+            guard fstatat(directory, name, &info, AT_SYMLINK_NOFOLLOW) == 0, (info.st_mode & S_IFMT) == S_IFREG, unlinkat(directory, name, 0) == 0 else { continue }
             removed += 1
         }
         return removed
@@ -168,19 +184,28 @@ public enum OutputFile {
 
     /// Whether `name` is one ``sessionFileName(sessionId:index:shared:)`` gives a diagram of a
     /// session whose id is a GUID (every id is, after ingest) or `session-<n>`: the id, then
-    /// `-<n>` for a shared one, `.suspicious` or not, then `.dot` or `.svg`. A lower-case GUID
-    /// only, so that a word of hex letters (`face.svg`) is never taken for one.
+    /// `-<n>` for a shared one, `.suspicious` or not, then `.dot` or `.svg`. Read as bytes, ASCII
+    /// only (a combining mark after a digit is not a digit), and a lower-case GUID only, so that
+    /// a word of hex letters (`face.svg`) is never taken for one.
     static func isDiagramName(_ name: String) -> Bool {
-        var stem = Substring(name)
-        guard stem.hasSuffix(".dot") || stem.hasSuffix(".svg") else { return false }
-        stem = stem.dropLast(4)
-        if stem.hasSuffix(".suspicious") { stem = stem.dropLast(".suspicious".count) }
-        func digits(_ text: Substring) -> Bool { !text.isEmpty && text.allSatisfy { ("0"..."9").contains($0) } }
-        let parts = stem.split(separator: "-", omittingEmptySubsequences: false)
-        if parts.first == "session" { return (2...3).contains(parts.count) && parts.dropFirst().allSatisfy(digits) }
+        var stem = Array(name.utf8)[...]
+        func dropSuffix(_ suffix: String) -> Bool {
+            let tail = Array(suffix.utf8)
+            guard stem.count >= tail.count, stem.suffix(tail.count).elementsEqual(tail) else { return false }
+            stem = stem.dropLast(tail.count)
+            return true
+        }
+        guard dropSuffix(".dot") || dropSuffix(".svg") else { return false }
+        _ = dropSuffix(".suspicious")
+        func isDigit(_ byte: UInt8) -> Bool { byte &- UInt8(ascii: "0") < 10 }
+        func digits(_ part: ArraySlice<UInt8>) -> Bool { !part.isEmpty && part.allSatisfy(isDigit) }
+        let parts = stem.split(separator: UInt8(ascii: "-"), omittingEmptySubsequences: false)
+        if let first = parts.first, first.elementsEqual("session".utf8) {
+            return (2...3).contains(parts.count) && parts.dropFirst().allSatisfy(digits)
+        }
         let guidLengths = [8, 4, 4, 4, 12]
         guard (5...6).contains(parts.count), zip(parts, guidLengths).allSatisfy({ part, length in
-            part.count == length && part.allSatisfy { ("0"..."9").contains($0) || ("a"..."f").contains($0) }
+            part.count == length && part.allSatisfy { isDigit($0) || $0 &- UInt8(ascii: "a") < 6 }
         }) else { return false }
         return parts.count == 5 || digits(parts[5])
     }
