@@ -60,16 +60,18 @@ public struct UTCInstant: Sendable, Hashable, Comparable, CustomStringConvertibl
                         divisor /= 10
                     }
                 }
-                func put(_ byte: Character) {
-                    out[at] = byte.asciiValue!
+                // A byte, not a `Character`: `asciiValue` looked at the character's scalars each time.
+                func put(_ byte: UInt8) {
+                    out[at] = byte
                     at += 1
                 }
-                put(y, 4); put("-"); put(m, 2); put("-"); put(d, 2); put("T"); put(hh, 2); put(":"); put(mm, 2); put(":"); put(ss, 2)
+                put(y, 4); put(UInt8(ascii: "-")); put(m, 2); put(UInt8(ascii: "-")); put(d, 2); put(UInt8(ascii: "T"))
+                put(hh, 2); put(UInt8(ascii: ":")); put(mm, 2); put(UInt8(ascii: ":")); put(ss, 2)
                 if micros != 0 {
-                    put(".")
+                    put(UInt8(ascii: "."))
                     if micros % 1000 == 0 { put(Int(micros / 1000), 3) } else { put(Int(micros), 6) }
                 }
-                put("Z")
+                put(UInt8(ascii: "Z"))
                 return at
             }
         }
