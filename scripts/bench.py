@@ -3,8 +3,8 @@
 `make bench-large` (20,000 users x 2 days, SessionGraph alone).
 
 Generates the tenant once (cached in bench-data/, outside git), then runs each tool three times,
-interleaved, and prints median wall time, peak RSS (from /usr/bin/time -v), MB/s, records/s and
-SessionGraph's time ratio against each peer. It also checks the planted incidents of truth.json
+interleaved, and prints median wall time, peak RSS (from /usr/bin/time -v), MB/s, records/s,
+SessionGraph's time ratio against each peer, and each run's user and system CPU. It also checks the planted incidents of truth.json
 against SessionGraph's findings, measures how fast the same bytes can merely be read and scanned
 (the physical limit of the machine), and prints SessionGraph's per-stage profile.
 """
@@ -17,14 +17,17 @@ DATA = ROOT / "bench-data"
 
 
 def run(cmd, env=None):
-    """Runs cmd under /usr/bin/time -v; returns (wall seconds, peak RSS MB, stderr)."""
+    """Runs cmd under /usr/bin/time -v; returns (wall seconds, peak RSS MB, stderr, user CPU
+    seconds, system CPU seconds)."""
     start = time.perf_counter()
     proc = subprocess.run(["/usr/bin/time", "-v"] + cmd, capture_output=True, text=True, env=env)
     wall = time.perf_counter() - start
     if proc.returncode not in (0, 3):
         sys.exit(f"failed ({proc.returncode}): {' '.join(cmd)}\n{proc.stderr[-2000:]}")
     rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", proc.stderr).group(1)) / 1024
-    return wall, rss, proc.stderr
+    user = float(re.search(r"User time \(seconds\): ([\d.]+)", proc.stderr).group(1))
+    system = float(re.search(r"System time \(seconds\): ([\d.]+)", proc.stderr).group(1))
+    return wall, rss, proc.stderr, user, system
 
 
 def tenant(users, days, seed=42):
@@ -81,10 +84,10 @@ def main():
     for _ in range(runs):  # interleaved
         for name, cmd in tools.items():
             env = dict(os.environ, SESSIONGRAPH_PROFILE="1") if name == "sessiongraph" else None
-            wall, rss, err = run(cmd, env)
+            wall, rss, err, user, system = run(cmd, env)
             profile = re.search(r"profile: (.*)", err)
-            results[name].append((wall, rss, profile.group(1) if profile else ""))
-            print(f"  {name:14} {wall:7.2f} s  {rss:7.0f} MB", flush=True)
+            results[name].append((wall, rss, profile.group(1) if profile else "", user, system))
+            print(f"  {name:14} {wall:7.2f} s  {rss:7.0f} MB  cpu {user:6.2f} s user {system:5.2f} s system", flush=True)
     limit = physical_limit(files)
     print()
     print(f"{'tool':14} {'median s':>9} {'peak RSS MB':>12} {'MB/s':>7} {'records/s':>10} {'SessionGraph faster by':>23}")
@@ -96,6 +99,11 @@ def main():
         print(f"{name:14} {wall:9.2f} {rss:12.0f} {mb / wall:7.0f} {records / wall:10.0f} {ratio:>23}")
     print(f"physical limit: cat | wc -l of the same bytes {limit:.2f} s ({mb / limit:.0f} MB/s)")
     print(f"SessionGraph stages (last run): {results['sessiongraph'][-1][2]}")
+    # The system CPU is mostly the kernel zeroing memory the run touches first (BENCHMARKS.md):
+    # what grows faster than the input on a machine whose fresh memory is slow.
+    user = statistics.median(r[3] for r in results["sessiongraph"])
+    system = statistics.median(r[4] for r in results["sessiongraph"])
+    print(f"SessionGraph CPU (medians): user {user:.2f} s, system {system:.2f} s")
     planted, missed, extra = check_truth(folder, out)
     print(f"planted incidents: {planted}; missed at medium+: {len(missed)}; other sessions at medium+: {len(extra)}")
     for sid in sorted(missed):
