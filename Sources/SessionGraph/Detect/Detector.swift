@@ -171,10 +171,15 @@ public enum Detector {
     }
 
     static func finalise(_ raw: RawFinding, _ graph: InvestigationGraph, fileNames: EvidenceFileNames) -> Finding {
+        // Room for every node and event at once: grown from empty, each of these was reallocated
+        // (and the set rehashed) four or five times for a finding of thirty records.
+        let expected = raw.nodes.count + raw.events.count
         var evidence: [Evidence] = []
-        var seen = Set<Int32>()
+        evidence.reserveCapacity(min(expected, 50))
+        var seen = Set<Int32>(minimumCapacity: expected)
         var times: [UTCInstant] = []
-        var keys = EvidenceKeys()
+        times.reserveCapacity(expected)
+        var keys = EvidenceKeys(capacity: expected)
         func add(event index: Int32, node: NodeID?) {
             guard seen.insert(index).inserted else { return }
             let event = graph.events[Int(index)]
@@ -251,6 +256,12 @@ struct EvidenceFileNames: Sendable {
 struct EvidenceKeys {
     private var bytes: [UInt8] = []
     private var ends: [Int] = []
+
+    /// Keys with room for `count` of them, of a typical length (a path and two numbers).
+    init(capacity count: Int = 0) {
+        bytes.reserveCapacity(count * 96)
+        ends.reserveCapacity(count)
+    }
 
     var count: Int { ends.count }
 
