@@ -246,6 +246,9 @@ struct SessionView {
             // Gathered as vocabulary codes (a branch repeats a handful of values over many
             // nodes); each distinct code becomes text once, at the end.
             var deviceIds = DistinctCodes(), clients = DistinctCodes(), signInClients = DistinctCodes(), countries = DistinctCodes()
+            // A branch's nodes mostly share one network: an ASN is hashed into the set, and looked
+            // up among the hosting ones, when it differs from the node before's.
+            var lastASN: Int? = nil
             let distance = [Event].prefetchDistance / 2
             for (position, node) in nodes.enumerated() {
                 // The fields read here (device id, token type, outcome) lie in the object's
@@ -266,9 +269,10 @@ struct SessionView {
                     if event.kind == .signIn { signInClients.insert(family) }
                 }
                 countries.insert(value.context.countryCode)
-                if let asn = value.context.asn {
+                if let asn = value.context.asn, asn != lastASN {
+                    lastASN = asn
                     asns.insert(asn)
-                    if input.isHosting(asn) { hosting = true }
+                    if !hosting, input.isHosting(asn) { hosting = true }
                 }
                 if !trusted, event.trustedLocation == true || input.isTrusted(value.context) { trusted = true }
                 if event.outcomeCode != codes.failure { successful += 1 }
@@ -286,14 +290,24 @@ struct SessionView {
         var seen: [String: Set<Int32>] = [:]
         if let reference = branches.first, let referenceBranch = session.branches.first, reference.deviceIds.contains(reference.device) {
             let device = referenceBranch.context.deviceCode
+            // Gathered by family code (a handful a device), then made text once each: a string
+            // hashed for every sign-in was a tenth of the session facts.
+            var byFamily: [(family: UInt32, branches: Set<Int32>)] = []
             for node in session.nodes {
                 guard let eventIndex = nodeTable[Int(node)].event else { continue }
                 let event = events[Int(eventIndex)]
                 guard event.kind == .signIn, event.deviceIdCode == device else { continue }
                 let family = clientCodes[Int(eventIndex)]
-                if family != codes.emptyClient, let text = TextVocabulary.shared.text(family) {
-                    seen[text, default: []].insert(nodeTable[Int(node)].branch)
+                guard family != codes.emptyClient else { continue }
+                let branch = nodeTable[Int(node)].branch
+                if let at = byFamily.firstIndex(where: { $0.family == family }) {
+                    byFamily[at].branches.insert(branch)
+                } else {
+                    byFamily.append((family, [branch]))
                 }
+            }
+            for (family, branches) in byFamily {
+                if let text = TextVocabulary.shared.text(family) { seen[text, default: []].formUnion(branches) }
             }
         }
         deviceClientBranches = seen
