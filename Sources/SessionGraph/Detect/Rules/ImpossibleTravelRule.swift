@@ -14,22 +14,22 @@ struct ImpossibleTravelRule: SessionRule {
         let failure = FactCodes.shared.failure
         let graph = view.graph
         guard view.branches.count > 1 else { return [] }
-        var geo: [NodeID: (Double, Double)] = [:]
-        let located = view.branches.flatMap(\.nodes)
-            .filter { node in
-                let value = graph.nodes[Int(node)]
-                guard !value.serviceSide, view.event(node)?.outcomeCode != failure, let point = view.geo(node), !view.input.isTrusted(value.context) else { return false }
-                geo[node] = point
-                return true
-            }
-            .sorted { (graph.nodes[Int($0)].time, $0) < (graph.nodes[Int($1)].time, $1) }
+        // Each located node with its point, in time order (the points kept beside the nodes: a
+        // dictionary of them was grown and rehashed for every session).
+        var located: [(node: NodeID, point: (Double, Double))] = []
+        for node in view.branches.flatMap(\.nodes) {
+            let value = graph.nodes[Int(node)]
+            guard !value.serviceSide, view.event(node)?.outcomeCode != failure, let point = view.geo(node), !view.input.isTrusted(value.context) else { continue }
+            located.append((node, point))
+        }
+        located.sort { (graph.nodes[Int($0.node)].time, $0.node) < (graph.nodes[Int($1.node)].time, $1.node) }
         var findings: [RawFinding] = []
         var reported = Set<Int32>()
-        for (a, b) in zip(located, located.dropFirst()) {
+        for ((a, ga), (b, gb)) in zip(located, located.dropFirst()) {
             let na = graph.nodes[Int(a)], nb = graph.nodes[Int(b)]
             // The finding belongs to the branch that is not the reference one (either direction).
             let branch = nb.branch != 0 ? nb.branch : na.branch
-            guard na.branch != nb.branch, !reported.contains(branch), let ga = geo[a], let gb = geo[b] else { continue }
+            guard na.branch != nb.branch, !reported.contains(branch) else { continue }
             let km = Self.distance(ga, gb)
             let hours = max(na.time.seconds(until: nb.time), 60) / 3600
             let speed = km / hours
