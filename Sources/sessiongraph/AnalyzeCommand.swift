@@ -169,21 +169,21 @@ struct AnalyzeCommand: AsyncParsableCommand {
             // The diagrams and the report: an error here still waits for the documents, so that
             // both failures are said and no write is left running.
             var diagramSeconds = 0.0, reportSeconds = 0.0
-            // This run's diagram files; an earlier run's others are removed once these are drawn.
+            // This run's diagram files, each named once it is written: a view not drawn this run
+            // (the suspicious view of a session no longer flagged, an SVG Graphviz refused) is an
+            // earlier run's, and goes once these are drawn.
+            let sessionsFolder = folder.appendingPathComponent("sessions")
             var written = Set<String>()
+            func put(_ content: Data, as fileName: String) throws {
+                try OutputFile.write(content, to: sessionsFolder.appendingPathComponent(fileName).path)
+                written.insert(fileName)
+            }
             do {
                 for index in chosen {
                     let session = graph.sessions[index]
                     let sessionFindings = findingsBySession[session.sessionId] ?? []
                     let dot = diagram.dot(session, in: graph, findings: sessionFindings)
                     let name = OutputFile.sessionFileName(sessionId: session.sessionId, index: index, shared: (idCounts[session.sessionId] ?? 0) > 1)
-                    // Each file named as kept once it is written: a view not drawn this run (the
-                    // suspicious view of a session no longer flagged, an SVG Graphviz refused) is
-                    // an earlier run's, and goes.
-                    func put(_ content: Data, as fileName: String) throws {
-                        try OutputFile.write(content, to: folder.appendingPathComponent("sessions").appendingPathComponent(fileName).path)
-                        written.insert(fileName)
-                    }
                     try put(Data(dot.utf8), as: name + ".dot")
                     do {
                         let svg = try await DiagramWriter.render(dot, format: .svg)
@@ -201,7 +201,7 @@ struct AnalyzeCommand: AsyncParsableCommand {
                         printError("session \(TerminalText.safe(session.sessionId)): \(TerminalText.safe(String(describing: error), limit: 300))")
                     }
                 }
-                earlierDiagrams = OutputFile.removeEarlierDiagrams(in: folder.appendingPathComponent("sessions").path, keeping: written)
+                earlierDiagrams = OutputFile.removeEarlierDiagrams(in: sessionsFolder.path, keeping: written)
                 diagramSeconds = secondsSince(outputsStarted)
                 // Redacted text by text, as the diagrams are: one pass, before any text is cut.
                 var report = BriefingReport(ingest: result, graph: graph, findings: findings, diagrams: diagrams, generatedAt: now, inputs: paths)

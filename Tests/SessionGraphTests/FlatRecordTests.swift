@@ -237,16 +237,18 @@ import Testing
     }
 
     /// Each record of `text` read flat by one reader (every member kept unless `limits` skip
-    /// unread ones), with the tree of the same bytes (keys and strings cut at the same limit).
-    func flatAndTree(_ text: String, limits: ReadLimits, _ check: (FlatRecord, JSONValue) -> Void) {
+    /// unread ones), with the tree of the same bytes (keys and strings cut at the same limit),
+    /// the reader's record and the parser that made the tree (its counts of cut strings and
+    /// repeated keys).
+    func flatAndTree(_ text: String, limits: ReadLimits, _ check: (FlatRecord, JSONValue, RawJSONRecord, JSONParser) -> Void) {
         let bytes = Array(text.utf8)
         bytes.withUnsafeBufferPointer { buffer in
             var reader = JSONRecordReader(bytes: buffer, limits: limits)
             reader.read(from: 0) { raw in
-                guard case .success(.fields(let record)) = raw.value else { Issue.record("not read flat"); return }
+                guard case .success(.fields(let record)) = raw.value else { Issue.record("not read flat: line \(raw.line)"); return }
                 var parser = JSONParser(bytes: buffer, position: raw.bytes.lowerBound, maxStringBytes: limits.maxStringBytes)
                 guard let tree = try? parser.parseValue(depth: 0) else { Issue.record("no tree"); return }
-                check(record, tree)
+                check(record, tree, raw, parser)
             }
         }
     }
@@ -290,7 +292,7 @@ import Testing
             }
             let text = [line("a"), line("b"), line("a")].joined(separator: "\n")
             var records = 0
-            flatAndTree(text, limits: limits) { record, tree in
+            flatAndTree(text, limits: limits) { record, tree, _, _ in
                 records += 1
                 #expect(record.slots.count == FieldKey.allCases.count, "\(count) members")
                 let inner = record.object(.deviceDetail), innerTree = tree[.deviceDetail]
@@ -417,36 +419,29 @@ import Testing
             if Int.random(in: 0..<5, using: &generator) == 0 { members.append(#""parameters": ["# + randomValue(depth: 3, using: &generator) + "]") }
             lines.append("{" + members.shuffled(using: &generator).joined(separator: ", ") + "}")
         }
-        let bytes = Array(lines.joined(separator: "\n").utf8)
         var records = 0, arrays = 0
-        bytes.withUnsafeBufferPointer { buffer in
-            var reader = JSONRecordReader(bytes: buffer, limits: limits)
-            reader.read(from: 0) { raw in
-                guard case .success(.fields(let record)) = raw.value else { Issue.record("not read flat: \(raw.line)"); return }
-                var parser = JSONParser(bytes: buffer, position: raw.bytes.lowerBound, maxStringBytes: limits.maxStringBytes)
-                guard let tree = try? parser.parseValue(depth: 0) else { Issue.record("no tree"); return }
-                records += 1
-                #expect(record.tree == tree, "line \(raw.line)")
-                #expect(raw.truncatedStrings == parser.truncatedStrings, "line \(raw.line)")
-                #expect(raw.duplicateKeys == parser.duplicateKeys, "line \(raw.line)")
-                func compare(_ flat: RecordElements, _ parsed: RecordElements, _ place: String) {
-                    #expect(flat.count == parsed.count, "\(place)")
-                    for (item, parsedItem) in zip(flat, parsed) {
-                        #expect(item.keys == parsedItem.keys, "\(place)")
-                        for key in [FieldKey.name, .value, .networkType] {
-                            #expect(item[key] == parsedItem[key] && item.field(key)?.string == parsedItem.field(key)?.string, "\(place) \(key)")
-                        }
-                        compare(item.elements(.folderItems), parsedItem.elements(.folderItems), place + ".FolderItems")
-                        compare(item.elements(.parameters), parsedItem.elements(.parameters), place + ".Parameters")
+        flatAndTree(lines.joined(separator: "\n"), limits: limits) { record, tree, raw, parser in
+            records += 1
+            #expect(record.tree == tree, "line \(raw.line)")
+            #expect(raw.truncatedStrings == parser.truncatedStrings, "line \(raw.line)")
+            #expect(raw.duplicateKeys == parser.duplicateKeys, "line \(raw.line)")
+            func compare(_ flat: RecordElements, _ parsed: RecordElements, _ place: String) {
+                #expect(flat.count == parsed.count, "\(place)")
+                for (item, parsedItem) in zip(flat, parsed) {
+                    #expect(item.keys == parsedItem.keys, "\(place)")
+                    for key in [FieldKey.name, .value, .networkType] {
+                        #expect(item[key] == parsedItem[key] && item.field(key)?.string == parsedItem.field(key)?.string, "\(place) \(key)")
                     }
+                    compare(item.elements(.folderItems), parsedItem.elements(.folderItems), place + ".FolderItems")
+                    compare(item.elements(.parameters), parsedItem.elements(.parameters), place + ".Parameters")
                 }
-                for key in arrayKeys {
-                    if case .array? = record.structured(key) { arrays += 1 }
-                    #expect(record.field(key)?.string == tree[key]?.text)
-                    compare(record.elements(key), tree.elements(key), "line \(raw.line) \(key)")
-                }
-                compare(record.object(.rawEventData)?.elements(.folders) ?? RecordElements([]), tree[.rawEventData]?.elements(.folders) ?? RecordElements([]), "line \(raw.line) RawEventData")
             }
+            for key in arrayKeys {
+                if case .array? = record.structured(key) { arrays += 1 }
+                #expect(record.field(key)?.string == tree[key]?.text)
+                compare(record.elements(key), tree.elements(key), "line \(raw.line) \(key)")
+            }
+            compare(record.object(.rawEventData)?.elements(.folders) ?? RecordElements([]), tree[.rawEventData]?.elements(.folders) ?? RecordElements([]), "line \(raw.line) RawEventData")
         }
         #expect(records == 300)
         // And as the reader reads by default (unread members stepped over): the same drafts.

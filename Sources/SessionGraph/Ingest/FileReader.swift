@@ -296,7 +296,6 @@ struct FileReader {
     /// last ended: from `start` every time, a 4.9 GB run asked the OS to drop 56 GB of pages,
     /// most of them dropped already.
     static func pageReleaser(_ input: InputBytes, from start: Int) -> (Int) -> Void {
-        var released = start
         var releasedTo = start
         var prefetched = start + prefetchStep
         input.prefetch(start..<prefetched)
@@ -307,10 +306,7 @@ struct FileReader {
                 input.prefetch(from..<(from + prefetchStep))
                 prefetched = from + prefetchStep
             }
-            if offset - released >= releaseStep {
-                releasedTo = input.releasePages(from: releasedTo, before: offset)
-                released = offset
-            }
+            if offset - releasedTo >= releaseStep { releasedTo = input.releasePages(from: releasedTo, before: offset) }
         }
     }
 

@@ -62,12 +62,12 @@ final class InputBytes: @unchecked Sendable {
 
     /// Tells the OS the whole mapped pages between `start` and `offset` are read and may be
     /// dropped from memory (they are paged in again from the file if touched), so a multi-GB
-    /// file does not stay resident while the rest of it is parsed. Returns where the pages
-    /// released end (a page boundary, from which the next release of the same reader starts),
-    /// or `start` when none were. Does nothing for decoded (owned) bytes.
+    /// file does not stay resident while the rest of it is parsed. Returns where the next
+    /// release of the same reader starts: the page boundary the pages released end at, `start`
+    /// when none were, or `offset` for decoded (owned) bytes, which have none to release.
     @discardableResult
     func releasePages(from start: Int, before offset: Int) -> Int {
-        guard mapped, let base else { return start }
+        guard mapped, let base else { return max(start, offset) }
         let page = Self.pageSize
         let first = (max(start, 0) + page - 1) / page * page
         let end = min(offset, count) / page * page

@@ -431,11 +431,11 @@ struct JSONParser {
     }
 
     /// Reads the value at the current position that is not a plain string into `member`, as
-    /// ``parseValue(depth:)`` would read it, with the same checks and limits: an object or an
+    /// ``parseValue(depth:)`` would read it, with the same checks and limits. An object or an
     /// array held by an object `level` below the record, while `level` is below ``flatLevels``,
-    /// as a block read flat (an array while the record's ``flatElements`` last) (an object one level further down, an array at the level of its
-    /// holder, so that an array's objects are read flat as the holder's member objects are),
-    /// anything else parsed.
+    /// is read as a block flat: an object one level further down, an array at the level of its
+    /// holder (so that an array's objects are read flat as the holder's member objects are),
+    /// while the record's ``flatElements`` last. Anything else is parsed.
     private mutating func readOtherValue(into member: inout FlatRecord.Member, depth: Int, level: Int) throws(JSONParseError) {
         if current == UInt8(ascii: "{"), level < Self.flatLevels {
             guard depth < maxDepth else { throw fail("nesting deeper than \(maxDepth) levels (limit --max-depth)") }

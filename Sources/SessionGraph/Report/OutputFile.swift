@@ -185,29 +185,31 @@ public enum OutputFile {
     /// Whether `name` is one ``sessionFileName(sessionId:index:shared:)`` gives a diagram of a
     /// session whose id is a GUID (every id is, after ingest) or `session-<n>`: the id, then
     /// `-<n>` for a shared one, `.suspicious` or not, then `.dot` or `.svg`. Read as bytes, ASCII
-    /// only (a combining mark after a digit is not a digit), and a lower-case GUID only, so that
-    /// a word of hex letters (`face.svg`) is never taken for one.
+    /// only (a combining mark after a digit is not a digit), and a lower-case GUID only (the
+    /// ingest's own check), so that a word of hex letters (`face.svg`) is never taken for one.
     static func isDiagramName(_ name: String) -> Bool {
         var stem = Array(name.utf8)[...]
-        func dropSuffix(_ suffix: String) -> Bool {
-            let tail = Array(suffix.utf8)
+        func dropSuffix(_ suffix: StaticString) -> Bool {
+            let tail = UnsafeBufferPointer(start: suffix.utf8Start, count: suffix.utf8CodeUnitCount)
             guard stem.count >= tail.count, stem.suffix(tail.count).elementsEqual(tail) else { return false }
             stem = stem.dropLast(tail.count)
             return true
         }
         guard dropSuffix(".dot") || dropSuffix(".svg") else { return false }
         _ = dropSuffix(".suspicious")
-        func isDigit(_ byte: UInt8) -> Bool { byte &- UInt8(ascii: "0") < 10 }
-        func digits(_ part: ArraySlice<UInt8>) -> Bool { !part.isEmpty && part.allSatisfy(isDigit) }
-        let parts = stem.split(separator: UInt8(ascii: "-"), omittingEmptySubsequences: false)
-        if let first = parts.first, first.elementsEqual("session".utf8) {
-            return (2...3).contains(parts.count) && parts.dropFirst().allSatisfy(digits)
+        /// `-<digits>`, or nothing when `optional`.
+        func index(_ rest: ArraySlice<UInt8>, optional: Bool) -> Bool {
+            if rest.isEmpty { return optional }
+            return rest.count > 1 && rest.first == UInt8(ascii: "-") && rest.dropFirst().allSatisfy { $0 &- UInt8(ascii: "0") < 10 }
         }
-        let guidLengths = [8, 4, 4, 4, 12]
-        guard (5...6).contains(parts.count), zip(parts, guidLengths).allSatisfy({ part, length in
-            part.count == length && part.allSatisfy { isDigit($0) || $0 &- UInt8(ascii: "a") < 6 }
-        }) else { return false }
-        return parts.count == 5 || digits(parts[5])
+        let session = Array("session".utf8)
+        if stem.starts(with: session) {
+            let rest = stem.dropFirst(session.count)
+            guard let dash = rest.dropFirst().firstIndex(of: UInt8(ascii: "-")) else { return index(rest, optional: false) }
+            return index(rest[..<dash], optional: false) && index(rest[dash...], optional: false)
+        }
+        guard stem.count >= 36, Array(stem.prefix(36)).withUnsafeBufferPointer(IdentifierNormalizer.isCanonicalGUID) else { return false }
+        return index(stem.dropFirst(36), optional: true)
     }
 
     /// A file name for a session's outputs: its id when that is a plain GUID (it always is after
