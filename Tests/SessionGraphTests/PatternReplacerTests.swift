@@ -81,7 +81,8 @@ import Testing
     /// An anchor is shared by at most the group limit; a pattern whose windows are all that
     /// shared is spelled out, one whose last window is full takes an earlier one.
     @Test func anchorsAreSharedUpToTheLimit() {
-        let dashes = PatternReplacer((0..<40).map { (Array(repeating: UInt8(ascii: "-"), count: 65 + $0), Array("<\($0)>".utf8)) })
+        let dashPairs = (0..<40).map { (pattern: Array(repeating: UInt8(ascii: "-"), count: 65 + $0), replacement: Array("<\($0)>".utf8)) }
+        let dashes = PatternReplacer(dashPairs)
         #expect(dashes.anchoredCount == 16 && dashes.largestAnchorGroup == 16)
         // Seventeen patterns that end alike and differ before: the seventeenth anchors a byte in.
         let tail = Array(repeating: UInt8(ascii: "z"), count: 64)
@@ -89,7 +90,7 @@ import Testing
         #expect(alike.anchoredCount == 17 && alike.largestAnchorGroup == 16)
         let text = Array("v26".utf8) + tail + Array(" ".utf8) + Array(repeating: UInt8(ascii: "-"), count: 70)
         #expect(text.withUnsafeBufferPointer { alike.replace($0) } == Array("<16> ".utf8) + Array(repeating: UInt8(ascii: "-"), count: 70))
-        #expect(text.withUnsafeBufferPointer { dashes.replace($0) } == text.withUnsafeBufferPointer { _ in PatternReplacer.definition(text, (0..<40).map { (Array(repeating: UInt8(ascii: "-"), count: 65 + $0), Array("<\($0)>".utf8)) }) })
+        #expect(text.withUnsafeBufferPointer { dashes.replace($0) } == PatternReplacer.definition(text, dashPairs))
     }
 
     /// Hostile long values (`make bench-hostile`): a thousand of 10,000 random bytes take the

@@ -27,9 +27,10 @@ public enum FindingsReport {
     /// to `lines`, together: each finding is encoded once, for both, a chunk of findings at a
     /// time, so neither text is ever whole in memory (each took 194 MB at 4.9 GB of input).
     ///
-    /// `filter` (`--redact`) is applied to each value the documents hold, once: to each
-    /// finding's line as it is encoded, on every core, and to each other member's value; never
-    /// to the documents' own keys and punctuation.
+    /// `filter` (`--redact`) is applied once to each finding's encoded line (its keys
+    /// included: a value spelled as a key, ASCII case aside, is replaced there too), on every
+    /// core, and to each other member's value; not to the document's outer keys and
+    /// punctuation.
     public static func write(_ findings: [Finding], inputs: [String], generatedAt: UTCInstant, document: inout some TextOutputStream, lines: inout some TextOutputStream,
                              filter: (@Sendable (String) -> String)? = nil) {
         let shown: @Sendable (String) -> String = filter ?? { $0 }

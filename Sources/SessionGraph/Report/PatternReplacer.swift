@@ -133,21 +133,25 @@ struct PatternReplacer: Sendable {
                     if !Self.isWordByte(byte) { step(Self.boundary) }
                 }
             }
-            func add() {
+            /// Keeps the pattern, as id `id`: its facts, and a long one's folded bytes and hash.
+            func add(long: (bytes: [UInt8], hash: UInt64)?, anchored isAnchored: Bool) {
                 patternLengths.append(pattern.count)
                 patternStartsWithWord.append(Self.isWordByte(pattern[0]))
                 patternEndsWithWord.append(Self.isWordByte(pattern[pattern.count - 1]))
                 replacements.append(replacement)
                 longestPatternLength = max(longestPatternLength, pattern.count)
+                longBytes.append(long?.bytes ?? [])
+                longHashes.append(long?.hash ?? 0)
+                anchored.append(isAnchored)
             }
             let id = Int32(patternLengths.count)
+            var long: (bytes: [UInt8], hash: UInt64)? = nil
             if pattern.count > anchoring.window {
                 let folded = pattern.map(lowerASCII)
                 let hash = hasher.hash(folded[...])
                 if longByHash[hash, default: []].contains(where: { longBytes[Int($0)] == folded }) { continue }
                 longByHash[hash, default: []].append(id)
-                longBytes.append(folded)
-                longHashes.append(hash)
+                long = (folded, hash)
                 // The anchor: the last window its sharers leave room in.
                 var anchor: (offset: Int, key: UInt64)? = nil
                 for shift in 0..<max(1, anchoring.shifts) {
@@ -161,35 +165,24 @@ struct PatternReplacer: Sendable {
                 }
                 if let anchor {
                     sharing[anchor.key, default: 0] += 1
-                    anchored.append(true)
                     spell(pattern[anchor.offset..<(anchor.offset + anchoring.window)])
                     if anchorOf[Int(state)] < 0 {
                         anchorOf[Int(state)] = Int32(anchorGroups.count)
                         anchorGroups.append([])
                     }
                     anchorGroups[Int(anchorOf[Int(state)])].append((id, anchor.offset))
-                    add()
+                    add(long: long, anchored: true)
                     continue
                 }
                 // Every window is shared by as many as a position checks: spelled out.
-                anchored.append(false)
-            } else {
-                longBytes.append([])
-                longHashes.append(0)
-                anchored.append(false)
             }
             if Self.isWordByte(pattern[pattern.count - 1]) { step(Self.boundary) }
             spell(pattern[...])
-            if terminal[Int(state)] >= 0 {
-                // A short pattern equal to one before, ASCII case aside (a long one was already
-                // left out by its bytes).
-                longBytes.removeLast()
-                longHashes.removeLast()
-                anchored.removeLast()
-                continue
-            }
+            // A short pattern equal to one before, ASCII case aside (a long one was already left
+            // out by its bytes), is left out.
+            guard terminal[Int(state)] < 0 else { continue }
             terminal[Int(state)] = id
-            add()
+            add(long: long, anchored: false)
         }
         if !anchorGroups.isEmpty { hasher.preparePowers(upTo: longestPatternLength) }
         // States with many children get a table, so that a step from them is one lookup.

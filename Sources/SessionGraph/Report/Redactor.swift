@@ -11,7 +11,7 @@ import Foundation
 /// service-range checks still see the real addresses: to each text of a diagram, of the report
 /// and of the findings table before it is escaped and cut to its length (``apply(_:)-(String)``
 /// as a text filter, ``apply(_:)-(Finding)``), to each line of the JSON documents as it is
-/// encoded (their own keys are not searched), and to ingest.json whole.
+/// encoded (the line's keys included, the documents' outer keys not), and to ingest.json whole.
 public struct Redactor: Sendable {
     /// Original → pseudonym, longest originals first (so no value is replaced inside another).
     public private(set) var mapping: [(original: String, pseudonym: String)]
@@ -99,9 +99,6 @@ public struct Redactor: Sendable {
     /// The pseudonyms of address `ip` and of its /24 or /48, the `network`-th one seen: a
     /// reserved prefix of that number, and the address's own last octet or groups.
     static func addressPseudonyms(_ ip: String, network n: Int) -> (address: String, network: String) {
-        if let (_, host) = NetworkKey.dottedQuad(ip) {
-            return ("240.\(n / 256).\(n % 256).\(host)", "240.\(n / 256).\(n % 256).0/24")
-        }
         if ip.contains(":") {
             let groups = NetworkKey.expandIPv6(ip)
             let tail = groups.count == 8 ? groups[3...].map { String($0, radix: 16) }.joined(separator: ":") : "0"
@@ -215,30 +212,31 @@ public struct Redactor: Sendable {
         entries.reserveCapacity(mapping.count + 2)
         for (original, pseudonym) in mapping where entries[pseudonym] == nil { entries[pseudonym] = original }
         var text: [UInt8] = Array("{\n".utf8)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
         // By the bytes of the keys, as `JSONEncoder` sorts them here (Swift's `<` compares a key
         // that is not in Unicode's composed form by its composition).
         for (index, (key, value)) in entries.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }).enumerated() {
-            if index > 0 { text += Array(",\n".utf8) }
-            text += Array("  ".utf8)
-            Self.appendEncoded(key, to: &text)
-            text += Array(" : ".utf8)
-            Self.appendEncoded(value, to: &text)
+            if index > 0 { text.append(contentsOf: ",\n".utf8) }
+            text.append(contentsOf: "  ".utf8)
+            Self.appendEncoded(key, to: &text, encoder: encoder)
+            text.append(contentsOf: " : ".utf8)
+            Self.appendEncoded(value, to: &text, encoder: encoder)
         }
-        text += Array("\n}".utf8)
+        text.append(contentsOf: "\n}".utf8)
         return Data(text)
     }
 
-    /// `value` as a JSON string the way `JSONEncoder` writes it (without escaping slashes).
-    private static func appendEncoded(_ value: String, to text: inout [UInt8]) {
+    /// `value` as a JSON string the way `encoder` (`JSONEncoder`, slashes not escaped) writes it:
+    /// printable ASCII with nothing to escape is copied as it is, anything else encoded.
+    private static func appendEncoded(_ value: String, to text: inout [UInt8], encoder: JSONEncoder) {
         if value.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
             text.append(UInt8(ascii: "\""))
-            text += value.utf8
+            text.append(contentsOf: value.utf8)
             text.append(UInt8(ascii: "\""))
             return
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
-        text += (try? encoder.encode(value)) ?? Data("\"\"".utf8)
+        text.append(contentsOf: (try? encoder.encode(value)) ?? Data("\"\"".utf8))
     }
 }
 

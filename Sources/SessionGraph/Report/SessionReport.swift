@@ -77,8 +77,9 @@ public enum SessionReport {
         return Data(text.utf8)
     }
 
-    /// ``sessionsDocument(_:in:)`` written to `stream`; `filter` (`--redact`) applied to each
-    /// value once, each session's line as it is encoded (never to the document's own keys).
+    /// ``sessionsDocument(_:in:)`` written to `stream`; `filter` (`--redact`) applied once to
+    /// each session's encoded line (its keys included) and to each other value, not to the
+    /// document's outer keys.
     public static func writeSessions(_ sessions: [SessionChain], in graph: InvestigationGraph, to stream: inout some TextOutputStream,
                                      filter: (@Sendable (String) -> String)? = nil) {
         let shown: @Sendable (String) -> String = filter ?? { $0 }
